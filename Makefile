@@ -1,0 +1,51 @@
+# The two commands of README.md: `make serve` and `make test`. Only python3 (and gcc, which
+# durable-rules compiles with) are needed; everything else is installed into .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: serve test lint typecheck unit postgres install clean bench
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip setuptools wheel
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Serve the portal on the embedded SQLite database with the demo data, at http://127.0.0.1:8000
+serve: $(STAMP)
+	$(BIN)/famille migrate
+	$(BIN)/famille demo
+	$(BIN)/famille serve --host 127.0.0.1 --port 8000
+
+## The whole test suite: style, types, architecture, rule files, tests (PostgreSQL ones when
+## FAMILLE_TEST_POSTGRES_URL is set; otherwise they are reported as skipped).
+test: $(STAMP) lint typecheck
+	$(BIN)/famille rules check
+	$(BIN)/famille rules test
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+# mypy resolves `famille.kernel` through a tree of links (the folders map onto the package).
+typecheck: $(STAMP)
+	rm -rf build/typecheck && mkdir -p build/typecheck/famille
+	ln -s ../../../app/__init__.py build/typecheck/famille/__init__.py
+	ln -s ../../../kernel build/typecheck/famille/kernel
+	ln -s ../../../ports build/typecheck/famille/ports
+	cd build/typecheck && ../../$(BIN)/mypy --config-file ../../pyproject.toml -p famille.kernel -p famille.ports
+
+postgres: $(STAMP)
+	$(BIN)/python -m pytest -q -m postgres
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_rules.py
+	$(BIN)/python bench/bench_http.py
+
+clean:
+	rm -rf $(VENV) build var .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,5 @@
+"""`python -m famille` runs the `famille` command."""
+
+from famille.cli import main
+
+raise SystemExit(main())

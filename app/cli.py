@@ -1,0 +1,78 @@
+"""The `famille` command: serve, migrate, demo, rules."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from famille.server import serve
+
+    serve(host=args.host, port=args.port, workers=args.workers)
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from famille.adapters.sqlalchemy.migrate import upgrade
+    from famille.config import Settings
+
+    settings = Settings.from_environ()
+    upgrade(settings.database_url)
+    print(f"Base de données à jour : {_redact(settings.database_url)}")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from famille.bootstrap import build
+    from famille.config import Settings
+    from famille.demo import load_demo
+
+    wiring = build(Settings.from_environ())
+    created = load_demo(wiring)
+    print("Données de démonstration chargées." if created else "Données de démonstration déjà présentes.")
+    print("Connexion famille : ztest / Portail2026 — agent : agent / Agent2026x")
+    return 0
+
+
+def _redact(url: str) -> str:
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://…@{rest.split('@', 1)[1]}"
+    return url
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of `famille`."""
+    from famille.adapters.rules import cli as rules_cli
+
+    parser = argparse.ArgumentParser(prog="famille", description="Portail famille des communes.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="sert le portail avec gunicorn")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=2)
+    serve.set_defaults(func=_serve)
+
+    migrate = sub.add_parser("migrate", help="applique les migrations de la base de données")
+    migrate.set_defaults(func=_migrate)
+
+    demo = sub.add_parser("demo", help="charge les données de démonstration (idempotent)")
+    demo.set_defaults(func=_demo)
+
+    rules_cli.add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""Settings, read from the environment once at start-up (never at import time)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import attrs
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "oui", "on"}
+
+
+@attrs.frozen
+class Settings:
+    """Everything the composition root needs to know about its environment."""
+
+    database_url: str
+    rules_dir: Path | None  # None: the rules shipped with the package
+    portal_url: str = "http://127.0.0.1:8000"
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_sender: str = "Portail famille <portail@localhost>"
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    rate_limit_storage: str = "memory://"
+    login_rate: str = "30/minute"
+    rules_reload_seconds: float = 5.0
+    secure_cookies: bool = False
+    argon2_memory_kib: int = 19 * 1024
+    argon2_time_cost: int = 2
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read `FAMILLE_*` variables (see README, "Configuration")."""
+        env = os.environ if environ is None else environ
+        default_db = "sqlite:///" + str(Path("var") / "famille.db")
+        rules_dir = env.get("FAMILLE_RULES_DIR")
+        portal_url = env.get("FAMILLE_PORTAL_URL", "http://127.0.0.1:8000")
+        return cls(
+            database_url=env.get("FAMILLE_DATABASE_URL", default_db),
+            rules_dir=Path(rules_dir) if rules_dir else None,
+            portal_url=portal_url,
+            smtp_host=env.get("FAMILLE_SMTP_HOST") or None,
+            smtp_port=int(env.get("FAMILLE_SMTP_PORT", "25")),
+            smtp_sender=env.get("FAMILLE_SMTP_FROM", "Portail famille <portail@localhost>"),
+            smtp_starttls=_flag(env.get("FAMILLE_SMTP_STARTTLS"), False),
+            smtp_username=env.get("FAMILLE_SMTP_USER") or None,
+            smtp_password=env.get("FAMILLE_SMTP_PASSWORD") or None,
+            rate_limit_storage=env.get("FAMILLE_RATE_LIMIT_STORAGE", "memory://"),
+            login_rate=env.get("FAMILLE_LOGIN_RATE", "30/minute"),
+            rules_reload_seconds=float(env.get("FAMILLE_RULES_RELOAD_SECONDS", "5")),
+            secure_cookies=_flag(env.get("FAMILLE_SECURE_COOKIES"), portal_url.startswith("https://")),
+            argon2_memory_kib=int(env.get("FAMILLE_ARGON2_MEMORY_KIB", str(19 * 1024))),
+            argon2_time_cost=int(env.get("FAMILLE_ARGON2_TIME_COST", "2")),
+        )

@@ -1,0 +1,136 @@
+"""Demo data from the guide: the ZTEST PAYS family and its three children, and a second organisation.
+
+The guide's children were born in 2006, 2012 and 2014; the demo moves them ten
+years on so that they are of school and crèche age today.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from famille.bootstrap import Wiring
+from famille.kernel.accounts import Account, Role
+from famille.kernel.families import Adult, Child, Civilite, Family, Sexe
+from famille.kernel.inbox import InboxMessage
+from famille.kernel.organisations import (
+    Organisation,
+    OrganisationKind,
+    Service,
+    Structure,
+    StructureKind,
+)
+from famille.ports.persistence import UnitOfWork
+
+DEMO_ORGANISATION = "saint-verand"
+OTHER_ORGANISATION = "rpi-varacieux"
+
+#: The demo logins documented in README.md.
+DEMO_LOGINS = {
+    "ztest": "Portail2026",
+    "agent": "Agent2026x",
+    "martin": "Martin2026x",
+    "agent-varacieux": "Agent2026y",
+}
+
+_NS = uuid.UUID("6f1c2d3e-0000-4000-8000-000000000000")
+
+
+def _id(name: str) -> str:
+    """Stable ids, so the demo reads the same on every machine."""
+    return str(uuid.uuid5(_NS, name))
+
+
+def load_demo(wiring: Wiring) -> bool:
+    """Load the demo data unless it is there already; True when something was created."""
+    with wiring.uow() as uow:
+        if uow.organisations.get(DEMO_ORGANISATION) is not None:
+            return False
+        now = wiring.portal.clock.now()
+        _organisation(uow, DEMO_ORGANISATION, "Commune de Saint-Vérand", OrganisationKind.COMMUNE)
+        _organisation(uow, OTHER_ORGANISATION, "RPI de Varacieux", OrganisationKind.RPI)
+        _ztest_family(uow, now)
+        _martin_family(uow)
+        for login, organisation, name in (
+            ("agent", DEMO_ORGANISATION, "Mme Agent"),
+            ("agent-varacieux", OTHER_ORGANISATION, "M. Agent"),
+        ):
+            uow.accounts.add(Account(id=_id(f"account:{login}"), login=login, role=Role.AGENT,
+                                     organisation_code=organisation, display_name=name,
+                                     email=f"{login}@mairie.example"))
+        uow.commit()
+    for login, password in DEMO_LOGINS.items():
+        wiring.portal.authentication.set_initial_password(_id(f"account:{login}"), password)
+    return True
+
+
+def _organisation(uow: UnitOfWork, code: str, name: str, kind: OrganisationKind) -> None:
+    uow.organisations.add(Organisation(code=code, name=name, kind=kind, school_zone="A"))
+    cantine = Structure(id=_id(f"{code}:cantine"), organisation_code=code,
+                        name=f"Restaurant scolaire — {name}", kind=StructureKind.CANTINE)
+    garderie = Structure(id=_id(f"{code}:garderie"), organisation_code=code,
+                         name=f"Garderie périscolaire — {name}", kind=StructureKind.GARDERIE)
+    uow.organisations.add_structure(cantine)
+    uow.organisations.add_structure(garderie)
+    for structure, service in (
+        (garderie, "GARDERIE MATIN"),
+        (garderie, "GARDERIE MIDI"),
+        (garderie, "GARDERIE SOIR"),
+        (cantine, "RESTAURATION"),
+    ):
+        uow.organisations.add_service(Service(id=_id(f"{code}:{service}"), structure_id=structure.id,
+                                              code=service, name=service))
+
+
+def _ztest_family(uow: UnitOfWork, now: datetime) -> None:
+    family = Family(
+        id=_id("family:ztest"),
+        organisation_code=DEMO_ORGANISATION,
+        number="381623867924",
+        responsable=Adult(
+            nom="ZTEST", prenom="PAYS", civilite=Civilite.MADAME, qualite="Mère",
+            adresse="7 RUE DU COLOMBIER", code_postal="38160", ville="SAINT-MARCELLIN",
+            telephone_domicile="+33476000000", mobile="+33601020304", email="payss@ztest.fr",
+            autorisation_courriel=True, autorisation_sms=True,
+        ),
+        conjoint=Adult(
+            nom="ZTEST", prenom="COMMUNAUTE", code_postal="38160", ville="SAINT-MARCELLIN",
+            telephone_domicile="+33476000000", email="communaute@ztest.fr",
+        ),
+    )
+    uow.families.add(family)
+    for prenom, sexe, born in (("COMMUNE", Sexe.F, date(2016, 1, 1)), ("CRECHE", Sexe.M, date(2022, 1, 1)),
+                               ("PRINCESSE", Sexe.F, date(2024, 1, 1))):
+        uow.families.add_child(Child(
+            id=_id(f"child:ztest:{prenom}"), organisation_code=DEMO_ORGANISATION, nom="ZTEST",
+            prenom=prenom, sexe=sexe, date_naissance=born, family_ids=(family.id,),
+            scolarite="École de Saint-Vérand",
+        ))
+    account_id = _id("account:ztest")
+    uow.accounts.add(Account(id=account_id, login="ztest", role=Role.FAMILY,
+                             organisation_code=DEMO_ORGANISATION, display_name="PAYS ZTEST",
+                             family_id=family.id, email="payss@ztest.fr"))
+    uow.inbox.add(InboxMessage(
+        id=_id("message:ztest:bienvenue"), account_id=account_id,
+        subject="Bienvenue sur le portail famille",
+        body="Bonjour, vérifiez dès maintenant les informations de votre famille et de vos enfants.",
+        created_at=now, sender="Commune de Saint-Vérand",
+    ))
+
+
+def _martin_family(uow: UnitOfWork) -> None:
+    family = Family(
+        id=_id("family:martin"), organisation_code=OTHER_ORGANISATION, number="381620000001",
+        responsable=Adult(nom="MARTIN", prenom="JULIE", civilite=Civilite.MADAME, qualite="Mère",
+                          mobile="+33611223344", email="julie.martin@example.org",
+                          autorisation_courriel=True),
+    )
+    uow.families.add(family)
+    uow.families.add_child(Child(
+        id=_id("child:martin:LEO"), organisation_code=OTHER_ORGANISATION, nom="MARTIN", prenom="LEO",
+        sexe=Sexe.M, date_naissance=date(2018, 5, 14), family_ids=(family.id,),
+        scolarite="École de Varacieux",
+    ))
+    uow.accounts.add(Account(id=_id("account:martin"), login="martin", role=Role.FAMILY,
+                             organisation_code=OTHER_ORGANISATION, display_name="JULIE MARTIN",
+                             family_id=family.id, email="julie.martin@example.org"))

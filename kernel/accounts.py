@@ -1,0 +1,80 @@
+"""Accounts of families and agents, login sessions and password-reset tokens."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from datetime import datetime
+
+import attrs
+
+
+class Role(enum.Enum):
+    """Who an account belongs to."""
+
+    FAMILY = "family"
+    AGENT = "agent"
+
+
+@attrs.frozen
+class Account:
+    """A login. A family account belongs to one family (its responsable); an agent's to one organisation.
+
+    `password_hash` is None until the password is first activated.
+    """
+
+    id: str
+    login: str
+    role: Role
+    organisation_code: str
+    display_name: str
+    password_hash: str | None = None
+    family_id: str | None = None
+    email: str | None = None
+    failed_logins: int = 0
+    password_changed_at: datetime | None = None
+
+
+@attrs.frozen
+class Principal:
+    """Who is calling, once authenticated: what authorization decisions look at."""
+
+    account_id: str
+    login: str
+    role: Role
+    organisation_code: str
+    family_id: str | None
+    session_id: str
+
+    @property
+    def is_agent(self) -> bool:
+        """Whether the caller is an agent of `organisation_code`."""
+        return self.role is Role.AGENT
+
+
+@attrs.frozen
+class AuthSession:
+    """A login session; only the digest of its token is stored."""
+
+    id: str
+    account_id: str
+    token_digest: str
+    created_at: datetime
+    expires_at: datetime
+
+
+@attrs.frozen
+class ResetToken:
+    """A single-use, expiring link to set a password (forgotten password or first activation)."""
+
+    id: str
+    account_id: str
+    token_digest: str
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+def token_digest(token: str) -> str:
+    """The digest under which a secret token is stored (the token itself never is)."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()

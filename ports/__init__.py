@@ -1,0 +1,1 @@
+"""Interfaces the kernel owns; adapters implement them. One port per module."""

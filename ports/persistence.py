@@ -1,0 +1,207 @@
+"""The persistence port: repositories grouped in a unit of work.
+
+A unit of work is a context manager: what is done inside is kept only if
+`commit()` is called; leaving the block otherwise rolls everything back, so a
+refusal never leaves a half-applied change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from famille.kernel.accounts import Account, AuthSession, ResetToken
+    from famille.kernel.families import Child, Family
+    from famille.kernel.inbox import InboxMessage
+    from famille.kernel.organisations import Organisation, Service, Structure
+
+
+class AccountRepository(Protocol):
+    """Accounts by id or login. Logins are unique across the whole installation."""
+
+    def add(self, account: Account) -> None:
+        """Store a new account."""
+        ...
+
+    def get(self, account_id: str) -> Account | None:
+        """The account with this id, or None."""
+        ...
+
+    def by_login(self, login: str) -> Account | None:
+        """The account with this login (compared case-insensitively), or None."""
+        ...
+
+    def by_family(self, family_id: str) -> Account | None:
+        """The account of the responsable of this family, or None."""
+        ...
+
+    def set_password(self, account_id: str, password_hash: str, changed_at: datetime | None) -> None:
+        """Replace the password hash (`changed_at` None keeps the date: a rehash is no change)."""
+        ...
+
+    def record_failed_login(self, account_id: str) -> int:
+        """Add one failed attempt atomically (safe across processes); return the new count."""
+        ...
+
+    def clear_failed_logins(self, account_id: str) -> None:
+        """Set the failed attempts back to zero."""
+        ...
+
+
+class SessionRepository(Protocol):
+    """Login sessions, found by the digest of their token."""
+
+    def add(self, session: AuthSession) -> None:
+        """Store a new session."""
+        ...
+
+    def by_digest(self, token_digest: str) -> AuthSession | None:
+        """The session whose token has this digest, or None."""
+        ...
+
+    def delete(self, session_id: str) -> None:
+        """End one session."""
+        ...
+
+    def delete_for_account(self, account_id: str, *, keep: str | None = None) -> None:
+        """End every session of an account, except `keep`."""
+        ...
+
+
+class ResetTokenRepository(Protocol):
+    """Password-reset and activation tokens."""
+
+    def add(self, token: ResetToken) -> None:
+        """Store a new token."""
+        ...
+
+    def by_digest(self, token_digest: str) -> ResetToken | None:
+        """The token with this digest, or None."""
+        ...
+
+    def consume(self, token_id: str, used_at: datetime) -> bool:
+        """Mark the token used if it was not; True only for the one caller that did (single use)."""
+        ...
+
+
+class OrganisationRepository(Protocol):
+    """Organisations with their structures and services."""
+
+    def add(self, organisation: Organisation) -> None:
+        """Store a new organisation."""
+        ...
+
+    def get(self, code: str) -> Organisation | None:
+        """The organisation with this code, or None."""
+        ...
+
+    def list(self) -> Sequence[Organisation]:
+        """Every organisation, by code."""
+        ...
+
+    def add_structure(self, structure: Structure) -> None:
+        """Store a new structure."""
+        ...
+
+    def structures(self, organisation_code: str) -> Sequence[Structure]:
+        """The structures of an organisation, by name."""
+        ...
+
+    def add_service(self, service: Service) -> None:
+        """Store a new service."""
+        ...
+
+    def services(self, organisation_code: str) -> Sequence[Service]:
+        """The services of an organisation's structures, by structure then name."""
+        ...
+
+
+class FamilyRepository(Protocol):
+    """Families and their children."""
+
+    def add(self, family: Family) -> None:
+        """Store a new family."""
+        ...
+
+    def get(self, family_id: str) -> Family | None:
+        """The family with this id, or None."""
+        ...
+
+    def by_number(self, organisation_code: str, number: str) -> Family | None:
+        """The family with this N° famille in an organisation, or None."""
+        ...
+
+    def add_child(self, child: Child) -> None:
+        """Store a new child with its links to its families."""
+        ...
+
+    def get_child(self, child_id: str) -> Child | None:
+        """The child with this id, or None."""
+        ...
+
+    def children_of(self, family_id: str) -> Sequence[Child]:
+        """The children a family is responsible for, by date of birth."""
+        ...
+
+
+class InboxRepository(Protocol):
+    """The messages of each account's inbox."""
+
+    def add(self, message: InboxMessage) -> None:
+        """Store a new message."""
+        ...
+
+    def for_account(self, account_id: str) -> Sequence[InboxMessage]:
+        """An account's messages, newest first."""
+        ...
+
+    def unread_count(self, account_id: str) -> int:
+        """How many messages of the account are still new."""
+        ...
+
+    def mark_read(self, account_id: str, message_id: str, read_at: datetime) -> bool:
+        """Mark one of the account's messages read; False if it is not the account's."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction over every repository; rolled back unless committed."""
+
+    accounts: AccountRepository
+    sessions: SessionRepository
+    reset_tokens: ResetTokenRepository
+    organisations: OrganisationRepository
+    families: FamilyRepository
+    inbox: InboxRepository
+
+    def __enter__(self) -> UnitOfWork:
+        """Begin the transaction."""
+        ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """Roll back whatever was not committed, and release the connection."""
+        ...
+
+    def commit(self) -> None:
+        """Keep what was done so far."""
+        ...
+
+    def rollback(self) -> None:
+        """Forget what was done since the last commit."""
+        ...
+
+
+class UnitOfWorkFactory(Protocol):
+    """Makes a fresh unit of work for each use case."""
+
+    def __call__(self) -> UnitOfWork:
+        """A new unit of work, not yet entered."""
+        ...

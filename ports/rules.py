@@ -1,0 +1,81 @@
+"""The rules port: decisions delegated to the rule files that policy editors change.
+
+The kernel asks for a decision by policy name and facts; it never knows how the
+rule files are written or which engine runs them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+import attrs
+
+
+@attrs.frozen
+class RuleHit:
+    """One rule that matched: its id, its French message and the outcome it gives."""
+
+    rule_id: str
+    message: str
+    outcome: Mapping[str, Any]
+
+
+@attrs.frozen
+class Decision:
+    """What a policy decided for a set of facts.
+
+    `hits` holds the rules that decided, in their order in the file: one for a
+    `first` or `unique` hit policy, all matching ones for `collect`. `organisation`
+    is the code of the organisation whose rules applied (None for the shipped
+    defaults), `version` the digest of the rule files in force.
+    """
+
+    policy: str
+    hits: tuple[RuleHit, ...]
+    organisation: str | None
+    version: str
+    trace: tuple[str, ...] = ()
+
+    @property
+    def rule_id(self) -> str:
+        """The id of the (first) rule that decided."""
+        return self.hits[0].rule_id
+
+    @property
+    def message(self) -> str:
+        """The French message of the (first) rule that decided."""
+        return self.hits[0].message
+
+    @property
+    def outcome(self) -> Mapping[str, Any]:
+        """The outcome of the (first) rule that decided."""
+        return self.hits[0].outcome
+
+
+class RulesError(Exception):
+    """A rule file or a request for a decision is wrong (unknown policy, bad facts)."""
+
+
+class Rules(Protocol):
+    """Decides by the rule files in force.
+
+    Contract:
+    - `decide` returns the decision of `policy` for `facts` with the rules of
+      `organisation` (its overrides over the shipped defaults), or raises
+      `RulesError` when the policy is unknown or the facts do not fit its inputs.
+      Every policy has an explicit default rule, so a valid request always decides.
+    - `word_list` returns a list of words that the rule files ship
+      (e.g. `common_passwords`), lower-cased.
+    - Safe to call from several threads at once.
+    """
+
+    def decide(
+        self, policy: str, facts: Mapping[str, Any], *, organisation: str | None = None
+    ) -> Decision:
+        """The decision of `policy` for `facts`."""
+        ...
+
+    def word_list(self, name: str) -> frozenset[str]:
+        """A word list shipped beside the rule files, lower-cased."""
+        ...

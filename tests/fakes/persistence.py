@@ -1,0 +1,237 @@
+"""An in-memory unit of work: dictionaries copied on enter, kept on commit."""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Any
+
+import attrs
+
+from famille.kernel.accounts import Account, AuthSession, ResetToken
+from famille.kernel.families import Child, Family
+from famille.kernel.inbox import InboxMessage
+from famille.kernel.organisations import Organisation, Service, Structure
+
+
+@attrs.define
+class Store:
+    """What the fake database holds."""
+
+    accounts: dict[str, Account] = attrs.Factory(dict)
+    sessions: dict[str, AuthSession] = attrs.Factory(dict)
+    reset_tokens: dict[str, ResetToken] = attrs.Factory(dict)
+    organisations: dict[str, Organisation] = attrs.Factory(dict)
+    structures: dict[str, Structure] = attrs.Factory(dict)
+    services: dict[str, Service] = attrs.Factory(dict)
+    families: dict[str, Family] = attrs.Factory(dict)
+    children: dict[str, Child] = attrs.Factory(dict)
+    inbox: dict[str, InboxMessage] = attrs.Factory(dict)
+
+
+class _Accounts:
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    def add(self, account: Account) -> None:
+        if self.by_login(account.login) is not None:
+            raise ValueError("login already used")
+        self.s.accounts[account.id] = account
+
+    def get(self, account_id: str) -> Account | None:
+        return self.s.accounts.get(account_id)
+
+    def by_login(self, login: str) -> Account | None:
+        key = login.casefold()
+        return next((a for a in self.s.accounts.values() if a.login.casefold() == key), None)
+
+    def by_family(self, family_id: str) -> Account | None:
+        return next((a for a in self.s.accounts.values() if a.family_id == family_id), None)
+
+    def set_password(self, account_id: str, password_hash: str, changed_at: datetime | None) -> None:
+        account = self.s.accounts[account_id]
+        self.s.accounts[account_id] = attrs.evolve(
+            account, password_hash=password_hash,
+            password_changed_at=changed_at or account.password_changed_at,
+        )
+
+    def record_failed_login(self, account_id: str) -> int:
+        account = self.s.accounts[account_id]
+        self.s.accounts[account_id] = attrs.evolve(account, failed_logins=account.failed_logins + 1)
+        return account.failed_logins + 1
+
+    def clear_failed_logins(self, account_id: str) -> None:
+        self.s.accounts[account_id] = attrs.evolve(self.s.accounts[account_id], failed_logins=0)
+
+
+class _Sessions:
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    def add(self, session: AuthSession) -> None:
+        self.s.sessions[session.id] = session
+
+    def by_digest(self, token_digest: str) -> AuthSession | None:
+        return next((x for x in self.s.sessions.values() if x.token_digest == token_digest), None)
+
+    def delete(self, session_id: str) -> None:
+        self.s.sessions.pop(session_id, None)
+
+    def delete_for_account(self, account_id: str, *, keep: str | None = None) -> None:
+        for sid in [k for k, v in self.s.sessions.items() if v.account_id == account_id and k != keep]:
+            del self.s.sessions[sid]
+
+
+class _ResetTokens:
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    def add(self, token: ResetToken) -> None:
+        self.s.reset_tokens[token.id] = token
+
+    def by_digest(self, token_digest: str) -> ResetToken | None:
+        return next((x for x in self.s.reset_tokens.values() if x.token_digest == token_digest), None)
+
+    def consume(self, token_id: str, used_at: datetime) -> bool:
+        token = self.s.reset_tokens[token_id]
+        if token.used_at is not None:
+            return False
+        self.s.reset_tokens[token_id] = attrs.evolve(token, used_at=used_at)
+        return True
+
+
+class _Organisations:
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    def add(self, organisation: Organisation) -> None:
+        self.s.organisations[organisation.code] = organisation
+
+    def get(self, code: str) -> Organisation | None:
+        return self.s.organisations.get(code)
+
+    def list(self) -> Sequence[Organisation]:
+        return sorted(self.s.organisations.values(), key=lambda o: o.code)
+
+    def add_structure(self, structure: Structure) -> None:
+        self.s.structures[structure.id] = structure
+
+    def structures(self, organisation_code: str) -> Sequence[Structure]:
+        return sorted((x for x in self.s.structures.values() if x.organisation_code == organisation_code),
+                      key=lambda x: x.name)
+
+    def add_service(self, service: Service) -> None:
+        self.s.services[service.id] = service
+
+    def services(self, organisation_code: str) -> Sequence[Service]:
+        structures = {x.id: x.name for x in self.structures(organisation_code)}
+        return sorted((x for x in self.s.services.values() if x.structure_id in structures),
+                      key=lambda x: (structures[x.structure_id], x.name))
+
+
+class _Families:
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    def add(self, family: Family) -> None:
+        self.s.families[family.id] = family
+
+    def get(self, family_id: str) -> Family | None:
+        return self.s.families.get(family_id)
+
+    def by_number(self, organisation_code: str, number: str) -> Family | None:
+        return next((f for f in self.s.families.values()
+                     if f.organisation_code == organisation_code and f.number == number), None)
+
+    def add_child(self, child: Child) -> None:
+        self.s.children[child.id] = child
+
+    def get_child(self, child_id: str) -> Child | None:
+        return self.s.children.get(child_id)
+
+    def children_of(self, family_id: str) -> Sequence[Child]:
+        return sorted((c for c in self.s.children.values() if family_id in c.family_ids),
+                      key=lambda c: c.date_naissance)
+
+
+class _Inbox:
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    def add(self, message: InboxMessage) -> None:
+        self.s.inbox[message.id] = message
+
+    def for_account(self, account_id: str) -> Sequence[InboxMessage]:
+        return sorted((m for m in self.s.inbox.values() if m.account_id == account_id),
+                      key=lambda m: m.created_at, reverse=True)
+
+    def unread_count(self, account_id: str) -> int:
+        return sum(1 for m in self.s.inbox.values() if m.account_id == account_id and m.read_at is None)
+
+    def mark_read(self, account_id: str, message_id: str, read_at: datetime) -> bool:
+        message = self.s.inbox.get(message_id)
+        if message is None or message.account_id != account_id:
+            return False
+        if message.read_at is None:
+            self.s.inbox[message_id] = attrs.evolve(message, read_at=read_at)
+        return True
+
+
+class FakeUnitOfWork:
+    """Works on a copy of the shared store; `commit` publishes the copy."""
+
+    def __init__(self, store: Store, lock: threading.Lock) -> None:
+        self._shared = store
+        self._lock = lock
+        self.committed = False
+
+    def __enter__(self) -> FakeUnitOfWork:
+        with self._lock:
+            self._work = copy.deepcopy(self._shared)
+        self._bind()
+        return self
+
+    def _bind(self) -> None:
+        self.accounts = _Accounts(self._work)
+        self.sessions = _Sessions(self._work)
+        self.reset_tokens = _ResetTokens(self._work)
+        self.organisations = _Organisations(self._work)
+        self.families = _Families(self._work)
+        self.inbox = _Inbox(self._work)
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.rollback()
+
+    def commit(self) -> None:
+        with self._lock:
+            for field in attrs.fields(Store):
+                setattr(self._shared, field.name, copy.deepcopy(getattr(self._work, field.name)))
+        self.committed = True
+
+    def rollback(self) -> None:
+        with self._lock:
+            self._work = copy.deepcopy(self._shared)
+        self._bind()
+
+
+class FakeUnitOfWorkFactory:
+    """Hands out fake units of work over one shared in-memory store."""
+
+    def __init__(self) -> None:
+        self.store = Store()
+        self._lock = threading.Lock()
+
+    def __call__(self) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self.store, self._lock)
+
+    def seed(self, **items: Any) -> None:
+        """Put objects straight into the store (`accounts=[...]`, `families=[...]`...)."""
+        for name, values in items.items():
+            table = getattr(self.store, name)
+            for value in values:
+                key = value.code if isinstance(value, Organisation) else value.id
+                table[key] = value
