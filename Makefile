@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint typecheck unit postgres install clean bench
+.PHONY: serve test lint linktree typecheck postgres install clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,17 +28,19 @@ test: $(STAMP) lint typecheck
 	$(BIN)/famille rules test
 	$(BIN)/python -m pytest -q
 
-lint: $(STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/lint-imports
+# import-linter and mypy see `famille` through a tree of links: the folders map onto the package
+# (pyproject's package-dir), which the editable install resolves but these tools do not.
+linktree: $(STAMP)
+	rm -rf build/linktree && mkdir -p build/linktree/famille
+	for f in app/*.py; do ln -s ../../../$$f build/linktree/famille/$$(basename $$f); done
+	for d in kernel ports adapters rules; do ln -s ../../../$$d build/linktree/famille/$$d; done
 
-# mypy resolves `famille.kernel` through a tree of links (the folders map onto the package).
-typecheck: $(STAMP)
-	rm -rf build/typecheck && mkdir -p build/typecheck/famille
-	ln -s ../../../app/__init__.py build/typecheck/famille/__init__.py
-	ln -s ../../../kernel build/typecheck/famille/kernel
-	ln -s ../../../ports build/typecheck/famille/ports
-	cd build/typecheck && ../../$(BIN)/mypy --config-file ../../pyproject.toml -p famille.kernel -p famille.ports
+lint: $(STAMP) linktree
+	$(BIN)/ruff check .
+	cd build/linktree && PYTHONPATH=. ../../$(BIN)/lint-imports ../../pyproject.toml --no-cache
+
+typecheck: $(STAMP) linktree
+	cd build/linktree && ../../$(BIN)/mypy --config-file ../../pyproject.toml -p famille.kernel -p famille.ports
 
 postgres: $(STAMP)
 	$(BIN)/python -m pytest -q -m postgres

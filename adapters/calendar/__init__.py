@@ -1,0 +1,1 @@
+"""Calendar data: French public holidays and school holidays, from well-kept packages."""

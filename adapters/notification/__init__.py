@@ -1,0 +1,1 @@
+"""Notification adapters: the inbox-first notifier, the SMTP mailer and the SMS senders."""

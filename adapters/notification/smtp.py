@@ -1,0 +1,68 @@
+"""Sending e-mail through an SMTP server with the standard library."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid, parseaddr
+
+from famille.kernel.timezone import PARIS
+
+
+class SmtpMailer:
+    """Sends plain-text UTF-8 e-mail, one SMTP connection per message.
+
+    `sender` is the From header (`Portail famille <portail@commune.fr>`). With
+    `starttls` the connection is upgraded (certificate checked) before any login;
+    `username` and `password` log in when given. Errors (`smtplib.SMTPException`,
+    refused connection, timeout) are raised as `OSError` subclasses.
+    """
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        sender: str,
+        *,
+        starttls: bool = False,
+        username: str | None = None,
+        password: str | None = None,
+        timeout: float = 10.0,
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.sender = sender
+        self.starttls = starttls
+        self.username = username
+        self._password = password
+        self.timeout = timeout
+
+    def __repr__(self) -> str:
+        # Never show the password, even in a debugger or an error report.
+        return f"SmtpMailer({self.host!r}, {self.port!r}, {self.sender!r}, starttls={self.starttls!r})"
+
+    def message(self, to: str, subject: str, body: str) -> EmailMessage:
+        """The message `send` would send: headers encoded per RFC 2047, body in UTF-8."""
+        message = EmailMessage()
+        message["From"] = self.sender
+        message["To"] = to
+        message["Subject"] = subject
+        message["Date"] = format_datetime(datetime.now(PARIS))
+        domain = parseaddr(self.sender)[1].rpartition("@")[2] or None
+        message["Message-ID"] = make_msgid(domain=domain)
+        # RFC 3834: keeps out-of-office robots from answering the portal.
+        message["Auto-Submitted"] = "auto-generated"
+        message.set_content(body, charset="utf-8")
+        return message
+
+    def send(self, to: str, subject: str, body: str) -> None:
+        """Send one e-mail to `to`, or raise."""
+        message = self.message(to, subject, body)
+        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+            if self.starttls:
+                smtp.starttls(context=ssl.create_default_context())
+            if self.username:
+                smtp.login(self.username, self._password or "")
+            smtp.send_message(message)

@@ -1,0 +1,49 @@
+"""Engines for SQLite and PostgreSQL, tuned for a web application with several workers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def make_engine(url: str | URL, **options: Any) -> Engine:
+    """An engine for `url`; `options` go to `create_engine` (e.g. `poolclass`, `connect_args`).
+
+    SQLite: the file's folder is created, and each connection gets WAL journaling,
+    synchronous=NORMAL, enforced foreign keys and a busy timeout, so that concurrent
+    writers (threads or gunicorn workers) wait for each other instead of failing.
+    PostgreSQL: connections are checked before use (`pool_pre_ping`), so a restarted
+    server costs no failed request.
+    """
+    url = make_url(url)
+    if url.get_backend_name() == "sqlite":
+        return _sqlite_engine(url, **options)
+    options.setdefault("pool_pre_ping", True)
+    return create_engine(url, **options)
+
+
+def _sqlite_engine(url: URL, **options: Any) -> Engine:
+    """A SQLite engine whose connections are configured by a connect event."""
+    database = url.database or ""
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, **options)
+    event.listen(engine, "connect", _configure_sqlite_connection)
+    return engine
+
+
+def _configure_sqlite_connection(dbapi_connection: Any, _connection_record: Any) -> None:
+    """Set the per-connection pragmas (WAL is kept by the file, the others are not)."""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    finally:
+        cursor.close()

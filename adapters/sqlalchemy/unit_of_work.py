@@ -1,0 +1,101 @@
+"""The unit of work over SQLAlchemy: one connection, one transaction, every repository."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Connection, Engine, RootTransaction
+
+from famille.adapters.sqlalchemy.repositories import (
+    SqlAccountRepository,
+    SqlFamilyRepository,
+    SqlInboxRepository,
+    SqlOrganisationRepository,
+    SqlResetTokenRepository,
+    SqlSessionRepository,
+)
+
+
+class SqlUnitOfWork:
+    """A connection and a transaction taken on enter, rolled back on exit unless committed.
+
+    `commit()` keeps the work and begins a new transaction, so a use case can go on
+    after it (e.g. record a failed login, commit, then refuse). The repositories
+    exist only inside the `with` block.
+
+    On SQLite the driver begins the transaction at the first write, so reads before it
+    see the latest committed data and a writer waits (busy timeout) rather than fails.
+    """
+
+    accounts: SqlAccountRepository
+    sessions: SqlSessionRepository
+    reset_tokens: SqlResetTokenRepository
+    organisations: SqlOrganisationRepository
+    families: SqlFamilyRepository
+    inbox: SqlInboxRepository
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._connection: Connection | None = None
+        self._transaction: RootTransaction | None = None
+
+    def __enter__(self) -> SqlUnitOfWork:
+        """Take a connection, begin the transaction and bind the repositories to it."""
+        if self._connection is not None:
+            raise RuntimeError("this unit of work is already in use")
+        connection = self._engine.connect()
+        self._connection = connection
+        self._transaction = connection.begin()
+        self.accounts = SqlAccountRepository(connection)
+        self.sessions = SqlSessionRepository(connection)
+        self.reset_tokens = SqlResetTokenRepository(connection)
+        self.organisations = SqlOrganisationRepository(connection)
+        self.families = SqlFamilyRepository(connection)
+        self.inbox = SqlInboxRepository(connection)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """Roll back whatever was not committed and give the connection back to the pool."""
+        connection, transaction = self._connection, self._transaction
+        self._connection = self._transaction = None
+        if connection is None:
+            return
+        try:
+            if transaction is not None and transaction.is_active:
+                transaction.rollback()
+        finally:
+            connection.close()
+
+    def commit(self) -> None:
+        """Keep what was done so far, then begin a new transaction."""
+        connection, transaction = self._active()
+        transaction.commit()
+        self._transaction = connection.begin()
+
+    def rollback(self) -> None:
+        """Forget what was done since the last commit, then begin a new transaction."""
+        connection, transaction = self._active()
+        transaction.rollback()
+        self._transaction = connection.begin()
+
+    def _active(self) -> tuple[Connection, RootTransaction]:
+        """The connection and transaction, or an error outside the `with` block."""
+        if self._connection is None or self._transaction is None:
+            raise RuntimeError("the unit of work is used outside its `with` block")
+        return self._connection, self._transaction
+
+
+class SqlUnitOfWorkFactory:
+    """Makes a fresh `SqlUnitOfWork` on the shared engine for each use case."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def __call__(self) -> SqlUnitOfWork:
+        """A new unit of work, not yet entered."""
+        return SqlUnitOfWork(self.engine)

@@ -1,0 +1,49 @@
+"""The shipped migrations build exactly the schema of tables.py, and undo it."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+from sqlalchemy.pool import NullPool
+
+from famille.adapters.sqlalchemy.database import make_engine
+from famille.adapters.sqlalchemy.migrate import current_revision, downgrade, upgrade
+from famille.adapters.sqlalchemy.tables import metadata
+
+
+def _table_names(url: str) -> set[str]:
+    """The tables of the database at `url`."""
+    engine = make_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            return set(inspect(connection).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def test_the_migrations_produce_exactly_the_tables_of_the_metadata(empty_database_url: str) -> None:
+    upgrade(empty_database_url)
+    engine = make_engine(empty_database_url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, metadata) == []
+    finally:
+        engine.dispose()
+    assert current_revision(empty_database_url) == "0001"
+
+
+def test_downgrade_to_base_removes_every_table(empty_database_url: str) -> None:
+    upgrade(empty_database_url)
+    downgrade(empty_database_url, "base")
+    assert current_revision(empty_database_url) is None
+    assert _table_names(empty_database_url) <= {"alembic_version"}
+    upgrade(empty_database_url)  # and the way back up still works
+    assert _table_names(empty_database_url) >= set(metadata.tables)
+
+
+def test_upgrading_an_up_to_date_database_changes_nothing(empty_database_url: str) -> None:
+    upgrade(empty_database_url)
+    upgrade(empty_database_url)
+    assert current_revision(empty_database_url) == "0001"

@@ -1,0 +1,1 @@
+"""Real servers for tests that cross a process boundary (SMTP...)."""

@@ -1,0 +1,88 @@
+"""A real portal served by gunicorn in a child process (`famille serve`), for end-to-end tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def famille(*args: str, env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run the `famille` command (as `python -m famille`) and fail loudly if it fails."""
+    done = subprocess.run([sys.executable, "-m", "famille", *args], env={**os.environ, **env},
+                          capture_output=True, text=True, timeout=120)
+    if done.returncode != 0:
+        raise AssertionError(f"famille {' '.join(args)} a échoué :\n{done.stdout}\n{done.stderr}")
+    return done
+
+
+@contextmanager
+def running_portal(env: Mapping[str, str], *, workers: int = 1) -> Iterator[str]:
+    """Serve the portal with gunicorn on a free port; yield its base URL; stop it afterwards."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "famille", "serve", "--port", str(port), "--workers", str(workers)],
+        env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/api/v1/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                output = process.stdout.read() if process.stdout else ""
+                raise AssertionError(f"le serveur n'a pas démarré :\n{output}")
+            time.sleep(0.1)
+        yield base
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        if process.stdout:
+            process.stdout.close()
+
+
+def call(method: str, url: str, body: Any = None, *, token: str | None = None,
+         headers: Mapping[str, str] | None = None) -> tuple[int, dict[str, str], Any]:
+    """One HTTP request with urllib: (status, headers, decoded JSON body or text)."""
+    data = None if body is None else json.dumps(body).encode("utf-8")
+    request = urllib.request.Request(url, data=data, method=method)
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    for name, value in (headers or {}).items():
+        request.add_header(name, value)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            status, head, raw = answer.status, dict(answer.headers), answer.read()
+    except urllib.error.HTTPError as error:
+        status, head, raw = error.code, dict(error.headers), error.read()
+    text = raw.decode("utf-8")
+    kind = head.get("Content-Type", "")
+    return status, head, (json.loads(text) if "json" in kind and text else text)
