@@ -67,10 +67,12 @@ def create_wsgi_app(settings: Settings | None = None) -> Any:
     from famille.adapters.http.app import create_app
 
     wiring = build(settings or Settings.from_environ())
+    # Each gunicorn worker builds its app after the fork, so each watches the rule files itself.
+    if wiring.settings.rules_reload_seconds > 0:
+        wiring.rules.start_watching(wiring.settings.rules_reload_seconds)
     return create_app(
         wiring.portal,
         rate_limit_storage=wiring.settings.rate_limit_storage,
         login_rate=wiring.settings.login_rate,
         secure_cookies=wiring.settings.secure_cookies,
-        on_request=lambda: wiring.rules.reload_if_due(wiring.settings.rules_reload_seconds),
     )

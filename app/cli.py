@@ -63,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="charge les données de démonstration (idempotent)")
     demo.set_defaults(func=_demo)
 
-    rules_cli.add_parser(sub)
+    rules_cli.add_parser(sub).set_defaults(func=rules_cli.run)
     return parser
 
 

@@ -1,0 +1,255 @@
+"""The durable adapter: decisions, memo, reload, threads and memory."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from famille.adapters.rules.engine import DurableRules
+from famille.ports.rules import Rules, RulesError
+from famille.rules import default_rules_dir
+
+from .helpers import DEADLINES, LOCKOUT, rules_folder, write
+
+GOOD_PASSWORD = {"length": 12, "has_upper": True, "has_lower": True, "has_digit": True, "has_symbol": False,
+                 "is_common": False, "contains_login": False}
+
+
+@pytest.fixture(scope="module")
+def shipped() -> DurableRules:
+    return DurableRules(default_rules_dir())
+
+
+def test_the_adapter_satisfies_the_rules_port(shipped: DurableRules) -> None:
+    port: Rules = shipped
+    assert port.decide("login_lockout", {"failed_attempts": 3}).outcome == {"locked": False}
+
+
+def test_locks_the_account_from_the_tenth_failed_attempt(shipped: DurableRules) -> None:
+    assert not shipped.decide("login_lockout", {"failed_attempts": 9}).outcome["locked"]
+    decision = shipped.decide("login_lockout", {"failed_attempts": 10})
+    assert decision.outcome["locked"] and decision.rule_id == "compte-verrouille-apres-10-echecs"
+    assert "10 tentatives" in decision.message
+
+
+def test_collect_returns_every_refusal_in_file_order_then_the_acceptance(shipped: DurableRules) -> None:
+    facts = {**GOOD_PASSWORD, "length": 5, "has_digit": False, "is_common": True}
+    decision = shipped.decide("password_policy", facts)
+    assert [h.rule_id for h in decision.hits] == [
+        "longueur-minimum-8", "chiffre-obligatoire", "mot-de-passe-courant", "mot-de-passe-conforme"]
+    assert [h.outcome["accepted"] for h in decision.hits] == [False, False, False, True]
+
+
+def test_the_kernel_reading_of_a_good_password_finds_no_refusal(shipped: DurableRules) -> None:
+    decision = shipped.decide("password_policy", GOOD_PASSWORD)
+    assert [h for h in decision.hits if not h.outcome.get("accepted", False)] == []
+
+
+def test_common_passwords_are_served_lower_cased(shipped: DurableRules) -> None:
+    words = shipped.word_list("common_passwords")
+    assert {"azerty", "motdepasse", "soleil", "123456"} <= words and len(words) >= 300
+    assert all(w == w.lower() for w in words)
+    with pytest.raises(RulesError, match="liste de mots « nope » inconnue"):
+        shipped.word_list("nope")
+
+
+def test_refuses_unknown_policy_unknown_fact_and_wrong_type(shipped: DurableRules) -> None:
+    with pytest.raises(RulesError, match="politique « nope » inconnue"):
+        shipped.decide("nope", {})
+    with pytest.raises(RulesError, match="fait « failed » inconnu"):
+        shipped.decide("login_lockout", {"failed": 3})
+    with pytest.raises(RulesError, match="n'est pas un nombre entier"):
+        shipped.decide("login_lockout", {"failed_attempts": True})
+    with pytest.raises(RulesError, match="n'est pas un nombre entier"):
+        shipped.decide("login_lockout", {"failed_attempts": "12"})
+
+
+def test_input_defaults_fill_missing_facts(shipped: DurableRules) -> None:
+    decision = shipped.decide("request_validation", {"kind": "caf"})
+    assert [h.rule_id for h in decision.hits] == ["demande-recevable"]
+
+
+def test_messages_fill_placeholders_from_facts(shipped: DurableRules) -> None:
+    decision = shipped.decide("billing_eligibility", {"booked": True, "attendance": "absent", "absence": "late",
+                                                      "reason": "AUTRES"})
+    assert decision.message == "Absence déclarée après le délai, raison AUTRES : facturée."
+
+
+def test_memo_answers_repeated_decisions_without_the_engine(tmp_path: Path) -> None:
+    engine = DurableRules(rules_folder(tmp_path, **{"login_lockout.yaml": LOCKOUT}))
+    calls = engine.stats()["engine_calls"]
+    for _ in range(100):
+        engine.decide("login_lockout", {"failed_attempts": 3})
+    stats = engine.stats()
+    assert stats["engine_calls"] == calls + 1 and stats["memo_hits"] == 99
+    engine.set_memo(0)
+    engine.decide("login_lockout", {"failed_attempts": 3})
+    assert engine.stats()["engine_calls"] == calls + 2
+
+
+def test_explain_gives_the_trace_of_the_plain_evaluator(shipped: DurableRules) -> None:
+    decision = shipped.explain("login_lockout", {"failed_attempts": 2})
+    assert decision.trace == (
+        "compte-verrouille-apres-10-echecs : écartée, condition « failed_attempts >= 10 » fausse (failed_attempts = 2)",
+        "compte-ouvert : retenue",
+    )
+
+
+def test_a_constructor_refuses_rules_whose_examples_fail(tmp_path: Path) -> None:
+    folder = rules_folder(tmp_path, **{"login_lockout.yaml": LOCKOUT.replace("rule: verrouille}", "rule: ouvert}")})
+    with pytest.raises(RulesError, match=r"ÉCHEC rules/login_lockout\.yaml exemple n° 1"):
+        DurableRules(folder)
+
+
+def _touch_later(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+    later = time.time() + 5
+    os.utime(path, (later, later))
+
+
+def test_reload_refuses_a_broken_file_keeps_previous_rules_and_logs(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    folder = rules_folder(tmp_path, **{"login_lockout.yaml": LOCKOUT})
+    engine = DurableRules(folder)
+    version = engine.version
+    assert engine.reload_if_changed() is False
+    _touch_later(folder / "login_lockout.yaml", LOCKOUT.replace('">=": 10', '">=": "dix"'))
+    with caplog.at_level(logging.ERROR, logger="famille.rules"):
+        assert engine.reload_if_changed() is False
+    assert "Nouvelles règles refusées" in caplog.text and "n'est pas un nombre entier" in caplog.text
+    assert engine.version == version
+    assert engine.decide("login_lockout", {"failed_attempts": 10}).outcome["locked"] is True
+    assert engine.stats()["refused_reloads"] == 1
+    caplog.clear()
+    assert engine.reload_if_changed() is False  # the same broken version is logged once
+    assert caplog.text == ""
+
+
+def test_reload_refuses_a_version_whose_examples_fail(tmp_path: Path) -> None:
+    folder = rules_folder(tmp_path, **{"login_lockout.yaml": LOCKOUT})
+    engine = DurableRules(folder)
+    _touch_later(folder / "login_lockout.yaml", LOCKOUT.replace('">=": 10', '">=": 11'))
+    assert engine.reload_if_changed() is False
+    assert engine.decide("login_lockout", {"failed_attempts": 10}).outcome["locked"] is True
+
+
+def test_reload_takes_a_good_new_version_and_forgets_memoised_decisions(tmp_path: Path) -> None:
+    folder = rules_folder(tmp_path, **{"login_lockout.yaml": LOCKOUT})
+    engine = DurableRules(folder)
+    assert engine.decide("login_lockout", {"failed_attempts": 5}).outcome["locked"] is False
+    new = LOCKOUT.replace('">=": 10', '">=": 5').replace("failed_attempts: 10}", "failed_attempts: 5}")
+    _touch_later(folder / "login_lockout.yaml", new)
+    assert engine.reload_if_changed() is True
+    decision = engine.decide("login_lockout", {"failed_attempts": 5})
+    assert decision.outcome["locked"] is True and decision.version == engine.version
+    assert engine.stats()["reloads"] == 1
+
+
+def test_reloads_keep_the_number_of_registered_rulesets_flat(tmp_path: Path) -> None:
+    folder = rules_folder(tmp_path, **{"login_lockout.yaml": LOCKOUT, "booking_deadlines.yaml": DEADLINES})
+    engine = DurableRules(folder)
+    for threshold in range(11, 41):
+        new = LOCKOUT.replace('">=": 10', f'">=": {threshold}').replace("failed_attempts: 10}", f"failed_attempts: {threshold}}}")
+        _touch_later(folder / "login_lockout.yaml", new)
+        assert engine.reload_if_changed() is True
+    assert len(engine._host._ruleset_list) == 2
+
+
+def test_eight_threads_decide_two_thousand_times_each_without_error(shipped: DurableRules, tmp_path: Path) -> None:
+    engine = DurableRules(default_rules_dir(), memo_size=0)
+    errors: list[BaseException] = []
+    wrong: list[int] = []
+
+    def work(offset: int) -> None:
+        try:
+            for i in range(2000):
+                attempts = (i + offset) % 20
+                if engine.decide("login_lockout", {"failed_attempts": attempts}).outcome["locked"] != (attempts >= 10):
+                    wrong.append(attempts)
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and wrong == []
+    assert engine.stats()["engine_calls"] >= 16_000
+
+
+def test_reloads_during_concurrent_decisions_never_fail_a_decision(tmp_path: Path) -> None:
+    folder = rules_folder(tmp_path, **{"login_lockout.yaml": LOCKOUT})
+    engine = DurableRules(folder, memo_size=0)
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            while not stop.is_set():
+                engine.decide("login_lockout", {"failed_attempts": 3})
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for threshold in range(11, 31):
+        new = LOCKOUT.replace('">=": 10', f'">=": {threshold}').replace("failed_attempts: 10}", f"failed_attempts: {threshold}}}")
+        _touch_later(folder / "login_lockout.yaml", new)
+        engine.reload_if_changed()
+    stop.set()
+    for t in threads:
+        t.join()
+    assert errors == []
+
+
+def _rss_kib() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def test_memory_stays_flat_over_many_engine_decisions(tmp_path: Path) -> None:
+    engine = DurableRules(default_rules_dir(), memo_size=0)
+    facts = {**GOOD_PASSWORD, "length": 3}
+    for _ in range(5_000):
+        engine.decide("password_policy", facts)
+    before = _rss_kib()
+    for i in range(30_000):
+        engine.decide("password_policy", {**facts, "length": i % 129})
+        engine.decide("login_lockout", {"failed_attempts": i % 1001})
+    assert _rss_kib() - before < 2_048
+
+
+def test_watching_takes_a_new_version_in_the_background(tmp_path: Path) -> None:
+    folder = rules_folder(tmp_path, **{"login_lockout.yaml": LOCKOUT})
+    engine = DurableRules(folder)
+    engine.start_watching(0.05)
+    try:
+        new = LOCKOUT.replace('">=": 10', '">=": 5').replace("failed_attempts: 10}", "failed_attempts: 5}")
+        _touch_later(folder / "login_lockout.yaml", new)
+        deadline = time.monotonic() + 5
+        while engine.stats()["reloads"] == 0 and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        engine.stop_watching()
+    assert engine.decide("login_lockout", {"failed_attempts": 5}).outcome["locked"] is True
+
+
+def test_a_new_organisation_file_is_picked_up_by_reload(tmp_path: Path) -> None:
+    folder = rules_folder(tmp_path, **{"booking_deadlines.yaml": DEADLINES})
+    engine = DurableRules(folder)
+    write(folder, "organisations/vals/booking_deadlines.yaml", """\
+        policy: booking_deadlines
+        remove: [cantine-lundi]
+    """)
+    assert engine.reload_if_changed() is True
+    facts = {"service": "RESTAURATION", "weekday": "lundi"}
+    assert engine.decide("booking_deadlines", facts, organisation="vals").rule_id == "defaut"
+    assert engine.decide("booking_deadlines", facts).rule_id == "cantine-lundi"
