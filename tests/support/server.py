@@ -80,9 +80,10 @@ def call(method: str, url: str, body: Any = None, *, token: str | None = None,
         request.add_header(name, value)
     try:
         with urllib.request.urlopen(request, timeout=30) as answer:
-            status, head, raw = answer.status, dict(answer.headers), answer.read()
+            status, message, raw = answer.status, answer.headers, answer.read()
     except urllib.error.HTTPError as error:
-        status, head, raw = error.code, dict(error.headers), error.read()
+        status, message, raw = error.code, error.headers, error.read()
+    head = {name.title(): value for name, value in message.items()}
     text = raw.decode("utf-8")
     kind = head.get("Content-Type", "")
     return status, head, (json.loads(text) if "json" in kind and text else text)

@@ -1,0 +1,84 @@
+"""The Falcon application: routes, middleware and error handlers wired on a given `Portal`.
+
+`create_app` only wires what it is given; the composition root
+(`famille.bootstrap.create_wsgi_app`) decides what that is.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from importlib import resources
+from typing import Any
+
+import falcon
+import falcon.media
+import yaml
+
+from famille.adapters.http import errors
+from famille.adapters.http.auth import AuthMiddleware
+from famille.adapters.http.hooks import BeforeRequest, SecurityHeaders
+from famille.adapters.http.resources.home import HomeResource
+from famille.adapters.http.resources.inbox import InboxReadResource, InboxResource
+from famille.adapters.http.resources.meta import HealthResource, OpenApiResource
+from famille.adapters.http.resources.password import (
+    PasswordResetConfirmResource,
+    PasswordResetResource,
+    PasswordResource,
+)
+from famille.adapters.http.resources.session import SessionResource
+from famille.adapters.http.throttle import ThrottleMiddleware
+from famille.ports.http import Application
+
+API = "/api/v1"
+#: The routes where passwords or logins are guessed: throttled per client address.
+THROTTLED = (("POST", f"{API}/session"), ("POST", f"{API}/password-reset"))
+
+
+def load_openapi() -> dict[str, Any]:
+    """The hand-kept OpenAPI document shipped beside this module."""
+    text = resources.files("famille.adapters.http").joinpath("openapi.yaml").read_text("utf-8")
+    document: dict[str, Any] = yaml.safe_load(text)
+    return document
+
+
+def _json_handlers() -> dict[str, falcon.media.BaseHandler]:
+    dumps = functools.partial(json.dumps, ensure_ascii=False)
+    handler = falcon.media.JSONHandler(dumps=dumps)
+    return {falcon.MEDIA_JSON: handler, errors.PROBLEM_JSON: handler}
+
+
+def create_app(
+    portal: Application,
+    *,
+    rate_limit_storage: str = "memory://",
+    login_rate: str = "30/minute",
+    secure_cookies: bool = False,
+    on_request: Callable[[], object] | None = None,
+) -> falcon.App[falcon.Request, falcon.Response]:
+    """The WSGI application serving `portal` under `/api/v1`."""
+    middleware: list[Any] = []
+    if on_request is not None:
+        middleware.append(BeforeRequest(on_request))
+    middleware += [
+        SecurityHeaders(),
+        ThrottleMiddleware(rate_limit_storage, login_rate, THROTTLED),
+        AuthMiddleware(portal.authentication),
+    ]
+    app = falcon.App(middleware=middleware)
+    app.req_options.media_handlers.update(_json_handlers())
+    app.resp_options.media_handlers.update(_json_handlers())
+    errors.install(app)
+
+    auth = portal.authentication
+    app.add_route(f"{API}/session", SessionResource(auth, portal.clock, secure_cookies=secure_cookies))
+    app.add_route(f"{API}/me", HomeResource(portal.home))
+    app.add_route(f"{API}/password", PasswordResource(auth))
+    app.add_route(f"{API}/password-reset", PasswordResetResource(auth))
+    app.add_route(f"{API}/password-reset/confirm", PasswordResetConfirmResource(auth))
+    app.add_route(f"{API}/inbox", InboxResource(portal.inbox))
+    app.add_route(f"{API}/inbox/{{message_id}}/read", InboxReadResource(portal.inbox))
+    app.add_route(f"{API}/health", HealthResource())
+    app.add_route("/openapi.json", OpenApiResource(load_openapi()))
+    return app

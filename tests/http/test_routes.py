@@ -1,0 +1,146 @@
+"""The app's routes: each declares who may call it, and the OpenAPI document lists exactly them."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import falcon
+import falcon.inspect
+import falcon.testing
+import pytest
+from openapi_spec_validator import validate
+
+from famille.adapters.http.app import load_openapi
+from famille.adapters.http.auth import AGENT, FAMILY, LEVELS, access_level
+from tests.http.conftest import World, bearer
+
+HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+
+def app_operations(app: falcon.App) -> set[tuple[str, str]]:
+    """(path, method) for every responder the app's own resources define."""
+    return {
+        (route.path, method.method)
+        for route in falcon.inspect.inspect_routes(app)
+        for method in route.methods
+        if not method.internal
+    }
+
+
+def documented_operations() -> set[tuple[str, str]]:
+    return {
+        (path, method.upper())
+        for path, item in load_openapi()["paths"].items()
+        for method in item
+        if method in HTTP_METHODS
+    }
+
+
+def test_every_route_declares_who_may_call_it(app: falcon.App) -> None:
+    router = app._router
+    for path, method in app_operations(app):
+        resource = router.find(path.replace("{message_id}", "x"))[0]
+        assert access_level(resource, method) in LEVELS, f"{method} {path} ne déclare pas `auth`"
+
+
+def test_the_openapi_document_is_valid(client: falcon.testing.TestClient) -> None:
+    served = client.simulate_get("/openapi.json")
+
+    assert served.status_code == 200
+    assert served.headers["Content-Type"].startswith("application/json")
+    validate(served.json)
+    assert served.json == load_openapi()
+
+
+def test_the_openapi_document_lists_exactly_the_routes_of_the_app(app: falcon.App) -> None:
+    assert documented_operations() == app_operations(app)
+
+
+def test_public_operations_are_exactly_those_documented_without_security(app: falcon.App) -> None:
+    document = load_openapi()
+    public_documented = {
+        (path, method.upper())
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if method in HTTP_METHODS and operation.get("security") == []
+    }
+    router = app._router
+    public_in_app = {
+        (path, method) for path, method in app_operations(app)
+        if access_level(router.find(path.replace("{message_id}", "x"))[0], method) == "public"
+    }
+
+    assert public_documented == public_in_app
+
+
+def test_health_answers_ok_without_a_session(client: falcon.testing.TestClient) -> None:
+    result = client.simulate_get("/api/v1/health")
+
+    assert result.status_code == 200
+    assert result.json == {"status": "ok"}
+
+
+class _Restricted:
+    def __init__(self, level: str) -> None:
+        self.auth = level
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.media = {"login": req.context.principal.login}
+
+
+class _Undeclared:
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.media = {"secret": True}
+
+
+@pytest.mark.parametrize(("level", "allowed", "refused"), [
+    (FAMILY, "marie.dupont", "agent.villeneuve"),
+    (AGENT, "agent.villeneuve", "marie.dupont"),
+])
+def test_a_role_level_admits_its_role_and_forbids_the_other(
+    app: falcon.App, token_of: Callable[[str], str], level: str, allowed: str, refused: str
+) -> None:
+    app.add_route("/test/restricted", _Restricted(level))
+    client = falcon.testing.TestClient(app)
+
+    ok = client.simulate_get("/test/restricted", headers=bearer(token_of(allowed)))
+    forbidden = client.simulate_get("/test/restricted", headers=bearer(token_of(refused)))
+    anonymous = client.simulate_get("/test/restricted")
+
+    assert ok.status_code == 200
+    assert ok.json == {"login": allowed}
+    assert forbidden.status_code == 403
+    assert forbidden.headers["Content-Type"] == "application/problem+json"
+    assert forbidden.json["title"] == "Accès refusé"
+    assert anonymous.status_code == 401
+
+
+def test_a_route_that_declares_nothing_is_closed(app: falcon.App, caplog: pytest.LogCaptureFixture) -> None:
+    app.add_route("/test/undeclared", _Undeclared())
+
+    with caplog.at_level(logging.ERROR, logger="famille.http"):
+        result = falcon.testing.TestClient(app).simulate_get("/test/undeclared")
+
+    assert result.status_code == 500
+    assert "secret" not in result.text
+    assert "ne déclare pas" in caplog.text
+
+
+def test_the_before_request_hook_runs_and_its_failure_is_logged_not_fatal(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    calls: list[int] = []
+
+    def reload_rules() -> None:
+        calls.append(1)
+        if len(calls) == 2:
+            raise ValueError("règle illisible")
+
+    client = falcon.testing.TestClient(world.app(on_request=reload_rules))
+    with caplog.at_level(logging.ERROR, logger="famille.http"):
+        statuses = [client.simulate_get("/api/v1/health").status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 200]
+    assert len(calls) == 3
+    assert "règle illisible" in caplog.text
