@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -36,9 +37,11 @@ def famille(*args: str, env: Mapping[str, str]) -> subprocess.CompletedProcess[s
 def running_portal(env: Mapping[str, str], *, workers: int = 1) -> Iterator[str]:
     """Serve the portal with gunicorn on a free port; yield its base URL; stop it afterwards."""
     port = free_port()
+    # The server's log goes to a file: a pipe nobody reads fills up and blocks the server.
+    log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115 (closed in finally)
     process = subprocess.Popen(
         [sys.executable, "-m", "famille", "serve", "--port", str(port), "--workers", str(workers)],
-        env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT, text=True,
         start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
@@ -52,8 +55,8 @@ def running_portal(env: Mapping[str, str], *, workers: int = 1) -> Iterator[str]
             except OSError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read() if process.stdout else ""
-                raise AssertionError(f"le serveur n'a pas démarré :\n{output}")
+                log.seek(0)
+                raise AssertionError(f"le serveur n'a pas démarré :\n{log.read()}")
             time.sleep(0.1)
         yield base
     finally:
@@ -63,8 +66,7 @@ def running_portal(env: Mapping[str, str], *, workers: int = 1) -> Iterator[str]
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-        if process.stdout:
-            process.stdout.close()
+        log.close()
 
 
 def call(method: str, url: str, body: Any = None, *, token: str | None = None,
