@@ -6,6 +6,7 @@ Nothing happens at import time; `build()` wires what the settings say.
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import attrs
@@ -54,7 +55,9 @@ def build(settings: Settings) -> Wiring:
         if settings.smtp_host
         else None
     )
-    notifier = PortalNotifier(uow, clock, mailer=mailer, sms=LogSms())
+    # E-mails and SMS leave from two background threads (per process), so no request waits for SMTP.
+    outgoing = ThreadPoolExecutor(max_workers=2, thread_name_prefix="famille-envoi")
+    notifier = PortalNotifier(uow, clock, mailer=mailer, sms=LogSms(), background=outgoing)
     hasher = Argon2Hasher(time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib)
     portal = build_portal(
         uow=uow, clock=clock, rules=rules, hasher=hasher, notifier=notifier, portal_url=settings.portal_url

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
+from concurrent.futures import Executor
 from typing import Protocol
 
 import phonenumbers
@@ -33,7 +35,10 @@ class PortalNotifier:
     never raised. The log names the account and the subject only: the body may
     hold a password-reset link. An SMS carries the subject and a pointer to the
     inbox, never the body; urgent notices (requested links) are not sent by SMS.
-    `mailer` is None when no SMTP server is configured.
+    `mailer` is None when no SMTP server is configured. With a `background`
+    executor, e-mails and SMS leave in its threads: the caller does not wait for
+    the SMTP server, and a password-reset request answers in the same time
+    whether or not the login exists.
     """
 
     def __init__(
@@ -44,8 +49,10 @@ class PortalNotifier:
         mailer: Mailer | None,
         sms: SmsSender,
         sender: str = "La commune",
+        background: Executor | None = None,
     ) -> None:
         self._uow = uow
+        self._background = background
         self._clock = clock
         self._mailer = mailer
         self._sms = sms
@@ -55,9 +62,16 @@ class PortalNotifier:
         """Record the notice in the inbox, then e-mail and text it where allowed."""
         self._record(recipient, notice)
         if recipient.email and (recipient.email_allowed or urgent):
-            self._email(recipient, recipient.email, notice)
+            self._deliver(self._email, recipient, recipient.email, notice)
         if recipient.mobile and recipient.sms_allowed and not urgent:
-            self._text(recipient, recipient.mobile, notice)
+            self._deliver(self._text, recipient, recipient.mobile, notice)
+
+    def _deliver(self, send: Callable[[Recipient, str, Notice], None], recipient: Recipient,
+                 address: str, notice: Notice) -> None:
+        if self._background is None:
+            send(recipient, address, notice)
+        else:
+            self._background.submit(send, recipient, address, notice)
 
     def _record(self, recipient: Recipient, notice: Notice) -> None:
         message = InboxMessage(

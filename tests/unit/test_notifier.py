@@ -173,3 +173,31 @@ def test_the_log_only_sms_sender_writes_the_sms_to_the_log(caplog: pytest.LogCap
     with caplog.at_level(logging.INFO, logger="famille.adapters.notification.sms"):
         notifier.notify(recipient(email=None, sms_allowed=True), NOTICE)
     assert "SMS (journal uniquement, aucune passerelle) à +33611223344 : Réservation confirmée" in caplog.text
+
+
+def test_with_a_background_executor_the_caller_does_not_wait_for_the_mail_server() -> None:
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from famille.adapters.notification.notifier import PortalNotifier
+    from famille.adapters.notification.sms import LogSms
+    from famille.ports.notification import Notice, Recipient
+    from tests.fakes.clock import FakeClock
+    from tests.fakes.persistence import FakeUnitOfWorkFactory
+
+    release = threading.Event()
+    sent: list[str] = []
+
+    class SlowMailer:
+        def send(self, to: str, subject: str, body: str) -> None:
+            release.wait(5)
+            sent.append(to)
+
+    uow = FakeUnitOfWorkFactory()
+    with ThreadPoolExecutor(max_workers=1) as background:
+        notifier = PortalNotifier(uow, FakeClock(), mailer=SlowMailer(), sms=LogSms(), background=background)
+        notifier.notify(Recipient(account_id="a", display_name="A", email="a@example.org", email_allowed=True),
+                        Notice(subject="Sujet", body="Corps"))
+        assert sent == [] and len(uow.store.inbox) == 1
+        release.set()
+    assert sent == ["a@example.org"]
