@@ -90,22 +90,26 @@ class DurableRules:
 
     def decide(self, policy: str, facts: Mapping[str, Any], *, organisation: str | None = None) -> Decision:
         """The decision of `policy` for `facts` with the rules of `organisation`."""
-        for _ in range(3):  # a reload may swap the rulesets between reading and posting
+        active = self._active
+        table, _ = self._table(active, policy, organisation)
+        cached = self._memo_get(self._key(active, table, policy, table.check_facts(facts)))
+        if cached is not None:
+            return cached
+        with self._host_lock:
+            # Read the rules in force under the host lock: a reload swaps them and drops the old
+            # rulesets under the same lock, so the ruleset posted to is always registered.
             active = self._active
             table, name = self._table(active, policy, organisation)
             full = table.check_facts(facts)
-            key = (active.bundle.digest, table.organisation, policy, tuple(sorted(full.items())))
-            cached = self._memo_get(key)
-            if cached is not None:
-                return cached
-            hits = self._post(table, name, full)
-            if hits is None:
-                continue
-            decision = Decision(policy=policy, hits=tuple(hits), organisation=table.organisation,
-                                version=active.bundle.digest[:16])
-            self._memo_put(key, decision)
-            return decision
-        raise RulesError("Les règles changent en ce moment ; réessayez.")
+            hits = self._post_locked(table, name, full)
+        decision = Decision(policy=policy, hits=tuple(hits), organisation=table.organisation,
+                            version=active.bundle.digest[:16])
+        self._memo_put(self._key(active, table, policy, full), decision)
+        return decision
+
+    @staticmethod
+    def _key(active: _Active, table: Policy, policy: str, full: Mapping[str, Any]) -> tuple[Any, ...]:
+        return (active.bundle.digest, table.organisation, policy, tuple(sorted(full.items())))
 
     def word_list(self, name: str) -> frozenset[str]:
         """A word list shipped beside the rule files (`<name>.txt`), lower-cased."""
@@ -118,12 +122,11 @@ class DurableRules:
 
     def explain(self, policy: str, facts: Mapping[str, Any], *, organisation: str | None = None) -> Decision:
         """The decision (through durable, without memo) with the plain evaluator's trace."""
-        active = self._active
-        table, name = self._table(active, policy, organisation)
-        full = table.check_facts(facts)
-        hits = self._post(table, name, full)
-        if hits is None:
-            raise RulesError("Les règles changent en ce moment ; réessayez.")
+        with self._host_lock:
+            active = self._active
+            table, name = self._table(active, policy, organisation)
+            full = table.check_facts(facts)
+            hits = self._post_locked(table, name, full)
         return Decision(policy=policy, hits=tuple(hits), organisation=table.organisation,
                         version=active.bundle.digest[:16], trace=explain(table, full))
 
@@ -269,24 +272,28 @@ class DurableRules:
         return run_examples(tables, decide)
 
     def _post(self, table: Policy, name: str, facts: dict[str, Any]) -> list[RuleHit] | None:
-        """The hits of durable for completed facts; None if the ruleset was swapped meanwhile."""
-        event = {**facts, compiler.MARKER: 1}
+        """The hits of durable for completed facts; None if the ruleset is not registered (any more)."""
         with self._host_lock:
             if not self._host.has_ruleset(name):
                 return None
-            sid = str(next(self._sids))
-            event["sid"] = sid
-            try:
-                if table.hit_policy == "collect":
-                    state = self._host.assert_fact(name, event)
-                else:
-                    state = self._host.post(name, event)
-            except MessageNotHandledException:
-                raise RulesError(f"{table.source} : aucune règle ne décide ces faits") from None
-            except Exception as error:
-                raise RulesError(f"{table.source} : erreur du moteur de règles : {error}") from None
-            finally:
-                self._host.delete_state(name, sid)
+            return self._post_locked(table, name, facts)
+
+    def _post_locked(self, table: Policy, name: str, facts: dict[str, Any]) -> list[RuleHit]:
+        """`_post` with the host lock held by the caller and the ruleset known to be registered."""
+        event = {**facts, compiler.MARKER: 1}
+        sid = str(next(self._sids))
+        event["sid"] = sid
+        try:
+            if table.hit_policy == "collect":
+                state = self._host.assert_fact(name, event)
+            else:
+                state = self._host.post(name, event)
+        except MessageNotHandledException:
+            raise RulesError(f"{table.source} : aucune règle ne décide ces faits") from None
+        except Exception as error:
+            raise RulesError(f"{table.source} : erreur du moteur de règles : {error}") from None
+        finally:
+            self._host.delete_state(name, sid)
         with self._memo_lock:
             self._counts["engine_calls"] += 1
         if not state or state.get("exception"):
