@@ -81,4 +81,9 @@ def create_app(
     app.add_route(f"{API}/inbox/{{message_id}}/read", InboxReadResource(portal.inbox))
     app.add_route(f"{API}/health", HealthResource())
     app.add_route("/openapi.json", OpenApiResource(load_openapi()))
+
+    from famille.adapters.web import add_pages  # the web portal's pages, under `/`
+
+    add_pages(app, portal, secure_cookies=secure_cookies, rate_limit_storage=rate_limit_storage,
+              login_rate=login_rate)
     return app

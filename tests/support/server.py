@@ -34,9 +34,9 @@ def famille(*args: str, env: Mapping[str, str]) -> subprocess.CompletedProcess[s
 
 
 @contextmanager
-def running_portal(env: Mapping[str, str], *, workers: int = 1) -> Iterator[str]:
-    """Serve the portal with gunicorn on a free port; yield its base URL; stop it afterwards."""
-    port = free_port()
+def running_portal(env: Mapping[str, str], *, workers: int = 1, port: int | None = None) -> Iterator[str]:
+    """Serve the portal with gunicorn on `port` (a free one if None); yield its base URL; stop it afterwards."""
+    port = port or free_port()
     # The server's log goes to a file: a pipe nobody reads fills up and blocks the server.
     log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115 (closed in finally)
     process = subprocess.Popen(

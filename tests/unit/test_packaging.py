@@ -58,7 +58,7 @@ def test_the_wheel_ships_every_module_and_the_rule_files(tmp_path: Path) -> None
     names = set(zipfile.ZipFile(wheel).namelist())
     for folder, package in FOLDERS.items():
         for source in (ROOT / folder).rglob("*"):
-            if source.is_file() and source.suffix in {".py", ".yaml", ".txt", ".mako", ".ini"} \
+            if source.is_file() and source.suffix in {".py", ".yaml", ".txt", ".mako", ".ini", ".html", ".css", ".js", ".svg"} \
                     and "__pycache__" not in source.parts:
                 inside = "/".join([*package.split("."), *source.relative_to(ROOT / folder).parts])
                 assert inside in names, f"{inside} manque dans la roue"

@@ -1,0 +1,65 @@
+"""What every page resource shares: the portal, the renderer, the session cookie."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import attrs
+import falcon
+
+from famille.adapters.http.auth import SESSION_COOKIE
+from famille.adapters.web.rendering import Renderer
+from famille.kernel.authentication import LoginGrant
+from famille.ports.http import Application
+
+LOGIN_PAGE = "/connexion"
+HOME_PAGE = "/accueil"
+
+#: Notices a page shows after a redirect, by key: nothing from the address is ever shown as is.
+NOTICES = {
+    "deconnexion": "Vous êtes déconnecté. À bientôt sur le portail famille.",
+    "mot-de-passe-enregistre": "Votre nouveau mot de passe est enregistré : connectez-vous avec lui.",
+    "mot-de-passe-modifie": "Votre mot de passe a été modifié.",
+    "session-expiree": "Votre session a expiré ; veuillez vous reconnecter.",
+}
+
+
+@attrs.frozen
+class Site:
+    """The portal's use cases and how pages are drawn and cookies set."""
+
+    portal: Application
+    renderer: Renderer
+    secure_cookies: bool
+
+    def page(self, req: falcon.Request, resp: falcon.Response, template: str, **context: object) -> None:
+        """Render `template` (status and context as `Renderer.page`), with the notice asked for."""
+        context.setdefault("flash", NOTICES.get(req.get_param("message") or ""))
+        self.renderer.page(req, resp, template, **context)
+
+    def open_session(self, resp: falcon.Response, grant: LoginGrant) -> None:
+        """The same session cookie as the API's: HttpOnly, SameSite=Lax, Secure when asked."""
+        lifetime = grant.session.expires_at - self.portal.clock.now()
+        resp.set_cookie(
+            SESSION_COOKIE, grant.token, max_age=max(0, int(lifetime.total_seconds())), path="/",
+            secure=self.secure_cookies, http_only=True, same_site="Lax",
+        )
+
+    def close_session(self, resp: falcon.Response) -> None:
+        """Forget the session cookie."""
+        resp.unset_cookie(SESSION_COOKIE, path="/", same_site="Lax")
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` if it is a page of this site (an absolute path), else None: no open redirect."""
+    if not target or len(target) > 300 or not target.startswith("/"):
+        return None
+    if target.startswith(("//", "/\\")) or any(ch in target for ch in "\\\r\n\t") or not target.isascii():
+        return None
+    return target
+
+
+def login_address(next_page: str | None = None, notice: str | None = None) -> str:
+    """/connexion, maybe with the page to go back to after login and a notice key."""
+    query = {key: value for key, value in (("suite", safe_next(next_page)), ("message", notice)) if value}
+    return f"{LOGIN_PAGE}?{urlencode(query)}" if query else LOGIN_PAGE
