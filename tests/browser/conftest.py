@@ -8,6 +8,7 @@ the accessibility checks are.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -49,6 +50,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if item.path.is_relative_to(Path(__file__).parent):
             item.add_marker(pytest.mark.browser)
             item.add_marker(pytest.mark.slow)
+            if reason and os.environ.get("FAMILLE_REQUIRE_BROWSER"):
+                raise pytest.UsageError(f"FAMILLE_REQUIRE_BROWSER est défini mais {reason}")
             if reason:
                 item.add_marker(pytest.mark.skip(reason=reason))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -25,6 +26,7 @@ def log_out(page: Page) -> None:
 
 def test_accessibility_checks_can_run() -> None:
     if not AXE.exists():
+        assert not os.environ.get("FAMILLE_REQUIRE_BROWSER"), "axe-core absent : npm ci"
         pytest.skip("axe-core absent (node_modules) : lancez `npm ci` à la racine du dépôt")
 
 
