@@ -11,12 +11,14 @@ from typing import Any
 
 import attrs
 
+from famille.adapters.calendar.holidays_fr import FrenchHolidayCalendar
 from famille.adapters.clock import SystemClock
 from famille.adapters.hashing import Argon2Hasher
 from famille.adapters.notification.notifier import PortalNotifier
 from famille.adapters.notification.sms import LogSms
 from famille.adapters.notification.smtp import SmtpMailer
 from famille.adapters.rules.engine import DurableRules
+from famille.adapters.sqlalchemy.billing_source import SqlServiceDays
 from famille.adapters.sqlalchemy.database import make_engine
 from famille.adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
 from famille.config import Settings
@@ -59,8 +61,10 @@ def build(settings: Settings) -> Wiring:
     outgoing = ThreadPoolExecutor(max_workers=2, thread_name_prefix="famille-envoi")
     notifier = PortalNotifier(uow, clock, mailer=mailer, sms=LogSms(), background=outgoing)
     hasher = Argon2Hasher(time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib)
+    holidays = FrenchHolidayCalendar()  # public and school holidays, shipped data, cached per year
     portal = build_portal(
-        uow=uow, clock=clock, rules=rules, hasher=hasher, notifier=notifier, portal_url=settings.portal_url
+        uow=uow, clock=clock, rules=rules, hasher=hasher, notifier=notifier, portal_url=settings.portal_url,
+        service_days=SqlServiceDays(engine, holidays), calendar=holidays,
     )
     return Wiring(settings=settings, portal=portal, uow=uow, rules=rules, engine=engine)
 

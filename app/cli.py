@@ -1,4 +1,4 @@
-"""The `famille` command: serve, migrate, demo, rules."""
+"""The `famille` command: serve, migrate, demo, rules, billing."""
 
 from __future__ import annotations
 
@@ -37,6 +37,14 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _billing(args: argparse.Namespace) -> int:
+    from famille.adapters.billing import cli as billing_cli
+    from famille.bootstrap import build
+    from famille.config import Settings
+
+    return billing_cli.run(args, build(Settings.from_environ()).portal)
+
+
 def _redact(url: str) -> str:
     if "@" in url and "://" in url:
         scheme, rest = url.split("://", 1)
@@ -46,6 +54,7 @@ def _redact(url: str) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `famille`."""
+    from famille.adapters.billing import cli as billing_cli
     from famille.adapters.rules import cli as rules_cli
 
     parser = argparse.ArgumentParser(prog="famille", description="Portail famille des communes.")
@@ -64,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=_demo)
 
     rules_cli.add_parser(sub).set_defaults(func=rules_cli.run)
+    billing_cli.add_parser(sub).set_defaults(func=_billing)
     return parser
 
 

@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from famille.bootstrap import Wiring
 from famille.kernel.accounts import Account, Role
+from famille.kernel.calendar import SchoolYear
 from famille.kernel.families import Adult, Child, Civilite, Family, Sexe
 from famille.kernel.inbox import InboxMessage
 from famille.kernel.organisations import (
@@ -20,6 +21,7 @@ from famille.kernel.organisations import (
     Structure,
     StructureKind,
 )
+from famille.kernel.planning_inputs import Enrolment
 from famille.ports.persistence import UnitOfWork
 
 DEMO_ORGANISATION = "saint-verand"
@@ -51,6 +53,7 @@ def load_demo(wiring: Wiring) -> bool:
         _organisation(uow, OTHER_ORGANISATION, "RPI de Varacieux", OrganisationKind.RPI)
         _ztest_family(uow, now)
         _martin_family(uow)
+        _enrol_school_children(uow, now)
         for login, organisation, name in (
             ("agent", DEMO_ORGANISATION, "Mme Agent"),
             ("agent-varacieux", OTHER_ORGANISATION, "M. Agent"),
@@ -67,7 +70,8 @@ def load_demo(wiring: Wiring) -> bool:
 def _organisation(uow: UnitOfWork, code: str, name: str, kind: OrganisationKind) -> None:
     uow.organisations.add(Organisation(code=code, name=name, kind=kind, school_zone="A"))
     cantine = Structure(id=_id(f"{code}:cantine"), organisation_code=code,
-                        name=f"Restaurant scolaire — {name}", kind=StructureKind.CANTINE)
+                        name=f"Restaurant scolaire — {name}", kind=StructureKind.CANTINE,
+                        pratiques=("--Aucun--", "Sans porc", "PAI"))
     garderie = Structure(id=_id(f"{code}:garderie"), organisation_code=code,
                          name=f"Garderie périscolaire — {name}", kind=StructureKind.GARDERIE)
     uow.organisations.add_structure(cantine)
@@ -78,8 +82,9 @@ def _organisation(uow: UnitOfWork, code: str, name: str, kind: OrganisationKind)
         (garderie, "GARDERIE SOIR"),
         (cantine, "RESTAURATION"),
     ):
+        weekdays = (0, 1, 2, 3, 4) if service == "GARDERIE MATIN" else (0, 1, 3, 4)  # the morning also on Wednesday
         uow.organisations.add_service(Service(id=_id(f"{code}:{service}"), structure_id=structure.id,
-                                              code=service, name=service))
+                                              code=service, name=service, weekdays=weekdays))
 
 
 def _ztest_family(uow: UnitOfWork, now: datetime) -> None:
@@ -134,3 +139,12 @@ def _martin_family(uow: UnitOfWork) -> None:
     uow.accounts.add(Account(id=_id("account:martin"), login="martin", role=Role.FAMILY,
                              organisation_code=OTHER_ORGANISATION, display_name="JULIE MARTIN",
                              family_id=family.id, email="julie.martin@example.org"))
+
+
+def _enrol_school_children(uow: UnitOfWork, now: datetime) -> None:
+    """Enrol the school-age demo children in their school's four services for the current school year."""
+    year = SchoolYear.containing(now.date())
+    services = ("GARDERIE MATIN", "GARDERIE MIDI", "GARDERIE SOIR", "RESTAURATION")
+    children = (_id("child:ztest:COMMUNE"), _id("child:martin:LEO"))
+    uow.planning.add_enrolments([Enrolment(child, service, year.start, year.end)
+                                 for child in children for service in services])

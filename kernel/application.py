@@ -5,8 +5,16 @@ from __future__ import annotations
 import attrs
 
 from famille.kernel.authentication import Authentication
+from famille.kernel.billing_service import Billing, NoServiceDays
 from famille.kernel.home import Home
 from famille.kernel.inbox_service import Inbox
+from famille.kernel.planning_agent import AgentPlanning
+from famille.kernel.planning_calendar import NoHolidays
+from famille.kernel.planning_service import Planning
+from famille.kernel.records_service import Records
+from famille.kernel.requests_service import Requests
+from famille.ports.billing_source import ServiceDaySource
+from famille.ports.calendar import HolidayCalendar
 from famille.ports.clock import Clock
 from famille.ports.notification import Notifier
 from famille.ports.password_hashing import PasswordHasher
@@ -23,6 +31,11 @@ class Portal:
     authentication: Authentication
     home: Home
     inbox: Inbox
+    records: Records
+    requests: Requests
+    planning: Planning
+    planning_agent: AgentPlanning
+    billing: Billing
 
 
 def build_portal(
@@ -33,12 +46,21 @@ def build_portal(
     hasher: PasswordHasher,
     notifier: Notifier,
     portal_url: str,
+    calendar: HolidayCalendar | None = None,
+    service_days: ServiceDaySource | None = None,
 ) -> Portal:
-    """Wire the use cases on the given ports."""
+    """Wire the use cases on the given ports (`calendar` None: no holidays at all, for tests;
+    `service_days` None: billing sees no day)."""
+    holidays = calendar or NoHolidays()
     return Portal(
         clock=clock,
         rules=rules,
         authentication=Authentication(uow, clock, rules, hasher, notifier, portal_url=portal_url),
         home=Home(uow, clock),
         inbox=Inbox(uow, clock),
+        records=Records(uow),
+        requests=Requests(uow, clock, rules, notifier),
+        planning=Planning(uow, clock, rules, holidays),
+        planning_agent=AgentPlanning(uow, clock, rules, holidays, notifier),
+        billing=Billing(uow, clock, rules, service_days or NoServiceDays()),
     )

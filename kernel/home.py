@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import cast
 
 import attrs
 
 from famille.kernel.accounts import Principal
+from famille.kernel.billing_account import position
 from famille.kernel.errors import NotFound
 from famille.kernel.families import Adult, Child, Family
 from famille.ports.clock import Clock
@@ -16,7 +18,7 @@ from famille.ports.persistence import UnitOfWorkFactory
 
 @attrs.frozen
 class UnpaidInvoice:
-    """One line of "Factures impayées"."""
+    """One line of "Factures impayées"; `amount` is what remains to pay on it."""
 
     number: str
     issued_on: date
@@ -81,6 +83,14 @@ class Home:
             family = uow.families.get(principal.family_id) if principal.family_id else None
             children = tuple(uow.families.children_of(family.id)) if family else ()
             display_name = family.responsable.full_name if family else account.display_name
+            today = self._clock.now().date()
+            balance, unpaid = Decimal("0.00"), cast(tuple[UnpaidInvoice, ...], ())
+            if family is not None:
+                account_now = position(uow.billing.issued_of_family(family.id),
+                                       uow.billing.payments_of_family(family.id), today)
+                balance = account_now.balance
+                unpaid = tuple(UnpaidInvoice(o.invoice.number or "", o.invoice.issued_on or today,
+                                             o.invoice.due_on or today, o.remaining) for o in account_now.unpaid)
             return HomePage(
                 today=self._clock.now().date(),
                 display_name=display_name,
@@ -90,4 +100,6 @@ class Home:
                 new_messages=uow.inbox.unread_count(account.id),
                 family=family,
                 children=children,
+                balance=balance,
+                unpaid_invoices=unpaid,
             )

@@ -43,6 +43,8 @@ class Structure:
     organisation_code: str
     name: str
     kind: StructureKind
+    #: The menus (pratiques alimentaires) a canteen offers; « --Aucun-- » is the normal meal.
+    pratiques: tuple[str, ...] = ("--Aucun--",)
 
 
 @attrs.frozen
@@ -53,3 +55,5 @@ class Service:
     structure_id: str
     code: str
     name: str
+    #: The weekdays the service opens, 0 = Monday (a garderie may open on Wednesday too).
+    weekdays: tuple[int, ...] = (0, 1, 3, 4)

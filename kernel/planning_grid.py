@@ -11,7 +11,7 @@ import enum
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from types import MappingProxyType
-from typing import TypeVar
+from typing import Any
 
 import attrs
 
@@ -21,8 +21,6 @@ from famille.kernel.french_dates import day_header
 from famille.kernel.planning import CellStatus, cell_status
 from famille.kernel.planning_inputs import AbsenceState, Attendance, BookingState, Enrolment
 from famille.kernel.timezone import require_aware
-
-_V = TypeVar("_V")
 
 
 class ActionKind(enum.Enum):
@@ -125,7 +123,7 @@ def days_of_month(month: date) -> tuple[date, ...]:
     return tuple(date(month.year, month.month, number) for number in range(1, length + 1))
 
 
-def _frozen(value: Mapping[tuple[str, date], _V]) -> Mapping[tuple[str, date], _V]:
+def _frozen(value: Mapping[tuple[str, date], Any]) -> Mapping[tuple[str, date], Any]:
     return MappingProxyType(dict(value))
 
 

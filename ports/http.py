@@ -11,8 +11,13 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from famille.kernel.authentication import Authentication
+    from famille.kernel.billing_service import Billing
     from famille.kernel.home import Home
     from famille.kernel.inbox_service import Inbox
+    from famille.kernel.planning_agent import AgentPlanning
+    from famille.kernel.planning_service import Planning
+    from famille.kernel.records_service import Records
+    from famille.kernel.requests_service import Requests
     from famille.ports.clock import Clock
     from famille.ports.rules import Rules
 
@@ -43,4 +48,29 @@ class Application(Protocol):
     @property
     def inbox(self) -> Inbox:
         """The inbox."""
+        ...
+
+    @property
+    def records(self) -> Records:
+        """Family and child records, photos, and their audit."""
+        ...
+
+    @property
+    def requests(self) -> Requests:
+        """Requests (« demandes ») and agents' decisions."""
+        ...
+
+    @property
+    def planning(self) -> Planning:
+        """The planning grid, bookings and absences."""
+        ...
+
+    @property
+    def planning_agent(self) -> AgentPlanning:
+        """Agents' decisions on bookings and absences, closures, attendance, headcounts."""
+        ...
+
+    @property
+    def billing(self) -> Billing:
+        """Invoices, payments, credit notes, statements and monthly runs."""
         ...

@@ -12,11 +12,16 @@ from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Protocol
 
+from famille.ports.billing_persistence import BillingRepository
+from famille.ports.planning_persistence import PlanningRepository
+
 if TYPE_CHECKING:
     from famille.kernel.accounts import Account, AuthSession, ResetToken
     from famille.kernel.families import Child, Family
     from famille.kernel.inbox import InboxMessage
     from famille.kernel.organisations import Organisation, Service, Structure
+    from famille.kernel.records import ChildSections, FamilySections, Photo
+    from famille.kernel.requests import ChangeRequest, Changes, RequestKind, RequestStatus
 
 
 class AccountRepository(Protocol):
@@ -167,6 +172,85 @@ class InboxRepository(Protocol):
         ...
 
 
+class RecordRepository(Protocol):
+    """The sections of family and child records, the changes agents accept, and photos."""
+
+    def family_sections(self, family_id: str, *, for_update: bool = False) -> FamilySections:
+        """The family's fiscal, CAF and bank sections (empty ones if none were stored).
+
+        `for_update` locks the family's row until the end of the transaction, so two
+        accepted requests on the same family never lose each other's change.
+        """
+        ...
+
+    def save_family_sections(self, family_id: str, sections: FamilySections) -> None:
+        """Store the family's sections (insert or replace)."""
+        ...
+
+    def child_sections(self, child_id: str, *, for_update: bool = False) -> ChildSections:
+        """The child's autorisations, complementaires, sanitaires and photo (defaults if none stored)."""
+        ...
+
+    def save_child_sections(self, child_id: str, sections: ChildSections) -> None:
+        """Store the child's sections (insert or replace)."""
+        ...
+
+    def update_family(self, family: Family) -> None:
+        """Replace the family's adults and organisme (its id, organisation and number do not change)."""
+        ...
+
+    def update_child(self, child: Child) -> None:
+        """Replace the child's identity (its links to families do not change)."""
+        ...
+
+    def add_photo(self, photo: Photo) -> None:
+        """Store an uploaded photo."""
+        ...
+
+    def photo(self, photo_id: str) -> Photo | None:
+        """The photo with this id, or None."""
+        ...
+
+
+class RequestRepository(Protocol):
+    """Requests and their answers; none is ever deleted."""
+
+    def add(self, request: ChangeRequest) -> None:
+        """Store a new (pending) request."""
+        ...
+
+    def get(self, request_id: str) -> ChangeRequest | None:
+        """The request with this id, or None."""
+        ...
+
+    def find(
+        self,
+        *,
+        organisation_code: str | None = None,
+        family_id: str | None = None,
+        child_id: str | None = None,
+        status: RequestStatus | None = None,
+        kinds: frozenset[RequestKind] | None = None,
+    ) -> Sequence[ChangeRequest]:
+        """The requests matching every filter given, oldest submitted first."""
+        ...
+
+    def claim(
+        self, request_id: str, status: RequestStatus, decided_at: datetime, decided_by: str,
+        reason: str | None,
+    ) -> bool:
+        """Decide a pending request in one conditional write (`... WHERE status = 'pending'`).
+
+        True only for the one caller whose write changed it: of two agents deciding
+        at once, the second gets False, whatever the interleaving.
+        """
+        ...
+
+    def record_effect(self, request_id: str, before: Changes, child_id: str | None) -> None:
+        """Keep what an accepted request replaced (`before`), and the child it added."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over every repository; rolled back unless committed."""
 
@@ -176,6 +260,10 @@ class UnitOfWork(Protocol):
     organisations: OrganisationRepository
     families: FamilyRepository
     inbox: InboxRepository
+    records: RecordRepository
+    requests: RequestRepository
+    planning: PlanningRepository
+    billing: BillingRepository
 
     def __enter__(self) -> UnitOfWork:
         """Begin the transaction."""

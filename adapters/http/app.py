@@ -19,6 +19,7 @@ import yaml
 from famille.adapters.http import errors
 from famille.adapters.http.auth import AuthMiddleware
 from famille.adapters.http.hooks import BeforeRequest, SecurityHeaders
+from famille.adapters.http.resources.billing import add_billing_routes
 from famille.adapters.http.resources.home import HomeResource
 from famille.adapters.http.resources.inbox import InboxReadResource, InboxResource
 from famille.adapters.http.resources.meta import HealthResource, OpenApiResource
@@ -27,6 +28,8 @@ from famille.adapters.http.resources.password import (
     PasswordResetResource,
     PasswordResource,
 )
+from famille.adapters.http.resources.planning import add_planning_routes
+from famille.adapters.http.resources.records import add_record_routes
 from famille.adapters.http.resources.session import SessionResource
 from famille.adapters.http.throttle import ThrottleMiddleware
 from famille.ports.http import Application
@@ -80,6 +83,9 @@ def create_app(
     app.add_route(f"{API}/inbox", InboxResource(portal.inbox))
     app.add_route(f"{API}/inbox/{{message_id}}/read", InboxReadResource(portal.inbox))
     app.add_route(f"{API}/health", HealthResource())
+    add_record_routes(app, portal)  # records, requests and agents' decisions
+    add_planning_routes(app, portal)  # planning, bookings, absences, attendance, headcounts
+    add_billing_routes(app, portal)  # invoices, statement, runs, payments, credit notes, SEPA
     app.add_route("/openapi.json", OpenApiResource(load_openapi()))
 
     from famille.adapters.web import add_pages  # the web portal's pages, under `/`

@@ -120,6 +120,7 @@ def handle_domain_error(req: falcon.Request, resp: falcon.Response, error: Domai
         extra["errors"] = field_errors_json(error.errors)
     if isinstance(error, AccountLocked):
         extra["rule_id"] = error.rule_id
+    extra.update(getattr(error, "problem_extra", None) or {})  # e.g. a refused cell's rule and deadline
     if isinstance(error, Unauthenticated):
         resp.set_header("WWW-Authenticate", 'Bearer realm="famille"')
     render_problem(resp, status, slug, error.title, error.message, **extra)

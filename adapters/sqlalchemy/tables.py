@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
     String,
@@ -28,6 +29,7 @@ from sqlalchemy import (
     false,
     text,
 )
+from sqlalchemy.types import JSON
 
 from famille.adapters.sqlalchemy.aware_datetime import AwareDateTime
 
@@ -40,6 +42,8 @@ NAMING_CONVENTION = {
 }
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+PRATIQUES_DEFAULT = "'[\"--Aucun--\"]'"
 
 ID = 36  # a uuid as text
 CODE = 40  # organisation codes, service codes
@@ -102,6 +106,8 @@ structures = Table(
     Column("organisation_code", String(CODE), ForeignKey("organisations.code"), nullable=False),
     Column("name", String, nullable=False),
     Column("kind", String(20), nullable=False),
+    # the menus (pratiques alimentaires) a canteen offers, a JSON list of strings
+    Column("pratiques", JSON, nullable=False, server_default=text(PRATIQUES_DEFAULT)),
     Index(None, "organisation_code"),
 )
 
@@ -112,6 +118,8 @@ services = Table(
     Column("structure_id", String(ID), ForeignKey("structures.id"), nullable=False),
     Column("code", String(CODE), nullable=False),
     Column("name", String, nullable=False),
+    # the opening weekdays, ISO numbers: "1,2,4,5" is Monday, Tuesday, Thursday, Friday (migration 0003)
+    Column("weekdays", String(20), nullable=False, server_default=text("'1,2,4,5'")),
     UniqueConstraint("structure_id", "code"),
 )
 
@@ -219,4 +227,273 @@ inbox_messages = Table(
     Column("created_at", AwareDateTime, nullable=False),
     Column("read_at", AwareDateTime, nullable=True),
     Index(None, "account_id", "created_at"),
+)
+
+# --- records and requests (migration 0002) ---------------------------------------------------
+# Each section of a record is one JSON column, translated explicitly in record_translation.py.
+
+family_records = Table(
+    "family_records",
+    metadata,
+    Column("family_id", String(ID), ForeignKey("families.id", ondelete="CASCADE"), primary_key=True),
+    Column("fiscales", JSON, nullable=False),
+    Column("caf", JSON, nullable=False),
+    Column("bancaires", JSON, nullable=False),
+)
+
+child_records = Table(
+    "child_records",
+    metadata,
+    Column("child_id", String(ID), ForeignKey("children.id", ondelete="CASCADE"), primary_key=True),
+    Column("autorisations", JSON, nullable=False),
+    Column("complementaires", JSON, nullable=False),
+    Column("pratique", JSON, nullable=False),
+    Column("allergies", JSON, nullable=False),
+    Column("photo_id", String(ID), nullable=True),
+)
+
+# Photos are kept in the database (2 MB at most each): one backup holds everything,
+# and a photo is served only through the API, to the family and its agents.
+child_photos = Table(
+    "child_photos",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("child_id", String(ID), ForeignKey("children.id", ondelete="CASCADE"), nullable=False),
+    Column("content_type", String(20), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("uploaded_at", AwareDateTime, nullable=False),
+    Index(None, "child_id"),
+)
+
+change_requests = Table(
+    "change_requests",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("organisation_code", String(CODE), ForeignKey("organisations.code"), nullable=False),
+    Column("family_id", String(ID), ForeignKey("families.id"), nullable=False),
+    Column("child_id", String(ID), ForeignKey("children.id"), nullable=True),
+    Column("kind", String(CODE), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("changes", JSON, nullable=False),
+    Column("before", JSON, nullable=False),
+    Column("submitted_at", AwareDateTime, nullable=False),
+    Column("submitted_by", String(ID), nullable=False),
+    Column("decided_at", AwareDateTime, nullable=True),
+    Column("decided_by", String(ID), nullable=True),
+    Column("reason", Text, nullable=True),
+    Column("notice", Text, nullable=True),
+    Column("rule_ids", JSON, nullable=False),
+    CheckConstraint("status IN ('pending', 'accepted', 'refused')", name="status_known"),
+    CheckConstraint("status <> 'refused' OR reason IS NOT NULL", name="refusal_has_reason"),
+    Index(None, "organisation_code", "status", "submitted_at"),
+    Index(None, "family_id"),
+    Index(None, "child_id"),
+)
+
+# --- planning: enrolments, closures, bookings, absences, attendance, history (migration 0003) ---
+# A cell is (child, service code, day); service codes are unique within an organisation.
+CELL = ("child_id", "service_code", "day")
+
+enrolments = Table(
+    "enrolments",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("child_id", String(ID), ForeignKey("children.id", ondelete="CASCADE"), nullable=False),
+    Column("service_code", String(CODE), nullable=False),
+    Column("start_day", Date, nullable=False),
+    Column("end_day", Date, nullable=True),
+    Column("arrival", String(5), nullable=True),
+    Column("departure", String(5), nullable=True),
+    Index(None, "child_id"),
+)
+
+closures = Table(
+    "closures",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("organisation_code", String(CODE), ForeignKey("organisations.code"), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("service_code", String(CODE), nullable=True),  # NULL: every service
+    Column("reason", String, nullable=False),
+    Column("declared_by", String(ID), nullable=False),
+    Column("declared_at", AwareDateTime, nullable=False),
+    Index(None, "organisation_code", "day"),
+)
+
+# The current booking of a cell; its history is in planning_events. One row per cell at most:
+# booking twice the same cell, even at once from two processes, keeps one booking.
+bookings = Table(
+    "bookings",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("organisation_code", String(CODE), ForeignKey("organisations.code"), nullable=False),
+    Column("child_id", String(ID), ForeignKey("children.id", ondelete="CASCADE"), nullable=False),
+    Column("service_code", String(CODE), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("requested_by", String(ID), nullable=False),
+    Column("requested_at", AwareDateTime, nullable=False),
+    Column("in_time", Boolean, nullable=False),
+    Column("decided_by", String(ID), nullable=True),
+    Column("decided_at", AwareDateTime, nullable=True),
+    Column("refusal_reason", Text, nullable=True),
+    Column("rule_id", String(100), nullable=True),
+    # the request (one HTTP call) that created it: tells which rows an insert-or-ignore added
+    Column("batch_id", String(ID), nullable=False),
+    UniqueConstraint(*CELL),
+    CheckConstraint("status IN ('pending', 'accepted', 'refused')", name="status_known"),
+    Index(None, "organisation_code", "day"),
+    Index(None, "organisation_code", "status"),
+    Index(None, "batch_id"),
+)
+
+absences = Table(
+    "absences",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("organisation_code", String(CODE), ForeignKey("organisations.code"), nullable=False),
+    Column("child_id", String(ID), ForeignKey("children.id", ondelete="CASCADE"), nullable=False),
+    Column("service_code", String(CODE), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("reason", String(60), nullable=False),
+    Column("in_time", Boolean, nullable=False),
+    Column("excused", Boolean, nullable=False),
+    Column("note", Text, nullable=True),
+    Column("document", String, nullable=True),
+    Column("declared_by", String(ID), nullable=False),
+    Column("declared_at", AwareDateTime, nullable=False),
+    Column("decided_by", String(ID), nullable=True),
+    Column("decided_at", AwareDateTime, nullable=True),
+    Column("rule_id", String(100), nullable=True),
+    UniqueConstraint(*CELL),
+    CheckConstraint("status IN ('pending', 'accepted')", name="status_known"),
+    Index(None, "organisation_code", "day"),
+    Index(None, "organisation_code", "status"),
+)
+
+attendance = Table(
+    "attendance",
+    metadata,
+    Column("child_id", String(ID), ForeignKey("children.id", ondelete="CASCADE"), nullable=False),
+    Column("service_code", String(CODE), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("organisation_code", String(CODE), ForeignKey("organisations.code"), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("arrival", String(5), nullable=True),
+    Column("departure", String(5), nullable=True),
+    Column("recorded_by", String(ID), nullable=False),
+    Column("recorded_at", AwareDateTime, nullable=False),
+    PrimaryKeyConstraint(*CELL),
+    Index(None, "organisation_code", "day"),
+)
+
+# Every change of a booking or an absence, never updated nor deleted: what billing reads.
+planning_events = Table(
+    "planning_events",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("organisation_code", String(CODE), ForeignKey("organisations.code"), nullable=False),
+    Column("child_id", String(ID), ForeignKey("children.id", ondelete="CASCADE"), nullable=False),
+    Column("service_code", String(CODE), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("happened_at", AwareDateTime, nullable=False),
+    Column("actor", String(ID), nullable=False),
+    Column("by_agent", Boolean, nullable=False),
+    Column("in_time", Boolean, nullable=False),
+    Column("reason", Text, nullable=True),
+    Column("rule_id", String(100), nullable=True),
+    Column("deadline", AwareDateTime, nullable=True),
+    Index(None, "child_id", "day"),
+    Index(None, "organisation_code", "happened_at"),
+)
+
+# --- billing: runs, invoices and credit notes, their lines, payments, number counters (migration 0004) ---
+# Amounts are integer cents: exact on SQLite and PostgreSQL alike (kernel values are Decimal euros).
+
+billing_runs = Table(
+    "billing_runs",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("organisation_code", String(CODE), ForeignKey("organisations.code"), nullable=False),
+    Column("month", String(7), nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("created_at", AwareDateTime, nullable=False),
+    Column("created_by", String(ID), nullable=False),
+    Column("rules_version", String(64), nullable=False),
+    Column("finalised_at", AwareDateTime, nullable=True),
+    Column("finalised_by", String(ID), nullable=True),
+    UniqueConstraint("organisation_code", "month"),
+    CheckConstraint("status IN ('draft', 'final')", name="status_known"),
+)
+
+# Invoices and credit notes (kind 'avoir'); a draft has no number. An issued one is never updated.
+invoices = Table(
+    "invoices",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("organisation_code", String(CODE), ForeignKey("organisations.code"), nullable=False),
+    Column("family_id", String(ID), ForeignKey("families.id"), nullable=False),
+    Column("run_id", String(ID), ForeignKey("billing_runs.id"), nullable=True),
+    Column("month", String(7), nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("total_cents", Integer, nullable=False),
+    Column("number", String(30), nullable=True),
+    Column("issued_on", Date, nullable=True),
+    Column("due_on", Date, nullable=True),
+    Column("credited_invoice_id", String(ID), ForeignKey("invoices.id"), nullable=True),
+    Column("reason", Text, nullable=True),
+    UniqueConstraint("organisation_code", "number"),
+    CheckConstraint("kind IN ('facture', 'avoir')", name="kind_known"),
+    Index(None, "family_id", "issued_on"),
+    Index(None, "run_id"),
+    Index(None, "organisation_code", "month"),
+)
+
+invoice_lines = Table(
+    "invoice_lines",
+    metadata,
+    Column("invoice_id", String(ID), ForeignKey("invoices.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("child_id", String(ID), nullable=False),
+    Column("child_name", String, nullable=False),
+    Column("service_code", String(CODE), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("rule_id", String(100), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("status", String, nullable=False),
+    Column("billed", String(10), nullable=False),
+    Column("unit_price_cents", Integer, nullable=False),
+    Column("amount_cents", Integer, nullable=False),
+    Column("share", Integer, nullable=False),
+    Column("detail", Text, nullable=False),
+    PrimaryKeyConstraint("invoice_id", "position"),
+)
+
+payments = Table(
+    "payments",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("organisation_code", String(CODE), ForeignKey("organisations.code"), nullable=False),
+    Column("family_id", String(ID), ForeignKey("families.id"), nullable=False),
+    Column("amount_cents", Integer, nullable=False),
+    Column("method", String(20), nullable=False),
+    Column("paid_on", Date, nullable=False),
+    Column("recorded_by", String(ID), nullable=False),
+    Column("recorded_at", AwareDateTime, nullable=False),
+    Column("reference", String, nullable=True),
+    CheckConstraint("amount_cents > 0", name="amount_positive"),
+    Index(None, "family_id", "paid_on"),
+)
+
+# One row per (organisation, series): the last number given. Finalising updates it in its own
+# transaction (a row lock on PostgreSQL, the write lock on SQLite): numbers have no gap.
+invoice_counters = Table(
+    "invoice_counters",
+    metadata,
+    Column("organisation_code", String(CODE), ForeignKey("organisations.code"), nullable=False),
+    Column("series", String(20), nullable=False),
+    Column("last_number", Integer, nullable=False),
+    PrimaryKeyConstraint("organisation_code", "series"),
 )

@@ -128,13 +128,15 @@ def structure_to_values(structure: Structure) -> Values:
         "organisation_code": structure.organisation_code,
         "name": structure.name,
         "kind": structure.kind.value,
+        "pratiques": list(structure.pratiques),
     }
 
 
 def structure_from_row(row: Row[Any]) -> Structure:
     """The structure of a row of `structures`."""
     return Structure(
-        id=row.id, organisation_code=row.organisation_code, name=row.name, kind=StructureKind(row.kind)
+        id=row.id, organisation_code=row.organisation_code, name=row.name, kind=StructureKind(row.kind),
+        pratiques=tuple(row.pratiques),
     )
 
 
@@ -145,12 +147,24 @@ def service_to_values(service: Service) -> Values:
         "structure_id": service.structure_id,
         "code": service.code,
         "name": service.name,
+        "weekdays": weekdays_to_text(service.weekdays),
     }
 
 
 def service_from_row(row: Row[Any]) -> Service:
     """The service of a row of `services`."""
-    return Service(id=row.id, structure_id=row.structure_id, code=row.code, name=row.name)
+    return Service(id=row.id, structure_id=row.structure_id, code=row.code, name=row.name,
+                   weekdays=weekdays_from_text(row.weekdays))
+
+
+def weekdays_to_text(weekdays: tuple[int, ...]) -> str:
+    """Opening weekdays as stored: ISO numbers, « 1,2,4,5 » for Monday, Tuesday, Thursday, Friday."""
+    return ",".join(str(day + 1) for day in sorted(set(weekdays)))
+
+
+def weekdays_from_text(text: str) -> tuple[int, ...]:
+    """The stored ISO weekdays back as 0-based weekdays (0 = Monday)."""
+    return tuple(int(part) - 1 for part in text.split(",") if part.strip())
 
 
 def adult_to_values(prefix: str, adult: Adult | None) -> Values:

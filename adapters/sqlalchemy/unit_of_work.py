@@ -6,6 +6,9 @@ from types import TracebackType
 
 from sqlalchemy import Connection, Engine, RootTransaction
 
+from famille.adapters.sqlalchemy.billing_repository import SqlBillingRepository
+from famille.adapters.sqlalchemy.planning_repositories import SqlPlanningRepository
+from famille.adapters.sqlalchemy.record_repositories import SqlRecordRepository, SqlRequestRepository
 from famille.adapters.sqlalchemy.repositories import (
     SqlAccountRepository,
     SqlFamilyRepository,
@@ -33,6 +36,10 @@ class SqlUnitOfWork:
     organisations: SqlOrganisationRepository
     families: SqlFamilyRepository
     inbox: SqlInboxRepository
+    records: SqlRecordRepository
+    requests: SqlRequestRepository
+    planning: SqlPlanningRepository
+    billing: SqlBillingRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -52,6 +59,10 @@ class SqlUnitOfWork:
         self.organisations = SqlOrganisationRepository(connection)
         self.families = SqlFamilyRepository(connection)
         self.inbox = SqlInboxRepository(connection)
+        self.records = SqlRecordRepository(connection)
+        self.requests = SqlRequestRepository(connection)
+        self.planning = SqlPlanningRepository(connection)
+        self.billing = SqlBillingRepository(connection)
         return self
 
     def __exit__(

@@ -20,6 +20,20 @@ from famille.adapters.http.auth import AGENT, FAMILY
 from famille.adapters.http.throttle import ThrottleMiddleware
 from famille.adapters.web import errors
 from famille.adapters.web.rendering import STATIC_DIR, Renderer
+from famille.adapters.web.resources import planning as planning_pages
+from famille.adapters.web.resources import planning_agent as agent_planning
+from famille.adapters.web.resources.account import AccountFormResource, AccountResource
+from famille.adapters.web.resources.children import (
+    FORMS,
+    AutorisationsResource,
+    ChildFormResource,
+    ChildItemDeletionResource,
+    ChildPhotoResource,
+    ChildrenResource,
+    ChildResource,
+    ComplementairesResource,
+    SanitairesResource,
+)
 from famille.adapters.web.resources.home import HomeResource
 from famille.adapters.web.resources.inbox import InboxResource, MessageReadResource, MessageResource
 from famille.adapters.web.resources.password import (
@@ -27,10 +41,17 @@ from famille.adapters.web.resources.password import (
     ForgottenPasswordResource,
     NewPasswordResource,
 )
+from famille.adapters.web.resources.requests import (
+    AgentDecisionResource,
+    AgentFamilyResource,
+    AgentRequestsResource,
+    FamilyRequestsResource,
+)
 from famille.adapters.web.resources.session import LoginResource, LogoutResource, RootResource
 from famille.adapters.web.resources.soon import SoonResource
 from famille.adapters.web.security import PageGuard, PageRoutes
 from famille.adapters.web.site import Site
+from famille.kernel.requests import RequestKind
 from famille.ports.http import Application
 
 __all__ = ["PAGES", "add_pages"]
@@ -52,18 +73,43 @@ PAGES: tuple[tuple[str, Callable[[Site], object]], ...] = (
     ("/messages", InboxResource),
     ("/messages/{message_id}", MessageResource),
     ("/messages/{message_id}/lu", MessageReadResource),
-    ("/mon-compte", _soon("Mon compte", "Vous y trouverez les informations du responsable et du "
-                          "conjoint, les données fiscales, CAF et bancaires, et vos demandes de modification.")),
-    ("/enfants", _soon("Mes enfants", "Vous y trouverez la fiche de chaque enfant : autorisations, "
-                       "données complémentaires, données sanitaires et agenda.")),
-    ("/enfants/{child_id}", _soon("Fiche enfant", "Vous y trouverez l'identité de l'enfant, ses "
-                                  "autorisations, ses données complémentaires et sanitaires, et son agenda.")),
+    ("/mon-compte", AccountResource),
+    ("/mon-compte/{section}", AccountResource),
+    ("/mon-compte/{section}/modifier", AccountFormResource),
+    ("/enfants", ChildrenResource),
+    ("/enfants/{child_id}", ChildResource),
+    ("/enfants/{child_id}/photo", ChildPhotoResource),
+    ("/enfants/{child_id}/autorisations", AutorisationsResource),
+    ("/enfants/{child_id}/autorisations/nouvelle", lambda site: ChildFormResource(site, FORMS["autorisation"])),
+    ("/enfants/{child_id}/autorisations/{person_id}/suppression", lambda site: ChildItemDeletionResource(
+        site, RequestKind.AUTORISATION_SUPPRESSION, "person_id", "autorisations")),
+    ("/enfants/{child_id}/complementaires", ComplementairesResource),
+    ("/enfants/{child_id}/complementaires/modifier",
+     lambda site: ChildFormResource(site, FORMS["complementaires"])),
+    ("/enfants/{child_id}/sanitaires", SanitairesResource),
+    ("/enfants/{child_id}/sanitaires/pratique", lambda site: ChildFormResource(site, FORMS["pratique"])),
+    ("/enfants/{child_id}/sanitaires/allergies/nouvelle", lambda site: ChildFormResource(site, FORMS["allergie"])),
+    ("/enfants/{child_id}/sanitaires/allergies/{allergy_id}/suppression", lambda site: ChildItemDeletionResource(
+        site, RequestKind.ALLERGIE_SUPPRESSION, "allergy_id", "sanitaires")),
+    ("/enfants/{child_id}/planning", planning_pages.ChildPlanningResource),
+    ("/enfants/{child_id}/planning/jour", planning_pages.DayResource),
+    ("/enfants/{child_id}/planning/absence",
+     lambda site: planning_pages.ChildAbsenceResource(site, planning_pages.ChildPlanningResource(site))),
+    ("/reservations", planning_pages.BookingPatternResource),
     ("/releve-de-compte", _soon("Relevé de compte", "Vous y trouverez vos factures, vos paiements et "
                                 "le solde de votre compte.")),
-    ("/demandes", _soon("Liste des demandes", "Vous y suivrez vos demandes : en attente, acceptées "
-                        "(avec leur date) ou refusées (avec le motif).")),
-    ("/agent/demandes", _soon("Demandes à traiter", "Vous y accepterez ou refuserez les demandes des "
-                              "familles de votre organisation.", AGENT)),
+    ("/demandes", FamilyRequestsResource),
+    ("/agent/demandes", AgentRequestsResource),
+    ("/agent/demandes/{request_id}", lambda site: AgentDecisionResource(site, AgentRequestsResource(site))),
+    ("/agent/familles/{family_id}", AgentFamilyResource),
+    ("/agent/reservations", agent_planning.PendingPage),
+    ("/agent/reservations/{kind}/{record_id}",
+     lambda site: agent_planning.PendingDecision(site, agent_planning.PendingPage(site))),
+    ("/agent/pointage", agent_planning.AttendancePage),
+    ("/agent/fermetures", agent_planning.ClosuresPage),
+    ("/agent/fermetures/{closure_id}/suppression", agent_planning.ClosureDeletion),
+    ("/agent/effectifs", agent_planning.HeadcountsPage),
+    ("/agent/effectifs/csv", agent_planning.HeadcountsCsv),
     ("/agent/familles", _soon("Familles", "Vous y trouverez les familles et les enfants de votre "
                               "organisation.", AGENT)),
 )

@@ -11,11 +11,29 @@ import falcon
 from famille.kernel.errors import FieldError, ValidationFailed
 
 FORM_URLENCODED = "application/x-www-form-urlencoded"
+MULTIPART = "multipart/form-data"
+#: What is kept of an uploaded file: one byte over the largest accepted, to tell « too large ».
+UPLOAD_KEEP_BYTES = 2 * 1024 * 1024 + 1
+#: A multipart body over this is refused outright (413) rather than read.
+MULTIPART_MAX_BYTES = 16 * 1024 * 1024
+TEXT_PART_MAX = 10_000
+
+
+@attrs.frozen
+class Upload:
+    """A file sent with a `multipart/form-data` form (its first `UPLOAD_KEEP_BYTES` bytes)."""
+
+    filename: str
+    content_type: str
+    data: bytes
 
 
 def posted(req: falcon.Request) -> dict[str, str]:
     """The fields of a posted form (first value of each); {} for any other body."""
-    if not (req.content_type or "").startswith(FORM_URLENCODED):
+    content_type = req.content_type or ""
+    if content_type.startswith(MULTIPART):
+        return dict(_multipart(req)[0])
+    if not content_type.startswith(FORM_URLENCODED):
         return {}
     media = req.get_media(default_when_empty={})
     fields: dict[str, str] = {}
@@ -23,6 +41,35 @@ def posted(req: falcon.Request) -> dict[str, str]:
         first: Any = value[0] if isinstance(value, list) and value else value
         fields[str(name)] = first if isinstance(first, str) else ""
     return fields
+
+
+def uploaded(req: falcon.Request, name: str) -> Upload | None:
+    """The file sent as `name` with a multipart form, if any (an empty file input sends none)."""
+    if not (req.content_type or "").startswith(MULTIPART):
+        return None
+    return _multipart(req)[1].get(name)
+
+
+def _multipart(req: falcon.Request) -> tuple[dict[str, str], dict[str, Upload]]:
+    """Parse a multipart body once (the CSRF guard and the page both read it), memory bounded."""
+    cached = getattr(req.context, "multipart", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    if req.content_length is not None and req.content_length > MULTIPART_MAX_BYTES:
+        raise falcon.HTTPContentTooLarge(title="Fichier trop volumineux",
+                                         description="Le fichier envoyé est trop volumineux.")
+    fields: dict[str, str] = {}
+    files: dict[str, Upload] = {}
+    for part in req.get_media():
+        name = part.name or ""
+        if part.filename is None:
+            fields.setdefault(name, part.stream.read(TEXT_PART_MAX).decode("utf-8", "replace"))
+        elif part.filename and name not in files:
+            data = part.stream.read(UPLOAD_KEEP_BYTES)
+            files[name] = Upload(part.filename, part.content_type or "", data)
+        # the rest of each part is skipped by the parser, never kept
+    req.context.multipart = (fields, files)
+    return fields, files
 
 
 @attrs.define

@@ -52,6 +52,10 @@ AGENT_MENU = (
     NavItem("Accueil", "/accueil"),
     NavItem("Demandes à traiter", "/agent/demandes"),
     NavItem("Familles", "/agent/familles"),
+    NavItem("Réservations", "/agent/reservations"),
+    NavItem("Pointage", "/agent/pointage"),
+    NavItem("Effectifs", "/agent/effectifs"),
+    NavItem("Fermetures", "/agent/fermetures"),
     NavItem("Boîte de réception", "/messages"),
 )
 

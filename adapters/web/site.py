@@ -21,6 +21,11 @@ NOTICES = {
     "mot-de-passe-enregistre": "Votre nouveau mot de passe est enregistré : connectez-vous avec lui.",
     "mot-de-passe-modifie": "Votre mot de passe a été modifié.",
     "session-expiree": "Votre session a expiré ; veuillez vous reconnecter.",
+    "demande-transmise": "Votre demande a été transmise au gestionnaire. Elle figure ci-dessous parmi les "
+                         "demandes en cours jusqu'à sa réponse.",
+    "suppression-demandee": "Votre demande de suppression a été transmise au gestionnaire.",
+    "demande-acceptee": "La demande est acceptée : la modification est enregistrée et la famille en est avertie.",
+    "demande-refusee": "La demande est refusée : la famille en est avertie, avec le motif.",
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import threading
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from types import TracebackType
 from typing import Any
 
@@ -15,6 +15,19 @@ from famille.kernel.accounts import Account, AuthSession, ResetToken
 from famille.kernel.families import Child, Family
 from famille.kernel.inbox import InboxMessage
 from famille.kernel.organisations import Organisation, Service, Structure
+from famille.kernel.planning_inputs import Enrolment
+from famille.kernel.planning_records import (
+    AbsenceRecord,
+    AttendanceRecord,
+    BookingRecord,
+    DeclaredClosure,
+    PlanningEvent,
+)
+from famille.kernel.records import ChildSections, FamilySections, Photo
+from famille.kernel.requests import ChangeRequest
+from tests.fakes.billing import FakeBilling
+from tests.fakes.planning import FakePlanning
+from tests.fakes.records import FakeRecords, FakeRequests
 
 
 @attrs.define
@@ -30,6 +43,22 @@ class Store:
     families: dict[str, Family] = attrs.Factory(dict)
     children: dict[str, Child] = attrs.Factory(dict)
     inbox: dict[str, InboxMessage] = attrs.Factory(dict)
+    family_sections: dict[str, FamilySections] = attrs.Factory(dict)
+    child_sections: dict[str, ChildSections] = attrs.Factory(dict)
+    photos: dict[str, Photo] = attrs.Factory(dict)
+    requests: dict[str, ChangeRequest] = attrs.Factory(dict)
+    # the planning (tests/fakes/planning.py)
+    enrolments: list[Enrolment] = attrs.Factory(list)
+    closures: dict[str, DeclaredClosure] = attrs.Factory(dict)
+    bookings: dict[tuple[str, str, date], BookingRecord] = attrs.Factory(dict)
+    absences: dict[tuple[str, str, date], AbsenceRecord] = attrs.Factory(dict)
+    attendance: dict[tuple[str, str, date], AttendanceRecord] = attrs.Factory(dict)
+    planning_events: list[PlanningEvent] = attrs.Factory(list)
+    # billing (tests/fakes/billing.py)
+    billing_runs: dict[str, Any] = attrs.Factory(dict)
+    invoices: dict[str, Any] = attrs.Factory(dict)
+    payments: dict[str, Any] = attrs.Factory(dict)
+    counters: dict[tuple[str, str], int] = attrs.Factory(dict)
 
 
 class _Accounts:
@@ -201,6 +230,10 @@ class FakeUnitOfWork:
         self.organisations = _Organisations(self._work)
         self.families = _Families(self._work)
         self.inbox = _Inbox(self._work)
+        self.records = FakeRecords(self._work)
+        self.requests = FakeRequests(self._work)
+        self.planning = FakePlanning(self._work)
+        self.billing = FakeBilling(self._work)
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  traceback: TracebackType | None) -> None:

@@ -22,7 +22,7 @@ def test_every_shipped_file_passes_check_without_gap_or_dead_rule() -> None:
     assert problems == []
     assert {name for _, name in bundle.policies} == {
         "password_policy", "login_lockout", "booking_deadlines", "absence_reasons", "billing_eligibility",
-        "request_validation"}
+        "request_validation", "pricing", "qf_brackets"}
     assert ("cnil-2022", "password_policy") in bundle.profiles
 
 
@@ -55,7 +55,7 @@ def test_a_gap_lists_the_undecided_facts(tmp_path: Path) -> None:
 
 def test_analysis_counts_the_combinations_it_tried() -> None:
     policy = load_bundle(default_rules_dir()).policy("billing_eligibility", None)
-    assert analyse(policy).combinations == 2 * 3 * 3 * 10 * 2
+    assert analyse(policy).combinations == 2 * 2 * 4 * 3 * 10 * 2 * 2 * 2
 
 
 def test_cli_check_passes_on_the_shipped_rules(capsys: pytest.CaptureFixture[str]) -> None:

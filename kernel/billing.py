@@ -1,0 +1,220 @@
+"""Billing values: runs, invoices and their lines, credit notes, payments, payers.
+
+Money is `Decimal` in euros with two decimals (cents), rounded ROUND_HALF_UP where
+a percentage or a share makes it necessary; never a float.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import uuid
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+import attrs
+
+from famille.kernel.errors import FieldError, ValidationFailed
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_IDS = uuid.UUID("6b1f8a52-55c7-4a44-9a57-6a3b0e1f9c11")
+
+
+def cents(value: Decimal) -> Decimal:
+    """`value` rounded to the cent, half up."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    """(year, month) of "YYYY-MM", or `ValidationFailed` on field `month`."""
+    found = MONTH.match(text or "")
+    if not found:
+        raise ValidationFailed([FieldError("month", "Le mois doit s'écrire AAAA-MM, par exemple 2026-12.")])
+    return int(found.group(1)), int(found.group(2))
+
+
+def stable_id(*parts: str) -> str:
+    """A uuid derived from `parts`: the same run gives the same ids (a re-run replaces, never adds)."""
+    return str(uuid.uuid5(_IDS, "/".join(parts)))
+
+
+class Billed(enum.Enum):
+    """How the eligibility rules bill a day."""
+
+    FULL = "full"
+    PERCENT = "percent"
+    FIXED = "fixed"
+    SURCHARGE = "surcharge"
+    NONE = "none"
+    FLAG = "flag"  # not billed: an agent must check the day first
+
+
+class RunStatus(enum.Enum):
+    """A run is reviewed as a draft, then made final once."""
+
+    DRAFT = "draft"
+    FINAL = "final"
+
+
+class InvoiceKind(enum.Enum):
+    """An invoice, or a credit note (avoir) that corrects an issued invoice."""
+
+    INVOICE = "facture"
+    CREDIT_NOTE = "avoir"
+
+
+class PaymentMethod(enum.Enum):
+    """How a family paid."""
+
+    COUNTER = "guichet"
+    CARD = "carte"
+    CHEQUE = "cheque"
+    CESU = "cesu"
+    DIRECT_DEBIT = "prelevement"
+
+
+@attrs.frozen
+class InvoiceLine:
+    """One day of one service of one child, with why it is billed or not.
+
+    `rule_id` and `message` come from billing_eligibility; `detail` adds what the
+    rule cannot say (the deadline, the price rule, the share paid by this family).
+    `share` is the percentage of the day this family pays.
+    """
+
+    child_id: str
+    child_name: str
+    service_code: str
+    day: date
+    rule_id: str
+    message: str
+    status: str
+    billed: Billed
+    unit_price: Decimal
+    amount: Decimal
+    share: int = 100
+    detail: str = ""
+
+    @property
+    def flagged(self) -> bool:
+        """Whether an agent must check this day."""
+        return self.billed is Billed.FLAG
+
+
+@attrs.frozen
+class Invoice:
+    """An invoice (or a credit note) of one family (one responsable).
+
+    A draft has no number; issuing gives it its number, date and due date, after
+    which it never changes: a correction is a credit note. A credit note's
+    `total` is the amount credited (positive) and `credited_invoice_id` the
+    invoice it corrects.
+    """
+
+    id: str
+    organisation_code: str
+    family_id: str
+    month: str
+    kind: InvoiceKind
+    lines: tuple[InvoiceLine, ...]
+    total: Decimal
+    run_id: str | None = None
+    number: str | None = None
+    issued_on: date | None = None
+    due_on: date | None = None
+    credited_invoice_id: str | None = None
+    reason: str | None = None
+
+    @property
+    def issued(self) -> bool:
+        """Whether it has its number."""
+        return self.number is not None
+
+    @property
+    def flagged_lines(self) -> tuple[InvoiceLine, ...]:
+        """The days an agent must check."""
+        return tuple(line for line in self.lines if line.flagged)
+
+
+def invoice_total(lines: tuple[InvoiceLine, ...]) -> Decimal:
+    """The exact sum of the lines."""
+    return sum((line.amount for line in lines), ZERO)
+
+
+@attrs.frozen
+class BillingRun:
+    """The monthly run of an organisation: a draft to review, then final (numbered invoices)."""
+
+    id: str
+    organisation_code: str
+    month: str
+    status: RunStatus
+    created_at: datetime
+    created_by: str
+    rules_version: str = ""
+    finalised_at: datetime | None = None
+    finalised_by: str | None = None
+
+
+@attrs.frozen
+class RunReview:
+    """A run with its invoices, totals and flagged days, as an agent reviews it."""
+
+    run: BillingRun
+    invoices: tuple[Invoice, ...]
+
+    @property
+    def total(self) -> Decimal:
+        """The sum of every invoice of the run."""
+        return sum((invoice.total for invoice in self.invoices), ZERO)
+
+    @property
+    def flagged(self) -> tuple[tuple[Invoice, InvoiceLine], ...]:
+        """Every flagged day, with its invoice."""
+        return tuple((invoice, line) for invoice in self.invoices for line in invoice.flagged_lines)
+
+    @property
+    def line_count(self) -> int:
+        """How many lines the run has."""
+        return sum(len(invoice.lines) for invoice in self.invoices)
+
+
+@attrs.frozen
+class Payment:
+    """A payment a family made, recorded by an agent (or a direct debit)."""
+
+    id: str
+    organisation_code: str
+    family_id: str
+    amount: Decimal
+    method: PaymentMethod
+    paid_on: date
+    recorded_by: str
+    recorded_at: datetime
+    reference: str | None = None
+
+
+@attrs.frozen
+class BankDetails:
+    """What a SEPA direct debit needs of a family."""
+
+    iban: str
+    bic: str
+    holder: str
+    mandate_reference: str
+    mandate_signed_on: date
+
+
+@attrs.frozen
+class PayerProfile:
+    """What billing needs of a family: prices (QF, residence), address, bank details."""
+
+    family_id: str
+    number: str
+    name: str
+    address: tuple[str, ...] = ()
+    quotient_familial: int | None = None
+    resident: bool = True
+    direct_debit: BankDetails | None = None

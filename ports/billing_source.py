@@ -1,0 +1,27 @@
+"""The service-day source: what billing reads of the planning, whatever its storage.
+
+Contract:
+- `service_days(organisation_code, month)` yields one `ServiceDay` for each
+  (child, service, day) of the month where something happened (a booking, even
+  cancelled; an absence; a pointage), for the organisation's children only;
+- each day carries the closures declared by the organisation and whether it is a
+  public or school holiday;
+- the same data gives the same days (order is not significant);
+- reads only, in its own transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from famille.kernel.billing_days import ServiceDay
+
+
+class ServiceDaySource(Protocol):
+    """Gives the service days of a month that billing decides on."""
+
+    def service_days(self, organisation_code: str, month: str) -> Iterable[ServiceDay]:
+        """The days of `month` ("YYYY-MM") of the organisation's children."""
+        ...

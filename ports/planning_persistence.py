@@ -1,0 +1,135 @@
+"""The planning repository: enrolments, closures, bookings, absences, attendance and their history.
+
+Part of the unit of work (`UnitOfWork.planning`); the same transaction rules apply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from famille.kernel.planning_inputs import Enrolment
+    from famille.kernel.planning_records import (
+        AbsenceRecord,
+        AttendanceRecord,
+        BookingRecord,
+        DeclaredClosure,
+        ExpectedChild,
+        PlanningEvent,
+    )
+
+Cell = tuple[str, date]
+"""A cell of one child's planning: (service code, day)."""
+
+
+class PlanningRepository(Protocol):
+    """Stores what the planning grid is computed from.
+
+    Contract:
+    - one booking and one absence at most per (child, service code, day);
+    - `add_bookings` is an insert-or-ignore: a cell already booked (even by a
+      concurrent transaction that commits first) is left as it is and not returned;
+    - history (`add_events`) is append-only;
+    - bulk methods cost a constant number of round trips, whatever the number of cells.
+    """
+
+    def add_enrolments(self, enrolments: Sequence[Enrolment]) -> None:
+        """Store new enrolments."""
+        ...
+
+    def enrolments_of(self, child_id: str) -> Sequence[Enrolment]:
+        """The child's enrolments, by service code then start."""
+        ...
+
+    def add_closure(self, closure: DeclaredClosure) -> None:
+        """Store a declared closure."""
+        ...
+
+    def closures(self, organisation_code: str, start: date, end: date) -> Sequence[DeclaredClosure]:
+        """The organisation's closures from `start` to `end` included, by day."""
+        ...
+
+    def delete_closure(self, organisation_code: str, closure_id: str) -> bool:
+        """Remove one of the organisation's closures; False if it has none with this id."""
+        ...
+
+    def bookings_of(self, child_id: str, start: date, end: date) -> Mapping[Cell, BookingRecord]:
+        """The child's bookings from `start` to `end` included, by cell."""
+        ...
+
+    def add_bookings(self, bookings: Sequence[BookingRecord], batch_id: str) -> Collection[Cell]:
+        """Insert-or-ignore the bookings (one child); the cells actually added by this call."""
+        ...
+
+    def booking(self, booking_id: str) -> BookingRecord | None:
+        """The booking with this id, or None."""
+        ...
+
+    def update_booking(self, booking: BookingRecord, *, expected_status: str) -> bool:
+        """Replace the state of a booking still in `expected_status` (a conditional write); True if done."""
+        ...
+
+    def delete_bookings(self, child_id: str, cells: Collection[Cell]) -> None:
+        """Remove the child's bookings of these cells (cancelled in time)."""
+        ...
+
+    def pending_bookings(self, organisation_code: str) -> Sequence[BookingRecord]:
+        """The organisation's bookings waiting for an agent, by day."""
+        ...
+
+    def absences_of(self, child_id: str, start: date, end: date) -> Mapping[Cell, AbsenceRecord]:
+        """The child's absences from `start` to `end` included, by cell."""
+        ...
+
+    def add_absences(self, absences: Sequence[AbsenceRecord]) -> Collection[Cell]:
+        """Insert-or-ignore the absences (one child); the cells actually added by this call."""
+        ...
+
+    def absence(self, absence_id: str) -> AbsenceRecord | None:
+        """The absence with this id, or None."""
+        ...
+
+    def update_absence(self, absence: AbsenceRecord, *, expected_status: str) -> bool:
+        """Replace the state of an absence still in `expected_status`; True if done."""
+        ...
+
+    def delete_absence(self, absence_id: str) -> None:
+        """Remove an absence (refused by an agent: the booking stands)."""
+        ...
+
+    def pending_absences(self, organisation_code: str) -> Sequence[AbsenceRecord]:
+        """The organisation's absences waiting for an agent, by day."""
+        ...
+
+    def set_attendance(self, record: AttendanceRecord) -> None:
+        """Store the pointage of a cell (insert or replace)."""
+        ...
+
+    def attendance_of(self, child_id: str, start: date, end: date) -> Sequence[AttendanceRecord]:
+        """The child's pointages from `start` to `end` included."""
+        ...
+
+    def attendance_on(self, organisation_code: str, day: date) -> Sequence[AttendanceRecord]:
+        """Every pointage of the organisation on `day`."""
+        ...
+
+    def expected_on(self, organisation_code: str, day: date) -> Sequence[ExpectedChild]:
+        """The children expected on `day`: booked (pending or accepted) with no absence.
+
+        Each with its pratique alimentaire when the child's record has one.
+        """
+        ...
+
+    def add_events(self, events: Sequence[PlanningEvent]) -> None:
+        """Append to the history."""
+        ...
+
+    def events_of(self, child_id: str, start: date, end: date) -> Sequence[PlanningEvent]:
+        """The child's history for days from `start` to `end`, oldest first."""
+        ...
+
+    def child_names(self, child_ids: Collection[str]) -> Mapping[str, tuple[str, str]]:
+        """(nom, prénom) of each of these children, by id."""
+        ...

@@ -1,0 +1,147 @@
+"""The planning repository in memory, for the fake unit of work."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from famille.kernel.planning_inputs import AbsenceStatus, BookingStatus, Enrolment
+from famille.kernel.planning_records import (
+    AbsenceRecord,
+    AttendanceRecord,
+    BookingRecord,
+    DeclaredClosure,
+    ExpectedChild,
+    PlanningEvent,
+)
+
+Cell = tuple[str, date]
+_STATUS = {"pending": (BookingStatus.PENDING, AbsenceStatus.PENDING),
+           "accepted": (BookingStatus.ACCEPTED, AbsenceStatus.ACCEPTED)}
+
+
+class FakePlanning:
+    """Keeps everything in the store's dictionaries, keyed by (child, service, day)."""
+
+    def __init__(self, store: Any) -> None:
+        self.s = store
+
+    def add_enrolments(self, enrolments: Sequence[Enrolment]) -> None:
+        self.s.enrolments.extend(enrolments)
+
+    def enrolments_of(self, child_id: str) -> Sequence[Enrolment]:
+        return sorted((e for e in self.s.enrolments if e.child_id == child_id),
+                      key=lambda e: (e.service_code, e.start))
+
+    def add_closure(self, closure: DeclaredClosure) -> None:
+        self.s.closures[closure.id] = closure
+
+    def closures(self, organisation_code: str, start: date, end: date) -> Sequence[DeclaredClosure]:
+        return sorted((c for c in self.s.closures.values()
+                       if c.organisation_code == organisation_code and start <= c.closure.day <= end),
+                      key=lambda c: (c.closure.day, c.id))
+
+    def delete_closure(self, organisation_code: str, closure_id: str) -> bool:
+        closure = self.s.closures.get(closure_id)
+        if closure is None or closure.organisation_code != organisation_code:
+            return False
+        del self.s.closures[closure_id]
+        return True
+
+    def bookings_of(self, child_id: str, start: date, end: date) -> Mapping[Cell, BookingRecord]:
+        return {(b.service_code, b.day): b for (child, _, day), b in self.s.bookings.items()
+                if child == child_id and start <= day <= end}
+
+    def add_bookings(self, bookings: Sequence[BookingRecord], batch_id: str) -> Collection[Cell]:
+        added = []
+        for booking in bookings:
+            key = (booking.child_id, booking.service_code, booking.day)
+            if key not in self.s.bookings:
+                self.s.bookings[key] = booking
+                added.append((booking.service_code, booking.day))
+        return added
+
+    def booking(self, booking_id: str) -> BookingRecord | None:
+        return next((b for b in self.s.bookings.values() if b.id == booking_id), None)
+
+    def update_booking(self, booking: BookingRecord, *, expected_status: str) -> bool:
+        key = (booking.child_id, booking.service_code, booking.day)
+        current = self.s.bookings.get(key)
+        if current is None or current.id != booking.id or current.state.status is not _STATUS[expected_status][0]:
+            return False
+        self.s.bookings[key] = booking
+        return True
+
+    def delete_bookings(self, child_id: str, cells: Collection[Cell]) -> None:
+        for service_code, day in cells:
+            self.s.bookings.pop((child_id, service_code, day), None)
+
+    def pending_bookings(self, organisation_code: str) -> Sequence[BookingRecord]:
+        return sorted((b for b in self.s.bookings.values() if b.organisation_code == organisation_code
+                       and b.state.status is BookingStatus.PENDING), key=lambda b: (b.day, b.id))
+
+    def absences_of(self, child_id: str, start: date, end: date) -> Mapping[Cell, AbsenceRecord]:
+        return {(a.service_code, a.day): a for (child, _, day), a in self.s.absences.items()
+                if child == child_id and start <= day <= end}
+
+    def add_absences(self, absences: Sequence[AbsenceRecord]) -> Collection[Cell]:
+        added = []
+        for absence in absences:
+            key = (absence.child_id, absence.service_code, absence.day)
+            if key not in self.s.absences:
+                self.s.absences[key] = absence
+                added.append((absence.service_code, absence.day))
+        return added
+
+    def absence(self, absence_id: str) -> AbsenceRecord | None:
+        return next((a for a in self.s.absences.values() if a.id == absence_id), None)
+
+    def update_absence(self, absence: AbsenceRecord, *, expected_status: str) -> bool:
+        key = (absence.child_id, absence.service_code, absence.day)
+        current = self.s.absences.get(key)
+        if current is None or current.id != absence.id or current.state.status is not _STATUS[expected_status][1]:
+            return False
+        self.s.absences[key] = absence
+        return True
+
+    def delete_absence(self, absence_id: str) -> None:
+        for key, absence in list(self.s.absences.items()):
+            if absence.id == absence_id:
+                del self.s.absences[key]
+
+    def pending_absences(self, organisation_code: str) -> Sequence[AbsenceRecord]:
+        return sorted((a for a in self.s.absences.values() if a.organisation_code == organisation_code
+                       and a.state.status is AbsenceStatus.PENDING), key=lambda a: (a.day, a.id))
+
+    def set_attendance(self, record: AttendanceRecord) -> None:
+        self.s.attendance[(record.child_id, record.service_code, record.day)] = record
+
+    def attendance_of(self, child_id: str, start: date, end: date) -> Sequence[AttendanceRecord]:
+        return [a for a in self.s.attendance.values() if a.child_id == child_id and start <= a.day <= end]
+
+    def attendance_on(self, organisation_code: str, day: date) -> Sequence[AttendanceRecord]:
+        return [a for a in self.s.attendance.values() if a.organisation_code == organisation_code and a.day == day]
+
+    def expected_on(self, organisation_code: str, day: date) -> Sequence[ExpectedChild]:
+        found = []
+        for (child, service, cell_day), booking in self.s.bookings.items():
+            if booking.organisation_code != organisation_code or cell_day != day or not booking.state.is_booked:
+                continue
+            if (child, service, cell_day) in self.s.absences:
+                continue
+            sections = self.s.child_sections.get(child)
+            pratique = sections.pratique.libelle if sections is not None else None
+            found.append(ExpectedChild(child, service, pratique))
+        return found
+
+    def add_events(self, events: Sequence[PlanningEvent]) -> None:
+        self.s.planning_events.extend(events)
+
+    def events_of(self, child_id: str, start: date, end: date) -> Sequence[PlanningEvent]:
+        return [e for e in self.s.planning_events if e.child_id == child_id and start <= e.day <= end]
+
+    def child_names(self, child_ids: Collection[str]) -> Mapping[str, tuple[str, str]]:
+        return {c.id: (c.nom, c.prenom) for c in self.s.children.values() if c.id in set(child_ids)}
+
+

@@ -1,0 +1,77 @@
+"""In-memory record sections, photos and requests, for the fake unit of work."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from famille.kernel.families import Child, Family
+from famille.kernel.records import ChildSections, FamilySections, Photo
+from famille.kernel.requests import ChangeRequest, Changes, RequestKind, RequestStatus
+
+
+class FakeRecords:
+    def __init__(self, store: Any) -> None:
+        self.s = store
+
+    def family_sections(self, family_id: str, *, for_update: bool = False) -> FamilySections:
+        return self.s.family_sections.get(family_id, FamilySections())
+
+    def save_family_sections(self, family_id: str, sections: FamilySections) -> None:
+        self.s.family_sections[family_id] = sections
+
+    def child_sections(self, child_id: str, *, for_update: bool = False) -> ChildSections:
+        return self.s.child_sections.get(child_id, ChildSections())
+
+    def save_child_sections(self, child_id: str, sections: ChildSections) -> None:
+        self.s.child_sections[child_id] = sections
+
+    def update_family(self, family: Family) -> None:
+        self.s.families[family.id] = family
+
+    def update_child(self, child: Child) -> None:
+        self.s.children[child.id] = attrs.evolve(child, family_ids=self.s.children[child.id].family_ids)
+
+    def add_photo(self, photo: Photo) -> None:
+        self.s.photos[photo.id] = photo
+
+    def photo(self, photo_id: str) -> Photo | None:
+        return self.s.photos.get(photo_id)
+
+
+class FakeRequests:
+    def __init__(self, store: Any) -> None:
+        self.s = store
+
+    def add(self, request: ChangeRequest) -> None:
+        self.s.requests[request.id] = request
+
+    def get(self, request_id: str) -> ChangeRequest | None:
+        return self.s.requests.get(request_id)
+
+    def find(self, *, organisation_code: str | None = None, family_id: str | None = None,
+             child_id: str | None = None, status: RequestStatus | None = None,
+             kinds: frozenset[RequestKind] | None = None) -> Sequence[ChangeRequest]:
+        found = [r for r in self.s.requests.values()
+                 if (organisation_code is None or r.organisation_code == organisation_code)
+                 and (family_id is None or r.family_id == family_id)
+                 and (child_id is None or r.child_id == child_id)
+                 and (status is None or r.status is status)
+                 and (kinds is None or r.kind in kinds)]
+        return sorted(found, key=lambda r: (r.submitted_at, r.id))
+
+    def claim(self, request_id: str, status: RequestStatus, decided_at: datetime, decided_by: str,
+              reason: str | None) -> bool:
+        request = self.s.requests.get(request_id)
+        if request is None or request.status is not RequestStatus.PENDING:
+            return False
+        self.s.requests[request_id] = attrs.evolve(request, status=status, decided_at=decided_at,
+                                                   decided_by=decided_by, reason=reason)
+        return True
+
+    def record_effect(self, request_id: str, before: Changes, child_id: str | None) -> None:
+        self.s.requests[request_id] = attrs.evolve(self.s.requests[request_id], before=dict(before),
+                                                   child_id=child_id)

@@ -1,0 +1,148 @@
+"""Billing on SQLite and PostgreSQL: the planning read as service days, runs, numbers, payments."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from famille.adapters.sqlalchemy.billing_source import SqlServiceDays
+from famille.adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
+from famille.kernel.accounts import Principal, Role
+from famille.kernel.billing_days import AbsenceTiming, AttendanceMark
+from famille.kernel.billing_service import Billing
+from famille.kernel.planning_inputs import (
+    AbsenceState,
+    AbsenceStatus,
+    Attendance,
+    AttendanceStatus,
+    BookingState,
+    BookingStatus,
+)
+from famille.kernel.planning_records import (
+    AbsenceRecord,
+    AttendanceRecord,
+    BookingRecord,
+    EventKind,
+    PlanningEvent,
+)
+from famille.kernel.timezone import PARIS
+from tests.fakes.billing_rules import ShippedRules
+from tests.fakes.clock import FakeClock
+
+from .samples import child, family, new_id, organisation
+
+AT = datetime(2026, 11, 20, 10, 0, tzinfo=PARIS)
+ORG = "saint-martin"
+
+
+def _booking(child_id: str, service: str, day: date, *, in_time: bool = True) -> BookingRecord:
+    state = BookingState(BookingStatus.ACCEPTED, "acc", AT, in_time=in_time)
+    return BookingRecord(new_id(), ORG, child_id, service, day, state)
+
+
+def _attendance(child_id: str, service: str, day: date, arrival: time | None = None,
+                departure: time | None = None, status: AttendanceStatus = AttendanceStatus.PRESENT) -> AttendanceRecord:
+    return AttendanceRecord(child_id, service, day, ORG, Attendance(status, arrival, departure), "agent", AT)
+
+
+def seed(uow_factory: SqlUnitOfWorkFactory) -> tuple[str, str, str]:
+    """Two separated parents sharing Léa; December: meals, a late absence, a cancellation, a missing check-out."""
+    mother, father = family(ORG, number="F1"), family(ORG, number="F2", conjoint=False)
+    lea = child((mother.id, father.id))
+    with uow_factory() as uow:
+        uow.organisations.add(organisation(ORG))
+        uow.families.add(mother)
+        uow.families.add(father)
+        uow.families.add_child(lea)
+        days = [date(2026, 12, d) for d in (1, 3, 4, 7)]
+        uow.planning.add_bookings([_booking(lea.id, "RESTAURATION", d) for d in days]
+                                  + [_booking(lea.id, "GARDERIE SOIR", date(2026, 12, 1), in_time=False)], "batch")
+        for d in days[:2]:
+            uow.planning.set_attendance(_attendance(lea.id, "RESTAURATION", d))
+        uow.planning.set_attendance(_attendance(lea.id, "GARDERIE SOIR", date(2026, 12, 1), time(16, 30)))
+        uow.planning.add_absences([AbsenceRecord(new_id(), ORG, lea.id, "RESTAURATION", date(2026, 12, 4),
+                                                 AbsenceState(AbsenceStatus.ACCEPTED, "AUTRES", in_time=False,
+                                                              declared_by="acc", declared_at=AT))])
+        uow.planning.add_events([PlanningEvent(new_id(), ORG, lea.id, "RESTAURATION", date(2026, 12, 8),
+                                               EventKind.BOOKING_CANCELLED, AT, "acc", False, True, "AUTRES")])
+        uow.commit()
+    return mother.id, father.id, lea.id
+
+
+def test_the_planning_tables_read_as_service_days(uow_factory: SqlUnitOfWorkFactory) -> None:
+    mother, father, _ = seed(uow_factory)
+    days = {(d.service_code, d.day.day): d for d in SqlServiceDays(uow_factory.engine).service_days(ORG, "2026-12")}
+    assert set(days) == {("RESTAURATION", n) for n in (1, 3, 4, 7, 8)} | {("GARDERIE SOIR", 1)}
+    assert days[("RESTAURATION", 1)].attendance is AttendanceMark.PRESENT
+    assert days[("RESTAURATION", 1)].family_ids == (mother, father)
+    assert days[("RESTAURATION", 4)].absence is AbsenceTiming.LATE and days[("RESTAURATION", 4)].reason == "AUTRES"
+    assert days[("RESTAURATION", 8)].booked and days[("RESTAURATION", 8)].absence is AbsenceTiming.IN_TIME
+    assert days[("RESTAURATION", 7)].attendance is AttendanceMark.NONE
+    assert days[("GARDERIE SOIR", 1)].attendance is AttendanceMark.MISSING
+    assert days[("GARDERIE SOIR", 1)].booked_late
+
+
+def _billing(uow_factory: SqlUnitOfWorkFactory) -> Billing:
+    clock = FakeClock(datetime(2027, 1, 4, 9, 0, tzinfo=PARIS))
+    return Billing(uow_factory, clock, ShippedRules(), SqlServiceDays(uow_factory.engine))
+
+
+def test_a_run_splits_a_shared_child_between_its_two_families_and_is_stored_exactly(
+        uow_factory: SqlUnitOfWorkFactory) -> None:
+    mother, father, _ = seed(uow_factory)
+    billing = _billing(uow_factory)
+    draft = billing.run(ORG, "2026-12", by="agent")
+    again = billing.run(ORG, "2026-12", by="agent")
+    assert again.invoices == draft.invoices
+    agent = Principal("agent", "agent", Role.AGENT, ORG, None, "s")
+    stored = billing.review(agent, draft.run.id)
+    assert stored.invoices == draft.invoices
+    totals = {i.family_id: i.total for i in stored.invoices}
+    # meals of the 1st, 3rd (present), 4th (late, AUTRES) at 4.50 split 2.25/2.25; the 7th has no pointage: flagged
+    assert totals == {mother: Decimal("6.75"), father: Decimal("6.75")}
+    final = billing.finalise(agent, draft.run.id, accept_flagged=True)
+    assert sorted(i.number for i in final.invoices) == ["2027-000001", "2027-000002"]
+    mother_invoice = next(i for i in final.invoices if i.family_id == mother)
+    payer = Principal("acc", "m", Role.FAMILY, ORG, mother, "s")
+    billing.record_payment(agent, mother, "6.75", "carte", date(2027, 1, 5))
+    assert billing.account(mother, date(2027, 1, 5)).balance == Decimal("0.00")
+    assert billing.account(father, date(2027, 1, 5)).unpaid[0].remaining == Decimal("6.75")
+    assert [e.kind for e in billing.statement(payer, date(2027, 1, 1), date(2027, 1, 31)).entries] == [
+        "facture", "paiement"]
+    note = billing.credit_note(agent, mother_invoice.id, "Geste commercial", amount="1.00")
+    assert note.number == "AV2027-000001"
+    assert billing.account(mother, date(2027, 1, 5)).balance == Decimal("-1.00")
+
+
+def test_concurrent_finalisations_number_invoices_without_gap_nor_duplicate(
+        uow_factory: SqlUnitOfWorkFactory) -> None:
+    """Eight months finalised at once by eight threads, each month with two families' invoices."""
+    _, _, lea = seed(uow_factory)
+    months = [f"2026-{m:02d}" for m in range(1, 9)]
+    with uow_factory() as uow:
+        uow.planning.add_bookings([_booking(lea, "RESTAURATION", date(2026, m, 2)) for m in range(1, 9)], "b2")
+        for m in range(1, 9):
+            uow.planning.set_attendance(_attendance(lea, "RESTAURATION", date(2026, m, 2)))
+        uow.commit()
+    billing = _billing(uow_factory)
+    runs = [billing.run(ORG, month, by="agent").run.id for month in months]
+    agent = Principal("agent", "agent", Role.AGENT, ORG, None, "s")
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(len(runs))
+
+    def finalise(run_id: str) -> None:
+        barrier.wait()
+        try:
+            billing.finalise(agent, run_id, accept_flagged=True)
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=finalise, args=(run_id,)) for run_id in runs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    numbers = [i.number for run_id in runs for i in billing.review(agent, run_id).invoices if i.number]
+    assert sorted(numbers) == [f"2027-{n:06d}" for n in range(1, 2 * len(runs) + 1)]

@@ -1,0 +1,83 @@
+"""The monthly run on fakes: which days are billed, at which price, and why."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from famille.kernel.billing_days import AbsenceTiming, AttendanceMark
+from famille.kernel.errors import Conflict, NotFound
+from famille.kernel.records import CafInfo, FamilySections
+
+from .helpers import MONTH, agent, billing_world, day, family, late_absence
+
+
+def lines_of(days: list, **sections: object) -> dict:
+    portal, _, world = billing_world(days)
+    if sections:
+        world.uow.store.family_sections["fam-dupont"] = FamilySections(**sections)  # type: ignore[arg-type]
+    review = portal.billing.draft(agent(), MONTH)
+    return {(line.day.day, line.service_code): line for i in review.invoices for line in i.lines}
+
+
+def test_a_late_absence_for_autres_is_billed_and_says_why() -> None:
+    line = lines_of([late_absence(3)])[(3, "RESTAURATION")]
+    assert line.rule_id == "absence-tardive-facturee" and line.amount == Decimal("4.50")
+    assert line.message == "Absence déclarée après le délai, raison AUTRES : facturée."
+
+
+def test_a_late_medical_absence_is_excused_only_with_its_certificate() -> None:
+    lines = lines_of([late_absence(3, "RAISON MEDICALE", document=True),
+                      late_absence(4, "RAISON MEDICALE", document=False)])
+    assert lines[(3, "RESTAURATION")].amount == Decimal("0.00")
+    assert lines[(4, "RESTAURATION")].amount == Decimal("4.50")
+
+
+def test_the_quotient_familial_sets_the_bracket_and_the_price() -> None:
+    lines = lines_of([day(1)], caf=CafInfo(quotient_familial=650))
+    assert lines[(1, "RESTAURATION")].amount == Decimal("2.20")
+
+
+def test_a_garderie_without_booking_costs_half_more() -> None:
+    line = lines_of([day(1, "GARDERIE SOIR", booked=False)], caf=CafInfo(quotient_familial=300))[
+        (1, "GARDERIE SOIR")]
+    assert (line.unit_price, line.amount) == (Decimal("1.20"), Decimal("1.80"))
+
+
+def test_a_day_without_anything_has_no_line_and_a_flagged_day_is_not_billed() -> None:
+    lines = lines_of([day(1, booked=False, attendance=AttendanceMark.NONE),
+                      day(2, attendance=AttendanceMark.MISSING), day(3, absence=AbsenceTiming.NONE,
+                                                                     attendance=AttendanceMark.NONE)])
+    assert (1, "RESTAURATION") not in lines
+    assert lines[(2, "RESTAURATION")].flagged and lines[(3, "RESTAURATION")].flagged
+    assert lines[(2, "RESTAURATION")].amount == Decimal("0.00")
+
+
+def test_two_families_share_a_child_half_each_the_first_taking_the_odd_cent() -> None:
+    portal, _, _ = billing_world([day(1, family=("fam-dupont", "fam-other"), booked=False,
+                                      service="GARDERIE SOIR")])
+    totals = {i.family_id: i.total for i in portal.billing.draft(agent(), MONTH).invoices}
+    assert totals == {"fam-dupont": Decimal("1.43"), "fam-other": Decimal("1.42")}  # 2.85 = 1.90 × 1.5
+
+
+def test_a_final_month_cannot_be_run_again() -> None:
+    portal, _, _ = billing_world([day(1)])
+    portal.billing.run("org-a", MONTH, by="a", final=True)
+    with pytest.raises(Conflict):
+        portal.billing.draft(agent(), MONTH)
+
+
+def test_an_agent_of_another_organisation_cannot_review_a_run() -> None:
+    portal, _, _ = billing_world([day(1)])
+    run = portal.billing.draft(agent(), MONTH).run
+    with pytest.raises(NotFound):
+        portal.billing.review(agent("org-b"), run.id)
+
+
+def test_the_home_page_shows_the_balance_and_the_unpaid_invoices() -> None:
+    portal, _, _ = billing_world([day(1), day(2)])
+    portal.billing.run("org-a", MONTH, by="a", final=True)
+    page = portal.home.page(family())
+    assert page.balance == Decimal("9.00") and page.unpaid_total == Decimal("9.00")
+    assert [u.number for u in page.unpaid_invoices] == ["2027-000001"]
