@@ -25,6 +25,7 @@ from famille.kernel.planning_inputs import (
     Attendance,
     AttendanceStatus,
     BookingStatus,
+    Enrolment,
 )
 from famille.kernel.planning_records import (
     AbsenceRecord,
@@ -196,6 +197,35 @@ class AgentPlanning:
         for recipient in recipients:
             self._notifier.notify(recipient, notice)
 
+    # --- enrolments (inscriptions) ---------------------------------------------------------
+
+    def enrolments(self, principal: Principal, child_id: str) -> list[Enrolment]:
+        """The enrolments of a child of the organisation (« Inscriptions »)."""
+        _require_agent(principal)
+        with self._uow() as uow:
+            child = access.visible_child(uow, principal, child_id)
+            return list(uow.planning.enrolments_of(child.id))
+
+    def enrol(self, principal: Principal, child_id: str, service_code: str, start: date,
+              end: date | None = None) -> Enrolment:
+        """Enrol a child of the organisation in a service from `start` (to `end`, or until further notice)."""
+        organisation = _require_agent(principal)
+        if end is not None and end < start:
+            raise ValidationFailed([FieldError("end", "La fin de l'inscription doit suivre son début.")])
+        with self._uow() as uow:
+            child = access.visible_child(uow, principal, child_id)
+            if service_code not in {s.code for s in uow.organisations.services(organisation)}:
+                raise ValidationFailed([FieldError("service", f"Service inconnu : {service_code}.")])
+            for existing in uow.planning.enrolments_of(child.id):
+                if existing.service_code == service_code and _overlap(existing, start, end):
+                    until = f" au {describe_date(existing.end)}" if existing.end else ""
+                    raise Conflict(f"{child.prenom} {child.nom} est déjà inscrit(e) à {service_code} "
+                                   f"du {describe_date(existing.start)}{until}.")
+            enrolment = Enrolment(child.id, service_code, start, end)
+            uow.planning.add_enrolments([enrolment])
+            uow.commit()
+        return enrolment
+
     # --- closures ---------------------------------------------------------------------------
 
     def declare_closure(self, principal: Principal, day: date, service_code: str | None, reason: str
@@ -289,6 +319,11 @@ class AgentPlanning:
                 menus = tuple(sorted(meals.items(), key=lambda item: (item[0] != NO_PRATIQUE, item[0])))
             counts.append(Headcount(structure.id, structure.name, service.code, total, menus, note))
         return counts
+
+
+def _overlap(enrolment: Enrolment, start: date, end: date | None) -> bool:
+    """Whether `enrolment` shares a day with the period from `start` to `end` (None: open-ended)."""
+    return (end is None or enrolment.start <= end) and (enrolment.end is None or start <= enrolment.end)
 
 
 def _refusal_reason(accept: bool, reason: str | None) -> str | None:

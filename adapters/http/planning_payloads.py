@@ -185,6 +185,18 @@ def closure_body(req: falcon.Request) -> tuple[date, str | None, str]:
     return day, service, reason
 
 
+def enrolment_body(req: falcon.Request) -> tuple[str, date, date | None]:
+    """`{"service", "start", "end" (optional: until further notice)}`."""
+    r = _Reader(read_json(req))
+    r.unknown({"service", "start", "end"})
+    service = r.text(r.data.get("service"), "service", CODE_MAX)
+    start = r.day(r.data.get("start"), "start")
+    end = r.day(r.data["end"], "end") if r.data.get("end") is not None else None
+    r.done()
+    assert service is not None and start is not None
+    return service, start, end
+
+
 def attendance_body(req: falcon.Request) -> tuple[str, str, date, str, time | None, time | None]:
     """`{"child", "service", "date", "status": present|absent, "arrival", "departure"}`."""
     r = _Reader(read_json(req))

@@ -11,7 +11,7 @@ from famille.kernel.french_dates import day_header, describe_date, month_title
 from famille.kernel.planning import CellStatus
 from famille.kernel.planning_agent import Headcount, PendingEntry, RollCall
 from famille.kernel.planning_grid import Cell, CellAction, Deadline
-from famille.kernel.planning_inputs import AbsenceStatus, AttendanceStatus, BookingStatus
+from famille.kernel.planning_inputs import AbsenceStatus, AttendanceStatus, BookingStatus, Enrolment
 from famille.kernel.planning_outcomes import CellResult, ChangeReport
 from famille.kernel.planning_records import AbsenceRecord, BookingRecord, DeclaredClosure, PlanningEvent
 from famille.kernel.planning_service import ChildPlanning
@@ -62,10 +62,7 @@ def planning_view(planning: ChildPlanning) -> dict[str, Any]:
         "title": month_title(planning.month),
         "days": [{"date": c.day.isoformat(), "header": day_header(c.day)} for c in days],
         "rows": rows,
-        "inscriptions": [
-            {"service": e.service_code, "start": e.start.isoformat(), "end": e.end.isoformat() if e.end else None}
-            for e in planning.enrolments
-        ],
+        "inscriptions": [enrolment_view(e) for e in planning.enrolments],
         "structures": [{"id": s.id, "name": s.name} for s in planning.structures],
         "services": [{"code": s.code, "name": s.name, "structure_id": s.structure_id} for s in planning.services],
     }
@@ -114,6 +111,12 @@ def pending_view(entry: PendingEntry) -> dict[str, Any]:
     """A request in the agents' queue."""
     body = booking_view(entry.booking) if entry.booking else absence_view(entry.absence)  # type: ignore[arg-type]
     return {"kind": entry.kind, "child_name": entry.child_name, **body}
+
+
+def enrolment_view(enrolment: Enrolment) -> dict[str, Any]:
+    """An enrolment (inscription) of a child in a service."""
+    return {"service": enrolment.service_code, "start": enrolment.start.isoformat(),
+            "end": enrolment.end.isoformat() if enrolment.end else None}
 
 
 def closure_view(closure: DeclaredClosure) -> dict[str, Any]:

@@ -278,3 +278,30 @@ def test_agents_see_only_their_organisation_s_closures_and_decisions(as_: Callab
 def test_families_are_forbidden_the_agents_routes(as_: Callable[[str], Call], method: str, path: str) -> None:
     url, _, query = path.partition("?")
     assert as_(FAMILY_A)(method, url, query_string=query, json={}).status_code == 403
+
+
+def test_an_agent_enrols_a_child_and_the_planning_shows_the_new_service(as_: Callable[[str], Call]) -> None:
+    agent = as_(AGENT_A)
+    path = f"/api/v1/agent/children/{CHILD_A}/enrolments"
+    assert {e["service"] for e in agent("GET", path).json["enrolments"]} == {
+        "GARDERIE MATIN", "GARDERIE SOIR", "RESTAURATION"}
+    created = agent("POST", path, json={"service": "GARDERIE MATIN", "start": "2027-09-01", "end": None})
+    assert created.status_code == 201, created.text
+    assert created.json == {"service": "GARDERIE MATIN", "start": "2027-09-01", "end": None}
+    overlapping = agent("POST", path, json={"service": "GARDERIE SOIR", "start": "2027-01-04"})
+    assert overlapping.status_code == 409
+    assert "déjà inscrit" in overlapping.json["detail"]
+
+
+def test_enrolments_are_refused_with_the_field_named_and_across_organisations(
+    as_: Callable[[str], Call],
+) -> None:
+    path = f"/api/v1/agent/children/{CHILD_A}/enrolments"
+    wrong = as_(AGENT_A)("POST", path, json={"service": "PISCINE", "start": "2027-09-01"})
+    assert wrong.status_code == 422 and wrong.json["errors"][0]["field"] == "service"
+    backwards = as_(AGENT_A)("POST", path, json={"service": "RESTAURATION", "start": "2027-09-10",
+                                                 "end": "2027-09-01"})
+    assert backwards.status_code == 422 and backwards.json["errors"][0]["field"] == "end"
+    assert as_(AGENT_B)("GET", path).status_code == 404
+    assert as_(AGENT_B)("POST", path, json={"service": "RESTAURATION", "start": "2027-09-01"}).status_code == 404
+    assert as_(FAMILY_A)("GET", path).status_code == 403

@@ -19,6 +19,7 @@ from famille.adapters.http.planning_payloads import (
     booking_body,
     closure_body,
     decision_body,
+    enrolment_body,
     query_day,
     query_month,
     query_text,
@@ -27,6 +28,7 @@ from famille.adapters.http.planning_views import (
     absence_view,
     booking_view,
     closure_view,
+    enrolment_view,
     event_view,
     headcounts_csv,
     headcounts_view,
@@ -272,6 +274,27 @@ class ClosuresResource:
         resp.media = closure_view(closure)
 
 
+class EnrolmentsResource:
+    """`GET /agent/children/{child_id}/enrolments`, `POST` a new enrolment (inscription)."""
+
+    auth = AGENT
+
+    def __init__(self, agents: AgentPlanning) -> None:
+        self._agents = agents
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
+        """The child's enrolments."""
+        found = self._agents.enrolments(req.context.principal, _identifier(child_id, "Enfant"))
+        resp.media = {"enrolments": [enrolment_view(e) for e in found]}
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
+        """Enrol the child in a service from `start` (to `end`)."""
+        service, start, end = enrolment_body(req)
+        enrolment = self._agents.enrol(req.context.principal, _identifier(child_id, "Enfant"), service, start, end)
+        resp.status = falcon.HTTP_201
+        resp.media = enrolment_view(enrolment)
+
+
 class ClosureResource:
     """`DELETE /agent/closures/{closure_id}`."""
 
@@ -307,6 +330,7 @@ def add_planning_routes(app: falcon.App, portal: Application) -> None:
     app.add_route(f"{API}/agent/absences/{{absence_id}}/decision", AbsenceDecisionResource(agents))
     app.add_route(f"{API}/agent/headcounts", HeadcountsResource(agents))
     app.add_route(f"{API}/agent/attendance", AttendanceResource(agents))
+    app.add_route(f"{API}/agent/children/{{child_id}}/enrolments", EnrolmentsResource(agents))
     app.add_route(f"{API}/agent/closures", ClosuresResource(agents, today))
     app.add_route(f"{API}/agent/closures/{{closure_id}}", ClosureResource(agents))
 
