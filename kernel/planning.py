@@ -78,7 +78,7 @@ _LEGEND: dict[CellStatus, tuple[str, str]] = {
     CellStatus.ABSENT_EXCUSE: ("Absent excusé", "E"),
     CellStatus.RESERVATION_EN_COURS: ("Réservation en cours de traitement", "…"),
     CellStatus.RESERVATION_REFUSEE: ("Réservation refusée", "R"),
-    CellStatus.ABSENCE_EN_COURS: ("Absence en cours de traitement", "A…"),
+    CellStatus.ABSENCE_EN_COURS: ("Absence en cours de traitement", "~"),
     CellStatus.PETITES_VACANCES: ("Petites vacances", "P"),
     CellStatus.GRANDES_VACANCES: ("Grandes vacances", "G"),
     CellStatus.JOUR_FERIE: ("Jour férié", "F"),
