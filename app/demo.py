@@ -35,6 +35,11 @@ DEMO_LOGINS = {
     "agent-varacieux": "Agent2026y",
 }
 
+#: The SEPA creditor data the demo organisations get (test values).
+DEMO_CREDITOR_IBAN = "FR7630006000011234567890189"
+DEMO_CREDITOR_BIC = "AGRIFRPPXXX"
+DEMO_CREDITOR_ICS = "FR12ZZZ123456"
+
 _NS = uuid.UUID("6f1c2d3e-0000-4000-8000-000000000000")
 
 
@@ -64,6 +69,9 @@ def load_demo(wiring: Wiring) -> bool:
         uow.commit()
     for login, password in DEMO_LOGINS.items():
         wiring.portal.authentication.set_initial_password(_id(f"account:{login}"), password)
+    for code, name in ((DEMO_ORGANISATION, "Commune de Saint-Verand"), (OTHER_ORGANISATION, "RPI de Varacieux")):
+        # valid-looking test values (a bank's published test IBAN), never a real account
+        wiring.portal.billing_setup.set_creditor(code, name, DEMO_CREDITOR_IBAN, DEMO_CREDITOR_BIC, DEMO_CREDITOR_ICS)
     return True
 
 

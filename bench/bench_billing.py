@@ -1,7 +1,8 @@
 """A monthly billing run for 1,000 and 10,000 children × 4 services × ~20 days, SQLite and PostgreSQL.
 
 Prints, per size and database: seeding time (not part of the run), the run's time (reading the
-planning, deciding every day, writing the draft), the finalisation's time, peak memory (maxrss
+planning, deciding every day, writing the draft, streamed by batches of children: `Billing.prepare`),
+the finalisation's time (set-based numbering: `Billing.finalise_run`), peak memory (maxrss
 growth and tracemalloc peak of the run), and how many rule decisions went through durable-rules
 versus were answered from its memo (`DurableRules.stats()`).
 
@@ -32,8 +33,7 @@ from famille.adapters.sqlalchemy.billing_source import SqlServiceDays
 from famille.adapters.sqlalchemy.database import make_engine
 from famille.adapters.sqlalchemy.migrate import upgrade
 from famille.adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
-from famille.kernel.accounts import Principal, Role
-from famille.kernel.billing_service import Billing, _run_id
+from famille.kernel.billing_service import Billing
 from famille.kernel.timezone import PARIS
 from famille.rules import default_rules_dir
 from tests.fakes.clock import FakeClock
@@ -127,21 +127,19 @@ def bench(kind: str, children: int, with_tracemalloc: bool) -> None:
         before = rules.stats()
         rss_before = maxrss_mb()
         started = time.perf_counter()
-        review = billing.run(ORG, "2026-12", by="bench")
+        summary = billing.prepare(ORG, "2026-12", by="bench")  # streamed: batches of children
         run_seconds = time.perf_counter() - started
         rss_growth = maxrss_mb() - rss_before
         after = rules.stats()
-        lines, invoices, total = review.line_count, len(review.invoices), review.total
-        del review
+        lines, invoices, total = summary.totals.lines, summary.totals.invoices, summary.totals.total
         peak_text = ""
         if with_tracemalloc:  # a second, identical draft (idempotent), traced: slower, so not timed
             tracemalloc.start()
-            billing.run(ORG, "2026-12", by="bench")
+            billing.prepare(ORG, "2026-12", by="bench")
             peak_text = f", pic tracemalloc {tracemalloc.get_traced_memory()[1] / 2**20:6.1f} Mio"
             tracemalloc.stop()
-        agent = Principal("bench", "bench", Role.AGENT, ORG, None, "s")
         started = time.perf_counter()
-        billing.finalise(agent, _run_id(ORG, "2026-12"), accept_flagged=True)
+        billing.finalise_run(ORG, "2026-12", by="bench", accept_flagged=True)  # set-based numbering
         final_seconds = time.perf_counter() - started
         engine.dispose()
     decisions = after["decisions"] - before["decisions"]

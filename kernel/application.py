@@ -6,6 +6,7 @@ import attrs
 
 from famille.kernel.authentication import Authentication
 from famille.kernel.billing_service import Billing, NoServiceDays
+from famille.kernel.billing_setup import BillingSetup
 from famille.kernel.home import Home
 from famille.kernel.inbox_service import Inbox
 from famille.kernel.planning_agent import AgentPlanning
@@ -36,6 +37,7 @@ class Portal:
     planning: Planning
     planning_agent: AgentPlanning
     billing: Billing
+    billing_setup: BillingSetup
 
 
 def build_portal(
@@ -63,4 +65,5 @@ def build_portal(
         planning=Planning(uow, clock, rules, holidays),
         planning_agent=AgentPlanning(uow, clock, rules, holidays, notifier),
         billing=Billing(uow, clock, rules, service_days or NoServiceDays()),
+        billing_setup=BillingSetup(uow),
     )

@@ -18,6 +18,8 @@ from famille.kernel.errors import FieldError, ValidationFailed
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+#: A whole share: the family pays all of the day.
+FULL_SHARE = Decimal("100")
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _IDS = uuid.UUID("6b1f8a52-55c7-4a44-9a57-6a3b0e1f9c11")
 
@@ -81,7 +83,7 @@ class InvoiceLine:
 
     `rule_id` and `message` come from billing_eligibility; `detail` adds what the
     rule cannot say (the deadline, the price rule, the share paid by this family).
-    `share` is the percentage of the day this family pays.
+    `share` is the percentage of the day this family pays (two decimals at most).
     """
 
     child_id: str
@@ -94,7 +96,7 @@ class InvoiceLine:
     billed: Billed
     unit_price: Decimal
     amount: Decimal
-    share: int = 100
+    share: Decimal = FULL_SHARE
     detail: str = ""
 
     @property
@@ -136,6 +138,13 @@ class Invoice:
     def flagged_lines(self) -> tuple[InvoiceLine, ...]:
         """The days an agent must check."""
         return tuple(line for line in self.lines if line.flagged)
+
+
+def percent_text(share: Decimal | int) -> str:
+    """« 50 % », « 33,33 % »: a share as a family reads it."""
+    value = Decimal(share).quantize(CENT)
+    text = f"{value:f}".rstrip("0").rstrip(".").replace(".", ",")
+    return f"{text} %"
 
 
 def invoice_total(lines: tuple[InvoiceLine, ...]) -> Decimal:
@@ -182,6 +191,27 @@ class RunReview:
 
 
 @attrs.frozen
+class RunTotals:
+    """A run's counts and total, computed by the database rather than from loaded lines."""
+
+    invoices: int = 0
+    lines: int = 0
+    flagged: int = 0
+    total: Decimal = ZERO
+    issued: int = 0
+
+
+@attrs.frozen
+class RunSummary:
+    """A run without its lines: what a command line or a progress page shows."""
+
+    run: BillingRun
+    totals: RunTotals
+    first_number: str | None = None
+    last_number: str | None = None
+
+
+@attrs.frozen
 class Payment:
     """A payment a family made, recorded by an agent (or a direct debit)."""
 
@@ -209,7 +239,11 @@ class BankDetails:
 
 @attrs.frozen
 class PayerProfile:
-    """What billing needs of a family: prices (QF, residence), address, bank details."""
+    """What billing needs of a family: prices (QF, residence), address, bank details.
+
+    `wants_direct_debit`: the family chose prélèvement in its bank record; `direct_debit` is
+    set only when it also has an IBAN and a signed mandate (else it is left out of the SEPA file).
+    """
 
     family_id: str
     number: str
@@ -218,3 +252,4 @@ class PayerProfile:
     quotient_familial: int | None = None
     resident: bool = True
     direct_debit: BankDetails | None = None
+    wants_direct_debit: bool = False

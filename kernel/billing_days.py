@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from decimal import Decimal
 
 import attrs
 
@@ -37,7 +38,7 @@ class ServiceDay:
 
     `family_ids` are the households that pay for the child, the one holding the
     child's record first; `shares` their percentages in the same order (empty: an
-    equal split). `booked` is true for a booking cancelled in time too (then
+    equal split), each with two decimals at most and summing to 100. `booked` is true for a booking cancelled in time too (then
     `absence` is `IN_TIME`). `document` tells whether the justificatif an absence
     reason asks for was given. `deadline`, when known, is the deadline the absence
     was judged against (shown on the invoice line).
@@ -58,7 +59,7 @@ class ServiceDay:
     document: bool = False
     closure: bool = False
     holiday: bool = False
-    shares: tuple[int, ...] = ()
+    shares: tuple[Decimal, ...] = ()
     deadline: datetime | None = None
 
     @property

@@ -14,6 +14,8 @@ from datetime import date
 from decimal import ROUND_HALF_DOWN, Decimal
 
 from famille.kernel.billing import (
+    CENT,
+    FULL_SHARE,
     ZERO,
     Billed,
     Invoice,
@@ -22,6 +24,7 @@ from famille.kernel.billing import (
     PayerProfile,
     cents,
     invoice_total,
+    percent_text,
     stable_id,
 )
 from famille.kernel.billing_days import NO_REASON, ServiceDay
@@ -92,8 +95,8 @@ class DayPricer:
                 unit, amount, price_note = self._price(day, family_id, rank, billed, decision.outcome)
                 rounding = None if index == 0 else ROUND_HALF_DOWN  # the first family takes the half cent
                 amount = _share_of(amount, share, rounding)
-            notes = [n for n in (detail, price_note, f"part de la famille : {share} %" if share != 100 else "")
-                     if n]
+            notes = [n for n in (detail, price_note,
+                                 f"part de la famille : {percent_text(share)}" if share != FULL_SHARE else "") if n]
             out.append((family_id, InvoiceLine(
                 child_id=day.child_id, child_name=day.child_name, service_code=day.service_code, day=day.day,
                 rule_id=decision.rule_id, message=decision.message, status=str(decision.outcome["status"]),
@@ -127,20 +130,24 @@ class DayPricer:
         return unit, cents(amount), f"tarif {decision.rule_id}"
 
 
-def _share_of(amount: Decimal, share: int, rounding: str | None) -> Decimal:
-    if share == 100:
+def _share_of(amount: Decimal, share: Decimal, rounding: str | None) -> Decimal:
+    if share == FULL_SHARE:
         return amount
     exact = amount * Decimal(share) / HUNDRED
-    return exact.quantize(Decimal("0.01"), rounding=rounding) if rounding else cents(exact)
+    return exact.quantize(CENT, rounding=rounding) if rounding else cents(exact)
 
 
-def _shares(day: ServiceDay) -> tuple[int, ...]:
-    """The families' percentages: as recorded, else equal (the first family gets what does not divide)."""
-    if day.shares and len(day.shares) == len(day.family_ids):
-        return day.shares
-    count = len(day.family_ids)
-    base = 100 // count
-    return (100 - base * (count - 1),) + (base,) * (count - 1)
+def equal_shares(count: int) -> tuple[Decimal, ...]:
+    """`count` equal percentages to the hundredth; the first takes what does not divide (33.34, 33.33, 33.33)."""
+    base = (Decimal(10000) // count) / HUNDRED
+    return (FULL_SHARE - base * (count - 1),) + (base,) * (count - 1)
+
+
+def _shares(day: ServiceDay) -> tuple[Decimal, ...]:
+    """The families' percentages: as recorded when they add up to 100, else equal."""
+    if day.shares and len(day.shares) == len(day.family_ids) and sum(day.shares) == FULL_SHARE:
+        return tuple(Decimal(share) for share in day.shares)
+    return equal_shares(len(day.family_ids))
 
 
 def _deadline_detail(day: ServiceDay) -> str:
@@ -162,25 +169,40 @@ def sibling_ranks(days: Iterable[ServiceDay]) -> dict[str, int]:
     return ranks
 
 
-def draft_invoices(
-    days: Iterable[ServiceDay], *, rules: Rules, organisation: str, month: str, run_id: str,
-    profiles: Mapping[str, PayerProfile], progress: Callable[[int], None] | None = None,
-) -> list[Invoice]:
-    """One draft invoice per paying family that has at least one line, in family id order."""
+def in_invoice_order(lines: Iterable[InvoiceLine]) -> tuple[InvoiceLine, ...]:
+    """Lines as an invoice lists them: by child, then day, then service."""
+    return tuple(sorted(lines, key=lambda x: (x.child_name, x.child_id, x.day, x.service_code)))
+
+
+def family_lines(days: Iterable[ServiceDay], pricer: DayPricer, organisation: str,
+                 progress: Callable[[int], None] | None = None) -> dict[str, list[InvoiceLine]]:
+    """Each paying family's lines for `days`, which hold every day of each child's first family.
+
+    One batch of a streamed run, or the whole month: sibling ranks are computed within `days`.
+    """
     days = [d for d in days if d.organisation_code == organisation and d.family_ids]
     ranks = sibling_ranks(days)
-    pricer = DayPricer(rules, organisation, profiles)
     by_family: dict[str, list[InvoiceLine]] = defaultdict(list)
     for done, day in enumerate(days, start=1):
         for family_id, line in pricer.lines(day, ranks[day.child_id]):
             by_family[family_id].append(line)
         if progress is not None and done % 1000 == 0:
             progress(1000)
-    if progress is not None:
+    if progress is not None and len(days) % 1000:
         progress(len(days) % 1000)
+    return by_family
+
+
+def draft_invoices(
+    days: Iterable[ServiceDay], *, rules: Rules, organisation: str, month: str, run_id: str,
+    profiles: Mapping[str, PayerProfile], progress: Callable[[int], None] | None = None,
+) -> list[Invoice]:
+    """One draft invoice per paying family that has at least one line, in family id order."""
+    pricer = DayPricer(rules, organisation, profiles)
+    by_family = family_lines(days, pricer, organisation, progress)
     invoices = []
     for family_id in sorted(by_family):
-        lines = tuple(sorted(by_family[family_id], key=lambda x: (x.child_name, x.child_id, x.day, x.service_code)))
+        lines = in_invoice_order(by_family[family_id])
         invoices.append(Invoice(
             id=stable_id(run_id, family_id), organisation_code=organisation, family_id=family_id, month=month,
             kind=InvoiceKind.INVOICE, lines=lines, total=invoice_total(lines), run_id=run_id))

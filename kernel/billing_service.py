@@ -25,13 +25,15 @@ from famille.kernel.billing import (
     PaymentMethod,
     RunReview,
     RunStatus,
+    RunSummary,
     invoice_total,
     parse_month,
     stable_id,
 )
 from famille.kernel.billing_account import AccountPosition, Statement, position, statement
 from famille.kernel.billing_days import ServiceDay
-from famille.kernel.billing_run import draft_invoices
+from famille.kernel.billing_run import DayPricer, family_lines, in_invoice_order
+from famille.kernel.billing_setup import Creditor
 from famille.kernel.errors import Conflict, FieldError, NotFound, ValidationFailed
 from famille.kernel.organisations import Organisation
 from famille.ports.billing_source import ServiceDaySource
@@ -41,6 +43,8 @@ from famille.ports.rules import Rules
 
 #: Days between an invoice's date and its due date.
 DUE_DAYS = 30
+#: Children read, decided and written at a time by a run: memory stays bounded whatever the month.
+BATCH_CHILDREN = 100
 MAX_AMOUNT = Decimal("100000")
 
 
@@ -60,6 +64,24 @@ class DirectDebit:
     invoice: Invoice
     payer: PayerProfile
     amount: Decimal
+
+
+@attrs.frozen
+class SepaBatch:
+    """A month's SEPA file: the creditor, the debits, and the families left out for want of a mandate."""
+
+    creditor: Creditor
+    debits: tuple[DirectDebit, ...]
+    without_mandate: tuple[DirectDebit, ...] = ()
+
+    @property
+    def warning(self) -> str | None:
+        """The French warning listing the families left out, or None."""
+        if not self.without_mandate:
+            return None
+        numbers = ", ".join(sorted({d.payer.number for d in self.without_mandate}))
+        return (f"{len(self.without_mandate)} facture(s) non prélevée(s) : mandat SEPA ou IBAN manquant "
+                f"(N° famille {numbers}).")
 
 
 def _run_id(organisation: str, month: str) -> str:
@@ -91,11 +113,13 @@ class Billing:
 
     # --- runs ----------------------------------------------------------------------------
 
-    def run(self, organisation_code: str, month: str, *, by: str, final: bool = False,
-            accept_flagged: bool = False, progress: Callable[[int], None] | None = None) -> RunReview:
-        """Compute (or recompute) the month's draft; with `final`, finalise it at once."""
+    def prepare(self, organisation_code: str, month: str, *, by: str,
+                progress: Callable[[int], None] | None = None, batch_size: int = BATCH_CHILDREN) -> RunSummary:
+        """Compute (or recompute) the month's draft, streamed: read, decide and write a batch of
+        children at a time, in one transaction; the totals are summed by the database."""
         parse_month(month)
         run_id = _run_id(organisation_code, month)
+        version = getattr(self._rules, "version", "")
         with self._uow() as uow:
             if uow.organisations.get(organisation_code) is None:
                 raise NotFound("Organisation introuvable.")
@@ -103,22 +127,43 @@ class Billing:
             if existing is not None and existing.status is RunStatus.FINAL:
                 raise Conflict(f"La facturation de {month} est déjà définitive : corrigez par un avoir "
                                "ou sur la facturation suivante.")
-            profiles = uow.billing.payer_profiles(organisation_code)
-        days = self._source.service_days(organisation_code, month)
-        invoices = draft_invoices(days, rules=self._rules, organisation=organisation_code, month=month,
-                                  run_id=run_id, profiles=profiles, progress=progress)
-        version = getattr(self._rules, "version", "")
-        draft = BillingRun(id=run_id, organisation_code=organisation_code, month=month, status=RunStatus.DRAFT,
-                           created_at=self._clock.now(), created_by=by, rules_version=str(version))
-        with self._uow() as uow:
-            existing = uow.billing.run(run_id)
-            if existing is not None and existing.status is RunStatus.FINAL:
-                raise Conflict(f"La facturation de {month} est déjà définitive.")
-            uow.billing.replace_draft(draft, invoices)
+            draft = BillingRun(id=run_id, organisation_code=organisation_code, month=month,
+                               status=RunStatus.DRAFT, created_at=self._clock.now(), created_by=by,
+                               rules_version=str(version))
+            uow.billing.begin_draft(draft)
+            pricer = DayPricer(self._rules, organisation_code, uow.billing.payer_profiles(organisation_code))
+            positions: dict[str, int] = {}  # next line position of each family's invoice
+            for batch in self._source.batches(organisation_code, month, batch_size):
+                by_family = family_lines(batch, pricer, organisation_code, progress)
+                uow.billing.add_draft_invoices([
+                    Invoice(id=stable_id(run_id, f), organisation_code=organisation_code, family_id=f, month=month,
+                            kind=InvoiceKind.INVOICE, lines=(), total=ZERO, run_id=run_id)
+                    for f in sorted(by_family) if f not in positions])
+                rows = []
+                for family_id in sorted(by_family):
+                    first = positions.get(family_id, 0)
+                    lines = in_invoice_order(by_family[family_id])
+                    invoice_id = stable_id(run_id, family_id)
+                    rows += [(invoice_id, first + n, line) for n, line in enumerate(lines)]
+                    positions[family_id] = first + len(lines)
+                del by_family
+                uow.billing.add_draft_lines(rows)
+            totals = uow.billing.settle_draft_totals(run_id)
             uow.commit()
+        return RunSummary(draft, totals)
+
+    def run(self, organisation_code: str, month: str, *, by: str, final: bool = False,
+            accept_flagged: bool = False, progress: Callable[[int], None] | None = None) -> RunReview:
+        """Compute (or recompute) the month's draft; with `final`, finalise it at once.
+
+        The review returned holds every line (read once from storage): `prepare` and
+        `finalise_run` give the totals only, for months too large to show.
+        """
+        summary = self.prepare(organisation_code, month, by=by, progress=progress)
         if final:
-            return self._finalise(organisation_code, run_id, by=by, accept_flagged=accept_flagged)
-        return RunReview(draft, tuple(invoices))
+            return self._finalise(organisation_code, summary.run.id, by=by, accept_flagged=accept_flagged)
+        with self._uow() as uow:
+            return RunReview(summary.run, tuple(uow.billing.invoices_of_run(summary.run.id)))
 
     def draft(self, principal: Principal, month: str) -> RunReview:
         """An agent computes (or recomputes) its organisation's draft for `month`."""
@@ -134,31 +179,51 @@ class Billing:
 
     def finalise(self, principal: Principal, run_id: str, *, accept_flagged: bool = False) -> RunReview:
         """Make a draft of the agent's organisation final: number, date and due date on each invoice."""
-        self.review(principal, run_id)
+        with self._uow() as uow:
+            run = uow.billing.run(run_id)
+            if run is None or run.organisation_code != principal.organisation_code:
+                raise NotFound("Facturation introuvable.")
         return self._finalise(principal.organisation_code, run_id, by=principal.account_id,
                               accept_flagged=accept_flagged)
 
-    def _finalise(self, organisation_code: str, run_id: str, *, by: str, accept_flagged: bool) -> RunReview:
-        today = self._clock.now()
+    def finalise_run(self, organisation_code: str, month: str, *, by: str,
+                     accept_flagged: bool = False) -> RunSummary:
+        """Make the organisation's draft of `month` final, without reading its lines (the CLI, large months)."""
+        parse_month(month)
         with self._uow() as uow:
-            invoices = list(uow.billing.invoices_of_run(run_id))
-            flagged = sum(len(i.flagged_lines) for i in invoices)
-            if flagged and not accept_flagged:
-                raise Conflict(f"{flagged} jour(s) à vérifier (pointage manquant) : corrigez les pointages et "
-                               "relancez, ou confirmez qu'ils ne seront pas facturés (accept_flagged).")
-            if not uow.billing.claim_final(run_id, today, by):
-                raise Conflict("Cette facturation n'est plus un brouillon (déjà rendue définitive).")
-            billable = [i for i in invoices if i.total > 0]
-            series = str(today.year)
-            first = uow.billing.allocate_numbers(organisation_code, series, len(billable)) if billable else 0
-            due = today.date() + timedelta(days=self._due_days)
-            for offset, invoice in enumerate(billable):
-                uow.billing.issue(invoice.id, f"{series}-{first + offset:06d}", today.date(), due)
-            run = uow.billing.run(run_id)
+            summary = self._close(uow, organisation_code, _run_id(organisation_code, month), by=by,
+                                  accept_flagged=accept_flagged)
+            uow.commit()
+        return summary
+
+    def _finalise(self, organisation_code: str, run_id: str, *, by: str, accept_flagged: bool) -> RunReview:
+        with self._uow() as uow:
+            summary = self._close(uow, organisation_code, run_id, by=by, accept_flagged=accept_flagged)
             issued = tuple(uow.billing.invoices_of_run(run_id))
             uow.commit()
+        return RunReview(summary.run, issued)
+
+    def _close(self, uow: UnitOfWork, organisation_code: str, run_id: str, *, by: str,
+               accept_flagged: bool) -> RunSummary:
+        """Number, date and give a due date to the run's invoices above 0, with set-based writes."""
+        today = self._clock.now()
+        if uow.billing.run(run_id) is None:
+            raise NotFound("Facturation introuvable.")
+        totals = uow.billing.run_totals(run_id)
+        if totals.flagged and not accept_flagged:
+            raise Conflict(f"{totals.flagged} jour(s) à vérifier (pointage manquant) : corrigez les pointages et "
+                           "relancez, ou confirmez qu'ils ne seront pas facturés (accept_flagged).")
+        if not uow.billing.claim_final(run_id, today, by):
+            raise Conflict("Cette facturation n'est plus un brouillon (déjà rendue définitive).")
+        count = uow.billing.billable_count(run_id)
+        series = str(today.year)
+        first = uow.billing.allocate_numbers(organisation_code, series, count) if count else 0
+        if count:
+            uow.billing.issue_run(run_id, series, first, today.date(), today.date() + timedelta(days=self._due_days))
+        run = uow.billing.run(run_id)
         assert run is not None
-        return RunReview(run, issued)
+        numbers = (f"{series}-{first:06d}", f"{series}-{first + count - 1:06d}") if count else (None, None)
+        return RunSummary(run, attrs.evolve(totals, issued=count), *numbers)
 
     # --- what a family sees ----------------------------------------------------------------
 
@@ -256,21 +321,38 @@ class Billing:
             return note
 
     def direct_debits(self, principal: Principal, month: str) -> list[DirectDebit]:
-        """The month's issued invoices still due, of the families that chose prélèvement."""
+        """The month's issued invoices still due, of the families that chose prélèvement and signed a mandate."""
         parse_month(month)
-        out = []
         with self._uow() as uow:
-            profiles = uow.billing.payer_profiles(principal.organisation_code)
-            for invoice in uow.billing.issued_of_month(principal.organisation_code, month):
-                payer = profiles.get(invoice.family_id)
-                if payer is None or payer.direct_debit is None:
-                    continue
-                due = position(uow.billing.issued_of_family(invoice.family_id),
-                               uow.billing.payments_of_family(invoice.family_id), self._clock.now().date())
-                remaining = next((o.remaining for o in due.unpaid if o.invoice.id == invoice.id), ZERO)
-                if remaining > 0:
-                    out.append(DirectDebit(invoice, payer, remaining))
-        return out
+            return self._debits(uow, principal.organisation_code, month)[0]
+
+    def sepa_batch(self, principal: Principal, month: str) -> SepaBatch:
+        """The month's SEPA file content: the organisation's creditor data, the debits, and the
+        invoices of families that chose prélèvement but have no mandate (or IBAN), left out."""
+        parse_month(month)
+        with self._uow() as uow:
+            creditor = uow.billing.creditor(principal.organisation_code)
+            if creditor is None:
+                raise Conflict("Renseignez d'abord le créancier SEPA de l'organisation (nom, IBAN, BIC, ICS).")
+            debits, missing = self._debits(uow, principal.organisation_code, month)
+        return SepaBatch(creditor, tuple(debits), tuple(missing))
+
+    def _debits(self, uow: UnitOfWork, organisation_code: str, month: str
+                ) -> tuple[list[DirectDebit], list[DirectDebit]]:
+        debits: list[DirectDebit] = []
+        missing: list[DirectDebit] = []
+        profiles = uow.billing.payer_profiles(organisation_code)
+        today = self._clock.now().date()
+        for invoice in uow.billing.issued_of_month(organisation_code, month):
+            payer = profiles.get(invoice.family_id)
+            if payer is None or not payer.wants_direct_debit:
+                continue
+            due = position(uow.billing.issued_of_family(invoice.family_id),
+                           uow.billing.payments_of_family(invoice.family_id), today)
+            remaining = next((o.remaining for o in due.unpaid if o.invoice.id == invoice.id), ZERO)
+            if remaining > 0:
+                (debits if payer.direct_debit is not None else missing).append(DirectDebit(invoice, payer, remaining))
+        return debits, missing
 
     # --- access ----------------------------------------------------------------------------
 
@@ -301,5 +383,9 @@ class NoServiceDays:
     """A source with no day at all: billing wired before the planning's source exists."""
 
     def service_days(self, organisation_code: str, month: str) -> Iterable[ServiceDay]:
+        """Nothing."""
+        return ()
+
+    def batches(self, organisation_code: str, month: str, size: int) -> Iterable[Sequence[ServiceDay]]:
         """Nothing."""
         return ()

@@ -18,12 +18,13 @@ from famille.ports.persistence import UnitOfWorkFactory
 
 @attrs.frozen
 class UnpaidInvoice:
-    """One line of "Factures impayées"; `amount` is what remains to pay on it."""
+    """One line of "Factures impayées"; `amount` is what remains to pay on it, `invoice_id` opens it."""
 
     number: str
     issued_on: date
     due_on: date
     amount: Decimal
+    invoice_id: str = ""
 
 
 @attrs.frozen
@@ -90,7 +91,8 @@ class Home:
                                        uow.billing.payments_of_family(family.id), today)
                 balance = account_now.balance
                 unpaid = tuple(UnpaidInvoice(o.invoice.number or "", o.invoice.issued_on or today,
-                                             o.invoice.due_on or today, o.remaining) for o in account_now.unpaid)
+                                             o.invoice.due_on or today, o.remaining, o.invoice.id)
+                               for o in account_now.unpaid)
             return HomePage(
                 today=self._clock.now().date(),
                 display_name=display_name,

@@ -57,6 +57,14 @@ class Records:
             pending = uow.requests.find(family_id=family.id, status=RequestStatus.PENDING, kinds=FAMILY_KINDS)
             return FamilyRecordPage(access.family_record(uow, family.id), tuple(pending))
 
+    def family_by_number(self, principal: Principal, number: str) -> FamilyRecord:
+        """The record of the family with this « N° famille » in the agent's organisation; `NotFound` otherwise."""
+        with self._uow() as uow:
+            family = uow.families.by_number(principal.organisation_code, number.strip())
+            if family is None:
+                raise NotFound(access.FAMILY_NOT_FOUND)
+            return access.family_record(uow, access.visible_family(uow, principal, family.id).id)
+
     def child_record(self, principal: Principal, child_id: str) -> ChildRecordPage:
         """A child's record, with the pending requests the caller may see."""
         with self._uow() as uow:

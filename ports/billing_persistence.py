@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from famille.kernel.billing import BillingRun, Invoice, PayerProfile, Payment
+    from famille.kernel.billing import BillingRun, Invoice, InvoiceLine, PayerProfile, Payment, RunTotals
+    from famille.kernel.billing_setup import Creditor, FamilyBilling
 
 
 class BillingRepository(Protocol):
@@ -24,7 +26,9 @@ class BillingRepository(Protocol):
     - `allocate_numbers` reserves `count` consecutive numbers of an organisation's series
       in the caller's transaction, atomically (a row lock on PostgreSQL, the write lock
       on SQLite): numbers have no gap and no duplicate when the transaction commits, and
-      are given back when it rolls back.
+      are given back when it rolls back;
+    - a streamed draft is `begin_draft`, then `add_draft_invoices` and `add_draft_lines` in
+      batches (an invoice before its lines), then `settle_draft_totals`, all in one transaction.
     """
 
     def payer_profiles(self, organisation_code: str) -> Mapping[str, PayerProfile]:
@@ -37,6 +41,63 @@ class BillingRepository(Protocol):
 
     def replace_draft(self, run: BillingRun, invoices: Sequence[Invoice]) -> None:
         """Store (or replace) a draft run and its invoices."""
+        ...
+
+    def begin_draft(self, run: BillingRun) -> None:
+        """Remove the run's previous draft invoices and lines, and store the (draft) run."""
+        ...
+
+    def add_draft_invoices(self, invoices: Sequence[Invoice]) -> None:
+        """Store draft invoices without their lines (their total is settled by `settle_draft_totals`)."""
+        ...
+
+    def add_draft_lines(self, lines: Sequence[tuple[str, int, InvoiceLine]]) -> None:
+        """Store lines given as (invoice id, position in the invoice, line)."""
+        ...
+
+    def settle_draft_totals(self, run_id: str) -> RunTotals:
+        """Set each invoice's total to the sum of its lines; the run's counts and total."""
+        ...
+
+    def run_totals(self, run_id: str) -> RunTotals:
+        """How many invoices, lines and flagged lines the run has, and its total."""
+        ...
+
+    def issue_run(self, run_id: str, series: str, first: int, issued_on: date, due_on: date) -> int:
+        """Number the run's draft invoices above 0, in family id order, from `first` of the series
+        (`<series>-000001`), with their date and due date; how many were numbered."""
+        ...
+
+    def billable_count(self, run_id: str) -> int:
+        """How many of the run's invoices have a total above 0."""
+        ...
+
+    def child_shares(self, child_id: str) -> Mapping[str, Decimal | None]:
+        """Each family's recorded share of the child's costs (None: not set), by family id."""
+        ...
+
+    def set_child_shares(self, child_id: str, shares: Mapping[str, Decimal]) -> None:
+        """Record each family's share of the child's costs."""
+        ...
+
+    def family_billing(self, family_id: str) -> FamilyBilling:
+        """The family's residence and SEPA mandate."""
+        ...
+
+    def set_family_billing(self, organisation_code: str, settings: FamilyBilling) -> None:
+        """Store the family's residence and mandate (None removes the mandate)."""
+        ...
+
+    def mandate_holder(self, organisation_code: str, reference: str) -> str | None:
+        """The family of the organisation whose mandate has this reference (RUM), or None."""
+        ...
+
+    def creditor(self, organisation_code: str) -> Creditor | None:
+        """The organisation's SEPA creditor data, or None."""
+        ...
+
+    def set_creditor(self, organisation_code: str, creditor: Creditor) -> None:
+        """Store (or replace) the organisation's SEPA creditor data."""
         ...
 
     def claim_final(self, run_id: str, at: datetime, by: str) -> bool:

@@ -7,12 +7,15 @@ Contract:
 - each day carries the closures declared by the organisation and whether it is a
   public or school holiday;
 - the same data gives the same days (order is not significant);
-- reads only, in its own transaction.
+- `batches(organisation_code, month, size)` yields the same days in lists, each holding every
+  day of the children of about `size` children's first families (a family's children, hence
+  its sibling ranks, are never split between two lists), so that a run's memory stays bounded;
+- reads only, in its own transaction(s).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -24,4 +27,8 @@ class ServiceDaySource(Protocol):
 
     def service_days(self, organisation_code: str, month: str) -> Iterable[ServiceDay]:
         """The days of `month` ("YYYY-MM") of the organisation's children."""
+        ...
+
+    def batches(self, organisation_code: str, month: str, size: int) -> Iterable[Sequence[ServiceDay]]:
+        """The days of `month` in lists of about `size` children, grouped by first family."""
         ...

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from famille.kernel.authentication import Authentication
     from famille.kernel.billing_service import Billing
+    from famille.kernel.billing_setup import BillingSetup
     from famille.kernel.home import Home
     from famille.kernel.inbox_service import Inbox
     from famille.kernel.planning_agent import AgentPlanning
@@ -73,4 +74,9 @@ class Application(Protocol):
     @property
     def billing(self) -> Billing:
         """Invoices, payments, credit notes, statements and monthly runs."""
+        ...
+
+    @property
+    def billing_setup(self) -> BillingSetup:
+        """Shares of separated parents, residence, SEPA mandates and creditor."""
         ...

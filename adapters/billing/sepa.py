@@ -5,25 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-import attrs
 from sepaxml import SepaDD
 
 from famille.adapters.sqlalchemy.billing_repository import to_cents
 from famille.kernel.billing_service import DirectDebit
+from famille.kernel.billing_setup import Creditor
 
-
-@attrs.frozen
-class Creditor:
-    """The organisation collecting: its name, IBAN, BIC and SEPA creditor identifier (ICS)."""
-
-    name: str
-    iban: str
-    bic: str
-    creditor_id: str
+__all__ = ["Creditor", "pain008"]
 
 
 def pain008(creditor: Creditor, debits: Sequence[DirectDebit], collection_date: date) -> bytes:
-    """The pain.008.001.02 XML of `debits`, validated against its schema by sepaxml."""
+    """The pain.008.001.02 XML of `debits`, validated against its schema by sepaxml.
+
+    `creditor` is the organisation's stored creditor data; a debit whose family has no mandate
+    is skipped (`Billing.sepa_batch` has already left those out and listed them)."""
     sepa = SepaDD({
         "name": creditor.name[:70], "IBAN": creditor.iban, "BIC": creditor.bic, "batch": True,
         "creditor_id": creditor.creditor_id, "currency": "EUR",

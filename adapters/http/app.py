@@ -20,6 +20,7 @@ from famille.adapters.http import errors
 from famille.adapters.http.auth import AuthMiddleware
 from famille.adapters.http.hooks import BeforeRequest, SecurityHeaders
 from famille.adapters.http.resources.billing import add_billing_routes
+from famille.adapters.http.resources.billing_setup import add_billing_setup_routes
 from famille.adapters.http.resources.home import HomeResource
 from famille.adapters.http.resources.inbox import InboxReadResource, InboxResource
 from famille.adapters.http.resources.meta import HealthResource, OpenApiResource
@@ -86,6 +87,7 @@ def create_app(
     add_record_routes(app, portal)  # records, requests and agents' decisions
     add_planning_routes(app, portal)  # planning, bookings, absences, attendance, headcounts
     add_billing_routes(app, portal)  # invoices, statement, runs, payments, credit notes, SEPA
+    add_billing_setup_routes(app, portal.billing_setup)  # shares, residence, mandates, SEPA creditor
     app.add_route("/openapi.json", OpenApiResource(load_openapi()))
 
     from famille.adapters.web import add_pages  # the web portal's pages, under `/`

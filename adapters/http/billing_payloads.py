@@ -58,6 +58,40 @@ class CreditNoteBody:
     lines: list[int] = attrs.Factory(list)
 
 
+@attrs.frozen
+class SharesBody:
+    """`PUT /api/v1/agent/children/{id}/shares`: {family id: "50.00"}, summing to 100."""
+
+    shares: dict[str, str]
+
+
+@attrs.frozen
+class MandateBody:
+    """A SEPA mandate: its date of signature, its reference (RUM; by default the family's)."""
+
+    signed_on: date
+    reference: str | None = None
+
+
+@attrs.frozen
+class FamilyBillingBody:
+    """`PUT /api/v1/agent/families/{id}/billing`: residence, mandate (or its removal)."""
+
+    resident: bool | None = None
+    mandate: MandateBody | None = None
+    remove_mandate: bool = False
+
+
+@attrs.frozen
+class CreditorBody:
+    """`PUT /api/v1/agent/billing/creditor`: the organisation's SEPA creditor data."""
+
+    name: str
+    iban: str
+    bic: str
+    creditor_id: str
+
+
 def _bool(value: Any, _type: Any) -> bool:
     if not isinstance(value, bool):
         raise PayloadTypeError("doit être true ou false")

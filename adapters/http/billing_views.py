@@ -14,7 +14,7 @@ def line_view(line: InvoiceLine, position: int) -> dict[str, Any]:
     return {
         "position": position, "child_id": line.child_id, "child_name": line.child_name,
         "service": line.service_code, "day": day(line.day), "billed": line.billed.value, "status": line.status,
-        "rule": line.rule_id, "reason": line.message, "detail": line.detail, "share": line.share,
+        "rule": line.rule_id, "reason": line.message, "detail": line.detail, "share": f"{line.share:.2f}",
         "unit_price": amount(line.unit_price), "amount": amount(line.amount), "flagged": line.flagged,
     }
 

@@ -8,17 +8,34 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, delete, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Integer,
+    Row,
+    String,
+    and_,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 
 from famille.adapters.sqlalchemy import record_translation as rt
 from famille.adapters.sqlalchemy.tables import (
     billing_runs,
+    child_families,
     families,
     family_records,
     invoice_counters,
     invoice_lines,
     invoices,
     payments,
+    sepa_creditors,
+    sepa_mandates,
 )
 from famille.adapters.sqlalchemy.translation import family_from_row
 from famille.kernel.billing import (
@@ -31,8 +48,10 @@ from famille.kernel.billing import (
     Payment,
     PaymentMethod,
     RunStatus,
+    RunTotals,
 )
 from famille.kernel.billing_payers import payer_profile
+from famille.kernel.billing_setup import Creditor, FamilyBilling, Mandate
 from famille.kernel.records import FamilySections
 
 HUNDRED = Decimal(100)
@@ -60,14 +79,15 @@ def _line_values(invoice_id: str, position: int, line: InvoiceLine) -> dict[str,
             "child_name": line.child_name, "service_code": line.service_code, "day": line.day,
             "rule_id": line.rule_id, "message": line.message, "status": line.status, "billed": line.billed.value,
             "unit_price_cents": to_cents(line.unit_price), "amount_cents": to_cents(line.amount),
-            "share": line.share, "detail": line.detail}
+            "share_hundredths": to_cents(line.share), "detail": line.detail}
 
 
 def _line_from_row(row: Row[Any]) -> InvoiceLine:
     return InvoiceLine(child_id=row.child_id, child_name=row.child_name, service_code=row.service_code,
                        day=row.day, rule_id=row.rule_id, message=row.message, status=row.status,
                        billed=Billed(row.billed), unit_price=from_cents(row.unit_price_cents),
-                       amount=from_cents(row.amount_cents), share=row.share, detail=row.detail)
+                       amount=from_cents(row.amount_cents), share=from_cents(row.share_hundredths),
+                       detail=row.detail)
 
 
 def _invoice_values(invoice: Invoice) -> dict[str, Any]:
@@ -99,14 +119,18 @@ class SqlBillingRepository:
     def payer_profiles(self, organisation_code: str) -> Mapping[str, PayerProfile]:
         """The organisation's families with their record's sections, in one query."""
         rows = self._connection.execute(
-            select(families, family_records.c.fiscales, family_records.c.caf, family_records.c.bancaires)
-            .select_from(families.outerjoin(family_records, family_records.c.family_id == families.c.id))
+            select(families, family_records.c.fiscales, family_records.c.caf, family_records.c.bancaires,
+                   sepa_mandates.c.reference.label("mandate_reference"),
+                   sepa_mandates.c.signed_on.label("mandate_signed_on"))
+            .select_from(families.outerjoin(family_records, family_records.c.family_id == families.c.id)
+                         .outerjoin(sepa_mandates, sepa_mandates.c.family_id == families.c.id))
             .where(families.c.organisation_code == organisation_code))
         out = {}
         for row in rows:
             sections = rt.family_sections_from_row(row) if row.caf is not None else FamilySections()
             family = family_from_row(row)
-            out[family.id] = payer_profile(family, sections)
+            mandate = Mandate(row.mandate_reference, row.mandate_signed_on) if row.mandate_reference else None
+            out[family.id] = payer_profile(family, sections, resident=bool(row.resident), mandate=mandate)
         return out
 
     def run(self, run_id: str) -> BillingRun | None:
@@ -131,6 +155,116 @@ class SqlBillingRepository:
         lines = [_line_values(i.id, n, line) for i in drafts for n, line in enumerate(i.lines)]
         for start in range(0, len(lines), BATCH):
             c.execute(insert(invoice_lines), lines[start:start + BATCH])
+
+    def begin_draft(self, run: BillingRun) -> None:
+        """Delete the run's draft invoices and lines, and store the draft run."""
+        self.replace_draft(run, ())
+
+    def add_draft_invoices(self, drafts: Sequence[Invoice]) -> None:
+        """Insert invoice rows (lines come with `add_draft_lines`)."""
+        if drafts:
+            self._connection.execute(insert(invoices), [_invoice_values(i) for i in drafts])
+
+    def add_draft_lines(self, lines: Sequence[tuple[str, int, InvoiceLine]]) -> None:
+        """Insert lines in batches."""
+        for start in range(0, len(lines), BATCH):
+            self._connection.execute(insert(invoice_lines), [_line_values(invoice_id, position, line)
+                                                             for invoice_id, position, line in lines[start:start + BATCH]])
+
+    def settle_draft_totals(self, run_id: str) -> RunTotals:
+        """One UPDATE sums each invoice's lines; one SELECT gives the run's totals."""
+        lines_total = (select(func.coalesce(func.sum(invoice_lines.c.amount_cents), 0))
+                       .where(invoice_lines.c.invoice_id == invoices.c.id).scalar_subquery())
+        self._connection.execute(update(invoices).where(invoices.c.run_id == run_id, invoices.c.number.is_(None))
+                                 .values(total_cents=lines_total))
+        return self.run_totals(run_id)
+
+    def run_totals(self, run_id: str) -> RunTotals:
+        """Counts and total of the run, aggregated by the database."""
+        c = self._connection
+        count, total, issued = c.execute(
+            select(func.count(), func.coalesce(func.sum(invoices.c.total_cents), 0),
+                   func.count(invoices.c.number)).where(invoices.c.run_id == run_id)).one()
+        lines, flagged = c.execute(
+            select(func.count(), func.coalesce(func.sum(case((invoice_lines.c.billed == "flag", 1), else_=0)), 0))
+            .select_from(invoice_lines.join(invoices, invoices.c.id == invoice_lines.c.invoice_id))
+            .where(invoices.c.run_id == run_id)).one()
+        return RunTotals(invoices=int(count), lines=int(lines), flagged=int(flagged), total=from_cents(int(total)),
+                         issued=int(issued))
+
+    def billable_count(self, run_id: str) -> int:
+        """The run's invoices above 0."""
+        return int(self._connection.execute(
+            select(func.count()).where(invoices.c.run_id == run_id, invoices.c.total_cents > 0)).scalar_one())
+
+    def issue_run(self, run_id: str, series: str, first: int, issued_on: date, due_on: date) -> int:
+        """One UPDATE ... FROM numbering the run's invoices above 0 by family id (ROW_NUMBER)."""
+        ranked = (select(invoices.c.id, func.row_number().over(order_by=invoices.c.family_id).label("rank"))
+                  .where(invoices.c.run_id == run_id, invoices.c.total_cents > 0, invoices.c.number.is_(None))
+                  .subquery())
+        sequence = ranked.c.rank + (first - 1)
+        if self._connection.dialect.name == "postgresql":
+            padded = func.lpad(cast(sequence, String), 6, "0")
+        else:
+            padded = func.printf("%06d", cast(sequence, Integer))
+        result = self._connection.execute(
+            update(invoices).where(invoices.c.id == ranked.c.id)
+            .values(number=literal(f"{series}-") + padded, issued_on=issued_on, due_on=due_on))
+        return int(result.rowcount)
+
+    def child_shares(self, child_id: str) -> Mapping[str, Decimal | None]:
+        """Each link's share in percent, None when not set."""
+        rows = self._connection.execute(select(child_families.c.family_id, child_families.c.share_hundredths)
+                                        .where(child_families.c.child_id == child_id))
+        return {r.family_id: None if r.share_hundredths is None else from_cents(r.share_hundredths) for r in rows}
+
+    def set_child_shares(self, child_id: str, shares: Mapping[str, Decimal]) -> None:
+        """Write each link's share."""
+        for family_id, share in shares.items():
+            self._connection.execute(update(child_families).where(child_families.c.child_id == child_id,
+                                                                  child_families.c.family_id == family_id)
+                                     .values(share_hundredths=to_cents(share)))
+
+    def family_billing(self, family_id: str) -> FamilyBilling:
+        """`families.resident` and the family's mandate."""
+        row = self._connection.execute(
+            select(families.c.resident, sepa_mandates.c.reference, sepa_mandates.c.signed_on)
+            .select_from(families.outerjoin(sepa_mandates, sepa_mandates.c.family_id == families.c.id))
+            .where(families.c.id == family_id)).first()
+        if row is None:
+            return FamilyBilling(family_id)
+        mandate = Mandate(row.reference, row.signed_on) if row.reference else None
+        return FamilyBilling(family_id, bool(row.resident), mandate)
+
+    def set_family_billing(self, organisation_code: str, settings: FamilyBilling) -> None:
+        """Update the residence; replace the mandate row."""
+        c = self._connection
+        c.execute(update(families).where(families.c.id == settings.family_id).values(resident=settings.resident))
+        c.execute(delete(sepa_mandates).where(sepa_mandates.c.family_id == settings.family_id))
+        if settings.mandate is not None:
+            c.execute(insert(sepa_mandates).values(family_id=settings.family_id, organisation_code=organisation_code,
+                                                   reference=settings.mandate.reference,
+                                                   signed_on=settings.mandate.signed_on))
+
+    def mandate_holder(self, organisation_code: str, reference: str) -> str | None:
+        """The family holding the mandate `reference` in the organisation, or None."""
+        return self._connection.execute(
+            select(sepa_mandates.c.family_id).where(sepa_mandates.c.organisation_code == organisation_code,
+                                                    sepa_mandates.c.reference == reference)).scalar()
+
+    def creditor(self, organisation_code: str) -> Creditor | None:
+        """The organisation's creditor row, or None."""
+        row = self._connection.execute(select(sepa_creditors)
+                                       .where(sepa_creditors.c.organisation_code == organisation_code)).first()
+        return Creditor(row.name, row.iban, row.bic, row.creditor_id) if row else None
+
+    def set_creditor(self, organisation_code: str, creditor: Creditor) -> None:
+        """Replace the organisation's creditor row."""
+        c = self._connection
+        c.execute(delete(sepa_creditors).where(sepa_creditors.c.organisation_code == organisation_code))
+        c.execute(insert(sepa_creditors).values(organisation_code=organisation_code, name=creditor.name,
+                                                iban=creditor.iban, bic=creditor.bic,
+                                                creditor_id=creditor.creditor_id))
 
     def claim_final(self, run_id: str, at: datetime, by: str) -> bool:
         """`UPDATE ... WHERE status = 'draft'`: True for the one caller that changed it."""

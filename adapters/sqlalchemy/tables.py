@@ -28,6 +28,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
     text,
+    true,
 )
 from sqlalchemy.types import JSON
 
@@ -132,6 +133,8 @@ families = Table(
     Column("organisme_rattachement", String, nullable=True),
     *_adult_columns("responsable", required=True),
     *_adult_columns("conjoint", required=False),
+    # habite la commune: pricing's `resident` fact (migration 0005)
+    Column("resident", Boolean, nullable=False, server_default=true()),
     UniqueConstraint("organisation_code", "number"),
     CheckConstraint(
         "(conjoint_nom IS NULL AND conjoint_prenom IS NULL"
@@ -165,8 +168,13 @@ child_families = Table(
     Column("child_id", String(ID), ForeignKey("children.id", ondelete="CASCADE"), nullable=False),
     Column("family_id", String(ID), ForeignKey("families.id", ondelete="CASCADE"), nullable=False),
     Column("position", Integer, nullable=False),
+    # the family's share of the child's costs in hundredths of a percent (10000 = 100 %, migration 0005);
+    # NULL: not set, the child's families share equally (a single family pays everything)
+    Column("share_hundredths", Integer, nullable=True),
     PrimaryKeyConstraint("child_id", "family_id"),
     Index(None, "family_id"),
+    CheckConstraint("share_hundredths IS NULL OR (share_hundredths >= 0 AND share_hundredths <= 10000)",
+                    name="share_in_range"),
 )
 
 accounts = Table(
@@ -466,7 +474,8 @@ invoice_lines = Table(
     Column("billed", String(10), nullable=False),
     Column("unit_price_cents", Integer, nullable=False),
     Column("amount_cents", Integer, nullable=False),
-    Column("share", Integer, nullable=False),
+    # this family's share of the day in hundredths of a percent (10000 = 100 %; migration 0005)
+    Column("share_hundredths", Integer, nullable=False),
     Column("detail", Text, nullable=False),
     PrimaryKeyConstraint("invoice_id", "position"),
 )
@@ -496,4 +505,27 @@ invoice_counters = Table(
     Column("series", String(20), nullable=False),
     Column("last_number", Integer, nullable=False),
     PrimaryKeyConstraint("organisation_code", "series"),
+)
+
+# --- SEPA direct debit: the organisation's creditor data, each family's mandate (migration 0005) ---
+
+sepa_creditors = Table(
+    "sepa_creditors",
+    metadata,
+    Column("organisation_code", String(CODE), ForeignKey("organisations.code"), primary_key=True),
+    Column("name", String(70), nullable=False),
+    Column("iban", String(34), nullable=False),
+    Column("bic", String(11), nullable=False),
+    Column("creditor_id", String(35), nullable=False),  # ICS, identifiant créancier SEPA
+)
+
+# The mandate (RUM and date of signature); the debtor's IBAN, BIC and holder are the family's bank record.
+sepa_mandates = Table(
+    "sepa_mandates",
+    metadata,
+    Column("family_id", String(ID), ForeignKey("families.id", ondelete="CASCADE"), primary_key=True),
+    Column("organisation_code", String(CODE), ForeignKey("organisations.code"), nullable=False),
+    Column("reference", String(35), nullable=False),
+    Column("signed_on", Date, nullable=False),
+    UniqueConstraint("organisation_code", "reference"),
 )

@@ -17,9 +17,12 @@ from collections.abc import Callable
 import falcon
 
 from famille.adapters.http.auth import AGENT, FAMILY
+from famille.adapters.http.resources.billing import InvoicePdfResource
 from famille.adapters.http.throttle import ThrottleMiddleware
 from famille.adapters.web import errors
 from famille.adapters.web.rendering import STATIC_DIR, Renderer
+from famille.adapters.web.resources import billing as billing_pages
+from famille.adapters.web.resources import billing_agent as agent_billing
 from famille.adapters.web.resources import planning as planning_pages
 from famille.adapters.web.resources import planning_agent as agent_planning
 from famille.adapters.web.resources.account import AccountFormResource, AccountResource
@@ -96,8 +99,9 @@ PAGES: tuple[tuple[str, Callable[[Site], object]], ...] = (
     ("/enfants/{child_id}/planning/absence",
      lambda site: planning_pages.ChildAbsenceResource(site, planning_pages.ChildPlanningResource(site))),
     ("/reservations", planning_pages.BookingPatternResource),
-    ("/releve-de-compte", _soon("Relevé de compte", "Vous y trouverez vos factures, vos paiements et "
-                                "le solde de votre compte.")),
+    ("/releve-de-compte", billing_pages.StatementPage),
+    ("/releve-de-compte/factures/{invoice_id}", billing_pages.InvoicePage),
+    ("/releve-de-compte/factures/{invoice_id}.pdf", lambda site: InvoicePdfResource(site.portal.billing)),
     ("/demandes", FamilyRequestsResource),
     ("/agent/demandes", AgentRequestsResource),
     ("/agent/demandes/{request_id}", lambda site: AgentDecisionResource(site, AgentRequestsResource(site))),
@@ -110,6 +114,15 @@ PAGES: tuple[tuple[str, Callable[[Site], object]], ...] = (
     ("/agent/fermetures/{closure_id}/suppression", agent_planning.ClosureDeletion),
     ("/agent/effectifs", agent_planning.HeadcountsPage),
     ("/agent/effectifs/csv", agent_planning.HeadcountsCsv),
+    ("/agent/facturation", agent_billing.BillingPage),
+    ("/agent/facturation/{run_id}", agent_billing.RunPage),
+    ("/agent/facturation/{run_id}/validation",
+     lambda site: agent_billing.RunFinalise(site, agent_billing.RunPage(site))),
+    ("/agent/factures/{invoice_id}", agent_billing.AgentInvoicePage),
+    ("/agent/factures/{invoice_id}.pdf", lambda site: InvoicePdfResource(site.portal.billing)),
+    ("/agent/factures/{invoice_id}/avoir", agent_billing.CreditNotePage),
+    ("/agent/paiements", agent_billing.PaymentsPage),
+    ("/agent/prelevements", agent_billing.SepaPage),
     ("/agent/familles", _soon("Familles", "Vous y trouverez les familles et les enfants de votre "
                               "organisation.", AGENT)),
 )

@@ -56,6 +56,8 @@ AGENT_MENU = (
     NavItem("Pointage", "/agent/pointage"),
     NavItem("Effectifs", "/agent/effectifs"),
     NavItem("Fermetures", "/agent/fermetures"),
+    NavItem("Facturation", "/agent/facturation"),
+    NavItem("Paiements", "/agent/paiements"),
     NavItem("Boîte de réception", "/messages"),
 )
 

@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 import attrs
 
-from famille.kernel.billing import BillingRun, Invoice, InvoiceKind, PayerProfile, Payment, RunStatus
+from famille.kernel.billing import (
+    Billed,
+    BillingRun,
+    Invoice,
+    InvoiceKind,
+    InvoiceLine,
+    PayerProfile,
+    Payment,
+    RunStatus,
+    RunTotals,
+    invoice_total,
+)
 from famille.kernel.billing_days import ServiceDay
 from famille.kernel.billing_payers import payer_profile
+from famille.kernel.billing_setup import Creditor, FamilyBilling
 from famille.kernel.records import FamilySections
 
 
@@ -19,8 +33,76 @@ class FakeBilling:
         self.s = store
 
     def payer_profiles(self, organisation_code: str) -> Mapping[str, PayerProfile]:
-        return {f.id: payer_profile(f, self.s.family_sections.get(f.id, FamilySections()))
-                for f in self.s.families.values() if f.organisation_code == organisation_code}
+        out = {}
+        for f in self.s.families.values():
+            if f.organisation_code == organisation_code:
+                settings = self.family_billing(f.id)
+                out[f.id] = payer_profile(f, self.s.family_sections.get(f.id, FamilySections()),
+                                          resident=settings.resident, mandate=settings.mandate)
+        return out
+
+    def begin_draft(self, run: BillingRun) -> None:
+        self.replace_draft(run, ())
+
+    def add_draft_invoices(self, invoices: Sequence[Invoice]) -> None:
+        for invoice in invoices:
+            self.s.invoices[invoice.id] = invoice
+
+    def add_draft_lines(self, lines: Sequence[tuple[str, int, InvoiceLine]]) -> None:
+        grouped: dict[str, list[tuple[int, InvoiceLine]]] = defaultdict(list)
+        for invoice_id, position, line in lines:
+            grouped[invoice_id].append((position, line))
+        for invoice_id, added in grouped.items():
+            invoice = self.s.invoices[invoice_id]
+            assert min(p for p, _ in added) == len(invoice.lines)
+            self.s.invoices[invoice_id] = attrs.evolve(
+                invoice, lines=invoice.lines + tuple(line for _, line in sorted(added, key=lambda x: x[0])))
+
+    def settle_draft_totals(self, run_id: str) -> RunTotals:
+        for invoice in self.invoices_of_run(run_id):
+            if not invoice.issued:
+                self.s.invoices[invoice.id] = attrs.evolve(invoice, total=invoice_total(invoice.lines))
+        return self.run_totals(run_id)
+
+    def run_totals(self, run_id: str) -> RunTotals:
+        run = self.invoices_of_run(run_id)
+        return RunTotals(invoices=len(run), lines=sum(len(i.lines) for i in run),
+                         flagged=sum(1 for i in run for line in i.lines if line.billed is Billed.FLAG),
+                         total=sum((i.total for i in run), Decimal("0.00")), issued=sum(1 for i in run if i.issued))
+
+    def billable_count(self, run_id: str) -> int:
+        return sum(1 for i in self.invoices_of_run(run_id) if i.total > 0)
+
+    def issue_run(self, run_id: str, series: str, first: int, issued_on: date, due_on: date) -> int:
+        billable = [i for i in self.invoices_of_run(run_id) if i.total > 0 and not i.issued]
+        for offset, invoice in enumerate(billable):
+            self.issue(invoice.id, f"{series}-{first + offset:06d}", issued_on, due_on)
+        return len(billable)
+
+    def child_shares(self, child_id: str) -> Mapping[str, Decimal | None]:
+        child = self.s.children.get(child_id)
+        return {f: self.s.child_shares.get((child_id, f)) for f in (child.family_ids if child else ())}
+
+    def set_child_shares(self, child_id: str, shares: Mapping[str, Decimal]) -> None:
+        for family_id, share in shares.items():
+            self.s.child_shares[(child_id, family_id)] = share
+
+    def family_billing(self, family_id: str) -> FamilyBilling:
+        return self.s.family_billing.get(family_id) or FamilyBilling(family_id)
+
+    def set_family_billing(self, organisation_code: str, settings: FamilyBilling) -> None:
+        self.s.family_billing[settings.family_id] = settings
+
+    def mandate_holder(self, organisation_code: str, reference: str) -> str | None:
+        return next((b.family_id for b in self.s.family_billing.values()
+                     if b.mandate is not None and b.mandate.reference == reference
+                     and self.s.families[b.family_id].organisation_code == organisation_code), None)
+
+    def creditor(self, organisation_code: str) -> Creditor | None:
+        return self.s.creditors.get(organisation_code)
+
+    def set_creditor(self, organisation_code: str, creditor: Creditor) -> None:
+        self.s.creditors[organisation_code] = creditor
 
     def run(self, run_id: str) -> BillingRun | None:
         return self.s.billing_runs.get(run_id)
@@ -83,3 +165,20 @@ class FakeServiceDays:
     def service_days(self, organisation_code: str, month: str) -> Iterable[ServiceDay]:
         return [d for d in self.days if d.organisation_code == organisation_code
                 and f"{d.day:%Y-%m}" == month]
+
+    def batches(self, organisation_code: str, month: str, size: int) -> Iterable[Sequence[ServiceDay]]:
+        """Grouped by first family, about `size` children a batch (as the SQL source)."""
+        by_first: dict[str, list[ServiceDay]] = defaultdict(list)
+        for day in self.service_days(organisation_code, month):
+            if day.family_ids:
+                by_first[day.family_ids[0]].append(day)
+        batch: list[ServiceDay] = []
+        children: set[str] = set()
+        for family_id in sorted(by_first):
+            batch += by_first[family_id]
+            children |= {d.child_id for d in by_first[family_id]}
+            if size and len(children) >= size:
+                yield batch
+                batch, children = [], set()
+        if batch:
+            yield batch

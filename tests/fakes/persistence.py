@@ -59,6 +59,9 @@ class Store:
     invoices: dict[str, Any] = attrs.Factory(dict)
     payments: dict[str, Any] = attrs.Factory(dict)
     counters: dict[tuple[str, str], int] = attrs.Factory(dict)
+    child_shares: dict[tuple[str, str], Any] = attrs.Factory(dict)  # (child, family) -> Decimal
+    family_billing: dict[str, Any] = attrs.Factory(dict)  # family -> FamilyBilling
+    creditors: dict[str, Any] = attrs.Factory(dict)  # organisation -> Creditor
 
 
 class _Accounts:

@@ -142,19 +142,57 @@ def test_a_credit_note_brings_the_balance_back(bclient: falcon.testing.TestClien
     assert too_much.status_code == 422
 
 
-def test_the_sepa_file_lists_the_families_that_chose_direct_debit(bworld: BillingWorld,
-                                                                  bclient: falcon.testing.TestClient) -> None:
+def test_the_sepa_file_lists_the_families_that_chose_direct_debit_and_signed_a_mandate(
+        bworld: BillingWorld, bclient: falcon.testing.TestClient) -> None:
     from famille.kernel.records import BankInfo, FamilySections
 
     bworld.uow.store.family_sections["fam-a"] = FamilySections(bancaires=BankInfo(
         nom_banque="Banque", titulaire="Marie DUPONT", iban="FR76 3000 6000 0112 3456 7890 189", bic="AGRIFRPP",
         prelevement=True))
     finalised_december(bclient)
-    xml = bclient.simulate_get("/api/v1/agent/billing/sepa", params={"month": "2026-12"},
-                               headers=token(bclient, "agent.villeneuve"))
+    agent = token(bclient, "agent.villeneuve")
+    url = "/api/v1/agent/billing/sepa"
+    assert bclient.simulate_get(url, params={"month": "2026-12"}, headers=agent).status_code == 409  # no creditor
+    creditor = {"name": "Commune de Villeneuve", "iban": "FR76 3000 6000 0112 3456 7890 189", "bic": "AGRIFRPPXXX",
+                "creditor_id": "FR12ZZZ123456"}
+    assert bclient.simulate_put("/api/v1/agent/billing/creditor", json=creditor, headers=agent).status_code == 200
+    no_mandate = bclient.simulate_get(url, params={"month": "2026-12"}, headers=agent)
+    assert no_mandate.status_code == 409, no_mandate.text  # nobody to debit: no file, and why
+    assert "mandat SEPA ou IBAN manquant (N° famille A-0001)" in no_mandate.json["detail"]
+    mandate = bclient.simulate_put("/api/v1/agent/families/fam-a/billing", headers=agent,
+                                   json={"mandate": {"signed_on": "2025-09-01"}})
+    assert mandate.status_code == 200, mandate.text
+    assert mandate.json["mandate"] == {"reference": "FAMILLE-VILLE-A-A-0001", "signed_on": "2025-09-01"}
+    xml = bclient.simulate_get(url, params={"month": "2026-12"}, headers=agent)
     assert xml.status_code == 200, xml.text
+    assert "warning" not in xml.headers
     assert b"pain.008.001.02" in xml.content and b"<InstdAmt Ccy=\"EUR\">48.80</InstdAmt>" in xml.content
-    assert b"FAMILLE-VILLE-A-A-0001" in xml.content
+    assert b"FAMILLE-VILLE-A-A-0001" in xml.content and b"FR12ZZZ123456" in xml.content
+    assert b"<DtOfSgntr>2025-09-01</DtOfSgntr>" in xml.content
+
+
+def test_an_agent_sets_the_shares_of_a_child_and_they_must_add_up_to_100(
+        bclient: falcon.testing.TestClient) -> None:
+    agent = token(bclient, "agent.villeneuve")
+    url = "/api/v1/agent/children/enf-a1/shares"
+    assert bclient.simulate_get(url, headers=agent).json["shares"] == {"fam-a": "100.00"}
+    bad = bclient.simulate_put(url, json={"shares": {"fam-a": "60.00"}}, headers=agent)
+    assert bad.status_code == 422 and bad.json["errors"][0]["field"] == "shares"
+    assert bclient.simulate_put(url, json={"shares": {"fam-a": "100", "fam-b": "0"}},
+                                headers=agent).status_code == 422
+    assert bclient.simulate_put(url, json={"shares": {"fam-a": "100.00"}}, headers=agent).status_code == 200
+    other = token(bclient, "agent.deuxrives")
+    assert bclient.simulate_put(url, json={"shares": {"fam-a": "100.00"}}, headers=other).status_code == 404
+    family = token(bclient, "marie.dupont")
+    assert bclient.simulate_get(url, headers=family).status_code == 403
+
+
+def test_a_bad_creditor_is_refused_field_by_field(bclient: falcon.testing.TestClient) -> None:
+    agent = token(bclient, "agent.villeneuve")
+    bad = bclient.simulate_put("/api/v1/agent/billing/creditor", headers=agent, json={
+        "name": "", "iban": "FR7630006000011234567890180", "bic": "XX", "creditor_id": "123"})
+    assert bad.status_code == 422
+    assert {e["field"] for e in bad.json["errors"]} == {"name", "iban", "bic", "creditor_id"}
 
 
 @pytest.mark.parametrize(("method", "path", "body"), [
@@ -206,3 +244,19 @@ def test_families_may_not_call_agent_billing_routes_and_bad_bodies_get_422(
                                  headers=agent).status_code == 422
     assert bclient.simulate_get("/api/v1/statement", params={"from": "x", "to": "2027-01-01"},
                                 headers=family).status_code == 422
+
+
+def test_a_mandate_reference_already_held_by_another_family_is_refused_with_the_field(
+        bworld: BillingWorld, bclient: falcon.testing.TestClient) -> None:
+    from famille.kernel.families import Adult, Family
+
+    bworld.uow.seed(families=[Family("fam-a2", "ville-a", "A-0002", Adult("DURAND", "Léa"))])
+    agent = token(bclient, "agent.villeneuve")
+    body = {"mandate": {"signed_on": "2025-09-01", "reference": "RUM-COMMUNE-1"}}
+    first = bclient.simulate_put("/api/v1/agent/families/fam-a/billing", headers=agent, json=body)
+    assert first.status_code == 200, first.text
+    again = bclient.simulate_put("/api/v1/agent/families/fam-a/billing", headers=agent, json=body)
+    assert again.status_code == 200, again.text  # the same family may record its own mandate again
+    taken = bclient.simulate_put("/api/v1/agent/families/fam-a2/billing", headers=agent, json=body)
+    assert taken.status_code == 422
+    assert taken.json["errors"][0]["field"] == "mandate.reference"

@@ -31,7 +31,7 @@ def test_the_migrations_produce_exactly_the_tables_of_the_metadata(empty_databas
             assert compare_metadata(context, metadata) == []
     finally:
         engine.dispose()
-    assert current_revision(empty_database_url) == "0004"
+    assert current_revision(empty_database_url) == "0005"
 
 
 def test_downgrade_to_base_removes_every_table(empty_database_url: str) -> None:
@@ -46,4 +46,41 @@ def test_downgrade_to_base_removes_every_table(empty_database_url: str) -> None:
 def test_upgrading_an_up_to_date_database_changes_nothing(empty_database_url: str) -> None:
     upgrade(empty_database_url)
     upgrade(empty_database_url)
-    assert current_revision(empty_database_url) == "0004"
+    assert current_revision(empty_database_url) == "0005"
+
+
+def test_migration_0005_keeps_the_rows_and_converts_the_shares_of_existing_lines(empty_database_url: str) -> None:
+    """Families, children's links and invoice lines written under 0004 survive, shares in hundredths."""
+    from datetime import date
+
+    from sqlalchemy import text
+
+    upgrade(empty_database_url, "0004")
+    engine = make_engine(empty_database_url, poolclass=NullPool)
+    try:
+        with engine.begin() as c:
+            c.execute(text("INSERT INTO organisations (code, name, kind, school_zone, alsace_moselle) "
+                           "VALUES ('o', 'O', 'commune', 'A', false)"))
+            c.execute(text("INSERT INTO families (id, organisation_code, number, responsable_nom, responsable_prenom,"
+                           " responsable_autorisation_courriel, responsable_autorisation_sms)"
+                           " VALUES ('f', 'o', '1', 'N', 'P', false, false)"))
+            c.execute(text("INSERT INTO children (id, organisation_code, nom, prenom, sexe, date_naissance, prelevement)"
+                           " VALUES ('c', 'o', 'N', 'P', 'F', :born, false)"), {"born": date(2017, 1, 1)})
+            c.execute(text("INSERT INTO child_families (child_id, family_id, position) VALUES ('c', 'f', 0)"))
+            c.execute(text("INSERT INTO invoices (id, organisation_code, family_id, month, kind, total_cents)"
+                           " VALUES ('i', 'o', 'f', '2026-12', 'facture', 225)"))
+            c.execute(text("INSERT INTO invoice_lines (invoice_id, position, child_id, child_name, service_code, day,"
+                           " rule_id, message, status, billed, unit_price_cents, amount_cents, share, detail)"
+                           " VALUES ('i', 0, 'c', 'P N', 'RESTAURATION', :day, 'r', 'm', 's', 'full', 450, 225,"
+                           " 50, '')"), {"day": date(2026, 12, 1)})
+        upgrade(empty_database_url)
+        with engine.connect() as c:
+            assert c.execute(text("SELECT resident FROM families")).scalar_one() in (True, 1)
+            assert c.execute(text("SELECT count(*) FROM child_families")).scalar_one() == 1
+            assert c.execute(text("SELECT share_hundredths FROM invoice_lines")).scalar_one() == 5000
+        downgrade(empty_database_url, "0004")
+        with engine.connect() as c:
+            assert c.execute(text("SELECT share FROM invoice_lines")).scalar_one() == 50
+            assert c.execute(text("SELECT count(*) FROM child_families")).scalar_one() == 1
+    finally:
+        engine.dispose()

@@ -54,9 +54,9 @@ def test_the_menu_is_the_guides_and_marks_the_current_page(family: PageClient) -
     assert 'href="/accueil" aria-current="page">Accueil<' in menu
 
 
-def test_pages_not_built_yet_say_so(family: PageClient) -> None:
-    for path in ("/releve-de-compte",):
-        result = family.get(path)
+def test_pages_not_built_yet_say_so(agent: PageClient) -> None:
+    for path in ("/agent/familles",):
+        result = agent.get(path)
         assert result.status_code == 200, path
         assert "Bientôt disponible" in text_of(result), path
 

@@ -5,12 +5,13 @@ Anything that is not the caller's (or its organisation's, for an agent) answers 
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 import falcon
 
 from famille.adapters.billing.pdf import invoice_pdf
-from famille.adapters.billing.sepa import Creditor, pain008
+from famille.adapters.billing.sepa import pain008
 from famille.adapters.http.auth import AGENT, AUTHENTICATED, FAMILY
 from famille.adapters.http.billing_payloads import (
     CreditNoteBody,
@@ -23,15 +24,11 @@ from famille.adapters.http.billing_payloads import (
 from famille.adapters.http.billing_views import invoice_view, payment_view, review_view, statement_view
 from famille.kernel.billing import parse_month
 from famille.kernel.billing_service import Billing
-from famille.kernel.errors import FieldError, NotFound, ValidationFailed
+from famille.kernel.errors import Conflict, FieldError, NotFound, ValidationFailed
 from famille.ports.http import Application
 
 API = "/api/v1"
 ID_MAX = 100
-
-#: Until organisations store their own (IBAN, BIC, ICS), the SEPA file names this creditor.
-DEMO_CREDITOR = Creditor(name="", iban="FR7630006000011234567890189", bic="AGRIFRPPXXX",
-                         creditor_id="FR00ZZZ123456")
 
 
 def _id(value: str, what: str) -> str:
@@ -166,7 +163,10 @@ class CreditNoteResource:
 
 
 class SepaResource:
-    """The month's direct debits of the agent's organisation as a pain.008 file."""
+    """The month's direct debits of the agent's organisation as a pain.008 file.
+
+    Families that chose prélèvement without a mandate (or an IBAN) are left out, and named in
+    the `Warning` header (French text) and `Famille-Sans-Mandat` (their N° famille)."""
 
     auth = AGENT
 
@@ -180,14 +180,20 @@ class SepaResource:
             parse_month(month)
         except ValidationFailed:
             raise ValidationFailed([FieldError("month", "Le paramètre « month » doit s'écrire AAAA-MM.")]) from None
-        principal = req.context.principal
-        debits = self._portal.billing.direct_debits(principal, month)
+        batch = self._portal.billing.sepa_batch(req.context.principal, month)
         today: date = self._portal.clock.now().date()
-        creditor = Creditor(name=principal.organisation_code, iban=DEMO_CREDITOR.iban, bic=DEMO_CREDITOR.bic,
-                            creditor_id=DEMO_CREDITOR.creditor_id)
+        if not batch.debits:  # a pain.008 file holds at least one debit
+            raise Conflict(" ".join(x for x in (f"Aucun prélèvement à émettre pour {month}.", batch.warning) if x))
+        if batch.warning:
+            # a header is Latin-1 at best: the French message goes there without its accents
+            ascii_text = unicodedata.normalize("NFKD", batch.warning).encode("ascii", "ignore").decode("ascii")
+            ascii_text = ascii_text.replace('"', "'")
+            resp.set_header("Warning", f'199 famille "{ascii_text}"')
+            resp.set_header("Famille-Sans-Mandat", ",".join(sorted({d.payer.number
+                                                                     for d in batch.without_mandate})))
         resp.content_type = "application/xml"
         resp.downloadable_as = f"prelevements-{month}.xml"
-        resp.data = pain008(creditor, debits, collection_date=today)
+        resp.data = pain008(batch.creditor, batch.debits, collection_date=today)
 
 
 def add_billing_routes(app: falcon.App, portal: Application) -> None:  # type: ignore[type-arg]

@@ -81,3 +81,25 @@ def test_the_home_page_shows_the_balance_and_the_unpaid_invoices() -> None:
     page = portal.home.page(family())
     assert page.balance == Decimal("9.00") and page.unpaid_total == Decimal("9.00")
     assert [u.number for u in page.unpaid_invoices] == ["2027-000001"]
+
+
+def test_a_run_streamed_one_child_at_a_time_gives_the_invoices_of_the_whole_month_at_once() -> None:
+    """A family paying for children whose first families fall in different batches gets one invoice."""
+    from famille.kernel.billing_run import draft_invoices
+    from tests.fakes.billing_rules import ShippedRules
+
+    days = [day(n, child="child-lea", family=("fam-dupont", "fam-other")) for n in (1, 3)]
+    days += [day(n, child="child-tom", family=("fam-other",)) for n in (1, 4)]
+    days += [late_absence(7, child="child-zoe", family=("fam-zzz", "fam-dupont"), shares=(Decimal("25"), Decimal("75")))]
+    portal, _, _ = billing_world(days)
+    summary = portal.billing.prepare("org-a", MONTH, by="a", batch_size=1)
+    whole = {i.family_id: i.total for i in draft_invoices(days, rules=ShippedRules(), organisation="org-a",
+                                                          month=MONTH, run_id="r", profiles={})}
+    review = portal.billing.review(agent(), summary.run.id)
+    assert {i.family_id: i.total for i in review.invoices} == whole
+    assert summary.totals.lines == review.line_count == 8 and summary.totals.total == sum(whole.values())
+    zoe = next(line for i in review.invoices if i.family_id == "fam-dupont" for line in i.lines
+               if line.child_id == "child-zoe")
+    assert (zoe.share, zoe.amount) == (Decimal("75"), Decimal("3.37"))  # 3.375: the first family takes the half cent
+    final = portal.billing.finalise_run("org-a", MONTH, by="a")
+    assert (final.first_number, final.last_number, final.totals.issued) == ("2027-000001", "2027-000003", 3)
