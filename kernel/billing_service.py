@@ -84,7 +84,8 @@ class SepaBatch:
                 f"(N° famille {numbers}).")
 
 
-def _run_id(organisation: str, month: str) -> str:
+def run_id_of(organisation: str, month: str) -> str:
+    """The id of an organisation's run for `month`: one run per month, re-run in place until final."""
     return stable_id("run", organisation, month)
 
 
@@ -118,7 +119,7 @@ class Billing:
         """Compute (or recompute) the month's draft, streamed: read, decide and write a batch of
         children at a time, in one transaction; the totals are summed by the database."""
         parse_month(month)
-        run_id = _run_id(organisation_code, month)
+        run_id = run_id_of(organisation_code, month)
         version = getattr(self._rules, "version", "")
         with self._uow() as uow:
             if uow.organisations.get(organisation_code) is None:
@@ -191,7 +192,7 @@ class Billing:
         """Make the organisation's draft of `month` final, without reading its lines (the CLI, large months)."""
         parse_month(month)
         with self._uow() as uow:
-            summary = self._close(uow, organisation_code, _run_id(organisation_code, month), by=by,
+            summary = self._close(uow, organisation_code, run_id_of(organisation_code, month), by=by,
                                   accept_flagged=accept_flagged)
             uow.commit()
         return summary

@@ -21,7 +21,8 @@ from famille.adapters.web.planning_forms import address, month_key, parse_day, s
 from famille.adapters.web.rendering import redirect
 from famille.adapters.web.resources.billing import LineSummary, invoice_address, show_invoice
 from famille.adapters.web.site import Site
-from famille.kernel.billing import MONTH, PaymentMethod, RunReview, RunStatus, stable_id
+from famille.kernel.billing import MONTH, PaymentMethod, RunReview, RunStatus
+from famille.kernel.billing_service import run_id_of
 from famille.kernel.errors import Conflict, NotFound, ValidationFailed
 from famille.kernel.french_dates import MONTHS
 
@@ -58,11 +59,6 @@ def month_label(key: str) -> str:
     """« 2026-11 » → « novembre 2026 »."""
     year, month = key.split("-")
     return f"{MONTHS[int(month) - 1]} {year}"
-
-
-def run_of_month(organisation_code: str, month: str) -> str:
-    """The id of an organisation's run for `month` (the kernel gives each month one run, re-run in place)."""
-    return stable_id("run", organisation_code, month)
 
 
 class _AgentPage:
@@ -103,7 +99,7 @@ class BillingPage(_AgentPage):
         month = req.get_param("mois") or ""
         if MONTH.match(month):
             try:
-                run = self._billing.review(req.context.principal, run_of_month(req.context.principal.organisation_code,
+                run = self._billing.review(req.context.principal, run_id_of(req.context.principal.organisation_code,
                                                                                month))
             except NotFound:
                 run = None
