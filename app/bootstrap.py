@@ -18,11 +18,11 @@ from famille.adapters.notification.notifier import PortalNotifier
 from famille.adapters.notification.sms import LogSms
 from famille.adapters.notification.smtp import SmtpMailer
 from famille.adapters.rules.engine import DurableRules
-from famille.adapters.sqlalchemy.billing_source import SqlServiceDays
+from famille.adapters.sqlalchemy.billing.source import SqlServiceDays
 from famille.adapters.sqlalchemy.database import make_engine
 from famille.adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
 from famille.config import Settings
-from famille.kernel.application import Portal, build_portal
+from famille.kernel.portal.application import Portal, build_portal
 from famille.rules import default_rules_dir
 
 log = logging.getLogger("famille")

@@ -38,7 +38,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _billing(args: argparse.Namespace) -> int:
-    from famille.adapters.billing import cli as billing_cli
+    from famille.adapters.cli import billing as billing_cli
     from famille.bootstrap import build
     from famille.config import Settings
 
@@ -54,9 +54,8 @@ def _redact(url: str) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `famille`."""
-    from famille.adapters.billing import cli as billing_cli
-    from famille.adapters.rules import cli as rules_cli
-
+    from famille.adapters.cli import billing as billing_cli
+    from famille.adapters.cli import rules as rules_cli
     parser = argparse.ArgumentParser(prog="famille", description="Portail famille des communes.")
     sub = parser.add_subparsers(dest="command", required=True)
 

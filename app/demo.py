@@ -10,18 +10,18 @@ import uuid
 from datetime import date, datetime
 
 from famille.bootstrap import Wiring
-from famille.kernel.accounts import Account, Role
-from famille.kernel.calendar import SchoolYear
-from famille.kernel.families import Adult, Child, Civilite, Family, Sexe
-from famille.kernel.inbox import InboxMessage
-from famille.kernel.organisations import (
+from famille.kernel.accounts.model import Account, Role
+from famille.kernel.calendar.model import SchoolYear
+from famille.kernel.families.inbox import InboxMessage
+from famille.kernel.families.model import Adult, Child, Civilite, Family, Sexe
+from famille.kernel.planning.inputs import Enrolment
+from famille.kernel.shared.organisations import (
     Organisation,
     OrganisationKind,
     Service,
     Structure,
     StructureKind,
 )
-from famille.kernel.planning_inputs import Enrolment
 from famille.ports.persistence import UnitOfWork
 
 DEMO_ORGANISATION = "saint-verand"

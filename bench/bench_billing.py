@@ -29,12 +29,12 @@ from sqlalchemy import insert
 
 from famille.adapters.rules.engine import DurableRules
 from famille.adapters.sqlalchemy import tables as t
-from famille.adapters.sqlalchemy.billing_source import SqlServiceDays
+from famille.adapters.sqlalchemy.billing.source import SqlServiceDays
 from famille.adapters.sqlalchemy.database import make_engine
 from famille.adapters.sqlalchemy.migrate import upgrade
 from famille.adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
-from famille.kernel.billing_service import Billing
-from famille.kernel.timezone import PARIS
+from famille.kernel.billing.service import Billing
+from famille.kernel.shared.time import PARIS
 from famille.rules import default_rules_dir
 from tests.fakes.clock import FakeClock
 from tests.integration.databases import empty_database, postgres_server_url

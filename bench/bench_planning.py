@@ -35,9 +35,9 @@ from famille.adapters.sqlalchemy import tables as t  # noqa: E402
 from famille.adapters.sqlalchemy.migrate import upgrade  # noqa: E402
 from famille.bootstrap import build  # noqa: E402
 from famille.config import Settings  # noqa: E402
-from famille.kernel.accounts import AuthSession, token_digest  # noqa: E402
-from famille.kernel.calendar import SchoolYear  # noqa: E402
-from famille.kernel.timezone import PARIS  # noqa: E402
+from famille.kernel.accounts.model import AuthSession, token_digest  # noqa: E402
+from famille.kernel.calendar.model import SchoolYear  # noqa: E402
+from famille.kernel.shared.time import PARIS  # noqa: E402
 from famille.rules import default_rules_dir  # noqa: E402
 from tests.integration.databases import fresh_database  # noqa: E402
 from tests.support.planning_world import (  # noqa: E402

@@ -11,8 +11,15 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from famille.kernel.billing import BillingRun, Invoice, InvoiceLine, PayerProfile, Payment, RunTotals
-    from famille.kernel.billing_setup import Creditor, FamilyBilling
+    from famille.kernel.billing.model import (
+        BillingRun,
+        Invoice,
+        InvoiceLine,
+        PayerProfile,
+        Payment,
+        RunTotals,
+    )
+    from famille.kernel.billing.setup import Creditor, FamilyBilling
 
 
 class BillingRepository(Protocol):

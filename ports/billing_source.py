@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from famille.kernel.billing_days import ServiceDay
+    from famille.kernel.billing.days import ServiceDay
 
 
 class ServiceDaySource(Protocol):

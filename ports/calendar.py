@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from famille.kernel.calendar import HolidayPeriod
+    from famille.kernel.calendar.model import HolidayPeriod
 
 
 class CalendarDataUnavailable(LookupError):

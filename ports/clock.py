@@ -10,7 +10,7 @@ class Clock(Protocol):
     """Tells the current instant.
 
     Contract: `now()` returns an aware datetime in Europe/Paris (`tzinfo` is
-    `famille.kernel.timezone.PARIS`). Two calls never go backwards.
+    `famille.kernel.shared.time.PARIS`). Two calls never go backwards.
     """
 
     def now(self) -> datetime:

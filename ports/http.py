@@ -1,6 +1,6 @@
 """The driving side: what the HTTP API, the web portal and embedding software may call.
 
-The kernel owns this interface: `famille.kernel.application.Portal` implements it.
+The kernel owns this interface: `famille.kernel.portal.application.Portal` implements it.
 Driving adapters receive a `Portal` from the composition root and never build
 use cases themselves.
 """
@@ -10,15 +10,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from famille.kernel.authentication import Authentication
-    from famille.kernel.billing_service import Billing
-    from famille.kernel.billing_setup import BillingSetup
-    from famille.kernel.home import Home
-    from famille.kernel.inbox_service import Inbox
-    from famille.kernel.planning_agent import AgentPlanning
-    from famille.kernel.planning_service import Planning
-    from famille.kernel.records_service import Records
-    from famille.kernel.requests_service import Requests
+    from famille.kernel.accounts.authentication import Authentication
+    from famille.kernel.billing.service import Billing
+    from famille.kernel.billing.setup import BillingSetup
+    from famille.kernel.families.inbox_service import Inbox
+    from famille.kernel.families.record_service import Records
+    from famille.kernel.families.request_service import Requests
+    from famille.kernel.planning.agent import AgentPlanning
+    from famille.kernel.planning.service import Planning
+    from famille.kernel.portal.home import Home
     from famille.ports.clock import Clock
     from famille.ports.rules import Rules
 

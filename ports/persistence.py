@@ -16,12 +16,12 @@ from famille.ports.billing_persistence import BillingRepository
 from famille.ports.planning_persistence import PlanningRepository
 
 if TYPE_CHECKING:
-    from famille.kernel.accounts import Account, AuthSession, ResetToken
-    from famille.kernel.families import Child, Family
-    from famille.kernel.inbox import InboxMessage
-    from famille.kernel.organisations import Organisation, Service, Structure
-    from famille.kernel.records import ChildSections, FamilySections, Photo
-    from famille.kernel.requests import ChangeRequest, Changes, RequestKind, RequestStatus
+    from famille.kernel.accounts.model import Account, AuthSession, ResetToken
+    from famille.kernel.families.inbox import InboxMessage
+    from famille.kernel.families.model import Child, Family
+    from famille.kernel.families.records import ChildSections, FamilySections, Photo
+    from famille.kernel.families.requests import ChangeRequest, Changes, RequestKind, RequestStatus
+    from famille.kernel.shared.organisations import Organisation, Service, Structure
 
 
 class AccountRepository(Protocol):

@@ -10,8 +10,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from famille.kernel.planning_inputs import Enrolment
-    from famille.kernel.planning_records import (
+    from famille.kernel.planning.inputs import Enrolment
+    from famille.kernel.planning.records import (
         AbsenceRecord,
         AttendanceRecord,
         BookingRecord,

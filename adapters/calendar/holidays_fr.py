@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import holidays
 from vacances_scolaires_france import SchoolHolidayDates, UnsupportedYearException
 
-from famille.kernel.calendar import HolidayKind, HolidayPeriod, SchoolYear
+from famille.kernel.calendar.model import HolidayKind, HolidayPeriod, SchoolYear
 from famille.ports.calendar import CalendarDataUnavailable, HolidayCalendar
 
 #: `holidays` names Alsace (Bas-Rhin and Haut-Rhin) "6AE" and Moselle "57": both have the same days.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from famille.kernel.timezone import PARIS
+from famille.kernel.shared.time import PARIS
 
 
 class SystemClock:

@@ -17,21 +17,21 @@ import falcon.media
 import yaml
 
 from famille.adapters.http import errors
-from famille.adapters.http.auth import AuthMiddleware
-from famille.adapters.http.hooks import BeforeRequest, SecurityHeaders
-from famille.adapters.http.resources.billing import add_billing_routes
-from famille.adapters.http.resources.billing_setup import add_billing_setup_routes
-from famille.adapters.http.resources.home import HomeResource
-from famille.adapters.http.resources.inbox import InboxReadResource, InboxResource
-from famille.adapters.http.resources.meta import HealthResource, OpenApiResource
-from famille.adapters.http.resources.password import (
+from famille.adapters.http.accounts.password import (
     PasswordResetConfirmResource,
     PasswordResetResource,
     PasswordResource,
 )
-from famille.adapters.http.resources.planning import add_planning_routes
-from famille.adapters.http.resources.records import add_record_routes
-from famille.adapters.http.resources.session import SessionResource
+from famille.adapters.http.accounts.session import SessionResource
+from famille.adapters.http.auth import AuthMiddleware
+from famille.adapters.http.billing.resources import add_billing_routes
+from famille.adapters.http.billing.setup import add_billing_setup_routes
+from famille.adapters.http.families.inbox import InboxReadResource, InboxResource
+from famille.adapters.http.families.records import add_record_routes
+from famille.adapters.http.hooks import BeforeRequest, SecurityHeaders
+from famille.adapters.http.planning.resources import add_planning_routes
+from famille.adapters.http.portal.home import HomeResource
+from famille.adapters.http.portal.meta import HealthResource, OpenApiResource
 from famille.adapters.http.throttle import ThrottleMiddleware
 from famille.ports.http import Application
 

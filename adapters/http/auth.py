@@ -19,9 +19,9 @@ from typing import Any
 
 import falcon
 
-from famille.kernel.accounts import Principal, Role
-from famille.kernel.authentication import Authentication
-from famille.kernel.errors import Forbidden, Unauthenticated
+from famille.kernel.accounts.authentication import Authentication
+from famille.kernel.accounts.model import Principal, Role
+from famille.kernel.shared.errors import Forbidden, Unauthenticated
 
 SESSION_COOKIE = "famille_session"
 PUBLIC = "public"

@@ -13,7 +13,7 @@ from typing import Any
 
 import falcon
 
-from famille.kernel.errors import (
+from famille.kernel.shared.errors import (
     AccountLocked,
     Conflict,
     DomainError,

@@ -19,7 +19,7 @@ import falcon
 from cattrs.errors import ForbiddenExtraKeysError
 
 from famille.adapters.http.errors import ApiProblem
-from famille.kernel.errors import FieldError, ValidationFailed
+from famille.kernel.shared.errors import FieldError, ValidationFailed
 
 #: The largest body any route reads; well above any valid body, well below a memory problem.
 MAX_BODY_BYTES = 1024 * 1024

@@ -10,12 +10,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from famille.kernel.accounts import Account
-from famille.kernel.authentication import LoginGrant
-from famille.kernel.families import Child
-from famille.kernel.home import HomePage, UnpaidInvoice
-from famille.kernel.inbox import InboxMessage
-from famille.kernel.timezone import require_aware
+from famille.kernel.accounts.authentication import LoginGrant
+from famille.kernel.accounts.model import Account
+from famille.kernel.families.inbox import InboxMessage
+from famille.kernel.families.model import Child
+from famille.kernel.portal.home import HomePage, UnpaidInvoice
+from famille.kernel.shared.time import require_aware
 
 CENT = Decimal("0.01")
 

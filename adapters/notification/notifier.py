@@ -11,7 +11,7 @@ from typing import Protocol
 import phonenumbers
 
 from famille.adapters.notification.sms import SmsSender
-from famille.kernel.inbox import InboxMessage
+from famille.kernel.families.inbox import InboxMessage
 from famille.ports.clock import Clock
 from famille.ports.notification import Notice, Recipient
 from famille.ports.persistence import UnitOfWorkFactory

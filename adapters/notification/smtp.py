@@ -8,7 +8,7 @@ from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 
-from famille.kernel.timezone import PARIS
+from famille.kernel.shared.time import PARIS
 
 
 class SmtpMailer:

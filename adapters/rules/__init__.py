@@ -1,4 +1,4 @@
 """The rules adapter: YAML decision tables checked by our code and run by durable-rules.
 
-Entry point: `famille.adapters.rules.engine.DurableRules`; CLI: `famille.adapters.rules.cli`.
+Entry point: `famille.adapters.rules.engine.DurableRules`; CLI: `famille.adapters.cli.rules`.
 """

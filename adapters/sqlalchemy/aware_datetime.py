@@ -9,7 +9,7 @@ from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-from famille.kernel.timezone import PARIS
+from famille.kernel.shared.time import PARIS
 
 
 class AwareDateTime(TypeDecorator[datetime]):

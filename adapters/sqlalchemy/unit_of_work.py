@@ -6,17 +6,19 @@ from types import TracebackType
 
 from sqlalchemy import Connection, Engine, RootTransaction
 
-from famille.adapters.sqlalchemy.billing_repository import SqlBillingRepository
-from famille.adapters.sqlalchemy.planning_repositories import SqlPlanningRepository
-from famille.adapters.sqlalchemy.record_repositories import SqlRecordRepository, SqlRequestRepository
-from famille.adapters.sqlalchemy.repositories import (
+from famille.adapters.sqlalchemy.accounts import (
     SqlAccountRepository,
-    SqlFamilyRepository,
-    SqlInboxRepository,
-    SqlOrganisationRepository,
     SqlResetTokenRepository,
     SqlSessionRepository,
 )
+from famille.adapters.sqlalchemy.billing.repository import SqlBillingRepository
+from famille.adapters.sqlalchemy.families.records import SqlRecordRepository, SqlRequestRepository
+from famille.adapters.sqlalchemy.families.repositories import (
+    SqlFamilyRepository,
+    SqlInboxRepository,
+    SqlOrganisationRepository,
+)
+from famille.adapters.sqlalchemy.planning import SqlPlanningRepository
 
 
 class SqlUnitOfWork:

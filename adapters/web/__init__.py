@@ -17,16 +17,19 @@ from collections.abc import Callable
 import falcon
 
 from famille.adapters.http.auth import AGENT, FAMILY
-from famille.adapters.http.resources.billing import InvoicePdfResource
+from famille.adapters.http.billing.resources import InvoicePdfResource
 from famille.adapters.http.throttle import ThrottleMiddleware
 from famille.adapters.web import errors
-from famille.adapters.web.rendering import STATIC_DIR, Renderer
-from famille.adapters.web.resources import billing as billing_pages
-from famille.adapters.web.resources import billing_agent as agent_billing
-from famille.adapters.web.resources import planning as planning_pages
-from famille.adapters.web.resources import planning_agent as agent_planning
-from famille.adapters.web.resources.account import AccountFormResource, AccountResource
-from famille.adapters.web.resources.children import (
+from famille.adapters.web.accounts.password import (
+    ChangePasswordResource,
+    ForgottenPasswordResource,
+    NewPasswordResource,
+)
+from famille.adapters.web.accounts.session import LoginResource, LogoutResource, RootResource
+from famille.adapters.web.billing import agent as agent_billing
+from famille.adapters.web.billing import family as billing_pages
+from famille.adapters.web.families.account import AccountFormResource, AccountResource
+from famille.adapters.web.families.children import (
     FORMS,
     AutorisationsResource,
     ChildFormResource,
@@ -37,24 +40,21 @@ from famille.adapters.web.resources.children import (
     ComplementairesResource,
     SanitairesResource,
 )
-from famille.adapters.web.resources.home import HomeResource
-from famille.adapters.web.resources.inbox import InboxResource, MessageReadResource, MessageResource
-from famille.adapters.web.resources.password import (
-    ChangePasswordResource,
-    ForgottenPasswordResource,
-    NewPasswordResource,
-)
-from famille.adapters.web.resources.requests import (
+from famille.adapters.web.families.inbox import InboxResource, MessageReadResource, MessageResource
+from famille.adapters.web.families.requests import (
     AgentDecisionResource,
     AgentFamilyResource,
     AgentRequestsResource,
     FamilyRequestsResource,
 )
-from famille.adapters.web.resources.session import LoginResource, LogoutResource, RootResource
-from famille.adapters.web.resources.soon import SoonResource
+from famille.adapters.web.planning import agent as agent_planning
+from famille.adapters.web.planning import family as planning_pages
+from famille.adapters.web.portal.home import HomeResource
+from famille.adapters.web.portal.soon import SoonResource
+from famille.adapters.web.rendering import STATIC_DIR, Renderer
 from famille.adapters.web.security import PageGuard, PageRoutes
 from famille.adapters.web.site import Site
-from famille.kernel.requests import RequestKind
+from famille.kernel.families.requests import RequestKind
 from famille.ports.http import Application
 
 __all__ = ["PAGES", "add_pages"]

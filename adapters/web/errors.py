@@ -16,7 +16,7 @@ import falcon
 from famille.adapters.http import errors as api_errors
 from famille.adapters.web.security import CsrfRefused, session_cookie
 from famille.adapters.web.site import Site, login_address
-from famille.kernel.errors import (
+from famille.kernel.shared.errors import (
     AccountLocked,
     Conflict,
     DomainError,

@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 import falcon
 
-from famille.kernel.errors import FieldError, ValidationFailed
+from famille.kernel.shared.errors import FieldError, ValidationFailed
 
 FORM_URLENCODED = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"

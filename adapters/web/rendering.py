@@ -17,8 +17,8 @@ import attrs
 import falcon
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from famille.kernel.accounts import Principal, Role
-from famille.kernel.french_dates import describe_date, describe_instant
+from famille.kernel.accounts.model import Principal, Role
+from famille.kernel.shared.french_dates import describe_date, describe_instant
 
 STATIC_DIR = Path(__file__).with_name("static")
 CENT = Decimal("0.01")

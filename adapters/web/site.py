@@ -9,7 +9,7 @@ import falcon
 
 from famille.adapters.http.auth import SESSION_COOKIE
 from famille.adapters.web.rendering import Renderer
-from famille.kernel.authentication import LoginGrant
+from famille.kernel.accounts.authentication import LoginGrant
 from famille.ports.http import Application
 
 LOGIN_PAGE = "/connexion"

@@ -10,7 +10,8 @@ from typing import Any
 
 import attrs
 
-from famille.kernel.billing import (
+from famille.kernel.billing.days import ServiceDay
+from famille.kernel.billing.model import (
     Billed,
     BillingRun,
     Invoice,
@@ -22,10 +23,9 @@ from famille.kernel.billing import (
     RunTotals,
     invoice_total,
 )
-from famille.kernel.billing_days import ServiceDay
-from famille.kernel.billing_payers import payer_profile
-from famille.kernel.billing_setup import Creditor, FamilyBilling
-from famille.kernel.records import FamilySections
+from famille.kernel.billing.payers import payer_profile
+from famille.kernel.billing.setup import Creditor, FamilyBilling
+from famille.kernel.families.records import FamilySections
 
 
 class FakeBilling:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
-from famille.kernel.calendar import HolidayPeriod, SchoolYear
+from famille.kernel.calendar.model import HolidayPeriod, SchoolYear
 from famille.ports.calendar import CalendarDataUnavailable
 
 

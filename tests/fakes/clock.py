@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from famille.kernel.timezone import PARIS, require_aware
+from famille.kernel.shared.time import PARIS, require_aware
 
 
 class FakeClock:

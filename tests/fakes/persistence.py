@@ -11,20 +11,20 @@ from typing import Any
 
 import attrs
 
-from famille.kernel.accounts import Account, AuthSession, ResetToken
-from famille.kernel.families import Child, Family
-from famille.kernel.inbox import InboxMessage
-from famille.kernel.organisations import Organisation, Service, Structure
-from famille.kernel.planning_inputs import Enrolment
-from famille.kernel.planning_records import (
+from famille.kernel.accounts.model import Account, AuthSession, ResetToken
+from famille.kernel.families.inbox import InboxMessage
+from famille.kernel.families.model import Child, Family
+from famille.kernel.families.records import ChildSections, FamilySections, Photo
+from famille.kernel.families.requests import ChangeRequest
+from famille.kernel.planning.inputs import Enrolment
+from famille.kernel.planning.records import (
     AbsenceRecord,
     AttendanceRecord,
     BookingRecord,
     DeclaredClosure,
     PlanningEvent,
 )
-from famille.kernel.records import ChildSections, FamilySections, Photo
-from famille.kernel.requests import ChangeRequest
+from famille.kernel.shared.organisations import Organisation, Service, Structure
 from tests.fakes.billing import FakeBilling
 from tests.fakes.planning import FakePlanning
 from tests.fakes.records import FakeRecords, FakeRequests

@@ -6,8 +6,8 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from famille.kernel.planning_inputs import AbsenceStatus, BookingStatus, Enrolment
-from famille.kernel.planning_records import (
+from famille.kernel.planning.inputs import AbsenceStatus, BookingStatus, Enrolment
+from famille.kernel.planning.records import (
     AbsenceRecord,
     AttendanceRecord,
     BookingRecord,

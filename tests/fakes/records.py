@@ -8,9 +8,9 @@ from typing import Any
 
 import attrs
 
-from famille.kernel.families import Child, Family
-from famille.kernel.records import ChildSections, FamilySections, Photo
-from famille.kernel.requests import ChangeRequest, Changes, RequestKind, RequestStatus
+from famille.kernel.families.model import Child, Family
+from famille.kernel.families.records import ChildSections, FamilySections, Photo
+from famille.kernel.families.requests import ChangeRequest, Changes, RequestKind, RequestStatus
 
 
 class FakeRecords:

@@ -11,12 +11,12 @@ import falcon.testing
 import pytest
 
 from famille.adapters.http.app import create_app
-from famille.kernel.accounts import Account, Role
-from famille.kernel.application import Portal, build_portal
-from famille.kernel.families import Adult, Child, Civilite, Family, Sexe
-from famille.kernel.inbox import InboxMessage
-from famille.kernel.organisations import Organisation, OrganisationKind
-from famille.kernel.timezone import PARIS
+from famille.kernel.accounts.model import Account, Role
+from famille.kernel.families.inbox import InboxMessage
+from famille.kernel.families.model import Adult, Child, Civilite, Family, Sexe
+from famille.kernel.portal.application import Portal, build_portal
+from famille.kernel.shared.organisations import Organisation, OrganisationKind
+from famille.kernel.shared.time import PARIS
 from tests.fakes.clock import FakeClock
 from tests.fakes.hashing import FakeHasher
 from tests.fakes.notification import FakeNotifier

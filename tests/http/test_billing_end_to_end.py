@@ -21,15 +21,21 @@ from famille.adapters.http.app import create_app
 from famille.adapters.notification.notifier import PortalNotifier
 from famille.adapters.notification.sms import LogSms
 from famille.adapters.rules.engine import DurableRules
-from famille.adapters.sqlalchemy.billing_source import SqlServiceDays
+from famille.adapters.sqlalchemy.billing.source import SqlServiceDays
 from famille.adapters.sqlalchemy.database import make_engine
 from famille.adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
-from famille.kernel.accounts import Account, Role
-from famille.kernel.application import build_portal
-from famille.kernel.families import Adult, Child, Civilite, Family, Sexe
-from famille.kernel.organisations import Organisation, OrganisationKind, Service, Structure, StructureKind
-from famille.kernel.planning_inputs import Enrolment
-from famille.kernel.timezone import PARIS
+from famille.kernel.accounts.model import Account, Role
+from famille.kernel.families.model import Adult, Child, Civilite, Family, Sexe
+from famille.kernel.planning.inputs import Enrolment
+from famille.kernel.portal.application import build_portal
+from famille.kernel.shared.organisations import (
+    Organisation,
+    OrganisationKind,
+    Service,
+    Structure,
+    StructureKind,
+)
+from famille.kernel.shared.time import PARIS
 from famille.rules import default_rules_dir
 from tests.fakes.clock import FakeClock
 from tests.fakes.hashing import FakeHasher

@@ -8,9 +8,9 @@ import falcon.testing
 import pytest
 
 from famille.adapters.http.app import create_app
-from famille.kernel.application import build_portal
-from famille.kernel.billing_days import AbsenceTiming, AttendanceMark, ServiceDay
-from famille.kernel.timezone import PARIS
+from famille.kernel.billing.days import AbsenceTiming, AttendanceMark, ServiceDay
+from famille.kernel.portal.application import build_portal
+from famille.kernel.shared.time import PARIS
 from tests.fakes.billing import FakeServiceDays
 from tests.fakes.billing_rules import ShippedRules
 from tests.http.conftest import HASHER, PORTAL_URL, World, bearer, login
@@ -144,7 +144,7 @@ def test_a_credit_note_brings_the_balance_back(bclient: falcon.testing.TestClien
 
 def test_the_sepa_file_lists_the_families_that_chose_direct_debit_and_signed_a_mandate(
         bworld: BillingWorld, bclient: falcon.testing.TestClient) -> None:
-    from famille.kernel.records import BankInfo, FamilySections
+    from famille.kernel.families.records import BankInfo, FamilySections
 
     bworld.uow.store.family_sections["fam-a"] = FamilySections(bancaires=BankInfo(
         nom_banque="Banque", titulaire="Marie DUPONT", iban="FR76 3000 6000 0112 3456 7890 189", bic="AGRIFRPP",
@@ -248,7 +248,7 @@ def test_families_may_not_call_agent_billing_routes_and_bad_bodies_get_422(
 
 def test_a_mandate_reference_already_held_by_another_family_is_refused_with_the_field(
         bworld: BillingWorld, bclient: falcon.testing.TestClient) -> None:
-    from famille.kernel.families import Adult, Family
+    from famille.kernel.families.model import Adult, Family
 
     bworld.uow.seed(families=[Family("fam-a2", "ville-a", "A-0002", Adult("DURAND", "Léa"))])
     agent = token(bclient, "agent.villeneuve")

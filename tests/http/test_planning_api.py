@@ -8,9 +8,9 @@ from datetime import date
 import falcon.testing
 import pytest
 
-from famille.kernel.application import build_portal
-from famille.kernel.organisations import Service, Structure, StructureKind
-from famille.kernel.planning_inputs import Enrolment
+from famille.kernel.planning.inputs import Enrolment
+from famille.kernel.portal.application import build_portal
+from famille.kernel.shared.organisations import Service, Structure, StructureKind
 from tests.fakes.planning_rules import deadline_policy
 from tests.http.conftest import HASHER, PORTAL_URL, World, bearer
 from tests.unit.planning.conftest import HOLIDAYS

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from famille.adapters.http.record_payloads import (
+from famille.adapters.http.families.payloads import (
     AdultBody,
     AllergyBody,
     AuthorisationBody,

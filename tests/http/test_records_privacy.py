@@ -14,9 +14,9 @@ from datetime import date
 import falcon.testing
 import pytest
 
-from famille.kernel.accounts import Role
-from famille.kernel.families import Adult, Child, Family, Sexe
-from famille.kernel.organisations import Structure, StructureKind
+from famille.kernel.accounts.model import Role
+from famille.kernel.families.model import Adult, Child, Family, Sexe
+from famille.kernel.shared.organisations import Structure, StructureKind
 from tests.http.conftest import World, _account, bearer
 from tests.http.test_records_walkthrough import PNG
 

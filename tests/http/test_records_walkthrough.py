@@ -10,8 +10,8 @@ import pytest
 
 from famille.adapters.notification.notifier import PortalNotifier
 from famille.adapters.notification.sms import LogSms
-from famille.kernel.application import build_portal
-from famille.kernel.organisations import Structure, StructureKind
+from famille.kernel.portal.application import build_portal
+from famille.kernel.shared.organisations import Structure, StructureKind
 from tests.http.conftest import HASHER, PORTAL_URL, World, bearer
 
 CHILD = "/api/v1/children/enf-a1"

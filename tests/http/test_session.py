@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import falcon.testing
 
-from famille.kernel.accounts import Role
+from famille.kernel.accounts.model import Role
 from tests.http.conftest import PASSWORD, World, bearer, login
 
 LOCK_ADVICE = "Mot de passe oublié"

@@ -5,10 +5,16 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from famille.kernel.accounts import Account, AuthSession, ResetToken, Role
-from famille.kernel.families import Adult, Child, Civilite, Family, Sexe
-from famille.kernel.organisations import Organisation, OrganisationKind, Service, Structure, StructureKind
-from famille.kernel.timezone import PARIS
+from famille.kernel.accounts.model import Account, AuthSession, ResetToken, Role
+from famille.kernel.families.model import Adult, Child, Civilite, Family, Sexe
+from famille.kernel.shared.organisations import (
+    Organisation,
+    OrganisationKind,
+    Service,
+    Structure,
+    StructureKind,
+)
+from famille.kernel.shared.time import PARIS
 
 NOW = datetime(2025, 3, 14, 9, 30, tzinfo=PARIS)
 

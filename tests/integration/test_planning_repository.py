@@ -11,12 +11,12 @@ from sqlalchemy import Engine, func, select
 from famille.adapters.sqlalchemy.database import make_engine
 from famille.adapters.sqlalchemy.tables import bookings, planning_events
 from famille.adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
-from famille.kernel.application import Portal, build_portal
-from famille.kernel.planning_inputs import AttendanceStatus, BookingStatus
-from famille.kernel.planning_outcomes import Outcome
-from famille.kernel.planning_records import EventKind
-from famille.kernel.planning_service import cells_of_pattern
-from famille.kernel.timezone import PARIS
+from famille.kernel.planning.inputs import AttendanceStatus, BookingStatus
+from famille.kernel.planning.outcomes import Outcome
+from famille.kernel.planning.records import EventKind
+from famille.kernel.planning.service import cells_of_pattern
+from famille.kernel.portal.application import Portal, build_portal
+from famille.kernel.shared.time import PARIS
 from tests.fakes.clock import FakeClock
 from tests.fakes.hashing import FakeHasher
 from tests.fakes.notification import FakeNotifier

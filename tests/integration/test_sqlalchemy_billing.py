@@ -6,12 +6,12 @@ import threading
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from famille.adapters.sqlalchemy.billing_source import SqlServiceDays
+from famille.adapters.sqlalchemy.billing.source import SqlServiceDays
 from famille.adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
-from famille.kernel.accounts import Principal, Role
-from famille.kernel.billing_days import AbsenceTiming, AttendanceMark
-from famille.kernel.billing_service import Billing
-from famille.kernel.planning_inputs import (
+from famille.kernel.accounts.model import Principal, Role
+from famille.kernel.billing.days import AbsenceTiming, AttendanceMark
+from famille.kernel.billing.service import Billing
+from famille.kernel.planning.inputs import (
     AbsenceState,
     AbsenceStatus,
     Attendance,
@@ -19,14 +19,14 @@ from famille.kernel.planning_inputs import (
     BookingState,
     BookingStatus,
 )
-from famille.kernel.planning_records import (
+from famille.kernel.planning.records import (
     AbsenceRecord,
     AttendanceRecord,
     BookingRecord,
     EventKind,
     PlanningEvent,
 )
-from famille.kernel.timezone import PARIS
+from famille.kernel.shared.time import PARIS
 from tests.fakes.billing_rules import ShippedRules
 from tests.fakes.clock import FakeClock
 

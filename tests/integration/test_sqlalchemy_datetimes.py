@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from famille.adapters.sqlalchemy.tables import auth_sessions
 from famille.adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
-from famille.kernel.timezone import PARIS
+from famille.kernel.shared.time import PARIS
 
 from . import samples
 

@@ -12,10 +12,9 @@ from sqlalchemy import Engine
 
 from famille.adapters.sqlalchemy.database import make_engine
 from famille.adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
-from famille.kernel.accounts import Principal, Role
-from famille.kernel.errors import Conflict
-from famille.kernel.families import Child, Family
-from famille.kernel.records import (
+from famille.kernel.accounts.model import Principal, Role
+from famille.kernel.families.model import Child, Family
+from famille.kernel.families.records import (
     Allergy,
     AllergyType,
     AuthorisedPerson,
@@ -29,8 +28,9 @@ from famille.kernel.records import (
     Photo,
     PratiqueAlimentaire,
 )
-from famille.kernel.requests import ChangeRequest, Decision, RequestKind, RequestStatus
-from famille.kernel.requests_service import Requests
+from famille.kernel.families.request_service import Requests
+from famille.kernel.families.requests import ChangeRequest, Decision, RequestKind, RequestStatus
+from famille.kernel.shared.errors import Conflict
 from tests.fakes.clock import FakeClock
 from tests.fakes.notification import FakeNotifier
 from tests.fakes.rules import FakeRules

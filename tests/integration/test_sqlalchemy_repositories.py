@@ -8,8 +8,8 @@ import attrs
 import pytest
 
 from famille.adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
-from famille.kernel.inbox import InboxMessage
-from famille.kernel.organisations import Organisation, OrganisationKind
+from famille.kernel.families.inbox import InboxMessage
+from famille.kernel.shared.organisations import Organisation, OrganisationKind
 
 from . import samples
 from .samples import NOW

@@ -6,8 +6,14 @@ from datetime import date, time, timedelta
 
 from hypothesis import strategies as st
 
-from famille.kernel.calendar import Closure, HolidayKind, HolidayPeriod, OrganisationCalendar, SchoolYear
-from famille.kernel.deadlines import DeadlineKind, DeadlineSpec
+from famille.kernel.calendar.deadlines import DeadlineKind, DeadlineSpec
+from famille.kernel.calendar.model import (
+    Closure,
+    HolidayKind,
+    HolidayPeriod,
+    OrganisationCalendar,
+    SchoolYear,
+)
 
 SERVICES = ("GARDERIE MATIN", "GARDERIE SOIR", "RESTAURATION")
 DAYS = st.dates(date(2024, 1, 1), date(2028, 12, 31))

@@ -8,9 +8,9 @@ from decimal import Decimal
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from famille.kernel.billing import Billed, invoice_total
-from famille.kernel.billing_days import AbsenceTiming, AttendanceMark, ServiceDay
-from famille.kernel.billing_run import draft_invoices
+from famille.kernel.billing.days import AbsenceTiming, AttendanceMark, ServiceDay
+from famille.kernel.billing.model import Billed, invoice_total
+from famille.kernel.billing.run import draft_invoices
 from tests.fakes.billing_rules import ShippedRules
 from tests.unit.billing.helpers import agent, billing_world, family
 

@@ -7,8 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from famille.kernel.calendar import OrganisationCalendar, SchoolYear
-from famille.kernel.deadlines import (
+from famille.kernel.calendar.deadlines import (
     DeadlineKind,
     DeadlineSpec,
     deadline_day,
@@ -18,7 +17,8 @@ from famille.kernel.deadlines import (
     is_within_deadline,
     start_of_day,
 )
-from famille.kernel.timezone import PARIS
+from famille.kernel.calendar.model import OrganisationCalendar, SchoolYear
+from famille.kernel.shared.time import PARIS
 from tests.property.calendar_strategies import DAYS, calendars, specs
 
 PLAIN = OrganisationCalendar(SchoolYear.starting(2025), {"RESTAURATION": {0, 1, 3, 4}})

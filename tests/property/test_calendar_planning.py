@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from famille.kernel.calendar import DayKind, OrganisationCalendar, SchoolYear
-from famille.kernel.deadlines import DeadlineKind, DeadlineSpec, deadline_for
-from famille.kernel.planning import CellStatus, cell_status
-from famille.kernel.planning_grid import ActionKind, PlanningFacts, days_of_month, month_grid
-from famille.kernel.planning_inputs import (
+from famille.kernel.calendar.deadlines import DeadlineKind, DeadlineSpec, deadline_for
+from famille.kernel.calendar.model import DayKind, OrganisationCalendar, SchoolYear
+from famille.kernel.planning.cells import CellStatus, cell_status
+from famille.kernel.planning.grid import ActionKind, PlanningFacts, days_of_month, month_grid
+from famille.kernel.planning.inputs import (
     AbsenceState,
     AbsenceStatus,
     Attendance,
@@ -21,7 +21,7 @@ from famille.kernel.planning_inputs import (
     Enrolment,
     declare_absence,
 )
-from famille.kernel.timezone import PARIS
+from famille.kernel.shared.time import PARIS
 from tests.property.calendar_strategies import SERVICES, calendars, specs
 
 MONTHS = st.builds(date, st.integers(2024, 2028), st.integers(1, 12), st.just(1))

@@ -7,18 +7,18 @@ from datetime import date, datetime, time, timedelta
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from famille.kernel.calendar import Closure, OrganisationCalendar, SchoolYear
-from famille.kernel.deadlines import DeadlineKind, DeadlineSpec
-from famille.kernel.planning import CellStatus
-from famille.kernel.planning_grid import ActionKind, Cell, PlanningFacts, build_cell
-from famille.kernel.planning_inputs import (
+from famille.kernel.calendar.deadlines import DeadlineKind, DeadlineSpec
+from famille.kernel.calendar.model import Closure, OrganisationCalendar, SchoolYear
+from famille.kernel.planning.cells import CellStatus
+from famille.kernel.planning.grid import ActionKind, Cell, PlanningFacts, build_cell
+from famille.kernel.planning.inputs import (
     Attendance,
     AttendanceStatus,
     BookingState,
     Enrolment,
     declare_absence,
 )
-from famille.kernel.timezone import PARIS
+from famille.kernel.shared.time import PARIS
 
 MONTH = tuple(date(2026, 3, n) for n in range(1, 32))
 WEEKDAYS = {"RESTAURATION": {0, 1, 3, 4}, "GARDERIE SOIR": {0, 1, 2, 3, 4}}

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from famille.kernel.errors import PasswordRejected
-from famille.kernel.passwords import MAX_FACT_LENGTH, check_password, password_facts
+from famille.kernel.accounts.passwords import MAX_FACT_LENGTH, check_password, password_facts
+from famille.kernel.shared.errors import PasswordRejected
 from tests.fakes.rules import FakeRules
 
 passwords = st.text(min_size=0, max_size=200)

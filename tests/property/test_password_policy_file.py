@@ -7,8 +7,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from famille.adapters.rules.engine import DurableRules
-from famille.kernel.errors import PasswordRejected
-from famille.kernel.passwords import check_password
+from famille.kernel.accounts.passwords import check_password
+from famille.kernel.shared.errors import PasswordRejected
 from famille.rules import default_rules_dir
 
 

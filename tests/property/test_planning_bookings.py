@@ -11,14 +11,14 @@ from datetime import date, datetime, timedelta
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from famille.kernel.calendar import DayKind
-from famille.kernel.deadlines import DeadlineSpec, deadline_for, start_of_day
-from famille.kernel.french_dates import WEEKDAYS
-from famille.kernel.planning import CellStatus
-from famille.kernel.planning_inputs import Enrolment
-from famille.kernel.planning_outcomes import CellRefused, Outcome, SkipReason
-from famille.kernel.planning_service import Planning
-from famille.kernel.timezone import PARIS
+from famille.kernel.calendar.deadlines import DeadlineSpec, deadline_for, start_of_day
+from famille.kernel.calendar.model import DayKind
+from famille.kernel.planning.cells import CellStatus
+from famille.kernel.planning.inputs import Enrolment
+from famille.kernel.planning.outcomes import CellRefused, Outcome, SkipReason
+from famille.kernel.planning.service import Planning
+from famille.kernel.shared.french_dates import WEEKDAYS
+from famille.kernel.shared.time import PARIS
 from tests.fakes.planning_rules import deadline_policy
 from tests.unit.planning.conftest import DUPONT, HOLIDAYS, make_planning_world
 from tests.unit.world import World
@@ -52,7 +52,7 @@ def _deadline(world: World, service: str, day: date) -> datetime | None:
                                                         "action": "reservation"})
     if decision.outcome.get("bookable") is False:
         return None
-    from famille.kernel.calendar import OrganisationCalendar, SchoolYear
+    from famille.kernel.calendar.model import OrganisationCalendar, SchoolYear
 
     calendar = OrganisationCalendar.from_source(
         HOLIDAYS, school_year=SchoolYear.containing(day), zone="A", alsace_moselle=False,

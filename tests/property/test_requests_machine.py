@@ -14,11 +14,11 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from famille.kernel.accounts import Principal, Role
-from famille.kernel.errors import Conflict
-from famille.kernel.organisations import Structure, StructureKind
-from famille.kernel.records import PRATIQUES
-from famille.kernel.requests import Decision, RequestKind, RequestStatus
+from famille.kernel.accounts.model import Principal, Role
+from famille.kernel.families.records import PRATIQUES
+from famille.kernel.families.requests import Decision, RequestKind, RequestStatus
+from famille.kernel.shared.errors import Conflict
+from famille.kernel.shared.organisations import Structure, StructureKind
 from tests.unit.world import make_world
 
 FAMILY = Principal("acc-dupont", "dupont", Role.FAMILY, "org-a", "fam-dupont", "s1")

@@ -8,10 +8,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from famille.kernel.accounts import Account, Principal, Role
-from famille.kernel.families import Adult, Child, Family, Sexe
-from famille.kernel.organisations import Organisation, OrganisationKind, Service, Structure, StructureKind
-from famille.kernel.planning_inputs import Enrolment
+from famille.kernel.accounts.model import Account, Principal, Role
+from famille.kernel.families.model import Adult, Child, Family, Sexe
+from famille.kernel.planning.inputs import Enrolment
+from famille.kernel.shared.organisations import (
+    Organisation,
+    OrganisationKind,
+    Service,
+    Structure,
+    StructureKind,
+)
 from famille.ports.persistence import UnitOfWorkFactory
 
 SERVICES = ("GARDERIE MATIN", "GARDERIE MIDI", "GARDERIE SOIR", "RESTAURATION")

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from famille.kernel.errors import (
+from famille.kernel.shared.errors import (
     AccountLocked,
     InvalidCredentials,
     InvalidResetToken,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from famille.kernel.inbox import InboxMessage
+from famille.kernel.families.inbox import InboxMessage
 from tests.unit.world import PASSWORDS, make_world
 
 

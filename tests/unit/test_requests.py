@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from famille.kernel.accounts import Principal, Role
-from famille.kernel.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from famille.kernel.requests import Decision, RequestKind, RequestStatus
+from famille.kernel.accounts.model import Principal, Role
+from famille.kernel.families.requests import Decision, RequestKind, RequestStatus
+from famille.kernel.shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from tests.unit.world import World, make_world
 
 DUPONT = Principal("acc-dupont", "dupont", Role.FAMILY, "org-a", "fam-dupont", "s1")
@@ -94,7 +94,7 @@ def test_a_decided_request_cannot_be_decided_again(world: World) -> None:
 
 
 def test_a_pai_is_accepted_with_a_notice_and_a_menu_the_canteen_lacks_is_refused(world: World) -> None:
-    from famille.kernel.organisations import Structure, StructureKind
+    from famille.kernel.shared.organisations import Structure, StructureKind
 
     world.uow.seed(structures=[Structure("c", "org-a", "Cantine", StructureKind.CANTINE, ("--Aucun--", "PAI"))])
 

@@ -6,10 +6,10 @@ from datetime import date
 
 import attrs
 
-from famille.kernel.accounts import Account, Role
-from famille.kernel.application import Portal, build_portal
-from famille.kernel.families import Adult, Child, Family, Sexe
-from famille.kernel.organisations import Organisation, OrganisationKind
+from famille.kernel.accounts.model import Account, Role
+from famille.kernel.families.model import Adult, Child, Family, Sexe
+from famille.kernel.portal.application import Portal, build_portal
+from famille.kernel.shared.organisations import Organisation, OrganisationKind
 from tests.fakes.clock import FakeClock
 from tests.fakes.hashing import FakeHasher
 from tests.fakes.notification import FakeNotifier

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import falcon.testing
 
-from famille.kernel.timezone import PARIS
+from famille.kernel.shared.time import PARIS
 from tests.http.conftest import World
 from tests.web.conftest import PageClient, text_of
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from famille.kernel.organisations import Structure, StructureKind
-from famille.kernel.requests import RequestKind, RequestStatus
+from famille.kernel.families.requests import RequestKind, RequestStatus
+from famille.kernel.shared.organisations import Structure, StructureKind
 from tests.http.conftest import World
 from tests.web.conftest import PageClient, text_of
 

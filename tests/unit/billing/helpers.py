@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from famille.kernel.accounts import Principal, Role
-from famille.kernel.application import Portal, build_portal
-from famille.kernel.billing_days import AbsenceTiming, AttendanceMark, ServiceDay
-from famille.kernel.timezone import PARIS
+from famille.kernel.accounts.model import Principal, Role
+from famille.kernel.billing.days import AbsenceTiming, AttendanceMark, ServiceDay
+from famille.kernel.portal.application import Portal, build_portal
+from famille.kernel.shared.time import PARIS
 from tests.fakes.billing import FakeServiceDays
 from tests.fakes.billing_rules import ShippedRules
 from tests.fakes.clock import FakeClock

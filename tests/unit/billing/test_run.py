@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from famille.kernel.billing_days import AbsenceTiming, AttendanceMark
-from famille.kernel.errors import Conflict, NotFound
-from famille.kernel.records import CafInfo, FamilySections
+from famille.kernel.billing.days import AbsenceTiming, AttendanceMark
+from famille.kernel.families.records import CafInfo, FamilySections
+from famille.kernel.shared.errors import Conflict, NotFound
 
 from .helpers import MONTH, agent, billing_world, day, family, late_absence
 
@@ -85,7 +85,7 @@ def test_the_home_page_shows_the_balance_and_the_unpaid_invoices() -> None:
 
 def test_a_run_streamed_one_child_at_a_time_gives_the_invoices_of_the_whole_month_at_once() -> None:
     """A family paying for children whose first families fall in different batches gets one invoice."""
-    from famille.kernel.billing_run import draft_invoices
+    from famille.kernel.billing.run import draft_invoices
     from tests.fakes.billing_rules import ShippedRules
 
     days = [day(n, child="child-lea", family=("fam-dupont", "fam-other")) for n in (1, 3)]

@@ -6,8 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from famille.kernel.calendar import Closure, OrganisationCalendar, SchoolYear
-from famille.kernel.deadlines import (
+from famille.kernel.calendar.deadlines import (
     BookingHorizon,
     DeadlineKind,
     DeadlineSpec,
@@ -16,7 +15,8 @@ from famille.kernel.deadlines import (
     is_within_deadline,
     spec_or_none,
 )
-from famille.kernel.timezone import PARIS
+from famille.kernel.calendar.model import Closure, OrganisationCalendar, SchoolYear
+from famille.kernel.shared.time import PARIS
 
 CALENDAR = OrganisationCalendar(
     SchoolYear.starting(2025),

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from famille.adapters.calendar.holidays_fr import FrenchHolidayCalendar
-from famille.kernel.calendar import HolidayKind
+from famille.kernel.calendar.model import HolidayKind
 from famille.ports.calendar import CalendarDataUnavailable
 
 SOURCE = FrenchHolidayCalendar()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from famille.kernel.calendar import (
+from famille.kernel.calendar.model import (
     Closure,
     DayKind,
     HolidayKind,

@@ -7,11 +7,11 @@ from datetime import date, datetime, time
 import pytest
 
 from famille.adapters.calendar.holidays_fr import FrenchHolidayCalendar
-from famille.kernel.calendar import Closure, OrganisationCalendar, SchoolYear
-from famille.kernel.deadlines import DeadlineSpec
-from famille.kernel.planning import CellStatus, cell_status
-from famille.kernel.planning_grid import ActionKind, PlanningFacts, month_grid
-from famille.kernel.planning_inputs import (
+from famille.kernel.calendar.deadlines import DeadlineSpec
+from famille.kernel.calendar.model import Closure, OrganisationCalendar, SchoolYear
+from famille.kernel.planning.cells import CellStatus, cell_status
+from famille.kernel.planning.grid import ActionKind, PlanningFacts, month_grid
+from famille.kernel.planning.inputs import (
     AbsenceState,
     AbsenceStatus,
     Attendance,
@@ -21,7 +21,7 @@ from famille.kernel.planning_inputs import (
     Enrolment,
     declare_absence,
 )
-from famille.kernel.timezone import PARIS
+from famille.kernel.shared.time import PARIS
 
 SERVICES = ("GARDERIE MATIN", "GARDERIE MIDI", "GARDERIE SOIR", "RESTAURATION")
 WEEKDAYS = {"GARDERIE MATIN": {0, 1, 2, 3, 4}, "GARDERIE MIDI": {0, 1, 3, 4},

@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 
-from famille.kernel.accounts import Principal, Role
-from famille.kernel.application import build_portal
-from famille.kernel.calendar import HolidayKind, HolidayPeriod
-from famille.kernel.organisations import Service, Structure, StructureKind
-from famille.kernel.planning_inputs import Enrolment
+from famille.kernel.accounts.model import Principal, Role
+from famille.kernel.calendar.model import HolidayKind, HolidayPeriod
+from famille.kernel.planning.inputs import Enrolment
+from famille.kernel.portal.application import build_portal
+from famille.kernel.shared.organisations import Service, Structure, StructureKind
 from tests.fakes.calendar import FakeHolidayCalendar
 from tests.unit.world import World, make_world
 

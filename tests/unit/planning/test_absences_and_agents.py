@@ -7,14 +7,14 @@ from datetime import date, datetime, time
 import attrs
 import pytest
 
-from famille.kernel.errors import Forbidden, NotFound, ValidationFailed
-from famille.kernel.planning import CellStatus
-from famille.kernel.planning_grid import ActionKind
-from famille.kernel.planning_inputs import AbsenceStatus, AttendanceStatus
-from famille.kernel.planning_outcomes import CellRefused, Outcome, SkipReason
-from famille.kernel.planning_records import EventKind
-from famille.kernel.records import ChildSections, PratiqueAlimentaire
-from famille.kernel.timezone import PARIS
+from famille.kernel.families.records import ChildSections, PratiqueAlimentaire
+from famille.kernel.planning.cells import CellStatus
+from famille.kernel.planning.grid import ActionKind
+from famille.kernel.planning.inputs import AbsenceStatus, AttendanceStatus
+from famille.kernel.planning.outcomes import CellRefused, Outcome, SkipReason
+from famille.kernel.planning.records import EventKind
+from famille.kernel.shared.errors import Forbidden, NotFound, ValidationFailed
+from famille.kernel.shared.time import PARIS
 from tests.unit.world import World
 
 from .conftest import AGENT_A, AGENT_B, DUPONT, DURAND

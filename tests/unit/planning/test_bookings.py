@@ -7,13 +7,13 @@ from datetime import date, datetime, timedelta
 import attrs
 import pytest
 
-from famille.kernel.errors import NotFound
-from famille.kernel.planning_calendar import CalendarUnavailable
-from famille.kernel.planning_inputs import BookingStatus, Enrolment
-from famille.kernel.planning_outcomes import CellRefused, Outcome, SkipReason
-from famille.kernel.planning_records import EventKind
-from famille.kernel.planning_service import cells_of_pattern
-from famille.kernel.timezone import PARIS
+from famille.kernel.calendar.loading import CalendarUnavailable
+from famille.kernel.planning.inputs import BookingStatus, Enrolment
+from famille.kernel.planning.outcomes import CellRefused, Outcome, SkipReason
+from famille.kernel.planning.records import EventKind
+from famille.kernel.planning.service import cells_of_pattern
+from famille.kernel.shared.errors import NotFound
+from famille.kernel.shared.time import PARIS
 from tests.fakes.planning_rules import deadline_policy
 from tests.unit.world import World
 

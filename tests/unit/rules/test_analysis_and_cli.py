@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from famille.adapters.cli.rules import main
 from famille.adapters.rules.analysis import analyse, integer_points
 from famille.adapters.rules.bundle import inspect, load_bundle
-from famille.adapters.rules.cli import main
 from famille.rules import default_rules_dir
 
 from .helpers import DEADLINES, LOCKOUT, rules_folder, shipped_copy
@@ -98,7 +98,7 @@ def test_cli_eval_refuses_bad_facts_with_a_french_message(capsys: pytest.Capture
 
 
 def test_cli_runs_as_a_module() -> None:
-    done = subprocess.run([sys.executable, "-m", "famille.adapters.rules.cli", "check"], capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "famille.adapters.cli.rules", "check"], capture_output=True,
                           text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
 
@@ -106,8 +106,7 @@ def test_cli_runs_as_a_module() -> None:
 def test_cli_hooks_into_a_parent_parser() -> None:
     import argparse
 
-    from famille.adapters.rules import cli
-
+    from famille.adapters.cli import rules as cli
     parser = argparse.ArgumentParser(prog="famille")
     cli.add_parser(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["rules", "check"])

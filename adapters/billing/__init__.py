@@ -1,1 +1,0 @@
-"""Billing documents and commands: invoice PDFs (fpdf2), SEPA direct debits (sepaxml), the CLI."""

@@ -1,0 +1,1 @@
+"""The `famille` subcommands of each context: rules, billing."""

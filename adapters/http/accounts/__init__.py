@@ -1,0 +1,1 @@
+"""API routes of the accounts context: session (login, logout), passwords, reset."""

@@ -1,0 +1,1 @@
+"""API routes of the billing context: runs, invoices, payments, statements, SEPA."""

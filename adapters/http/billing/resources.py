@@ -1,0 +1,210 @@
+"""Invoices, statement, PDFs; agents' runs, payments, credit notes and SEPA file.
+
+Anything that is not the caller's (or its organisation's, for an agent) answers 404.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+
+import falcon
+
+from famille.adapters.http.auth import AGENT, AUTHENTICATED, FAMILY
+from famille.adapters.http.billing.payloads import (
+    CreditNoteBody,
+    FinaliseBody,
+    PaymentBody,
+    RunBody,
+    load_billing_body,
+    query_date,
+)
+from famille.adapters.http.billing.views import invoice_view, payment_view, review_view, statement_view
+from famille.adapters.pdf.invoices import invoice_pdf
+from famille.adapters.sepa.direct_debit import pain008
+from famille.kernel.billing.model import parse_month
+from famille.kernel.billing.service import Billing
+from famille.kernel.shared.errors import Conflict, FieldError, NotFound, ValidationFailed
+from famille.ports.http import Application
+
+API = "/api/v1"
+ID_MAX = 100
+
+
+def _id(value: str, what: str) -> str:
+    if len(value) > ID_MAX or not value.isprintable():
+        raise NotFound(f"{what} introuvable.")
+    return value
+
+
+class InvoicesResource:
+    """The calling family's invoices and credit notes, each line with its reason."""
+
+    auth = FAMILY
+
+    def __init__(self, billing: Billing) -> None:
+        self._billing = billing
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        """Newest first."""
+        resp.media = {"invoices": [invoice_view(i) for i in self._billing.invoices(req.context.principal)]}
+
+
+class InvoicePdfResource:
+    """An issued invoice as PDF: to its family, or to an agent of its organisation."""
+
+    auth = AUTHENTICATED
+
+    def __init__(self, billing: Billing) -> None:
+        self._billing = billing
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response, invoice_id: str) -> None:
+        """The PDF."""
+        document = self._billing.document(req.context.principal, _id(invoice_id, "Facture"))
+        resp.content_type = "application/pdf"
+        resp.downloadable_as = f"facture-{document.invoice.number}.pdf"
+        resp.data = invoice_pdf(document)
+
+
+class StatementResource:
+    """The relevé de compte of the calling family between two dates."""
+
+    auth = FAMILY
+
+    def __init__(self, billing: Billing) -> None:
+        self._billing = billing
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        """`?from=YYYY-MM-DD&to=YYYY-MM-DD`."""
+        start, end = query_date(req, "from"), query_date(req, "to")
+        resp.media = statement_view(self._billing.statement(req.context.principal, start, end))
+
+
+class RunsResource:
+    """An agent computes its organisation's draft for a month (or finalises at once)."""
+
+    auth = AGENT
+
+    def __init__(self, billing: Billing) -> None:
+        self._billing = billing
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        """`{month, final: false}`."""
+        body = load_billing_body(req, RunBody)
+        principal = req.context.principal
+        review = self._billing.run(principal.organisation_code, body.month, by=principal.account_id,
+                                   final=body.final, accept_flagged=body.accept_flagged)
+        resp.status = falcon.HTTP_201
+        resp.location = f"{API}/agent/billing/runs/{review.run.id}"
+        resp.media = review_view(review)
+
+
+class RunResource:
+    """A run for review: totals, invoices, lines, flagged days."""
+
+    auth = AGENT
+
+    def __init__(self, billing: Billing) -> None:
+        self._billing = billing
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response, run_id: str) -> None:
+        """The run."""
+        resp.media = review_view(self._billing.review(req.context.principal, _id(run_id, "Facturation")))
+
+
+class FinaliseResource:
+    """Make a draft final: invoices numbered without gaps, dated, due."""
+
+    auth = AGENT
+
+    def __init__(self, billing: Billing) -> None:
+        self._billing = billing
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response, run_id: str) -> None:
+        """`{accept_flagged: false}`."""
+        body = load_billing_body(req, FinaliseBody)
+        review = self._billing.finalise(req.context.principal, _id(run_id, "Facturation"),
+                                        accept_flagged=body.accept_flagged)
+        resp.media = review_view(review)
+
+
+class PaymentsResource:
+    """An agent records a family's payment."""
+
+    auth = AGENT
+
+    def __init__(self, billing: Billing) -> None:
+        self._billing = billing
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        """`{family, amount: "12.50", method, date}`."""
+        body = load_billing_body(req, PaymentBody)
+        payment = self._billing.record_payment(req.context.principal, _id(body.family, "Famille"), body.amount,
+                                               body.method, body.date, body.reference)
+        resp.status = falcon.HTTP_201
+        resp.media = payment_view(payment)
+
+
+class CreditNoteResource:
+    """An agent issues a credit note (avoir) on an issued invoice."""
+
+    auth = AGENT
+
+    def __init__(self, billing: Billing) -> None:
+        self._billing = billing
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response, invoice_id: str) -> None:
+        """`{reason, amount}` or `{reason, lines: [0, 3]}`."""
+        body = load_billing_body(req, CreditNoteBody)
+        note = self._billing.credit_note(req.context.principal, _id(invoice_id, "Facture"), body.reason,
+                                         amount=body.amount, line_indexes=body.lines)
+        resp.status = falcon.HTTP_201
+        resp.media = invoice_view(note)
+
+
+class SepaResource:
+    """The month's direct debits of the agent's organisation as a pain.008 file.
+
+    Families that chose prélèvement without a mandate (or an IBAN) are left out, and named in
+    the `Warning` header (French text) and `Famille-Sans-Mandat` (their N° famille)."""
+
+    auth = AGENT
+
+    def __init__(self, portal: Application) -> None:
+        self._portal = portal
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        """`?month=YYYY-MM`."""
+        month = req.get_param("month") or ""
+        try:
+            parse_month(month)
+        except ValidationFailed:
+            raise ValidationFailed([FieldError("month", "Le paramètre « month » doit s'écrire AAAA-MM.")]) from None
+        batch = self._portal.billing.sepa_batch(req.context.principal, month)
+        today: date = self._portal.clock.now().date()
+        if not batch.debits:  # a pain.008 file holds at least one debit
+            raise Conflict(" ".join(x for x in (f"Aucun prélèvement à émettre pour {month}.", batch.warning) if x))
+        if batch.warning:
+            # a header is Latin-1 at best: the French message goes there without its accents
+            ascii_text = unicodedata.normalize("NFKD", batch.warning).encode("ascii", "ignore").decode("ascii")
+            ascii_text = ascii_text.replace('"', "'")
+            resp.set_header("Warning", f'199 famille "{ascii_text}"')
+            resp.set_header("Famille-Sans-Mandat", ",".join(sorted({d.payer.number
+                                                                     for d in batch.without_mandate})))
+        resp.content_type = "application/xml"
+        resp.downloadable_as = f"prelevements-{month}.xml"
+        resp.data = pain008(batch.creditor, batch.debits, collection_date=today)
+
+
+def add_billing_routes(app: falcon.App, portal: Application) -> None:  # type: ignore[type-arg]
+    """Mount the billing routes."""
+    billing = portal.billing
+    app.add_route(f"{API}/invoices", InvoicesResource(billing))
+    app.add_route(f"{API}/invoices/{{invoice_id}}.pdf", InvoicePdfResource(billing))
+    app.add_route(f"{API}/statement", StatementResource(billing))
+    app.add_route(f"{API}/agent/billing/runs", RunsResource(billing))
+    app.add_route(f"{API}/agent/billing/runs/{{run_id}}", RunResource(billing))
+    app.add_route(f"{API}/agent/billing/runs/{{run_id}}/finalise", FinaliseResource(billing))
+    app.add_route(f"{API}/agent/payments", PaymentsResource(billing))
+    app.add_route(f"{API}/agent/invoices/{{invoice_id}}/credit-note", CreditNoteResource(billing))
+    app.add_route(f"{API}/agent/billing/sepa", SepaResource(portal))

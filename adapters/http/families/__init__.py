@@ -1,0 +1,1 @@
+"""API routes of the families context: records, change requests, inbox."""

@@ -1,0 +1,1 @@
+"""API routes of the planning context: grid, bookings, absences, attendance, headcounts."""

@@ -1,0 +1,338 @@
+"""The planning routes: the month grid, bookings, absences, and the agents' side.
+
+Families see and change their own children; agents their organisation's. Anything
+else answers 404, as if it did not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import falcon
+
+from famille.adapters.http.auth import AGENT, AUTHENTICATED, FAMILY, PUBLIC
+from famille.adapters.http.planning.payloads import (
+    ID_MAX,
+    absence_body,
+    attendance_body,
+    booking_body,
+    closure_body,
+    decision_body,
+    enrolment_body,
+    query_day,
+    query_month,
+    query_text,
+)
+from famille.adapters.http.planning.views import (
+    absence_view,
+    booking_view,
+    closure_view,
+    enrolment_view,
+    event_view,
+    headcounts_csv,
+    headcounts_view,
+    legend_view,
+    pending_view,
+    planning_view,
+    report_view,
+    roll_call_view,
+)
+from famille.kernel.planning.agent import AgentPlanning
+from famille.kernel.planning.inputs import AttendanceStatus
+from famille.kernel.planning.service import Planning
+from famille.kernel.shared.errors import FieldError, NotFound, ValidationFailed
+from famille.ports.http import Application
+
+API = "/api/v1"
+CSV = "text/csv"
+
+
+def _identifier(value: str, what: str) -> str:
+    if len(value) > ID_MAX or not value.isprintable():
+        raise NotFound(f"{what} introuvable.")
+    return value
+
+
+class PlanningResource:
+    """`GET /children/{child_id}/planning?month=YYYY-MM&service=&structure=`."""
+
+    auth = AUTHENTICATED
+
+    def __init__(self, planning: Planning, today: Callable[[], date]) -> None:
+        self._planning = planning
+        self._today = today
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
+        """The month grid of a child."""
+        child_id = _identifier(child_id, "Enfant")
+        month = query_month(req, self._today())
+        grid = self._planning.month(req.context.principal, child_id, month, service=query_text(req, "service"),
+                                    structure=query_text(req, "structure", ID_MAX))
+        resp.media = planning_view(grid)
+
+
+class HistoryResource:
+    """`GET /children/{child_id}/planning/history?from=&to=`: every change, for billing and disputes."""
+
+    auth = AUTHENTICATED
+
+    def __init__(self, planning: Planning) -> None:
+        self._planning = planning
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
+        """The child's changes for days in the range (at most a year)."""
+        child_id = _identifier(child_id, "Enfant")
+        first, last = query_day(req, "from"), query_day(req, "to")
+        assert first is not None and last is not None
+        if last < first or last - first > timedelta(400):
+            raise ValidationFailed([FieldError("to", "Paramètre « to » : après « from », 400 jours au plus.")])
+        events = self._planning.history(req.context.principal, child_id, first, last)
+        resp.media = {"events": [event_view(e) for e in events]}
+
+
+class LegendResource:
+    """`GET /planning/legend`: the statuses a cell may have."""
+
+    auth = PUBLIC
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        """The legend."""
+        resp.media = legend_view()
+
+
+class ChildBookingsResource:
+    """`POST /children/{child_id}/bookings` (a family) or `/agent/children/{child_id}/bookings` (an agent)."""
+
+    def __init__(self, planning: Planning, *, as_agent: bool) -> None:
+        self._planning = planning
+        self._as_agent = as_agent
+        self.auth = AGENT if as_agent else FAMILY
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
+        """Book the selected cells; the answer lists the cells booked and those skipped, with why."""
+        child_id = _identifier(child_id, "Enfant")
+        cells, _ = booking_body(req)
+        report = self._planning.book(req.context.principal, child_id, cells, as_agent=self._as_agent)
+        resp.media = report_view(report)
+
+
+class FamilyBookingsResource:
+    """`POST /bookings`: the same cells for several children of the family, in one request."""
+
+    auth = FAMILY
+
+    def __init__(self, planning: Planning) -> None:
+        self._planning = planning
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        """Book for every child named in `children`."""
+        cells, children = booking_body(req, with_children=True)
+        reports = self._planning.book_children(req.context.principal, children, cells)
+        resp.media = {"reports": [report_view(r) for r in reports]}
+
+
+class ChildAbsencesResource:
+    """`POST /children/{child_id}/absences` (a family) or `/agent/children/{child_id}/absences` (an agent)."""
+
+    def __init__(self, planning: Planning, *, as_agent: bool) -> None:
+        self._planning = planning
+        self._as_agent = as_agent
+        self.auth = AGENT if as_agent else FAMILY
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
+        """Declare an absence on a cell, several cells, or the whole child over a range."""
+        child_id = _identifier(child_id, "Enfant")
+        cells, every_service, reason, note, document = absence_body(req)
+        principal = req.context.principal
+        if every_service:
+            days = sorted({day for _, day in cells})
+            services = self._planning.enrolled_services(principal, child_id, days[0], days[-1]) if days else []
+            cells = [(service, day) for day in days for service in services]
+            if not cells:
+                raise ValidationFailed([FieldError("from", "L'enfant n'est inscrit à aucun service sur ces jours.")])
+        report = self._planning.declare_absence(principal, child_id, cells, reason, note=note, document=document,
+                                                as_agent=self._as_agent)
+        resp.media = report_view(report)
+
+
+class AgentBookingsResource:
+    """`GET /agent/bookings?status=pending`: bookings and absences waiting for a decision."""
+
+    auth = AGENT
+
+    def __init__(self, agents: AgentPlanning) -> None:
+        self._agents = agents
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        """The organisation's queue, by day."""
+        status = req.get_param("status") or "pending"
+        if status != "pending":
+            raise ValidationFailed([FieldError("status", "Paramètre « status » : seule la valeur pending existe.")])
+        resp.media = {"requests": [pending_view(e) for e in self._agents.pending(req.context.principal)]}
+
+
+class BookingDecisionResource:
+    """`POST /agent/bookings/{booking_id}/decision`."""
+
+    auth = AGENT
+
+    def __init__(self, agents: AgentPlanning) -> None:
+        self._agents = agents
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response, booking_id: str) -> None:
+        """Accept, or refuse with a reason; the family is told."""
+        booking_id = _identifier(booking_id, "Réservation")
+        accept, reason = decision_body(req)
+        resp.media = booking_view(self._agents.decide_booking(req.context.principal, booking_id, accept=accept,
+                                                              reason=reason))
+
+
+class AbsenceDecisionResource:
+    """`POST /agent/absences/{absence_id}/decision`."""
+
+    auth = AGENT
+
+    def __init__(self, agents: AgentPlanning) -> None:
+        self._agents = agents
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response, absence_id: str) -> None:
+        """Accept (excused or billed per the rules), or refuse with a reason (the booking stands)."""
+        absence_id = _identifier(absence_id, "Absence")
+        accept, reason = decision_body(req)
+        decided = self._agents.decide_absence(req.context.principal, absence_id, accept=accept, reason=reason)
+        resp.media = {"accepted": accept, "absence": absence_view(decided) if decided else None}
+
+
+class HeadcountsResource:
+    """`GET /agent/headcounts?date=`: JSON, or CSV for Excel with `Accept: text/csv`."""
+
+    auth = AGENT
+
+    def __init__(self, agents: AgentPlanning) -> None:
+        self._agents = agents
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        """Children expected per structure and service; canteen meals by pratique alimentaire."""
+        day = query_day(req)
+        assert day is not None
+        counts = self._agents.headcounts(req.context.principal, day)
+        if req.client_prefers([falcon.MEDIA_JSON, CSV]) == CSV:
+            resp.content_type = f"{CSV}; charset=utf-8"
+            resp.set_header("Content-Disposition", f'attachment; filename="effectifs-{day.isoformat()}.csv"')
+            resp.data = headcounts_csv(day, counts)
+            return
+        resp.media = headcounts_view(day, counts)
+
+
+class AttendanceResource:
+    """`GET /agent/attendance?date=&service=` (the list to tick), `POST` one pointage."""
+
+    auth = AGENT
+
+    def __init__(self, agents: AgentPlanning) -> None:
+        self._agents = agents
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        """Children expected that day (and any already recorded), with what was recorded."""
+        day = query_day(req)
+        assert day is not None
+        lines = self._agents.roll_call(req.context.principal, day, query_text(req, "service"))
+        resp.media = roll_call_view(day, lines)
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        """Record present (with arrival and departure) or absent."""
+        child, service, day, status, arrival, departure = attendance_body(req)
+        self._agents.record_attendance(
+            req.context.principal, _identifier(child, "Enfant"), service, day,
+            AttendanceStatus.PRESENT if status == "present" else AttendanceStatus.ABSENT, arrival, departure)
+        lines = self._agents.roll_call(req.context.principal, day, service)
+        resp.media = roll_call_view(day, [line for line in lines if line.child_id == child])
+
+
+class ClosuresResource:
+    """`GET /agent/closures?from=&to=`, `POST` a closure."""
+
+    auth = AGENT
+
+    def __init__(self, agents: AgentPlanning, today: Callable[[], date]) -> None:
+        self._agents = agents
+        self._today = today
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        """The organisation's closures (by default from today, for a year)."""
+        first = query_day(req, "from", required=False) or self._today()
+        last = query_day(req, "to", required=False) or first + timedelta(366)
+        found = self._agents.closures(req.context.principal, first, last)
+        resp.media = {"closures": [closure_view(c) for c in found]}
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        """Declare a closure of one service, or of all (`service: null`)."""
+        day, service, reason = closure_body(req)
+        closure = self._agents.declare_closure(req.context.principal, day, service, reason)
+        resp.status = falcon.HTTP_201
+        resp.media = closure_view(closure)
+
+
+class EnrolmentsResource:
+    """`GET /agent/children/{child_id}/enrolments`, `POST` a new enrolment (inscription)."""
+
+    auth = AGENT
+
+    def __init__(self, agents: AgentPlanning) -> None:
+        self._agents = agents
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
+        """The child's enrolments."""
+        found = self._agents.enrolments(req.context.principal, _identifier(child_id, "Enfant"))
+        resp.media = {"enrolments": [enrolment_view(e) for e in found]}
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
+        """Enrol the child in a service from `start` (to `end`)."""
+        service, start, end = enrolment_body(req)
+        enrolment = self._agents.enrol(req.context.principal, _identifier(child_id, "Enfant"), service, start, end)
+        resp.status = falcon.HTTP_201
+        resp.media = enrolment_view(enrolment)
+
+
+class ClosureResource:
+    """`DELETE /agent/closures/{closure_id}`."""
+
+    auth = AGENT
+
+    def __init__(self, agents: AgentPlanning) -> None:
+        self._agents = agents
+
+    def on_delete(self, req: falcon.Request, resp: falcon.Response, closure_id: str) -> None:
+        """Withdraw a closure."""
+        self._agents.remove_closure(req.context.principal, _identifier(closure_id, "Fermeture"))
+        resp.status = falcon.HTTP_204
+
+
+def add_planning_routes(app: falcon.App, portal: Application) -> None:
+    """Route the planning of `portal` on `app`."""
+    planning, agents = portal.planning, portal.planning_agent
+
+    def today() -> date:
+        return portal.clock.now().date()
+
+    child = f"{API}/children/{{child_id}}"
+    app.add_route(f"{child}/planning", PlanningResource(planning, today))
+    app.add_route(f"{child}/planning/history", HistoryResource(planning))
+    app.add_route(f"{API}/planning/legend", LegendResource())
+    app.add_route(f"{child}/bookings", ChildBookingsResource(planning, as_agent=False))
+    app.add_route(f"{child}/absences", ChildAbsencesResource(planning, as_agent=False))
+    app.add_route(f"{API}/bookings", FamilyBookingsResource(planning))
+    app.add_route(f"{API}/agent/children/{{child_id}}/bookings", ChildBookingsResource(planning, as_agent=True))
+    app.add_route(f"{API}/agent/children/{{child_id}}/absences", ChildAbsencesResource(planning, as_agent=True))
+    app.add_route(f"{API}/agent/bookings", AgentBookingsResource(agents))
+    app.add_route(f"{API}/agent/bookings/{{booking_id}}/decision", BookingDecisionResource(agents))
+    app.add_route(f"{API}/agent/absences/{{absence_id}}/decision", AbsenceDecisionResource(agents))
+    app.add_route(f"{API}/agent/headcounts", HeadcountsResource(agents))
+    app.add_route(f"{API}/agent/attendance", AttendanceResource(agents))
+    app.add_route(f"{API}/agent/children/{{child_id}}/enrolments", EnrolmentsResource(agents))
+    app.add_route(f"{API}/agent/closures", ClosuresResource(agents, today))
+    app.add_route(f"{API}/agent/closures/{{closure_id}}", ClosureResource(agents))
+
+
+

@@ -1,0 +1,171 @@
+"""The JSON (and CSV) shapes of the planning: kernel values to plain data, once."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from typing import Any
+
+from famille.kernel.planning.agent import Headcount, PendingEntry, RollCall
+from famille.kernel.planning.cells import CellStatus
+from famille.kernel.planning.grid import Cell, CellAction, Deadline
+from famille.kernel.planning.inputs import AbsenceStatus, AttendanceStatus, BookingStatus, Enrolment
+from famille.kernel.planning.outcomes import CellResult, ChangeReport
+from famille.kernel.planning.records import AbsenceRecord, BookingRecord, DeclaredClosure, PlanningEvent
+from famille.kernel.planning.service import ChildPlanning
+from famille.kernel.shared.french_dates import day_header, describe_date, month_title
+
+BOOKING_STATUS = {BookingStatus.PENDING: "pending", BookingStatus.ACCEPTED: "accepted",
+                  BookingStatus.REFUSED: "refused", BookingStatus.NONE: "none"}
+
+
+def status_view(status: CellStatus) -> dict[str, str]:
+    """{code, label, slug} of a status of the legend."""
+    return {"code": status.code, "label": status.label, "slug": status.slug}
+
+
+def deadline_view(deadline: Deadline | None) -> dict[str, Any] | None:
+    """The instant (ISO 8601 with offset), its French description and the rule that set it."""
+    if deadline is None:
+        return None
+    return {"instant": deadline.instant.isoformat(), "description": deadline.description,
+            "rule_id": deadline.rule_id}
+
+
+def _action(action: CellAction) -> dict[str, Any]:
+    kind = "book" if action.kind.value == "reservation" else "declare_absence"
+    return {"kind": kind, "label": action.label, "deadline": deadline_view(action.deadline)}
+
+
+def _cell(cell: Cell) -> dict[str, Any]:
+    return {"date": cell.day.isoformat(), "header": cell.header, "status": status_view(cell.status),
+            "actions": [_action(a) for a in cell.actions], "deadline": deadline_view(cell.deadline)}
+
+
+def planning_view(planning: ChildPlanning) -> dict[str, Any]:
+    """The month grid of a child."""
+    child = planning.child
+    rows = []
+    for row in planning.rows:
+        structure = planning.structure_of(row.service_code)
+        rows.append({
+            "service": row.service_code,
+            "structure": {"id": structure.id, "name": structure.name} if structure else None,
+            "responsable": planning.responsable,
+            "cells": [_cell(cell) for cell in row.cells],
+        })
+    days = planning.rows[0].cells if planning.rows else ()
+    return {
+        "child": {"id": child.id, "nom": child.nom, "prenom": child.prenom},
+        "month": planning.month.strftime("%Y-%m"),
+        "title": month_title(planning.month),
+        "days": [{"date": c.day.isoformat(), "header": day_header(c.day)} for c in days],
+        "rows": rows,
+        "inscriptions": [enrolment_view(e) for e in planning.enrolments],
+        "structures": [{"id": s.id, "name": s.name} for s in planning.structures],
+        "services": [{"code": s.code, "name": s.name, "structure_id": s.structure_id} for s in planning.services],
+    }
+
+
+def legend_view() -> dict[str, Any]:
+    """Every status of the legend."""
+    return {"statuses": [status_view(status) for status in CellStatus]}
+
+
+def result_view(result: CellResult) -> dict[str, Any]:
+    """What happened to one cell."""
+    return {"service": result.service_code, "date": result.day.isoformat(), "outcome": result.outcome.value,
+            "message": result.message, "reason": result.skip.value if result.skip else None,
+            "rule_id": result.rule_id, "deadline": deadline_view(result.deadline), "in_time": result.in_time}
+
+
+def report_view(report: ChangeReport) -> dict[str, Any]:
+    """What a request did to one child's cells."""
+    return {"child": report.child_id, "done": [result_view(r) for r in report.done],
+            "skipped": [result_view(r) for r in report.skipped], "requirement": report.requirement}
+
+
+def booking_view(record: BookingRecord) -> dict[str, Any]:
+    """A stored booking."""
+    state = record.state
+    return {"id": record.id, "child": record.child_id, "service": record.service_code,
+            "date": record.day.isoformat(), "status": BOOKING_STATUS[state.status],
+            "in_time": state.in_time, "requested_by": state.requested_by,
+            "requested_at": state.requested_at.isoformat() if state.requested_at else None,
+            "decided_by": state.decided_by, "decided_at": state.decided_at.isoformat() if state.decided_at else None,
+            "refusal_reason": state.refusal_reason, "rule_id": record.rule_id}
+
+
+def absence_view(record: AbsenceRecord) -> dict[str, Any]:
+    """A stored absence."""
+    state = record.state
+    return {"id": record.id, "child": record.child_id, "service": record.service_code,
+            "date": record.day.isoformat(), "status": "accepted" if state.status is AbsenceStatus.ACCEPTED else "pending",
+            "reason": state.reason, "in_time": state.in_time, "excused": state.excused, "note": record.note,
+            "document": record.document, "declared_by": state.declared_by,
+            "declared_at": state.declared_at.isoformat() if state.declared_at else None, "rule_id": record.rule_id}
+
+
+def pending_view(entry: PendingEntry) -> dict[str, Any]:
+    """A request in the agents' queue."""
+    body = booking_view(entry.booking) if entry.booking else absence_view(entry.absence)  # type: ignore[arg-type]
+    return {"kind": entry.kind, "child_name": entry.child_name, **body}
+
+
+def enrolment_view(enrolment: Enrolment) -> dict[str, Any]:
+    """An enrolment (inscription) of a child in a service."""
+    return {"service": enrolment.service_code, "start": enrolment.start.isoformat(),
+            "end": enrolment.end.isoformat() if enrolment.end else None}
+
+
+def closure_view(closure: DeclaredClosure) -> dict[str, Any]:
+    """A declared closure."""
+    return {"id": closure.id, "date": closure.closure.day.isoformat(), "service": closure.closure.service_code,
+            "reason": closure.closure.reason, "declared_by": closure.declared_by,
+            "declared_at": closure.declared_at.isoformat()}
+
+
+def event_view(event: PlanningEvent) -> dict[str, Any]:
+    """One change of the history."""
+    return {"kind": event.kind.value, "service": event.service_code, "date": event.day.isoformat(),
+            "at": event.at.isoformat(), "by": event.by, "by_agent": event.by_agent, "in_time": event.in_time,
+            "reason": event.reason, "rule_id": event.rule_id,
+            "deadline": event.deadline.isoformat() if event.deadline else None}
+
+
+def headcounts_view(day: date, counts: list[Headcount]) -> dict[str, Any]:
+    """The day's headcounts per structure and service."""
+    return {"date": day.isoformat(), "description": describe_date(day), "headcounts": [
+        {"structure": {"id": c.structure_id, "name": c.structure_name}, "service": c.service_code,
+         "expected": c.expected, "meals": [{"pratique": p, "count": n} for p, n in c.meals], "note": c.note}
+        for c in counts]}
+
+
+def headcounts_csv(day: date, counts: list[Headcount]) -> bytes:
+    """The same as CSV for Excel: `;`-separated, UTF-8 with a BOM, French headers."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["Date", "Structure", "Service", "Enfants attendus", "Pratique alimentaire", "Repas"])
+    for c in counts:
+        if c.meals:
+            for pratique, count in c.meals:
+                writer.writerow([day.strftime("%d/%m/%Y"), c.structure_name, c.service_code, c.expected, pratique,
+                                 count])
+        else:
+            writer.writerow([day.strftime("%d/%m/%Y"), c.structure_name, c.service_code, c.expected, "", ""])
+    return "\ufeff".encode() + out.getvalue().encode("utf-8")
+
+
+def roll_call_view(day: date, lines: list[RollCall]) -> dict[str, Any]:
+    """The day's attendance list."""
+    def hhmm(value: Any) -> str | None:
+        return value.strftime("%H:%M") if value else None
+
+    return {"date": day.isoformat(), "children": [
+        {"child": line.child_id, "nom": line.nom, "prenom": line.prenom, "service": line.service_code,
+         "expected": line.expected,
+         "status": {AttendanceStatus.PRESENT: "present", AttendanceStatus.ABSENT: "absent"}.get(
+             line.attendance.status),
+         "arrival": hhmm(line.attendance.arrival), "departure": hhmm(line.attendance.departure)}
+        for line in lines]}

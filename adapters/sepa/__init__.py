@@ -1,0 +1,1 @@
+"""SEPA direct debit files (pain.008, sepaxml)."""

@@ -1,0 +1,236 @@
+"""SQL persistence of the accounts context: logins, sessions, reset tokens; rows <-> kernel values."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, bindparam, delete, insert, select, update
+
+from famille.adapters.sqlalchemy.tables import accounts, auth_sessions, reset_tokens
+from famille.kernel.accounts.model import Account, AuthSession, ResetToken, Role
+
+Values = dict[str, Any]
+
+
+def account_to_values(account: Account) -> Values:
+    """The row of an account, with its lower-cased login key."""
+    return {
+        "id": account.id,
+        "login": account.login,
+        "login_key": login_key(account.login),
+        "role": account.role.value,
+        "organisation_code": account.organisation_code,
+        "display_name": account.display_name,
+        "password_hash": account.password_hash,
+        "family_id": account.family_id,
+        "email": account.email,
+        "failed_logins": account.failed_logins,
+        "password_changed_at": account.password_changed_at,
+    }
+
+
+def account_from_row(row: Row[Any]) -> Account:
+    """The account of a row of `accounts`."""
+    return Account(
+        id=row.id,
+        login=row.login,
+        role=Role(row.role),
+        organisation_code=row.organisation_code,
+        display_name=row.display_name,
+        password_hash=row.password_hash,
+        family_id=row.family_id,
+        email=row.email,
+        failed_logins=row.failed_logins,
+        password_changed_at=row.password_changed_at,
+    )
+
+
+def login_key(login: str) -> str:
+    """What makes two logins the same: case does not count."""
+    return login.casefold()
+
+
+def session_to_values(session: AuthSession) -> Values:
+    """The row of a login session."""
+    return {
+        "id": session.id,
+        "account_id": session.account_id,
+        "token_digest": session.token_digest,
+        "created_at": session.created_at,
+        "expires_at": session.expires_at,
+    }
+
+
+def session_from_row(row: Row[Any]) -> AuthSession:
+    """The session of a row of `auth_sessions`."""
+    return AuthSession(
+        id=row.id,
+        account_id=row.account_id,
+        token_digest=row.token_digest,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+    )
+
+
+def reset_token_to_values(token: ResetToken) -> Values:
+    """The row of a reset token."""
+    return {
+        "id": token.id,
+        "account_id": token.account_id,
+        "token_digest": token.token_digest,
+        "created_at": token.created_at,
+        "expires_at": token.expires_at,
+        "used_at": token.used_at,
+    }
+
+
+def reset_token_from_row(row: Row[Any]) -> ResetToken:
+    """The token of a row of `reset_tokens`."""
+    return ResetToken(
+        id=row.id,
+        account_id=row.account_id,
+        token_digest=row.token_digest,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        used_at=row.used_at,
+    )
+
+
+
+_ACCOUNT_BY_ID = select(accounts).where(accounts.c.id == bindparam("p_id"))
+_ACCOUNT_BY_LOGIN_KEY = select(accounts).where(accounts.c.login_key == bindparam("p_key"))
+_ACCOUNT_BY_FAMILY = select(accounts).where(accounts.c.family_id == bindparam("p_family_id"))
+_SET_PASSWORD = (
+    update(accounts)
+    .where(accounts.c.id == bindparam("p_id"))
+    .values(password_hash=bindparam("p_hash"), password_changed_at=bindparam("p_changed_at"))
+)
+_REHASH_PASSWORD = (
+    update(accounts).where(accounts.c.id == bindparam("p_id")).values(password_hash=bindparam("p_hash"))
+)
+# One statement, so that concurrent workers never lose an increment (no read-modify-write).
+_RECORD_FAILED_LOGIN = (
+    update(accounts)
+    .where(accounts.c.id == bindparam("p_id"))
+    .values(failed_logins=accounts.c.failed_logins + 1)
+    .returning(accounts.c.failed_logins)
+)
+_CLEAR_FAILED_LOGINS = update(accounts).where(accounts.c.id == bindparam("p_id")).values(failed_logins=0)
+
+
+class SqlAccountRepository:
+    """Accounts; a login is found whatever its case through the `login_key` column."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def add(self, account: Account) -> None:
+        """Store a new account (an IntegrityError if its login is taken, in any case)."""
+        self._connection.execute(insert(accounts), account_to_values(account))
+
+    def get(self, account_id: str) -> Account | None:
+        """The account with this id, or None."""
+        row = self._connection.execute(_ACCOUNT_BY_ID, {"p_id": account_id}).first()
+        return account_from_row(row) if row else None
+
+    def by_login(self, login: str) -> Account | None:
+        """The account with this login, compared case-insensitively, or None."""
+        row = self._connection.execute(_ACCOUNT_BY_LOGIN_KEY, {"p_key": login_key(login)}).first()
+        return account_from_row(row) if row else None
+
+    def by_family(self, family_id: str) -> Account | None:
+        """The account of the responsable of this family, or None."""
+        row = self._connection.execute(_ACCOUNT_BY_FAMILY, {"p_family_id": family_id}).first()
+        return account_from_row(row) if row else None
+
+    def set_password(self, account_id: str, password_hash: str, changed_at: datetime | None) -> None:
+        """Replace the password hash; `changed_at` None keeps the date of the last change."""
+        if changed_at is None:
+            self._connection.execute(_REHASH_PASSWORD, {"p_id": account_id, "p_hash": password_hash})
+        else:
+            self._connection.execute(
+                _SET_PASSWORD, {"p_id": account_id, "p_hash": password_hash, "p_changed_at": changed_at}
+            )
+
+    def record_failed_login(self, account_id: str) -> int:
+        """Add one failed attempt in the database itself and return the new count."""
+        count = self._connection.execute(_RECORD_FAILED_LOGIN, {"p_id": account_id}).scalar_one_or_none()
+        if count is None:
+            raise LookupError(f"no account {account_id!r}")
+        return int(count)
+
+    def clear_failed_logins(self, account_id: str) -> None:
+        """Set the failed attempts back to zero."""
+        self._connection.execute(_CLEAR_FAILED_LOGINS, {"p_id": account_id})
+
+
+_SESSION_BY_DIGEST = select(auth_sessions).where(auth_sessions.c.token_digest == bindparam("p_digest"))
+_DELETE_SESSION = delete(auth_sessions).where(auth_sessions.c.id == bindparam("p_id"))
+_DELETE_SESSIONS_OF_ACCOUNT = delete(auth_sessions).where(
+    auth_sessions.c.account_id == bindparam("p_account_id")
+)
+_DELETE_OTHER_SESSIONS_OF_ACCOUNT = delete(auth_sessions).where(
+    auth_sessions.c.account_id == bindparam("p_account_id"), auth_sessions.c.id != bindparam("p_keep")
+)
+
+
+class SqlSessionRepository:
+    """Login sessions, looked up by the digest of their token on every request."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def add(self, session: AuthSession) -> None:
+        """Store a new session."""
+        self._connection.execute(insert(auth_sessions), session_to_values(session))
+
+    def by_digest(self, token_digest: str) -> AuthSession | None:
+        """The session whose token has this digest, or None."""
+        row = self._connection.execute(_SESSION_BY_DIGEST, {"p_digest": token_digest}).first()
+        return session_from_row(row) if row else None
+
+    def delete(self, session_id: str) -> None:
+        """End one session."""
+        self._connection.execute(_DELETE_SESSION, {"p_id": session_id})
+
+    def delete_for_account(self, account_id: str, *, keep: str | None = None) -> None:
+        """End every session of an account, except `keep`."""
+        if keep is None:
+            self._connection.execute(_DELETE_SESSIONS_OF_ACCOUNT, {"p_account_id": account_id})
+        else:
+            self._connection.execute(
+                _DELETE_OTHER_SESSIONS_OF_ACCOUNT, {"p_account_id": account_id, "p_keep": keep}
+            )
+
+
+_TOKEN_BY_DIGEST = select(reset_tokens).where(reset_tokens.c.token_digest == bindparam("p_digest"))
+# The WHERE on used_at makes the second of two concurrent consumers update no row.
+_CONSUME_TOKEN = (
+    update(reset_tokens)
+    .where(reset_tokens.c.id == bindparam("p_id"), reset_tokens.c.used_at.is_(None))
+    .values(used_at=bindparam("p_used_at"))
+)
+
+
+class SqlResetTokenRepository:
+    """Single-use tokens; `consume` is decided by the database, not by a read."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def add(self, token: ResetToken) -> None:
+        """Store a new token."""
+        self._connection.execute(insert(reset_tokens), reset_token_to_values(token))
+
+    def by_digest(self, token_digest: str) -> ResetToken | None:
+        """The token with this digest, or None."""
+        row = self._connection.execute(_TOKEN_BY_DIGEST, {"p_digest": token_digest}).first()
+        return reset_token_from_row(row) if row else None
+
+    def consume(self, token_id: str, used_at: datetime) -> bool:
+        """Mark the token used; True only for the one caller whose UPDATE changed it."""
+        result = self._connection.execute(_CONSUME_TOKEN, {"p_id": token_id, "p_used_at": used_at})
+        return result.rowcount == 1
+
+

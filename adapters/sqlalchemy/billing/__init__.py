@@ -1,0 +1,1 @@
+"""SQL persistence of billing: runs, invoices, payments; and the month's days read for a run."""

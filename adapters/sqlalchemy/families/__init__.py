@@ -1,0 +1,1 @@
+"""SQL persistence of accounts, organisations, families, records, requests and the inbox."""

@@ -1,0 +1,194 @@
+"""The repositories of the persistence port, over one SQLAlchemy Core connection.
+
+Each repository works inside the transaction of its unit of work. Statements on
+hot paths (login, session lookup) are built once here: building a `select()`
+costs several times more than executing a prebuilt one. Bind parameter names
+start with `p_` so that they never clash with the column names of an UPDATE.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import Connection, bindparam, func, insert, select, update
+
+from famille.adapters.sqlalchemy.families import translation as tr
+from famille.adapters.sqlalchemy.tables import (
+    child_families,
+    children,
+    families,
+    inbox_messages,
+    organisations,
+    services,
+    structures,
+)
+from famille.kernel.families.inbox import InboxMessage
+from famille.kernel.families.model import Child, Family
+from famille.kernel.shared.organisations import Organisation, Service, Structure
+
+
+class SqlOrganisationRepository:
+    """Organisations, their structures and their services."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def add(self, organisation: Organisation) -> None:
+        """Store a new organisation."""
+        self._connection.execute(insert(organisations), tr.organisation_to_values(organisation))
+
+    def get(self, code: str) -> Organisation | None:
+        """The organisation with this code, or None."""
+        row = self._connection.execute(select(organisations).where(organisations.c.code == code)).first()
+        return tr.organisation_from_row(row) if row else None
+
+    def list(self) -> Sequence[Organisation]:
+        """Every organisation, by code."""
+        rows = self._connection.execute(select(organisations).order_by(organisations.c.code))
+        return [tr.organisation_from_row(row) for row in rows]
+
+    def add_structure(self, structure: Structure) -> None:
+        """Store a new structure."""
+        self._connection.execute(insert(structures), tr.structure_to_values(structure))
+
+    def structures(self, organisation_code: str) -> Sequence[Structure]:
+        """The structures of an organisation, by name."""
+        rows = self._connection.execute(
+            select(structures)
+            .where(structures.c.organisation_code == organisation_code)
+            .order_by(structures.c.name, structures.c.id)
+        )
+        return [tr.structure_from_row(row) for row in rows]
+
+    def add_service(self, service: Service) -> None:
+        """Store a new service."""
+        self._connection.execute(insert(services), tr.service_to_values(service))
+
+    def services(self, organisation_code: str) -> Sequence[Service]:
+        """The services of an organisation's structures, by structure name then service name."""
+        rows = self._connection.execute(
+            select(services)
+            .join(structures, services.c.structure_id == structures.c.id)
+            .where(structures.c.organisation_code == organisation_code)
+            .order_by(structures.c.name, structures.c.id, services.c.name, services.c.id)
+        )
+        return [tr.service_from_row(row) for row in rows]
+
+
+_LINKS_OF_CHILDREN = (
+    select(child_families.c.child_id, child_families.c.family_id)
+    .where(child_families.c.child_id.in_(bindparam("p_child_ids", expanding=True)))
+    .order_by(child_families.c.child_id, child_families.c.position)
+)
+
+
+class SqlFamilyRepository:
+    """Families with their adults as columns, children linked through `child_families`."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def add(self, family: Family) -> None:
+        """Store a new family."""
+        self._connection.execute(insert(families), tr.family_to_values(family))
+
+    def get(self, family_id: str) -> Family | None:
+        """The family with this id, or None."""
+        row = self._connection.execute(select(families).where(families.c.id == family_id)).first()
+        return tr.family_from_row(row) if row else None
+
+    def by_number(self, organisation_code: str, number: str) -> Family | None:
+        """The family with this N° famille in an organisation, or None."""
+        row = self._connection.execute(
+            select(families).where(
+                families.c.organisation_code == organisation_code, families.c.number == number
+            )
+        ).first()
+        return tr.family_from_row(row) if row else None
+
+    def add_child(self, child: Child) -> None:
+        """Store a new child and its links to its families, in the order given."""
+        self._connection.execute(insert(children), tr.child_to_values(child))
+        if child.family_ids:
+            self._connection.execute(
+                insert(child_families),
+                [
+                    {"child_id": child.id, "family_id": family_id, "position": position}
+                    for position, family_id in enumerate(child.family_ids)
+                ],
+            )
+
+    def get_child(self, child_id: str) -> Child | None:
+        """The child with this id, or None."""
+        row = self._connection.execute(select(children).where(children.c.id == child_id)).first()
+        if row is None:
+            return None
+        return tr.child_from_row(row, self._family_ids([child_id]).get(child_id, ()))
+
+    def children_of(self, family_id: str) -> Sequence[Child]:
+        """The children a family is responsible for, by date of birth."""
+        rows = self._connection.execute(
+            select(children)
+            .join(child_families, child_families.c.child_id == children.c.id)
+            .where(child_families.c.family_id == family_id)
+            .order_by(children.c.date_naissance, children.c.id)
+        ).all()
+        links = self._family_ids([row.id for row in rows])
+        return [tr.child_from_row(row, links.get(row.id, ())) for row in rows]
+
+    def _family_ids(self, child_ids: list[str]) -> dict[str, tuple[str, ...]]:
+        """The ids of the families of each child, in their stored order."""
+        if not child_ids:
+            return {}
+        found: dict[str, list[str]] = {}
+        for child_id, family_id in self._connection.execute(_LINKS_OF_CHILDREN, {"p_child_ids": child_ids}):
+            found.setdefault(child_id, []).append(family_id)
+        return {child_id: tuple(ids) for child_id, ids in found.items()}
+
+
+_MESSAGES_OF_ACCOUNT = (
+    select(inbox_messages)
+    .where(inbox_messages.c.account_id == bindparam("p_account_id"))
+    .order_by(inbox_messages.c.created_at.desc(), inbox_messages.c.id.desc())
+)
+_UNREAD_COUNT = select(func.count()).where(
+    inbox_messages.c.account_id == bindparam("p_account_id"), inbox_messages.c.read_at.is_(None)
+)
+# A message read twice keeps the instant it was first read.
+_MARK_READ = (
+    update(inbox_messages)
+    .where(inbox_messages.c.id == bindparam("p_id"), inbox_messages.c.account_id == bindparam("p_account_id"))
+    .values(
+        read_at=func.coalesce(
+            inbox_messages.c.read_at, bindparam("p_read_at", type_=inbox_messages.c.read_at.type)
+        )
+    )
+)
+
+
+class SqlInboxRepository:
+    """Inbox messages; the unread count is shown on every home page."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def add(self, message: InboxMessage) -> None:
+        """Store a new message."""
+        self._connection.execute(insert(inbox_messages), tr.message_to_values(message))
+
+    def for_account(self, account_id: str) -> Sequence[InboxMessage]:
+        """An account's messages, newest first."""
+        rows = self._connection.execute(_MESSAGES_OF_ACCOUNT, {"p_account_id": account_id})
+        return [tr.message_from_row(row) for row in rows]
+
+    def unread_count(self, account_id: str) -> int:
+        """How many messages of the account are still new."""
+        return int(self._connection.execute(_UNREAD_COUNT, {"p_account_id": account_id}).scalar_one())
+
+    def mark_read(self, account_id: str, message_id: str, read_at: datetime) -> bool:
+        """Mark one of the account's messages read; False if it is not the account's."""
+        result = self._connection.execute(
+            _MARK_READ, {"p_id": message_id, "p_account_id": account_id, "p_read_at": read_at}
+        )
+        return result.rowcount == 1

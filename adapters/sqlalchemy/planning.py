@@ -1,0 +1,340 @@
+"""The planning repository over SQLAlchemy Core: bulk statements, insert-or-ignore, explicit translation.
+
+Bookings and absences are inserted with one executemany `INSERT … ON CONFLICT DO
+NOTHING` (SQLite and PostgreSQL both have it) on the unique (child, service, day):
+booking a cell twice, even from two processes at once, keeps one row and raises
+nothing. The cells a call actually added are read back by its `batch_id`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Mapping, Sequence
+from datetime import date, time
+from typing import Any
+
+from sqlalchemy import Connection, Insert, Row, Table, and_, bindparam, delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from famille.adapters.sqlalchemy.tables import (
+    absences,
+    attendance,
+    bookings,
+    child_records,
+    children,
+    closures,
+    enrolments,
+    planning_events,
+)
+from famille.kernel.calendar.model import Closure
+from famille.kernel.planning.inputs import (
+    AbsenceState,
+    AbsenceStatus,
+    Attendance,
+    AttendanceStatus,
+    BookingState,
+    BookingStatus,
+    Enrolment,
+)
+from famille.kernel.planning.records import (
+    AbsenceRecord,
+    AttendanceRecord,
+    BookingRecord,
+    DeclaredClosure,
+    EventKind,
+    ExpectedChild,
+    PlanningEvent,
+)
+
+Cell = tuple[str, date]
+Values = dict[str, Any]
+
+BOOKING_STATUS = {BookingStatus.PENDING: "pending", BookingStatus.ACCEPTED: "accepted",
+                  BookingStatus.REFUSED: "refused"}
+ABSENCE_STATUS = {AbsenceStatus.PENDING: "pending", AbsenceStatus.ACCEPTED: "accepted"}
+ATTENDANCE_STATUS = {AttendanceStatus.PRESENT: "present", AttendanceStatus.ABSENT: "absent",
+                     AttendanceStatus.NONE: "none"}
+_BOOKING_FROM = {v: k for k, v in BOOKING_STATUS.items()}
+_ABSENCE_FROM = {v: k for k, v in ABSENCE_STATUS.items()}
+_ATTENDANCE_FROM = {v: k for k, v in ATTENDANCE_STATUS.items()}
+CELL_COLUMNS = ("child_id", "service_code", "day")
+
+
+def _hhmm(value: time | None) -> str | None:
+    return value.strftime("%H:%M") if value is not None else None
+
+
+def _time(value: str | None) -> time | None:
+    return time.fromisoformat(value) if value else None
+
+
+def _hours(arrival: str | None, departure: str | None) -> tuple[time, time] | None:
+    if not arrival or not departure:
+        return None
+    return time.fromisoformat(arrival), time.fromisoformat(departure)
+
+
+def _insert_ignore(connection: Connection, table: Table, columns: Sequence[str]) -> Insert:
+    """`INSERT … ON CONFLICT (columns) DO NOTHING` in the connection's dialect."""
+    if connection.dialect.name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing(index_elements=list(columns))
+    return sqlite.insert(table).on_conflict_do_nothing(index_elements=list(columns))
+
+
+def _upsert_attendance(connection: Connection) -> Insert:
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(attendance)
+    changing = ("status", "arrival", "departure", "recorded_by", "recorded_at")
+    return statement.on_conflict_do_update(index_elements=list(CELL_COLUMNS),
+                                           set_={name: statement.excluded[name] for name in changing})
+
+
+# --- translation -----------------------------------------------------------------------------
+
+def booking_to_values(record: BookingRecord, batch_id: str) -> Values:
+    """The row of a booking."""
+    state = record.state
+    return {"id": record.id, "organisation_code": record.organisation_code, "child_id": record.child_id,
+            "service_code": record.service_code, "day": record.day, "status": BOOKING_STATUS[state.status],
+            "requested_by": state.requested_by, "requested_at": state.requested_at, "in_time": state.in_time,
+            "decided_by": state.decided_by, "decided_at": state.decided_at,
+            "refusal_reason": state.refusal_reason, "rule_id": record.rule_id, "batch_id": batch_id}
+
+
+def booking_from_row(row: Row[Any]) -> BookingRecord:
+    """The booking of a row of `bookings`."""
+    state = BookingState(_BOOKING_FROM[row.status], row.requested_by, row.requested_at, row.in_time,
+                         row.decided_by, row.decided_at, row.refusal_reason)
+    return BookingRecord(row.id, row.organisation_code, row.child_id, row.service_code, row.day, state, row.rule_id)
+
+
+def absence_to_values(record: AbsenceRecord) -> Values:
+    """The row of an absence."""
+    state = record.state
+    return {"id": record.id, "organisation_code": record.organisation_code, "child_id": record.child_id,
+            "service_code": record.service_code, "day": record.day, "status": ABSENCE_STATUS[state.status],
+            "reason": state.reason or "", "in_time": state.in_time, "excused": state.excused, "note": record.note,
+            "document": record.document, "declared_by": state.declared_by, "declared_at": state.declared_at,
+            "decided_by": record.decided_by, "decided_at": record.decided_at, "rule_id": record.rule_id}
+
+
+def absence_from_row(row: Row[Any]) -> AbsenceRecord:
+    """The absence of a row of `absences`."""
+    state = AbsenceState(_ABSENCE_FROM[row.status], row.reason, row.in_time, row.excused, False, row.declared_by,
+                         row.declared_at)
+    return AbsenceRecord(row.id, row.organisation_code, row.child_id, row.service_code, row.day, state, row.note,
+                         row.document, row.rule_id, row.decided_by, row.decided_at)
+
+
+def attendance_from_row(row: Row[Any]) -> AttendanceRecord:
+    """The pointage of a row of `attendance`."""
+    return AttendanceRecord(row.child_id, row.service_code, row.day, row.organisation_code,
+                            Attendance(_ATTENDANCE_FROM[row.status], _time(row.arrival), _time(row.departure)),
+                            row.recorded_by, row.recorded_at)
+
+
+def event_to_values(event: PlanningEvent) -> Values:
+    """The row of a history event."""
+    return {"id": event.id, "organisation_code": event.organisation_code, "child_id": event.child_id,
+            "service_code": event.service_code, "day": event.day, "kind": event.kind.value,
+            "happened_at": event.at, "actor": event.by, "by_agent": event.by_agent, "in_time": event.in_time,
+            "reason": event.reason, "rule_id": event.rule_id, "deadline": event.deadline}
+
+
+def event_from_row(row: Row[Any]) -> PlanningEvent:
+    """The history event of a row of `planning_events`."""
+    return PlanningEvent(row.id, row.organisation_code, row.child_id, row.service_code, row.day,
+                         EventKind(row.kind), row.happened_at, row.actor, row.by_agent, row.in_time, row.reason,
+                         row.rule_id, row.deadline)
+
+
+def _cell_range(table: Table) -> Any:
+    return and_(table.c.child_id == bindparam("p_child"), table.c.day >= bindparam("p_start"),
+                table.c.day <= bindparam("p_end"))
+
+
+_BOOKINGS_OF = select(bookings).where(_cell_range(bookings))
+_ABSENCES_OF = select(absences).where(_cell_range(absences))
+_ATTENDANCE_OF = select(attendance).where(_cell_range(attendance))
+_BATCH = select(bookings.c.service_code, bookings.c.day).where(bookings.c.batch_id == bindparam("p_batch"))
+_EXPECTED = (
+    select(bookings.c.child_id, bookings.c.service_code, child_records.c.pratique)
+    .select_from(
+        bookings.outerjoin(absences, and_(absences.c.child_id == bookings.c.child_id,
+                                          absences.c.service_code == bookings.c.service_code,
+                                          absences.c.day == bookings.c.day))
+        .outerjoin(child_records, child_records.c.child_id == bookings.c.child_id)
+    )
+    .where(bookings.c.organisation_code == bindparam("p_org"), bookings.c.day == bindparam("p_day"),
+           bookings.c.status.in_(["pending", "accepted"]), absences.c.id.is_(None))
+)
+
+
+class SqlPlanningRepository:
+    """Implements `famille.ports.planning_persistence.PlanningRepository` on one connection."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def add_enrolments(self, items: Sequence[Enrolment]) -> None:
+        """Store new enrolments (one executemany)."""
+        if items:
+            self._connection.execute(insert(enrolments), [
+                {"id": str(uuid.uuid4()), "child_id": e.child_id, "service_code": e.service_code,
+                 "start_day": e.start, "end_day": e.end, "arrival": _hhmm(e.hours[0]) if e.hours else None,
+                 "departure": _hhmm(e.hours[1]) if e.hours else None} for e in items])
+
+    def enrolments_of(self, child_id: str) -> Sequence[Enrolment]:
+        """The child's enrolments."""
+        rows = self._connection.execute(select(enrolments).where(enrolments.c.child_id == child_id)
+                                        .order_by(enrolments.c.service_code, enrolments.c.start_day))
+        return [Enrolment(r.child_id, r.service_code, r.start_day, r.end_day, _hours(r.arrival, r.departure))
+                for r in rows]
+
+    def add_closure(self, closure: DeclaredClosure) -> None:
+        """Store a declared closure."""
+        self._connection.execute(insert(closures), {
+            "id": closure.id, "organisation_code": closure.organisation_code, "day": closure.closure.day,
+            "service_code": closure.closure.service_code, "reason": closure.closure.reason,
+            "declared_by": closure.declared_by, "declared_at": closure.declared_at})
+
+    def closures(self, organisation_code: str, start: date, end: date) -> Sequence[DeclaredClosure]:
+        """The organisation's closures in the range, by day."""
+        rows = self._connection.execute(
+            select(closures).where(closures.c.organisation_code == organisation_code, closures.c.day >= start,
+                                   closures.c.day <= end).order_by(closures.c.day, closures.c.id))
+        return [DeclaredClosure(r.id, r.organisation_code, Closure(r.day, r.service_code, r.reason), r.declared_by,
+                                r.declared_at) for r in rows]
+
+    def delete_closure(self, organisation_code: str, closure_id: str) -> bool:
+        """Remove one of the organisation's closures."""
+        result = self._connection.execute(delete(closures).where(
+            closures.c.id == closure_id, closures.c.organisation_code == organisation_code))
+        return bool(result.rowcount)
+
+    def bookings_of(self, child_id: str, start: date, end: date) -> Mapping[Cell, BookingRecord]:
+        """The child's bookings in the range, by cell."""
+        rows = self._connection.execute(_BOOKINGS_OF, {"p_child": child_id, "p_start": start, "p_end": end})
+        return {(r.service_code, r.day): booking_from_row(r) for r in rows}
+
+    def add_bookings(self, items: Sequence[BookingRecord], batch_id: str) -> Collection[Cell]:
+        """Insert-or-ignore in one executemany; the cells this batch added."""
+        if not items:
+            return []
+        statement = _insert_ignore(self._connection, bookings, CELL_COLUMNS)
+        self._connection.execute(statement, [booking_to_values(b, batch_id) for b in items])
+        return [(r.service_code, r.day) for r in self._connection.execute(_BATCH, {"p_batch": batch_id})]
+
+    def booking(self, booking_id: str) -> BookingRecord | None:
+        """The booking with this id."""
+        row = self._connection.execute(select(bookings).where(bookings.c.id == booking_id)).first()
+        return booking_from_row(row) if row else None
+
+    def update_booking(self, booking: BookingRecord, *, expected_status: str) -> bool:
+        """Conditional write: only a booking still in `expected_status` changes."""
+        values = booking_to_values(booking, "")
+        del values["batch_id"], values["id"]
+        result = self._connection.execute(
+            update(bookings).where(bookings.c.id == booking.id, bookings.c.status == expected_status).values(values))
+        return bool(result.rowcount)
+
+    def delete_bookings(self, child_id: str, cells: Collection[Cell]) -> None:
+        """Remove the child's bookings of these cells (one executemany)."""
+        if cells:
+            statement = delete(bookings).where(bookings.c.child_id == bindparam("p_child"),
+                                               bookings.c.service_code == bindparam("p_service"),
+                                               bookings.c.day == bindparam("p_day"))
+            self._connection.execute(statement, [{"p_child": child_id, "p_service": s, "p_day": d} for s, d in cells])
+
+    def pending_bookings(self, organisation_code: str) -> Sequence[BookingRecord]:
+        """The organisation's bookings waiting for an agent."""
+        rows = self._connection.execute(select(bookings).where(
+            bookings.c.organisation_code == organisation_code, bookings.c.status == "pending")
+            .order_by(bookings.c.day, bookings.c.id))
+        return [booking_from_row(r) for r in rows]
+
+    def absences_of(self, child_id: str, start: date, end: date) -> Mapping[Cell, AbsenceRecord]:
+        """The child's absences in the range, by cell."""
+        rows = self._connection.execute(_ABSENCES_OF, {"p_child": child_id, "p_start": start, "p_end": end})
+        return {(r.service_code, r.day): absence_from_row(r) for r in rows}
+
+    def add_absences(self, items: Sequence[AbsenceRecord]) -> Collection[Cell]:
+        """Insert-or-ignore in one executemany; the cells this call added."""
+        if not items:
+            return []
+        statement = _insert_ignore(self._connection, absences, CELL_COLUMNS)
+        self._connection.execute(statement, [absence_to_values(a) for a in items])
+        ids = {a.id for a in items}
+        first, last = min(a.day for a in items), max(a.day for a in items)
+        rows = self._connection.execute(_ABSENCES_OF, {"p_child": items[0].child_id, "p_start": first, "p_end": last})
+        return [(r.service_code, r.day) for r in rows if r.id in ids]
+
+    def absence(self, absence_id: str) -> AbsenceRecord | None:
+        """The absence with this id."""
+        row = self._connection.execute(select(absences).where(absences.c.id == absence_id)).first()
+        return absence_from_row(row) if row else None
+
+    def update_absence(self, absence: AbsenceRecord, *, expected_status: str) -> bool:
+        """Conditional write: only an absence still in `expected_status` changes."""
+        values = absence_to_values(absence)
+        del values["id"]
+        result = self._connection.execute(
+            update(absences).where(absences.c.id == absence.id, absences.c.status == expected_status).values(values))
+        return bool(result.rowcount)
+
+    def delete_absence(self, absence_id: str) -> None:
+        """Remove an absence."""
+        self._connection.execute(delete(absences).where(absences.c.id == absence_id))
+
+    def pending_absences(self, organisation_code: str) -> Sequence[AbsenceRecord]:
+        """The organisation's absences waiting for an agent."""
+        rows = self._connection.execute(select(absences).where(
+            absences.c.organisation_code == organisation_code, absences.c.status == "pending")
+            .order_by(absences.c.day, absences.c.id))
+        return [absence_from_row(r) for r in rows]
+
+    def set_attendance(self, record: AttendanceRecord) -> None:
+        """Insert or replace the pointage of a cell."""
+        self._connection.execute(_upsert_attendance(self._connection), {
+            "child_id": record.child_id, "service_code": record.service_code, "day": record.day,
+            "organisation_code": record.organisation_code,
+            "status": ATTENDANCE_STATUS[record.attendance.status], "arrival": _hhmm(record.attendance.arrival),
+            "departure": _hhmm(record.attendance.departure), "recorded_by": record.recorded_by,
+            "recorded_at": record.recorded_at})
+
+    def attendance_of(self, child_id: str, start: date, end: date) -> Sequence[AttendanceRecord]:
+        """The child's pointages in the range."""
+        rows = self._connection.execute(_ATTENDANCE_OF, {"p_child": child_id, "p_start": start, "p_end": end})
+        return [attendance_from_row(r) for r in rows]
+
+    def attendance_on(self, organisation_code: str, day: date) -> Sequence[AttendanceRecord]:
+        """The organisation's pointages of a day."""
+        rows = self._connection.execute(select(attendance).where(
+            attendance.c.organisation_code == organisation_code, attendance.c.day == day))
+        return [attendance_from_row(r) for r in rows]
+
+    def expected_on(self, organisation_code: str, day: date) -> Sequence[ExpectedChild]:
+        """Booked, not absent, with the pratique of the child's record: one query."""
+        rows = self._connection.execute(_EXPECTED, {"p_org": organisation_code, "p_day": day})
+        return [ExpectedChild(r.child_id, r.service_code,
+                              r.pratique.get("libelle") if isinstance(r.pratique, dict) else None) for r in rows]
+
+    def add_events(self, events: Sequence[PlanningEvent]) -> None:
+        """Append to the history (one executemany)."""
+        if events:
+            self._connection.execute(insert(planning_events), [event_to_values(e) for e in events])
+
+    def events_of(self, child_id: str, start: date, end: date) -> Sequence[PlanningEvent]:
+        """The child's history in the range, oldest first."""
+        rows = self._connection.execute(select(planning_events).where(_cell_range(planning_events))
+                                        .order_by(planning_events.c.happened_at, planning_events.c.id),
+                                        {"p_child": child_id, "p_start": start, "p_end": end})
+        return [event_from_row(r) for r in rows]
+
+    def child_names(self, child_ids: Collection[str]) -> Mapping[str, tuple[str, str]]:
+        """(nom, prénom) by child id."""
+        if not child_ids:
+            return {}
+        rows = self._connection.execute(select(children.c.id, children.c.nom, children.c.prenom)
+                                        .where(children.c.id.in_(list(child_ids))))
+        return {r.id: (r.nom, r.prenom) for r in rows}

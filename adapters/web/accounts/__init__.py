@@ -1,0 +1,1 @@
+"""Pages of the accounts context: login, password change, forgotten password."""

@@ -1,0 +1,1 @@
+"""Pages of the billing context: statement, invoices, agents' billing, payments, SEPA."""

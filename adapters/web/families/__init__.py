@@ -1,0 +1,1 @@
+"""Pages of the families context: Mon compte, Mes enfants, Liste des demandes, inbox, agents' queue."""

@@ -1,0 +1,1 @@
+"""Pages of the portal as a whole: the family's and the agent's home."""

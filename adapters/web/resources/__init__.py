@@ -1,1 +1,0 @@
-"""The page resources, one module per part of the portal."""

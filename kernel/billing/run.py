@@ -1,0 +1,209 @@
+"""The pure part of a monthly run: service days → per-family draft invoices.
+
+Every decision comes from the rule files through the rules port: `absence_reasons`
+(is a late absence excused, is a document required), `billing_eligibility` (is
+the day billed, how), `qf_brackets` (the family's bracket) and `pricing` (the unit
+price and the surcharge).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+from decimal import ROUND_HALF_DOWN, Decimal
+
+from famille.kernel.billing.days import NO_REASON, ServiceDay
+from famille.kernel.billing.model import (
+    CENT,
+    FULL_SHARE,
+    ZERO,
+    Billed,
+    Invoice,
+    InvoiceKind,
+    InvoiceLine,
+    PayerProfile,
+    cents,
+    invoice_total,
+    percent_text,
+    stable_id,
+)
+from famille.kernel.calendar.model import SchoolYear
+from famille.kernel.shared.errors import DomainError
+from famille.kernel.shared.french_dates import WEEKDAYS
+from famille.ports.rules import Rules, RulesError
+
+HUNDRED = Decimal(100)
+MAX_SIBLING_RANK = 3
+
+
+class NoPrice(DomainError):
+    """The pricing rules have no price for a day (an unknown service or school year)."""
+
+    title = "Tarif introuvable"
+
+
+class DayPricer:
+    """Decides each day of one organisation's run; keeps the per-run facts (brackets, excuses)."""
+
+    def __init__(self, rules: Rules, organisation: str, profiles: Mapping[str, PayerProfile]) -> None:
+        self._rules = rules
+        self._organisation = organisation
+        self._profiles = profiles
+        self._brackets: dict[str, str] = {}
+        self._excuses: dict[tuple[str, bool], bool] = {}
+
+    def bracket(self, family_id: str) -> str:
+        """The family's QF bracket (T5, the highest, when its quotient is unknown)."""
+        if family_id not in self._brackets:
+            profile = self._profiles.get(family_id)
+            qf = profile.quotient_familial if profile else None
+            facts = {"known": qf is not None, "quotient_familial": max(0, min(qf or 0, 1_000_000))}
+            decision = self._rules.decide("qf_brackets", facts, organisation=self._organisation)
+            self._brackets[family_id] = str(decision.outcome["bracket"])
+        return self._brackets[family_id]
+
+    def excused(self, day: ServiceDay) -> bool:
+        """Whether the absence's reason excuses it after the deadline (with its document, if one is asked)."""
+        if day.reason == NO_REASON:
+            return False
+        key = (day.reason, day.document)
+        if key not in self._excuses:
+            outcome = self._rules.decide("absence_reasons", {"reason": day.reason},
+                                         organisation=self._organisation).outcome
+            self._excuses[key] = bool(outcome.get("excuses_late")) and (
+                not outcome.get("requires_document") or day.document)
+        return self._excuses[key]
+
+    def lines(self, day: ServiceDay, rank: int) -> list[tuple[str, InvoiceLine]]:
+        """(family id, line) for each paying family of the day; none when nothing happened."""
+        facts = {
+            "booked": day.booked, "booked_late": day.booked_late, "attendance": day.attendance.value,
+            "absence": day.absence.value, "reason": day.reason, "excused": self.excused(day),
+            "closure": day.closure, "holiday": day.holiday,
+        }
+        decision = self._rules.decide("billing_eligibility", facts, organisation=self._organisation)
+        billed = Billed(decision.outcome["billed"])
+        if billed is Billed.NONE and not day.has_activity:
+            return []
+        detail = _deadline_detail(day)
+        out = []
+        shares = _shares(day)
+        for index, (family_id, share) in enumerate(zip(day.family_ids, shares, strict=True)):
+            unit, amount, price_note = ZERO, ZERO, ""
+            if billed not in (Billed.NONE, Billed.FLAG):
+                unit, amount, price_note = self._price(day, family_id, rank, billed, decision.outcome)
+                rounding = None if index == 0 else ROUND_HALF_DOWN  # the first family takes the half cent
+                amount = _share_of(amount, share, rounding)
+            notes = [n for n in (detail, price_note,
+                                 f"part de la famille : {percent_text(share)}" if share != FULL_SHARE else "") if n]
+            out.append((family_id, InvoiceLine(
+                child_id=day.child_id, child_name=day.child_name, service_code=day.service_code, day=day.day,
+                rule_id=decision.rule_id, message=decision.message, status=str(decision.outcome["status"]),
+                billed=billed, unit_price=unit, amount=amount, share=share, detail=" ; ".join(notes))))
+        return out
+
+    def _price(self, day: ServiceDay, family_id: str, rank: int, billed: Billed,
+               eligibility: Mapping[str, object]) -> tuple[Decimal, Decimal, str]:
+        profile = self._profiles.get(family_id)
+        facts = {
+            "period": SchoolYear.containing(day.day).label, "service": day.service_code,
+            "bracket": self.bracket(family_id), "resident": profile.resident if profile else True,
+            "sibling_rank": min(rank, MAX_SIBLING_RANK),
+        }
+        try:
+            decision = self._rules.decide("pricing", facts, organisation=self._organisation)
+        except RulesError as error:
+            raise NoPrice(f"Aucun tarif pour le service {day.service_code} "
+                          f"en {facts['period']} : complétez le fichier de règles pricing.") from error
+        unit = Decimal(str(decision.outcome["unit_price"]))
+        if billed is Billed.FULL:
+            amount = unit
+        elif billed is Billed.PERCENT:
+            amount = cents(unit * Decimal(str(eligibility.get("percent", 100))) / HUNDRED)
+        elif billed is Billed.FIXED:
+            amount = Decimal(str(eligibility.get("fixed", "0")))
+        else:
+            kind, value = decision.outcome["surcharge_kind"], Decimal(str(decision.outcome["surcharge"]))
+            amount = unit + value if kind == "amount" else cents(unit * (HUNDRED + value) / HUNDRED) \
+                if kind == "percent" else unit
+        return unit, cents(amount), f"tarif {decision.rule_id}"
+
+
+def _share_of(amount: Decimal, share: Decimal, rounding: str | None) -> Decimal:
+    if share == FULL_SHARE:
+        return amount
+    exact = amount * Decimal(share) / HUNDRED
+    return exact.quantize(CENT, rounding=rounding) if rounding else cents(exact)
+
+
+def equal_shares(count: int) -> tuple[Decimal, ...]:
+    """`count` equal percentages to the hundredth; the first takes what does not divide (33.34, 33.33, 33.33)."""
+    base = (Decimal(10000) // count) / HUNDRED
+    return (FULL_SHARE - base * (count - 1),) + (base,) * (count - 1)
+
+
+def _shares(day: ServiceDay) -> tuple[Decimal, ...]:
+    """The families' percentages: as recorded when they add up to 100, else equal."""
+    if day.shares and len(day.shares) == len(day.family_ids) and sum(day.shares) == FULL_SHARE:
+        return tuple(Decimal(share) for share in day.shares)
+    return equal_shares(len(day.family_ids))
+
+
+def _deadline_detail(day: ServiceDay) -> str:
+    if day.deadline is None:
+        return ""
+    moment = day.deadline
+    return f"délai : {WEEKDAYS[moment.weekday()]} {moment:%d/%m} à {moment:%H}h{moment:%M}"
+
+
+def sibling_ranks(days: Iterable[ServiceDay]) -> dict[str, int]:
+    """Each child's rank among its first family's children billed this month, by birth (eldest first)."""
+    children: dict[str, dict[str, date]] = defaultdict(dict)
+    for day in days:
+        children[day.family_ids[0]][day.child_id] = day.child_born
+    ranks = {}
+    for siblings in children.values():
+        for rank, child_id in enumerate(sorted(siblings, key=lambda c: (siblings[c], c)), start=1):
+            ranks[child_id] = rank
+    return ranks
+
+
+def in_invoice_order(lines: Iterable[InvoiceLine]) -> tuple[InvoiceLine, ...]:
+    """Lines as an invoice lists them: by child, then day, then service."""
+    return tuple(sorted(lines, key=lambda x: (x.child_name, x.child_id, x.day, x.service_code)))
+
+
+def family_lines(days: Iterable[ServiceDay], pricer: DayPricer, organisation: str,
+                 progress: Callable[[int], None] | None = None) -> dict[str, list[InvoiceLine]]:
+    """Each paying family's lines for `days`, which hold every day of each child's first family.
+
+    One batch of a streamed run, or the whole month: sibling ranks are computed within `days`.
+    """
+    days = [d for d in days if d.organisation_code == organisation and d.family_ids]
+    ranks = sibling_ranks(days)
+    by_family: dict[str, list[InvoiceLine]] = defaultdict(list)
+    for done, day in enumerate(days, start=1):
+        for family_id, line in pricer.lines(day, ranks[day.child_id]):
+            by_family[family_id].append(line)
+        if progress is not None and done % 1000 == 0:
+            progress(1000)
+    if progress is not None and len(days) % 1000:
+        progress(len(days) % 1000)
+    return by_family
+
+
+def draft_invoices(
+    days: Iterable[ServiceDay], *, rules: Rules, organisation: str, month: str, run_id: str,
+    profiles: Mapping[str, PayerProfile], progress: Callable[[int], None] | None = None,
+) -> list[Invoice]:
+    """One draft invoice per paying family that has at least one line, in family id order."""
+    pricer = DayPricer(rules, organisation, profiles)
+    by_family = family_lines(days, pricer, organisation, progress)
+    invoices = []
+    for family_id in sorted(by_family):
+        lines = in_invoice_order(by_family[family_id])
+        invoices.append(Invoice(
+            id=stable_id(run_id, family_id), organisation_code=organisation, family_id=family_id, month=month,
+            kind=InvoiceKind.INVOICE, lines=lines, total=invoice_total(lines), run_id=run_id))
+    return invoices

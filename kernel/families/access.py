@@ -1,0 +1,80 @@
+"""Who may see which record, and loading records whole.
+
+A family sees its own record and the records of its children (a child of
+separated parents belongs to both households); an agent sees the records of its
+organisation. Anyone else is told the record does not exist (`NotFound`), never
+that it is someone else's.
+"""
+
+from __future__ import annotations
+
+from famille.kernel.accounts.model import Principal
+from famille.kernel.families.model import Child, Family
+from famille.kernel.families.records import NO_PRATIQUE, PRATIQUES, ChildRecord, FamilyRecord
+from famille.kernel.shared.errors import NotFound
+from famille.kernel.shared.organisations import StructureKind
+from famille.ports.persistence import UnitOfWork
+
+FAMILY_NOT_FOUND = "Famille introuvable."
+CHILD_NOT_FOUND = "Enfant introuvable."
+
+
+def may_see_family(principal: Principal, family: Family) -> bool:
+    """Whether `principal` may read this family's record."""
+    if principal.is_agent:
+        return principal.organisation_code == family.organisation_code
+    return principal.family_id == family.id
+
+
+def may_see_child(principal: Principal, child: Child) -> bool:
+    """Whether `principal` may read this child's record (each of its families may)."""
+    if principal.is_agent:
+        return principal.organisation_code == child.organisation_code
+    return principal.family_id is not None and principal.family_id in child.family_ids
+
+
+def visible_family(uow: UnitOfWork, principal: Principal, family_id: str) -> Family:
+    """The family, if `principal` may see it; `NotFound` otherwise."""
+    family = uow.families.get(family_id)
+    if family is None or not may_see_family(principal, family):
+        raise NotFound(FAMILY_NOT_FOUND)
+    return family
+
+
+def visible_child(uow: UnitOfWork, principal: Principal, child_id: str) -> Child:
+    """The child, if `principal` may see it; `NotFound` otherwise."""
+    child = uow.families.get_child(child_id)
+    if child is None or not may_see_child(principal, child):
+        raise NotFound(CHILD_NOT_FOUND)
+    return child
+
+
+def family_record(uow: UnitOfWork, family_id: str, *, for_update: bool = False) -> FamilyRecord:
+    """The whole record of a family (locked for the transaction when `for_update`)."""
+    sections = uow.records.family_sections(family_id, for_update=for_update)
+    family = uow.families.get(family_id)
+    if family is None:
+        raise NotFound(FAMILY_NOT_FOUND)
+    return FamilyRecord(family, sections)
+
+
+def child_record(uow: UnitOfWork, child_id: str, *, for_update: bool = False) -> ChildRecord:
+    """The whole record of a child (locked for the transaction when `for_update`)."""
+    sections = uow.records.child_sections(child_id, for_update=for_update)
+    child = uow.families.get_child(child_id)
+    if child is None:
+        raise NotFound(CHILD_NOT_FOUND)
+    return ChildRecord(child, sections)
+
+
+def pratiques_offered(uow: UnitOfWork, child: Child) -> tuple[str, ...]:
+    """The menus the child's canteen offers, in the guide's order; « --Aucun-- » always.
+
+    The child's canteen is, for now, every canteen of its organisation; once
+    enrolments exist this is the one place to narrow it to the child's own.
+    """
+    offered = {NO_PRATIQUE}
+    for structure in uow.organisations.structures(child.organisation_code):
+        if structure.kind is StructureKind.CANTINE:
+            offered.update(structure.pratiques)
+    return tuple(p for p in PRATIQUES if p in offered) + tuple(sorted(offered - set(PRATIQUES)))

@@ -1,0 +1,360 @@
+"""What agents do on the planning: decide pending requests, declare closures, take attendance, count.
+
+Every method takes an agent `Principal` and works only inside its organisation:
+anything of another organisation is `NotFound`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from datetime import date, datetime, time
+
+import attrs
+
+from famille.kernel.accounts.model import Principal
+from famille.kernel.calendar.model import Closure, DayKind
+from famille.kernel.families import access
+from famille.kernel.families.model import Child
+from famille.kernel.planning.context import OrganisationSetup
+from famille.kernel.planning.inputs import (
+    AbsenceStatus,
+    Attendance,
+    AttendanceStatus,
+    BookingStatus,
+    Enrolment,
+)
+from famille.kernel.planning.records import (
+    AbsenceRecord,
+    AttendanceRecord,
+    BookingRecord,
+    DeclaredClosure,
+    EventKind,
+    PlanningEvent,
+)
+from famille.kernel.planning.rules import absence_reason
+from famille.kernel.shared.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from famille.kernel.shared.french_dates import describe_date
+from famille.kernel.shared.organisations import Service, StructureKind
+from famille.ports.calendar import HolidayCalendar
+from famille.ports.clock import Clock
+from famille.ports.notification import Notice, Notifier, Recipient
+from famille.ports.persistence import UnitOfWork, UnitOfWorkFactory
+from famille.ports.rules import Rules
+
+#: The pratique alimentaire of a child whose record names none: the normal meal.
+NO_PRATIQUE = "--Aucun--"
+REASON_MAX = 2000
+
+
+@attrs.frozen
+class PendingEntry:
+    """A booking or an absence waiting for an agent, with the child's name."""
+
+    kind: str  # "reservation" or "absence"
+    booking: BookingRecord | None
+    absence: AbsenceRecord | None
+    child_name: str
+
+    @property
+    def record(self) -> BookingRecord | AbsenceRecord:
+        """The booking or the absence."""
+        record = self.booking or self.absence
+        assert record is not None
+        return record
+
+
+@attrs.frozen
+class Headcount:
+    """How many children a service of a structure expects on a day, and for a canteen, meals by menu."""
+
+    structure_id: str
+    structure_name: str
+    service_code: str
+    expected: int
+    meals: tuple[tuple[str, int], ...] = ()
+    note: str | None = None
+
+
+@attrs.frozen
+class RollCall:
+    """One line of the day's attendance list: a child expected or recorded, and what was recorded."""
+
+    child_id: str
+    nom: str
+    prenom: str
+    service_code: str
+    expected: bool
+    attendance: Attendance
+
+
+def _require_agent(principal: Principal) -> str:
+    if not principal.is_agent:
+        raise Forbidden("Cette action est réservée aux agents.")
+    return principal.organisation_code
+
+
+class AgentPlanning:
+    """The agents' side of the planning."""
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, rules: Rules, calendar: HolidayCalendar,
+                 notifier: Notifier) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._rules = rules
+        self._calendar = calendar
+        self._notifier = notifier
+
+    def services(self, principal: Principal) -> list[Service]:
+        """The services of the agent's organisation (what closures and attendance lists name)."""
+        organisation = _require_agent(principal)
+        with self._uow() as uow:
+            return list(uow.organisations.services(organisation))
+
+    # --- requests waiting for an agent ---------------------------------------------------------
+
+    def pending(self, principal: Principal) -> list[PendingEntry]:
+        """The organisation's bookings and absences waiting for a decision, by day."""
+        organisation = _require_agent(principal)
+        with self._uow() as uow:
+            entries = [PendingEntry("reservation", b, None, "") for b in uow.planning.pending_bookings(organisation)]
+            entries += [PendingEntry("absence", None, a, "") for a in uow.planning.pending_absences(organisation)]
+            names: dict[str, str] = {}
+            for entry in entries:
+                child_id = entry.record.child_id
+                if child_id not in names:
+                    child = uow.families.get_child(child_id)
+                    names[child_id] = f"{child.prenom} {child.nom}" if child else ""
+        named = [attrs.evolve(entry, child_name=names[entry.record.child_id]) for entry in entries]
+        return sorted(named, key=lambda entry: (entry.record.day, entry.kind))
+
+    def decide_booking(self, principal: Principal, booking_id: str, *, accept: bool, reason: str | None
+                       ) -> BookingRecord:
+        """Accept or refuse (with a reason) a pending booking; the family is told in its inbox."""
+        organisation = _require_agent(principal)
+        reason = _refusal_reason(accept, reason)
+        now = self._clock.now()
+        with self._uow() as uow:
+            record = uow.planning.booking(booking_id)
+            if record is None or record.organisation_code != organisation:
+                raise NotFound("Réservation introuvable.")
+            if record.state.status is not BookingStatus.PENDING:
+                raise Conflict("Cette réservation a déjà été traitée.")
+            state = (record.state.accepted(principal.account_id, now) if accept
+                     else record.state.refused(principal.account_id, now, reason or ""))
+            decided = attrs.evolve(record, state=state)
+            if not uow.planning.update_booking(decided, expected_status="pending"):
+                raise Conflict("Cette réservation a déjà été traitée.")
+            kind = EventKind.BOOKING_ACCEPTED if accept else EventKind.BOOKING_REFUSED
+            uow.planning.add_events([_event(decided, kind, now, principal, record.state.in_time, reason)])
+            recipients = _recipients(uow, decided.child_id)
+            child = uow.families.get_child(decided.child_id)
+            uow.commit()
+        what = f"la réservation {decided.service_code} du {describe_date(decided.day)}"
+        self._notify(recipients, child, what, accept, reason)
+        return decided
+
+    def decide_absence(self, principal: Principal, absence_id: str, *, accept: bool, reason: str | None
+                       ) -> AbsenceRecord | None:
+        """Accept a pending absence (excused or billed per the rules) or refuse it (the booking stands)."""
+        organisation = _require_agent(principal)
+        reason = _refusal_reason(accept, reason)
+        now = self._clock.now()
+        with self._uow() as uow:
+            record = uow.planning.absence(absence_id)
+            if record is None or record.organisation_code != organisation:
+                raise NotFound("Absence introuvable.")
+            if record.state.status is not AbsenceStatus.PENDING:
+                raise Conflict("Cette absence a déjà été traitée.")
+            decided: AbsenceRecord | None = None
+            if accept:
+                why = absence_reason(self._rules, organisation, record.state.reason or "AUTRES")
+                decided = attrs.evolve(record, state=record.state.accepted(
+                    excused=record.state.in_time or why.excuses_late), decided_by=principal.account_id,
+                    decided_at=now)
+                if not uow.planning.update_absence(decided, expected_status="pending"):
+                    raise Conflict("Cette absence a déjà été traitée.")
+            else:
+                uow.planning.delete_absence(record.id)
+            kind = EventKind.ABSENCE_ACCEPTED if accept else EventKind.ABSENCE_REFUSED
+            uow.planning.add_events([_event(record, kind, now, principal, record.state.in_time,
+                                            reason or record.state.reason)])
+            recipients = _recipients(uow, record.child_id)
+            child = uow.families.get_child(record.child_id)
+            uow.commit()
+        self._notify(recipients, child, f"l'absence {record.service_code} du {describe_date(record.day)}", accept,
+                     reason)
+        return decided
+
+    def _notify(self, recipients: list[Recipient], child: Child | None, what: str, accept: bool,
+                reason: str | None) -> None:
+        name = f"{child.prenom} {child.nom}" if child else "votre enfant"
+        if accept:
+            notice = Notice(f"Demande acceptée : {name}", f"Bonjour, {what} de {name} est acceptée.")
+        else:
+            notice = Notice(f"Demande refusée : {name}",
+                            f"Bonjour, {what} de {name} est refusée. Motif : {reason}")
+        for recipient in recipients:
+            self._notifier.notify(recipient, notice)
+
+    # --- enrolments (inscriptions) ---------------------------------------------------------
+
+    def enrolments(self, principal: Principal, child_id: str) -> list[Enrolment]:
+        """The enrolments of a child of the organisation (« Inscriptions »)."""
+        _require_agent(principal)
+        with self._uow() as uow:
+            child = access.visible_child(uow, principal, child_id)
+            return list(uow.planning.enrolments_of(child.id))
+
+    def enrol(self, principal: Principal, child_id: str, service_code: str, start: date,
+              end: date | None = None) -> Enrolment:
+        """Enrol a child of the organisation in a service from `start` (to `end`, or until further notice)."""
+        organisation = _require_agent(principal)
+        if end is not None and end < start:
+            raise ValidationFailed([FieldError("end", "La fin de l'inscription doit suivre son début.")])
+        with self._uow() as uow:
+            child = access.visible_child(uow, principal, child_id)
+            if service_code not in {s.code for s in uow.organisations.services(organisation)}:
+                raise ValidationFailed([FieldError("service", f"Service inconnu : {service_code}.")])
+            for existing in uow.planning.enrolments_of(child.id):
+                if existing.service_code == service_code and _overlap(existing, start, end):
+                    until = f" au {describe_date(existing.end)}" if existing.end else ""
+                    raise Conflict(f"{child.prenom} {child.nom} est déjà inscrit(e) à {service_code} "
+                                   f"du {describe_date(existing.start)}{until}.")
+            enrolment = Enrolment(child.id, service_code, start, end)
+            uow.planning.add_enrolments([enrolment])
+            uow.commit()
+        return enrolment
+
+    # --- closures ---------------------------------------------------------------------------
+
+    def declare_closure(self, principal: Principal, day: date, service_code: str | None, reason: str
+                        ) -> DeclaredClosure:
+        """Close a service (or, with None, every service) of the organisation on `day`."""
+        organisation = _require_agent(principal)
+        reason = reason.strip()
+        if not reason:
+            raise ValidationFailed([FieldError("reason", "Indiquez le motif de la fermeture.")])
+        with self._uow() as uow:
+            if service_code is not None and service_code not in {
+                    s.code for s in uow.organisations.services(organisation)}:
+                raise ValidationFailed([FieldError("service", f"Service inconnu : {service_code}.")])
+            closure = DeclaredClosure(str(uuid.uuid4()), organisation, Closure(day, service_code, reason),
+                                      principal.account_id, self._clock.now())
+            uow.planning.add_closure(closure)
+            uow.commit()
+        return closure
+
+    def closures(self, principal: Principal, first: date, last: date) -> list[DeclaredClosure]:
+        """The organisation's closures from `first` to `last`."""
+        organisation = _require_agent(principal)
+        with self._uow() as uow:
+            return list(uow.planning.closures(organisation, first, last))
+
+    def remove_closure(self, principal: Principal, closure_id: str) -> None:
+        """Withdraw a closure of the organisation."""
+        organisation = _require_agent(principal)
+        with self._uow() as uow:
+            if not uow.planning.delete_closure(organisation, closure_id):
+                raise NotFound("Fermeture introuvable.")
+            uow.commit()
+
+    # --- attendance -------------------------------------------------------------------------
+
+    def record_attendance(self, principal: Principal, child_id: str, service_code: str, day: date,
+                          status: AttendanceStatus, arrival: time | None, departure: time | None
+                          ) -> AttendanceRecord:
+        """Record (or correct) the pointage of a child of the organisation."""
+        organisation = _require_agent(principal)
+        if arrival and departure and departure <= arrival:
+            raise ValidationFailed([FieldError("departure", "L'heure de départ doit suivre l'heure d'arrivée.")])
+        if status is AttendanceStatus.ABSENT and (arrival or departure):
+            raise ValidationFailed([FieldError("arrival", "Un enfant absent n'a pas d'heure d'arrivée ni de départ.")])
+        with self._uow() as uow:
+            child = access.visible_child(uow, principal, child_id)
+            if service_code not in {s.code for s in uow.organisations.services(organisation)}:
+                raise ValidationFailed([FieldError("service", f"Service inconnu : {service_code}.")])
+            record = AttendanceRecord(child.id, service_code, day, organisation,
+                                      Attendance(status, arrival, departure), principal.account_id,
+                                      self._clock.now())
+            uow.planning.set_attendance(record)
+            uow.commit()
+        return record
+
+    def roll_call(self, principal: Principal, day: date, service_code: str | None) -> list[RollCall]:
+        """The day's list to tick: children expected (booked, not absent) and those already recorded."""
+        organisation = _require_agent(principal)
+        with self._uow() as uow:
+            expected = {(e.child_id, e.service_code) for e in uow.planning.expected_on(organisation, day)
+                        if service_code is None or e.service_code == service_code}
+            recorded = {(a.child_id, a.service_code): a.attendance for a in uow.planning.attendance_on(organisation, day)
+                        if service_code is None or a.service_code == service_code}
+            names = uow.planning.child_names({child for child, _ in expected | set(recorded)})
+        lines = [RollCall(child, *names.get(child, ("", "")), service, (child, service) in expected,
+                          recorded.get((child, service), Attendance.none()))
+                 for child, service in expected | set(recorded)]
+        return sorted(lines, key=lambda line: (line.service_code, line.nom, line.prenom, line.child_id))
+
+    # --- headcounts -------------------------------------------------------------------------
+
+    def headcounts(self, principal: Principal, day: date) -> list[Headcount]:
+        """Per structure and service, the children expected on `day`; for canteens, meals by pratique."""
+        organisation = _require_agent(principal)
+        with self._uow() as uow:
+            setup = OrganisationSetup.load(uow, organisation, day, day, self._calendar, self._rules)
+            expected = uow.planning.expected_on(organisation, day)
+        calendar = setup.calendar(day)
+        by_service: dict[str, Counter[str]] = {}
+        for entry in expected:
+            by_service.setdefault(entry.service_code, Counter())[entry.pratique or NO_PRATIQUE] += 1
+        counts = []
+        for service in setup.services.values():
+            structure = setup.structures[service.structure_id]
+            meals = by_service.get(service.code, Counter())
+            kind = calendar.day_kind(day, service.code)
+            note = None if kind is DayKind.OPEN else f"Pas d'accueil ce jour ({kind.label.lower()})."
+            total = sum(meals.values()) if kind is DayKind.OPEN else 0
+            menus: tuple[tuple[str, int], ...] = ()
+            if structure.kind is StructureKind.CANTINE and kind is DayKind.OPEN:
+                menus = tuple(sorted(meals.items(), key=lambda item: (item[0] != NO_PRATIQUE, item[0])))
+            counts.append(Headcount(structure.id, structure.name, service.code, total, menus, note))
+        return counts
+
+
+def _overlap(enrolment: Enrolment, start: date, end: date | None) -> bool:
+    """Whether `enrolment` shares a day with the period from `start` to `end` (None: open-ended)."""
+    return (end is None or enrolment.start <= end) and (enrolment.end is None or start <= enrolment.end)
+
+
+def _refusal_reason(accept: bool, reason: str | None) -> str | None:
+    reason = (reason or "").strip() or None
+    if not accept and reason is None:
+        raise ValidationFailed([FieldError("reason", "Indiquez le motif du refus : la famille le lira.")])
+    if reason is not None and len(reason) > REASON_MAX:
+        raise ValidationFailed([FieldError("reason", f"Le motif ne doit pas dépasser {REASON_MAX} caractères.")])
+    return reason
+
+
+def _recipients(uow: UnitOfWork, child_id: str) -> list[Recipient]:
+    child = uow.families.get_child(child_id)
+    recipients = []
+    for family_id in child.family_ids if child else ():
+        family, account = uow.families.get(family_id), uow.accounts.by_family(family_id)
+        if family is None or account is None:
+            continue
+        responsable = family.responsable
+        recipients.append(Recipient(
+            account_id=account.id, display_name=responsable.full_name, email=responsable.email or account.email,
+            mobile=responsable.mobile, email_allowed=responsable.autorisation_courriel,
+            sms_allowed=responsable.autorisation_sms,
+        ))
+    return recipients
+
+
+def _event(record: BookingRecord | AbsenceRecord, kind: EventKind, now: datetime, principal: Principal,
+           in_time: bool, reason: str | None) -> PlanningEvent:
+    return PlanningEvent(
+        id=str(uuid.uuid4()), organisation_code=record.organisation_code, child_id=record.child_id,
+        service_code=record.service_code, day=record.day, kind=kind, at=now, by=principal.account_id,
+        by_agent=True, in_time=in_time, reason=reason, rule_id=record.rule_id,
+    )

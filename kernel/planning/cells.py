@@ -1,0 +1,175 @@
+"""The status of one cell of a child's planning (one service, one day): the legend of the guide.
+
+`cell_status` is pure: it reads the calendar, the enrolment, the booking, the
+absence and the attendance of the day, and gives exactly one `CellStatus`.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+
+from famille.kernel.calendar.model import DayKind, OrganisationCalendar
+from famille.kernel.planning.inputs import (
+    AbsenceState,
+    AbsenceStatus,
+    Attendance,
+    AttendanceStatus,
+    BookingState,
+    BookingStatus,
+    Enrolment,
+)
+
+
+class CellStatus(enum.Enum):
+    """A status of the legend; the value is a CSS-friendly slug.
+
+    Each has a French `label` and a `code` (one letter or symbol) so that the grid
+    reads without colours.
+    """
+
+    RESERVE = "reserve"
+    ERREUR = "erreur"
+    CONGE = "conge"
+    ABSENCE_A_VERIFIER = "absence-a-verifier"
+    HEURE_HORS_CONTRAT = "heure-hors-contrat"
+    RESERVATION_HORS_CONTRAT = "reservation-hors-contrat"
+    FERMETURE = "fermeture"
+    ABSENT_FACTURE = "absent-facture"
+    DEMANDE_EN_ATTENTE = "demande-en-attente"
+    ABSENT_EXCUSE = "absent-excuse"
+    RESERVATION_EN_COURS = "reservation-en-cours"
+    RESERVATION_REFUSEE = "reservation-refusee"
+    ABSENCE_EN_COURS = "absence-en-cours"
+    PETITES_VACANCES = "petites-vacances"
+    GRANDES_VACANCES = "grandes-vacances"
+    JOUR_FERIE = "jour-ferie"
+    POINTAGE_MANQUANT = "pointage-manquant"
+    LIBRE = "libre"
+    NON_OUVRE = "non-ouvre"
+    HORS_INSCRIPTION = "hors-inscription"
+
+    @property
+    def slug(self) -> str:
+        """For CSS classes: « absent-facture »."""
+        return self.value
+
+    @property
+    def label(self) -> str:
+        """The French label of the legend."""
+        return _LEGEND[self][0]
+
+    @property
+    def code(self) -> str:
+        """The letter or symbol written in the cell."""
+        return _LEGEND[self][1]
+
+
+_LEGEND: dict[CellStatus, tuple[str, str]] = {
+    CellStatus.RESERVE: ("Réservé", "✓"),
+    CellStatus.ERREUR: ("Erreur", "!"),
+    CellStatus.CONGE: ("Congé parental", "C"),
+    CellStatus.ABSENCE_A_VERIFIER: ("Absence à vérifier", "?"),
+    CellStatus.HEURE_HORS_CONTRAT: ("Heure hors contrat Régulier", "H"),
+    CellStatus.RESERVATION_HORS_CONTRAT: ("Réservation hors contrat", "+"),
+    CellStatus.FERMETURE: ("Fermeture", "×"),
+    CellStatus.ABSENT_FACTURE: ("Absent facturé", "A"),
+    CellStatus.DEMANDE_EN_ATTENTE: ("Demande en attente", "D"),
+    CellStatus.ABSENT_EXCUSE: ("Absent excusé", "E"),
+    CellStatus.RESERVATION_EN_COURS: ("Réservation en cours de traitement", "…"),
+    CellStatus.RESERVATION_REFUSEE: ("Réservation refusée", "R"),
+    CellStatus.ABSENCE_EN_COURS: ("Absence en cours de traitement", "~"),
+    CellStatus.PETITES_VACANCES: ("Petites vacances", "P"),
+    CellStatus.GRANDES_VACANCES: ("Grandes vacances", "G"),
+    CellStatus.JOUR_FERIE: ("Jour férié", "F"),
+    CellStatus.POINTAGE_MANQUANT: ("Pointage arrivée ou départ manquant", "M"),
+    CellStatus.LIBRE: ("Libre", "·"),
+    CellStatus.NON_OUVRE: ("Pas d'accueil ce jour", "-"),
+    CellStatus.HORS_INSCRIPTION: ("Hors inscription", "/"),
+}
+
+_CALENDAR_STATUS = {
+    DayKind.HORS_ANNEE: CellStatus.NON_OUVRE,
+    DayKind.WEEKEND: CellStatus.NON_OUVRE,
+    DayKind.NON_OUVRE: CellStatus.NON_OUVRE,
+    DayKind.JOUR_FERIE: CellStatus.JOUR_FERIE,
+    DayKind.PETITES_VACANCES: CellStatus.PETITES_VACANCES,
+    DayKind.GRANDES_VACANCES: CellStatus.GRANDES_VACANCES,
+    DayKind.FERMETURE: CellStatus.FERMETURE,
+}
+
+
+def _accepted_absence(absence: AbsenceState) -> CellStatus:
+    if absence.parental_leave:
+        return CellStatus.CONGE
+    return CellStatus.ABSENT_EXCUSE if absence.excused else CellStatus.ABSENT_FACTURE
+
+
+def _present(
+    day: date, enrolment: Enrolment, booking: BookingState, absence: AbsenceState, attendance: Attendance, today: date
+) -> CellStatus:
+    arrival, departure = attendance.arrival, attendance.departure
+    if absence.status is AbsenceStatus.ACCEPTED or (arrival and departure and departure <= arrival):
+        return CellStatus.ERREUR
+    if attendance.is_timed and (arrival is None or departure is None) and day < today:
+        return CellStatus.POINTAGE_MANQUANT
+    if not booking.is_booked:
+        return CellStatus.RESERVATION_HORS_CONTRAT
+    if enrolment.hours is not None and (
+        (arrival is not None and arrival < enrolment.hours[0])
+        or (departure is not None and departure > enrolment.hours[1])
+    ):
+        return CellStatus.HEURE_HORS_CONTRAT
+    return CellStatus.RESERVE
+
+
+def cell_status(
+    day: date,
+    service_code: str,
+    *,
+    calendar: OrganisationCalendar,
+    enrolment: Enrolment | None,
+    booking: BookingState,
+    absence: AbsenceState,
+    attendance: Attendance,
+    today: date,
+) -> CellStatus:
+    """The one status of the cell, by this precedence (the first that holds wins).
+
+    1. The calendar: no service that day (outside the school year, weekend, a
+       weekday the service does not open) → NON_OUVRE; else JOUR_FERIE,
+       GRANDES_VACANCES, PETITES_VACANCES, FERMETURE.
+    2. No enrolment covering the day → HORS_INSCRIPTION.
+    3. Attendance « present »: an accepted absence or a departure before the
+       arrival → ERREUR; a garderie time missing once the day is over →
+       POINTAGE_MANQUANT; no booking held → RESERVATION_HORS_CONTRAT; times
+       outside the contracted hours → HEURE_HORS_CONTRAT; else RESERVE.
+    4. An accepted absence → CONGE (parental leave), ABSENT_EXCUSE (`excused`) or
+       ABSENT_FACTURE; a pending one → ABSENCE_EN_COURS.
+    5. Attendance « absent » on a booked day with no absence declared →
+       ABSENCE_A_VERIFIER.
+    6. The booking: accepted → RESERVE; pending → RESERVATION_EN_COURS when asked
+       in time, DEMANDE_EN_ATTENTE when late (an agent decides); refused →
+       RESERVATION_REFUSEE.
+    7. Otherwise LIBRE.
+    """
+    kind = calendar.day_kind(day, service_code)
+    if kind is not DayKind.OPEN:
+        return _CALENDAR_STATUS[kind]
+    if enrolment is None or not enrolment.covers(day, service_code):
+        return CellStatus.HORS_INSCRIPTION
+    if attendance.status is AttendanceStatus.PRESENT:
+        return _present(day, enrolment, booking, absence, attendance, today)
+    if absence.status is AbsenceStatus.ACCEPTED:
+        return _accepted_absence(absence)
+    if absence.status is AbsenceStatus.PENDING:
+        return CellStatus.ABSENCE_EN_COURS
+    if attendance.status is AttendanceStatus.ABSENT and booking.is_booked:
+        return CellStatus.ABSENCE_A_VERIFIER
+    if booking.status is BookingStatus.ACCEPTED:
+        return CellStatus.RESERVE
+    if booking.status is BookingStatus.PENDING:
+        return CellStatus.RESERVATION_EN_COURS if booking.in_time else CellStatus.DEMANDE_EN_ATTENTE
+    if booking.status is BookingStatus.REFUSED:
+        return CellStatus.RESERVATION_REFUSEE
+    return CellStatus.LIBRE

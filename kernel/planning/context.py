@@ -1,0 +1,92 @@
+"""Everything one use case needs to judge the cells of a child: loaded once, in one unit of work."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+import attrs
+
+from famille.kernel.calendar.loading import build_calendar
+from famille.kernel.calendar.model import OrganisationCalendar, SchoolYear
+from famille.kernel.families.model import Child
+from famille.kernel.planning.inputs import Enrolment
+from famille.kernel.planning.records import AbsenceRecord, BookingRecord, DeclaredClosure
+from famille.kernel.planning.rules import DeadlineRules
+from famille.kernel.shared.errors import NotFound
+from famille.kernel.shared.organisations import Organisation, Service, Structure
+from famille.ports.calendar import HolidayCalendar
+from famille.ports.persistence import UnitOfWork
+from famille.ports.planning_persistence import Cell
+from famille.ports.rules import Rules
+
+
+@attrs.define
+class OrganisationSetup:
+    """An organisation with its structures, services, closures and calendars (built on demand)."""
+
+    organisation: Organisation
+    structures: Mapping[str, Structure]
+    services: Mapping[str, Service]  # by code
+    closures: Sequence[DeclaredClosure]
+    source: HolidayCalendar
+    deadlines: DeadlineRules
+    _calendars: dict[SchoolYear, OrganisationCalendar] = attrs.field(factory=dict)
+
+    @classmethod
+    def load(
+        cls, uow: UnitOfWork, organisation_code: str, first: date, last: date, source: HolidayCalendar, rules: Rules
+    ) -> OrganisationSetup:
+        """Load the organisation and the closures of the school years from `first` to `last`."""
+        organisation = uow.organisations.get(organisation_code)
+        if organisation is None:
+            raise NotFound("Organisation introuvable.")
+        start, end = SchoolYear.containing(first).start, SchoolYear.containing(last).end
+        return cls(
+            organisation=organisation,
+            structures={s.id: s for s in uow.organisations.structures(organisation_code)},
+            services={s.code: s for s in uow.organisations.services(organisation_code)},
+            closures=list(uow.planning.closures(organisation_code, start, end)),
+            source=source,
+            deadlines=DeadlineRules(rules, organisation_code),
+        )
+
+    def calendar(self, day: date) -> OrganisationCalendar:
+        """The calendar of the school year of `day`."""
+        year = SchoolYear.containing(day)
+        found = self._calendars.get(year)
+        if found is None:
+            closures = [c.closure for c in self.closures if year.contains(c.closure.day)]
+            found = self._calendars[year] = build_calendar(
+                self.source, self.organisation, self.services.values(), closures, year
+            )
+        return found
+
+    def structure_of(self, service_code: str) -> Structure | None:
+        """The structure offering `service_code`, if the organisation has it."""
+        service = self.services.get(service_code)
+        return self.structures.get(service.structure_id) if service else None
+
+
+@attrs.frozen
+class ChildCells:
+    """A child's enrolments, bookings and absences over a range of days."""
+
+    child: Child
+    enrolments: tuple[Enrolment, ...]
+    bookings: Mapping[Cell, BookingRecord]
+    absences: Mapping[Cell, AbsenceRecord]
+
+    @classmethod
+    def load(cls, uow: UnitOfWork, child: Child, first: date, last: date) -> ChildCells:
+        """Read them from the planning repository."""
+        return cls(
+            child=child,
+            enrolments=tuple(uow.planning.enrolments_of(child.id)),
+            bookings=dict(uow.planning.bookings_of(child.id, first, last)),
+            absences=dict(uow.planning.absences_of(child.id, first, last)),
+        )
+
+    def enrolment(self, service_code: str, day: date) -> Enrolment | None:
+        """The enrolment covering the cell, if any."""
+        return next((e for e in self.enrolments if e.covers(day, service_code)), None)

@@ -1,0 +1,173 @@
+"""What the planning grid is computed from: enrolments, bookings, absences and attendance.
+
+Frozen values, one per child, service and day; the repositories build them, the
+pure functions of `famille.kernel.planning.cells` read them.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, time
+
+import attrs
+
+from famille.kernel.calendar.deadlines import is_before, start_of_day
+from famille.kernel.shared.time import require_aware
+
+
+@attrs.frozen
+class Enrolment:
+    """A child enrolled in a service from `start` to `end` (None: until further notice).
+
+    `hours`, when given, is the contracted window (arrival, departure) of a
+    garderie: attendance outside it is an « heure hors contrat ».
+    """
+
+    child_id: str
+    service_code: str
+    start: date
+    end: date | None = None
+    hours: tuple[time, time] | None = None
+
+    def covers(self, day: date, service_code: str) -> bool:
+        """Whether this enrolment makes the child expected in `service_code` on `day`."""
+        return self.service_code == service_code and self.start <= day and (self.end is None or day <= self.end)
+
+
+class BookingStatus(enum.Enum):
+    """Where a booking request stands."""
+
+    NONE = "aucune"
+    PENDING = "en attente"
+    ACCEPTED = "acceptée"
+    REFUSED = "refusée"
+
+
+@attrs.frozen
+class BookingState:
+    """The booking of one day: who asked and when, who decided and when, why it was refused.
+
+    `in_time` says whether the request came before the booking deadline: a pending
+    request in time can be taken as granted; a late one waits for an agent.
+    """
+
+    status: BookingStatus = BookingStatus.NONE
+    requested_by: str | None = None
+    requested_at: datetime | None = None
+    in_time: bool = True
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    refusal_reason: str | None = None
+
+    @classmethod
+    def none(cls) -> BookingState:
+        """No booking."""
+        return cls()
+
+    @classmethod
+    def requested(cls, by: str, at: datetime, *, deadline: datetime) -> BookingState:
+        """A new request from `by` at `at`; in time when strictly before `deadline`."""
+        at = require_aware(at)
+        return cls(BookingStatus.PENDING, by, at, in_time=is_before(at, deadline))
+
+    def accepted(self, by: str, at: datetime) -> BookingState:
+        """The request accepted by the agent `by`."""
+        return attrs.evolve(self, status=BookingStatus.ACCEPTED, decided_by=by, decided_at=require_aware(at))
+
+    def refused(self, by: str, at: datetime, reason: str) -> BookingState:
+        """The request refused by the agent `by`, with the reason the family reads."""
+        return attrs.evolve(
+            self, status=BookingStatus.REFUSED, decided_by=by, decided_at=require_aware(at), refusal_reason=reason
+        )
+
+    @property
+    def is_booked(self) -> bool:
+        """A place is held: accepted, or asked and not refused."""
+        return self.status in (BookingStatus.PENDING, BookingStatus.ACCEPTED)
+
+
+class AbsenceStatus(enum.Enum):
+    """Where a declared absence stands (a refused one is simply not kept on the cell)."""
+
+    NONE = "aucune"
+    PENDING = "en attente"
+    ACCEPTED = "acceptée"
+
+
+@attrs.frozen
+class AbsenceState:
+    """An absence declared for a booked day.
+
+    `reason` is one of the reasons of the rule file (« AUTRES »…); `in_time` whether
+    it came before its deadline; `excused` whether the billing rules do not bill
+    it (decided elsewhere, e.g. in time or an excusing reason); `parental_leave`
+    marks a congé parental.
+    """
+
+    status: AbsenceStatus = AbsenceStatus.NONE
+    reason: str | None = None
+    in_time: bool = True
+    excused: bool = False
+    parental_leave: bool = False
+    declared_by: str | None = None
+    declared_at: datetime | None = None
+
+    @classmethod
+    def none(cls) -> AbsenceState:
+        """No absence."""
+        return cls()
+
+    def accepted(self, *, excused: bool) -> AbsenceState:
+        """The absence accepted by an agent; `excused` from the billing rules."""
+        return attrs.evolve(self, status=AbsenceStatus.ACCEPTED, excused=excused)
+
+
+class AttendanceStatus(enum.Enum):
+    """What the staff recorded (pointage)."""
+
+    NONE = "non pointé"
+    PRESENT = "présent"
+    ABSENT = "absent"
+
+
+@attrs.frozen
+class Attendance:
+    """The pointage of a day; a garderie records arrival and departure times."""
+
+    status: AttendanceStatus = AttendanceStatus.NONE
+    arrival: time | None = None
+    departure: time | None = None
+
+    @classmethod
+    def none(cls) -> Attendance:
+        """Nothing recorded."""
+        return cls()
+
+    @property
+    def is_timed(self) -> bool:
+        """Whether times are kept (garderie): then both are expected."""
+        return self.arrival is not None or self.departure is not None
+
+
+def declare_absence(
+    day: date,
+    booking: BookingState,
+    *,
+    now: datetime,
+    deadline: datetime,
+    reason: str,
+    by: str,
+) -> tuple[BookingState, AbsenceState]:
+    """What « Déclarer une absence » on a booked day leaves on the cell.
+
+    Made before `deadline` and before the day begins, it cancels the booking: the
+    cell is free again and nothing is billed (the request list keeps the trace).
+    Otherwise the booking stays and an absence waits for an agent, `in_time`
+    telling whether it came before `deadline` (a same-day deadline, for a sick child).
+    """
+    now = require_aware(now)
+    in_time = is_before(now, deadline)
+    if in_time and is_before(now, start_of_day(day)):
+        return BookingState.none(), AbsenceState.none()
+    absence = AbsenceState(AbsenceStatus.PENDING, reason, in_time=in_time, declared_by=by, declared_at=now)
+    return booking, absence

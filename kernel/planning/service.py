@@ -1,0 +1,435 @@
+"""The planning of a child: the month grid, bookings and absences, for families and for agents.
+
+A family books or declares an absence before the deadline the rule file sets; an
+agent may do both for a family past the deadline (recorded as late, with who did
+it). A request for many cells books what can be booked and reports every other
+cell with its reason, rule and deadline; a request for one single cell that cannot
+be granted is refused (`CellRefused`). Every change is appended to the history.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+import attrs
+
+from famille.kernel.accounts.model import Principal
+from famille.kernel.calendar.deadlines import BookingHorizon, deadline_for, is_before
+from famille.kernel.calendar.model import DayKind, SchoolYear
+from famille.kernel.families import access
+from famille.kernel.families.model import Child
+from famille.kernel.planning.cells import CellStatus
+from famille.kernel.planning.context import ChildCells, OrganisationSetup
+from famille.kernel.planning.grid import (
+    ActionKind,
+    Deadline,
+    PlanningFacts,
+    PlanningRow,
+    days_of_month,
+    month_grid,
+)
+from famille.kernel.planning.inputs import (
+    AbsenceState,
+    AbsenceStatus,
+    Attendance,
+    BookingState,
+    BookingStatus,
+    Enrolment,
+    declare_absence,
+)
+from famille.kernel.planning.outcomes import CellRefused, CellResult, ChangeReport, Outcome, SkipReason
+from famille.kernel.planning.records import AbsenceRecord, BookingRecord, EventKind, PlanningEvent
+from famille.kernel.planning.rules import (
+    NO_REASON,
+    AbsenceReason,
+    DeadlineRule,
+    DeadlineRules,
+    absence_reason,
+)
+from famille.kernel.shared.errors import FieldError, NotFound, ValidationFailed
+from famille.kernel.shared.french_dates import describe_date
+from famille.kernel.shared.organisations import Service, Structure
+from famille.ports.calendar import HolidayCalendar
+from famille.ports.clock import Clock
+from famille.ports.persistence import UnitOfWork, UnitOfWorkFactory
+from famille.ports.planning_persistence import Cell
+from famille.ports.rules import Rules
+
+_EVENT_ORDER = {EventKind.BOOKING_REQUESTED: 0, EventKind.BOOKING_ACCEPTED: 1, EventKind.BOOKING_REFUSED: 1,
+                EventKind.ABSENCE_DECLARED: 2, EventKind.BOOKING_CANCELLED: 3, EventKind.ABSENCE_ACCEPTED: 3,
+                EventKind.ABSENCE_REFUSED: 3}
+#: At most this many cells in one request (a school year of 4 services is about 720).
+MAX_CELLS = 2000
+#: At most this many children in one family-level request.
+MAX_CHILDREN = 10
+
+
+@attrs.frozen
+class ChildPlanning:
+    """A child's month: rows per enrolled service, the current enrolments, and the filters offered."""
+
+    child: Child
+    month: date
+    responsable: str
+    rows: tuple[PlanningRow, ...]
+    enrolments: tuple[Enrolment, ...]
+    structures: tuple[Structure, ...]
+    services: tuple[Service, ...]
+
+    def structure_of(self, service_code: str) -> Structure | None:
+        """The structure offering a service of the grid."""
+        service = next((s for s in self.services if s.code == service_code), None)
+        return next((s for s in self.structures if service and s.id == service.structure_id), None)
+
+
+def cells_of_pattern(services: Iterable[str], weekdays: Iterable[int], first: date, last: date) -> list[Cell]:
+    """Every (service, day) from `first` to `last` whose weekday (0 = Monday) is in `weekdays`."""
+    wanted = set(weekdays)
+    days = [first.fromordinal(n) for n in range(first.toordinal(), last.toordinal() + 1)]
+    return [(service, day) for service in dict.fromkeys(services) for day in days if day.weekday() in wanted]
+
+
+def _late_message(action: ActionKind, service_code: str, day: date, deadline: Deadline) -> str:
+    verb = "réserver" if action is ActionKind.RESERVER else "déclarer une absence"
+    return (f"Délai dépassé : pour {verb} le {describe_date(day)} ({service_code}), il fallait le faire "
+            f"avant le {deadline.description} (règle « {deadline.rule_id} »). Contactez le service "
+            "périscolaire de votre commune.")
+
+
+def _kind_message(kind: DayKind, setup: OrganisationSetup, service_code: str, day: date) -> str:
+    if kind is DayKind.FERMETURE:
+        closure = setup.calendar(day).closure(day, service_code)
+        reason = f" : {closure.reason}" if closure else ""
+        return f"{service_code} fermé le {describe_date(day)}{reason}."
+    if kind is DayKind.JOUR_FERIE:
+        name = setup.calendar(day).public_holidays.get(day, "")
+        return f"Le {describe_date(day)} est un jour férié ({name}) : pas d'accueil."
+    return f"Pas de {service_code} le {describe_date(day)} ({kind.label.lower()})."
+
+
+class Planning:
+    """The use cases of the planning grid, bookings and absences."""
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        rules: Rules,
+        calendar: HolidayCalendar,
+        horizon: BookingHorizon | None = None,
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._rules = rules
+        self._calendar = calendar
+        self._horizon = horizon or BookingHorizon()
+
+    # --- the grid ---------------------------------------------------------------------------
+
+    def month(
+        self, principal: Principal, child_id: str, month: date, *, service: str | None = None,
+        structure: str | None = None,
+    ) -> ChildPlanning:
+        """The child's planning for the month of `month`, optionally one service or one structure."""
+        days = days_of_month(month)
+        first, last = days[0], days[-1]
+        now = self._clock.now()
+        with self._uow() as uow:
+            child = access.visible_child(uow, principal, child_id)
+            setup = OrganisationSetup.load(uow, child.organisation_code, first, last, self._calendar, self._rules)
+            cells = ChildCells.load(uow, child, first, last)
+            attendance = uow.planning.attendance_of(child.id, first, last)
+            family = uow.families.get(child.family_ids[0]) if child.family_ids else None
+        enrolled = {e.service_code for e in cells.enrolments
+                    if e.start <= last and (e.end is None or e.end >= first)}
+        services = [s for s in setup.services.values() if s.code in enrolled
+                    and (service is None or s.code == service) and (structure is None or s.structure_id == structure)]
+        bookings: dict[Cell, BookingState] = {key: record.state for key, record in cells.bookings.items()}
+        absences: dict[Cell, AbsenceState] = {key: record.state for key, record in cells.absences.items()}
+        ticks: dict[Cell, Attendance] = {(a.service_code, a.day): a.attendance for a in attendance}
+        facts = PlanningFacts(enrolments=cells.enrolments, bookings=bookings, absences=absences, attendance=ticks)
+        rows = month_grid(first, [s.code for s in services], calendar=setup.calendar(first), facts=facts, now=now,
+                          specs=setup.deadlines.spec, horizon=self._horizon)
+        today = now.date()
+        current = tuple(e for e in cells.enrolments if e.end is None or e.end >= today)
+        responsable = f"{family.responsable.nom} {family.responsable.prenom}" if family else ""
+        return ChildPlanning(child, first, responsable, rows, current, tuple(setup.structures.values()),
+                             tuple(setup.services.values()))
+
+    def cell_rule(self, principal: Principal, child_id: str, service_code: str, day: date, action: ActionKind,
+                  reason: str = NO_REASON) -> DeadlineRule:
+        """The deadline rule of a cell of a child the caller may see: what a page shows before the family acts."""
+        with self._uow() as uow:
+            child = access.visible_child(uow, principal, child_id)
+        return DeadlineRules(self._rules, child.organisation_code).rule(service_code, day.weekday(), action, reason)
+
+    @staticmethod
+    def legend() -> tuple[CellStatus, ...]:
+        """Every status a cell may have, in the order of the legend."""
+        return tuple(CellStatus)
+
+    # --- bookings ---------------------------------------------------------------------------
+
+    def book(self, principal: Principal, child_id: str, cells: Sequence[Cell], *, as_agent: bool = False
+             ) -> ChangeReport:
+        """Book the cells of one child; a single cell that cannot be booked is refused."""
+        (report,) = self.book_children(principal, [child_id], cells, as_agent=as_agent)
+        return _single(report, len(set(cells)))
+
+    def book_children(
+        self, principal: Principal, child_ids: Sequence[str], cells: Sequence[Cell], *, as_agent: bool = False
+    ) -> list[ChangeReport]:
+        """Book the same cells for several children in one transaction; a report per child."""
+        _check_size(child_ids, cells)
+        now = self._clock.now()
+        with self._uow() as uow:
+            children = [access.visible_child(uow, principal, child_id) for child_id in dict.fromkeys(child_ids)]
+            reports = [self._book_child(uow, principal, child, cells, now, as_agent) for child in children]
+            uow.commit()
+        return reports
+
+    def _book_child(self, uow: UnitOfWork, principal: Principal, child: Child, cells: Sequence[Cell],
+                    now: datetime, as_agent: bool) -> ChangeReport:
+        wanted = sorted(set(cells), key=lambda cell: (cell[1], cell[0]))
+        first, last = wanted[0][1], wanted[-1][1]
+        setup = OrganisationSetup.load(uow, child.organisation_code, first, last, self._calendar, self._rules)
+        known = ChildCells.load(uow, child, first, last)
+        results: dict[Cell, CellResult] = {}
+        new: list[BookingRecord] = []
+        for service_code, day in wanted:
+            judged = self._judge_booking(setup, known, service_code, day, now, as_agent)
+            if isinstance(judged, CellResult):
+                results[(service_code, day)] = judged
+                continue
+            rule, deadline = judged
+            in_time = is_before(now, deadline.instant)
+            state = BookingState(BookingStatus.PENDING, principal.account_id, now, in_time=in_time)
+            if as_agent or not rule.needs_validation:
+                state = state.accepted(principal.account_id, now)
+            new.append(BookingRecord(str(uuid.uuid4()), child.organisation_code, child.id, service_code, day, state,
+                                     rule.rule_id))
+        added = set(uow.planning.add_bookings(new, str(uuid.uuid4()))) if new else set()
+        events = []
+        for record in new:
+            cell = (record.service_code, record.day)
+            rule, cutoff = self._deadline(setup, record.service_code, record.day, ActionKind.RESERVER)
+            if cell not in added:  # booked meanwhile by someone else: the same result as asking twice
+                results[cell] = CellResult(*cell, Outcome.ALREADY_BOOKED, "Déjà réservé.", rule_id=rule.rule_id,
+                                           deadline=cutoff)
+                continue
+            accepted = record.state.status is BookingStatus.ACCEPTED
+            late = "" if record.state.in_time else " hors délai, par un agent"
+            message = (f"Réservé{late}." if accepted
+                       else "Réservation enregistrée : elle attend la validation d'un agent.")
+            results[cell] = CellResult(*cell, Outcome.BOOKED if accepted else Outcome.PENDING, message,
+                                       rule_id=rule.rule_id, deadline=cutoff, in_time=record.state.in_time)
+            kinds = [EventKind.BOOKING_REQUESTED] + ([EventKind.BOOKING_ACCEPTED] if accepted else [])
+            events += [_event(record, kind, now, principal, record.state.in_time, None, rule.rule_id, cutoff)
+                       for kind in kinds]
+        uow.planning.add_events(events)
+        return ChangeReport(child.id, tuple(results[cell] for cell in wanted))
+
+    def _deadline(self, setup: OrganisationSetup, service_code: str, day: date, action: ActionKind,
+                  reason: str = "AUCUNE") -> tuple[DeadlineRule, Deadline | None]:
+        rule = setup.deadlines.rule(service_code, day.weekday(), action, reason)
+        if rule.spec is None:
+            return rule, None
+        return rule, Deadline(deadline_for(day, rule.spec, setup.calendar(day)), rule.rule_id)
+
+    def _open_cell(self, setup: OrganisationSetup, known: ChildCells, service_code: str, day: date
+                   ) -> CellResult | None:
+        """A skip result when the cell takes no child that day (or not this child), else None."""
+        if service_code not in setup.services:
+            return CellResult(service_code, day, Outcome.SKIPPED,
+                              f"Service inconnu dans votre commune : {service_code}.", SkipReason.UNKNOWN_SERVICE)
+        kind = setup.calendar(day).day_kind(day, service_code)
+        if kind is not DayKind.OPEN:
+            return CellResult(service_code, day, Outcome.SKIPPED, _kind_message(kind, setup, service_code, day),
+                              SkipReason.NOT_OPEN)
+        if known.enrolment(service_code, day) is None:
+            return CellResult(service_code, day, Outcome.SKIPPED,
+                              f"L'enfant n'est pas inscrit à {service_code} le {describe_date(day)}.",
+                              SkipReason.NOT_ENROLLED)
+        return None
+
+    def _judge_booking(self, setup: OrganisationSetup, known: ChildCells, service_code: str, day: date,
+                       now: datetime, as_agent: bool) -> CellResult | tuple[DeadlineRule, Deadline]:
+        closed = self._open_cell(setup, known, service_code, day)
+        if closed is not None:
+            return closed
+        rule, deadline = self._deadline(setup, service_code, day, ActionKind.RESERVER)
+        existing = known.bookings.get((service_code, day))
+        if existing is not None and existing.state.is_booked:
+            return CellResult(service_code, day, Outcome.ALREADY_BOOKED, "Déjà réservé.", rule_id=rule.rule_id,
+                              deadline=deadline)
+        if existing is not None or (service_code, day) in known.absences:
+            return CellResult(service_code, day, Outcome.SKIPPED,
+                              "Cette case a déjà une réservation refusée ou une absence ; adressez-vous au service.",
+                              SkipReason.CELL_TAKEN, rule.rule_id, deadline)
+        if deadline is None:
+            return CellResult(service_code, day, Outcome.SKIPPED, rule.message, SkipReason.NOT_BOOKABLE, rule.rule_id)
+        if not as_agent and not self._horizon.allows(now, day):
+            opens = self._horizon.opens_on(SchoolYear.containing(day))
+            return CellResult(service_code, day, Outcome.SKIPPED,
+                              f"Les réservations pour le {describe_date(day)} ouvrent le {describe_date(opens)}.",
+                              SkipReason.BEYOND_HORIZON, rule.rule_id, deadline)
+        if not as_agent and not is_before(now, deadline.instant):
+            return CellResult(service_code, day, Outcome.SKIPPED,
+                              _late_message(ActionKind.RESERVER, service_code, day, deadline),
+                              SkipReason.DEADLINE_PASSED, rule.rule_id, deadline, in_time=False)
+        return rule, deadline
+
+    # --- absences ---------------------------------------------------------------------------
+
+    def declare_absence(
+        self, principal: Principal, child_id: str, cells: Sequence[Cell], reason: str, *,
+        note: str | None = None, document: str | None = None, as_agent: bool = False,
+    ) -> ChangeReport:
+        """Declare an absence on booked cells: in time and before the day, the booking is cancelled.
+
+        A single cell that cannot be cancelled is refused; for several, every booked
+        cell of the selection is handled and the others reported.
+        """
+        _check_size([child_id], cells)
+        now = self._clock.now()
+        with self._uow() as uow:
+            child = access.visible_child(uow, principal, child_id)
+            why = absence_reason(self._rules, child.organisation_code, reason)
+            report = self._absent_child(uow, principal, child, cells, why, note, document, now, as_agent)
+            uow.commit()
+        return _single(report, len(set(cells)))
+
+    def _absent_child(self, uow: UnitOfWork, principal: Principal, child: Child, cells: Sequence[Cell],
+                      why: AbsenceReason, note: str | None, document: str | None, now: datetime,
+                      as_agent: bool) -> ChangeReport:
+        wanted = sorted(set(cells), key=lambda cell: (cell[1], cell[0]))
+        first, last = wanted[0][1], wanted[-1][1]
+        setup = OrganisationSetup.load(uow, child.organisation_code, first, last, self._calendar, self._rules)
+        known = ChildCells.load(uow, child, first, last)
+        results: dict[Cell, CellResult] = {}
+        cancelled: list[Cell] = []
+        absences: list[AbsenceRecord] = []
+        events: list[PlanningEvent] = []
+        for service_code, day in wanted:
+            cell = (service_code, day)
+            judged = self._judge_absence(setup, known, service_code, day, why, now, as_agent)
+            if isinstance(judged, CellResult):
+                results[cell] = judged
+                continue
+            rule, deadline, booking = judged
+            _, absence = declare_absence(day, booking.state, now=now, deadline=deadline.instant, reason=why.reason,
+                                         by=principal.account_id)
+            in_time = is_before(now, deadline.instant)
+            event = _event(booking, EventKind.ABSENCE_DECLARED, now, principal, in_time, why.reason, rule.rule_id,
+                           deadline)
+            if absence.status is AbsenceStatus.NONE:
+                cancelled.append(cell)
+                events += [event, _event(booking, EventKind.BOOKING_CANCELLED, now, principal, True, why.reason,
+                                         rule.rule_id, deadline)]
+                results[cell] = CellResult(service_code, day, Outcome.CANCELLED,
+                                           "Réservation annulée dans les délais : rien ne sera facturé.",
+                                           rule_id=rule.rule_id, deadline=deadline)
+                continue
+            accept = as_agent or (in_time and not rule.needs_validation)
+            if accept:
+                absence = absence.accepted(excused=in_time or why.excuses_late)
+            absences.append(AbsenceRecord(
+                str(uuid.uuid4()), child.organisation_code, child.id, service_code, day, absence, note, document,
+                rule.rule_id, principal.account_id if accept else None, now if accept else None))
+            events.append(event)
+            if accept:
+                events.append(_event(booking, EventKind.ABSENCE_ACCEPTED, now, principal, in_time, why.reason,
+                                     rule.rule_id, deadline))
+            message = ("Absence enregistrée." if accept
+                       else "Absence enregistrée : elle attend la validation d'un agent.")
+            results[cell] = CellResult(service_code, day,
+                                       Outcome.ABSENCE_ACCEPTED if accept else Outcome.ABSENCE_PENDING,
+                                       message, rule_id=rule.rule_id, deadline=deadline, in_time=in_time)
+        uow.planning.delete_bookings(child.id, cancelled)
+        added = set(uow.planning.add_absences(absences)) if absences else set()
+        for record in absences:
+            cell = (record.service_code, record.day)
+            if cell not in added:
+                results[cell] = attrs.evolve(results[cell], outcome=Outcome.ALREADY_ABSENT,
+                                             message="Absence déjà déclarée.")
+                events = [e for e in events if (e.service_code, e.day) != cell]
+        uow.planning.add_events(events)
+        requirement = None
+        if why.requires_document and any(r.outcome is not Outcome.SKIPPED for r in results.values()):
+            given = f" (référence reçue : {document})" if document else " : à transmettre au service"
+            requirement = f"Justificatif demandé — {why.document}{given}. {why.message}"
+        return ChangeReport(child.id, tuple(results[cell] for cell in wanted), requirement)
+
+    def _judge_absence(self, setup: OrganisationSetup, known: ChildCells, service_code: str, day: date,
+                       why: AbsenceReason, now: datetime, as_agent: bool
+                       ) -> CellResult | tuple[DeadlineRule, Deadline, BookingRecord]:
+        closed = self._open_cell(setup, known, service_code, day)
+        if closed is not None:
+            return closed
+        if not why.allowed:
+            return CellResult(service_code, day, Outcome.SKIPPED, why.message, SkipReason.REASON_NOT_ALLOWED,
+                              why.rule_id)
+        booking = known.bookings.get((service_code, day))
+        if booking is None or not booking.state.is_booked:
+            return CellResult(service_code, day, Outcome.SKIPPED,
+                              f"Aucune réservation à annuler le {describe_date(day)} ({service_code}).",
+                              SkipReason.NOT_BOOKED)
+        rule, deadline = self._deadline(setup, service_code, day, ActionKind.DECLARER_ABSENCE, why.reason)
+        if (service_code, day) in known.absences:
+            return CellResult(service_code, day, Outcome.ALREADY_ABSENT, "Absence déjà déclarée.",
+                              rule_id=rule.rule_id, deadline=deadline)
+        if deadline is None:
+            return CellResult(service_code, day, Outcome.SKIPPED, rule.message, SkipReason.NOT_BOOKABLE, rule.rule_id)
+        if not as_agent and not is_before(now, deadline.instant):
+            return CellResult(service_code, day, Outcome.SKIPPED,
+                              _late_message(ActionKind.DECLARER_ABSENCE, service_code, day, deadline),
+                              SkipReason.DEADLINE_PASSED, rule.rule_id, deadline, in_time=False)
+        return rule, deadline, booking
+
+    def enrolled_services(self, principal: Principal, child_id: str, first: date, last: date) -> list[str]:
+        """The services the child is enrolled in at some day from `first` to `last` (« the whole child »)."""
+        with self._uow() as uow:
+            child = access.visible_child(uow, principal, child_id)
+            found = uow.planning.enrolments_of(child.id)
+        return list(dict.fromkeys(e.service_code for e in found if e.start <= last and (e.end is None or e.end >= first)))
+
+    # --- what the family and the agents read --------------------------------------------------
+
+    def history(self, principal: Principal, child_id: str, first: date, last: date) -> list[PlanningEvent]:
+        """The child's changes for days from `first` to `last`, oldest first."""
+        with self._uow() as uow:
+            child = access.visible_child(uow, principal, child_id)
+            events = uow.planning.events_of(child.id, first, last)
+        # Changes of one request share their instant: a request comes before its answer.
+        return sorted(events, key=lambda e: (e.at, _EVENT_ORDER[e.kind]))
+
+
+def _single(report: ChangeReport, asked: int) -> ChangeReport:
+    if asked == 1 and report.skipped:
+        raise CellRefused(report.skipped[0])
+    return report
+
+
+def _check_size(child_ids: Sequence[str], cells: Sequence[Cell]) -> None:
+    if not cells:
+        raise ValidationFailed([FieldError("cells", "Aucune case demandée : choisissez au moins un jour.")])
+    if not child_ids:
+        raise NotFound(access.CHILD_NOT_FOUND)
+    if len(set(child_ids)) > MAX_CHILDREN:
+        raise ValidationFailed([FieldError("children", f"Au plus {MAX_CHILDREN} enfants par demande.")])
+    if len(set(cells)) > MAX_CELLS:
+        raise ValidationFailed([FieldError("cells", f"Au plus {MAX_CELLS} cases par demande "
+                                                    f"({len(set(cells))} demandées).")])
+
+
+def _event(record: BookingRecord | AbsenceRecord, kind: EventKind, now: datetime, principal: Principal,
+           in_time: bool, reason: str | None, rule_id: str | None, deadline: Deadline | None) -> PlanningEvent:
+    return PlanningEvent(
+        id=str(uuid.uuid4()), organisation_code=record.organisation_code, child_id=record.child_id,
+        service_code=record.service_code, day=record.day, kind=kind, at=now, by=principal.account_id,
+        by_agent=principal.is_agent, in_time=in_time, reason=reason, rule_id=rule_id,
+        deadline=deadline.instant if deadline else None,
+    )
+

@@ -1,0 +1,69 @@
+"""The kernel's use cases gathered in one object, built from the ports."""
+
+from __future__ import annotations
+
+import attrs
+
+from famille.kernel.accounts.authentication import Authentication
+from famille.kernel.billing.service import Billing, NoServiceDays
+from famille.kernel.billing.setup import BillingSetup
+from famille.kernel.calendar.loading import NoHolidays
+from famille.kernel.families.inbox_service import Inbox
+from famille.kernel.families.record_service import Records
+from famille.kernel.families.request_service import Requests
+from famille.kernel.planning.agent import AgentPlanning
+from famille.kernel.planning.service import Planning
+from famille.kernel.portal.home import Home
+from famille.ports.billing_source import ServiceDaySource
+from famille.ports.calendar import HolidayCalendar
+from famille.ports.clock import Clock
+from famille.ports.notification import Notifier
+from famille.ports.password_hashing import PasswordHasher
+from famille.ports.persistence import UnitOfWorkFactory
+from famille.ports.rules import Rules
+
+
+@attrs.frozen
+class Portal:
+    """Every use case of the portal; what driving adapters (HTTP, CLI, embedding software) call."""
+
+    clock: Clock
+    rules: Rules
+    authentication: Authentication
+    home: Home
+    inbox: Inbox
+    records: Records
+    requests: Requests
+    planning: Planning
+    planning_agent: AgentPlanning
+    billing: Billing
+    billing_setup: BillingSetup
+
+
+def build_portal(
+    *,
+    uow: UnitOfWorkFactory,
+    clock: Clock,
+    rules: Rules,
+    hasher: PasswordHasher,
+    notifier: Notifier,
+    portal_url: str,
+    calendar: HolidayCalendar | None = None,
+    service_days: ServiceDaySource | None = None,
+) -> Portal:
+    """Wire the use cases on the given ports (`calendar` None: no holidays at all, for tests;
+    `service_days` None: billing sees no day)."""
+    holidays = calendar or NoHolidays()
+    return Portal(
+        clock=clock,
+        rules=rules,
+        authentication=Authentication(uow, clock, rules, hasher, notifier, portal_url=portal_url),
+        home=Home(uow, clock),
+        inbox=Inbox(uow, clock),
+        records=Records(uow),
+        requests=Requests(uow, clock, rules, notifier),
+        planning=Planning(uow, clock, rules, holidays),
+        planning_agent=AgentPlanning(uow, clock, rules, holidays, notifier),
+        billing=Billing(uow, clock, rules, service_days or NoServiceDays()),
+        billing_setup=BillingSetup(uow),
+    )
