@@ -6,7 +6,11 @@ Nothing happens at import time; `build()` wires what the settings say.
 from __future__ import annotations
 
 import logging
+import os
+import secrets
+import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -64,9 +68,34 @@ def build(settings: Settings) -> Wiring:
     holidays = FrenchHolidayCalendar()  # public and school holidays, shipped data, cached per year
     portal = build_portal(
         uow=uow, clock=clock, rules=rules, hasher=hasher, notifier=notifier, portal_url=settings.portal_url,
-        service_days=SqlServiceDays(engine, holidays), calendar=holidays,
+        service_days=SqlServiceDays(engine, holidays), calendar=holidays, secret_key=secret_key(settings),
     )
     return Wiring(settings=settings, portal=portal, uow=uow, rules=rules, engine=engine)
+
+
+def secret_key(settings: Settings) -> bytes:
+    """FAMILLE_SECRET_KEY, or the key kept in its file, made once (by whichever worker starts first)."""
+    if settings.secret_key:
+        return settings.secret_key.encode("utf-8")
+    return _key_file(settings.secret_key_file)
+
+
+def _key_file(path: Path) -> bytes:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(descriptor, "w", encoding="ascii") as file:
+            file.write(secrets.token_urlsafe(48))
+    # Another worker may be writing it right now: wait until the key is whole.
+    for _ in range(100):
+        key = path.read_text(encoding="ascii").strip()
+        if len(key) >= 64:
+            return key.encode("ascii")
+        time.sleep(0.01)
+    raise RuntimeError(f"La clé secrète {path} est vide ou trop courte : renseignez FAMILLE_SECRET_KEY.")
 
 
 def create_wsgi_app(settings: Settings | None = None) -> Any:

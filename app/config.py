@@ -34,6 +34,9 @@ class Settings:
     secure_cookies: bool = False
     argon2_memory_kib: int = 19 * 1024
     argon2_time_cost: int = 2
+    #: Signs the private calendar addresses; None: a key kept in `secret_key_file` (made on first start).
+    secret_key: str | None = None
+    secret_key_file: Path = Path("var") / "secret_key"
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -58,4 +61,6 @@ class Settings:
             secure_cookies=_flag(env.get("FAMILLE_SECURE_COOKIES"), portal_url.startswith("https://")),
             argon2_memory_kib=int(env.get("FAMILLE_ARGON2_MEMORY_KIB", str(19 * 1024))),
             argon2_time_cost=int(env.get("FAMILLE_ARGON2_TIME_COST", "2")),
+            secret_key=env.get("FAMILLE_SECRET_KEY") or None,
+            secret_key_file=Path(env.get("FAMILLE_SECRET_KEY_FILE", str(Path("var") / "secret_key"))),
         )

@@ -7,7 +7,7 @@ years on so that they are of school and crèche age today.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from famille.bootstrap import Wiring
 from famille.kernel.accounts.model import Account, Role
@@ -39,6 +39,13 @@ DEMO_LOGINS = {
 DEMO_CREDITOR_IBAN = "FR7630006000011234567890189"
 DEMO_CREDITOR_BIC = "AGRIFRPPXXX"
 DEMO_CREDITOR_ICS = "FR12ZZZ123456"
+#: Opening hours of the demo's services (Europe/Paris), shown in the families' calendars.
+DEMO_HOURS = {
+    "GARDERIE MATIN": (time(7, 30), time(8, 30)),
+    "GARDERIE MIDI": (time(11, 45), time(12, 15)),
+    "GARDERIE SOIR": (time(16, 30), time(18, 30)),
+    "RESTAURATION": (time(12, 0), time(13, 30)),
+}
 
 _NS = uuid.UUID("6f1c2d3e-0000-4000-8000-000000000000")
 
@@ -91,8 +98,10 @@ def _organisation(uow: UnitOfWork, code: str, name: str, kind: OrganisationKind)
         (cantine, "RESTAURATION"),
     ):
         weekdays = (0, 1, 2, 3, 4) if service == "GARDERIE MATIN" else (0, 1, 3, 4)  # the morning also on Wednesday
+        opens, closes = DEMO_HOURS[service]
         uow.organisations.add_service(Service(id=_id(f"{code}:{service}"), structure_id=structure.id,
-                                              code=service, name=service, weekdays=weekdays))
+                                              code=service, name=service, weekdays=weekdays,
+                                              opens_at=opens, closes_at=closes))
 
 
 def _ztest_family(uow: UnitOfWork, now: datetime) -> None:

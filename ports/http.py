@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from famille.kernel.families.record_service import Records
     from famille.kernel.families.request_service import Requests
     from famille.kernel.planning.agent import AgentPlanning
+    from famille.kernel.planning.calendar_feed import CalendarFeeds
     from famille.kernel.planning.service import Planning
     from famille.kernel.portal.home import Home
     from famille.ports.clock import Clock
@@ -69,6 +70,11 @@ class Application(Protocol):
     @property
     def planning_agent(self) -> AgentPlanning:
         """Agents' decisions on bookings and absences, closures, attendance, headcounts."""
+        ...
+
+    @property
+    def calendars(self) -> CalendarFeeds:
+        """The families' private calendar feeds of their children."""
         ...
 
     @property

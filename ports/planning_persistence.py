@@ -10,6 +10,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from famille.kernel.planning.calendar_feed import CalendarFeed
     from famille.kernel.planning.inputs import Enrolment
     from famille.kernel.planning.records import (
         AbsenceRecord,
@@ -132,4 +133,16 @@ class PlanningRepository(Protocol):
 
     def child_names(self, child_ids: Collection[str]) -> Mapping[str, tuple[str, str]]:
         """(nom, prénom) of each of these children, by id."""
+        ...
+
+    def calendar_feed(self, child_id: str, family_id: str) -> CalendarFeed | None:
+        """The family's calendar feed of the child, or None."""
+        ...
+
+    def calendar_feed_by_digest(self, token_digest: str) -> CalendarFeed | None:
+        """The feed whose secret has this digest, or None."""
+        ...
+
+    def save_calendar_feed(self, feed: CalendarFeed) -> None:
+        """Store the family's feed of the child, replacing the one it had (the old secret stops)."""
         ...

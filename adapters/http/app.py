@@ -29,6 +29,7 @@ from famille.adapters.http.billing.setup import add_billing_setup_routes
 from famille.adapters.http.families.inbox import InboxReadResource, InboxResource
 from famille.adapters.http.families.records import add_record_routes
 from famille.adapters.http.hooks import BeforeRequest, SecurityHeaders
+from famille.adapters.http.planning.calendar import add_calendar_routes
 from famille.adapters.http.planning.resources import add_planning_routes
 from famille.adapters.http.portal.home import HomeResource
 from famille.adapters.http.portal.meta import HealthResource, OpenApiResource
@@ -86,6 +87,7 @@ def create_app(
     app.add_route(f"{API}/health", HealthResource())
     add_record_routes(app, portal)  # records, requests and agents' decisions
     add_planning_routes(app, portal)  # planning, bookings, absences, attendance, headcounts
+    add_calendar_routes(app, portal.calendars)  # private calendar feeds of the booked days
     add_billing_routes(app, portal)  # invoices, statement, runs, payments, credit notes, SEPA
     add_billing_setup_routes(app, portal.billing_setup)  # shares, residence, mandates, SEPA creditor
     app.add_route("/openapi.json", OpenApiResource(load_openapi()))

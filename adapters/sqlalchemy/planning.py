@@ -20,6 +20,7 @@ from famille.adapters.sqlalchemy.tables import (
     absences,
     attendance,
     bookings,
+    calendar_feeds,
     child_records,
     children,
     closures,
@@ -27,6 +28,7 @@ from famille.adapters.sqlalchemy.tables import (
     planning_events,
 )
 from famille.kernel.calendar.model import Closure
+from famille.kernel.planning.calendar_feed import CalendarFeed
 from famille.kernel.planning.inputs import (
     AbsenceState,
     AbsenceStatus,
@@ -338,3 +340,27 @@ class SqlPlanningRepository:
         rows = self._connection.execute(select(children.c.id, children.c.nom, children.c.prenom)
                                         .where(children.c.id.in_(list(child_ids))))
         return {r.id: (r.nom, r.prenom) for r in rows}
+
+    def calendar_feed(self, child_id: str, family_id: str) -> CalendarFeed | None:
+        """The family's feed of the child, or None."""
+        row = self._connection.execute(select(calendar_feeds).where(
+            calendar_feeds.c.child_id == child_id, calendar_feeds.c.family_id == family_id)).first()
+        return _feed(row) if row else None
+
+    def calendar_feed_by_digest(self, token_digest: str) -> CalendarFeed | None:
+        """The feed whose secret has this digest, or None."""
+        row = self._connection.execute(
+            select(calendar_feeds).where(calendar_feeds.c.token_digest == token_digest)).first()
+        return _feed(row) if row else None
+
+    def save_calendar_feed(self, feed: CalendarFeed) -> None:
+        """Replace the family's feed of the child (delete then insert, in the caller's transaction)."""
+        self._connection.execute(delete(calendar_feeds).where(
+            calendar_feeds.c.child_id == feed.child_id, calendar_feeds.c.family_id == feed.family_id))
+        self._connection.execute(insert(calendar_feeds), {
+            "child_id": feed.child_id, "family_id": feed.family_id, "nonce": feed.nonce,
+            "token_digest": feed.token_digest, "created_at": feed.created_at})
+
+
+def _feed(row: Row[Any]) -> CalendarFeed:
+    return CalendarFeed(row.child_id, row.family_id, row.nonce, row.token_digest, row.created_at)

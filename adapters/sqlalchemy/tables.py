@@ -121,6 +121,9 @@ services = Table(
     Column("name", String, nullable=False),
     # the opening weekdays, ISO numbers: "1,2,4,5" is Monday, Tuesday, Thursday, Friday (migration 0003)
     Column("weekdays", String(20), nullable=False, server_default=text("'1,2,4,5'")),
+    # opening hours "HH:MM", Europe/Paris, shown in the families' calendars (migration 0006)
+    Column("opens_at", String(5), nullable=True),
+    Column("closes_at", String(5), nullable=True),
     UniqueConstraint("structure_id", "code"),
 )
 
@@ -415,6 +418,19 @@ planning_events = Table(
     Column("deadline", AwareDateTime, nullable=True),
     Index(None, "child_id", "day"),
     Index(None, "organisation_code", "happened_at"),
+)
+
+# A family's private calendar feed of a child (migration 0006): only the digest of its secret
+# address is kept; the nonce makes it revocable (a new nonce, a new secret).
+calendar_feeds = Table(
+    "calendar_feeds",
+    metadata,
+    Column("child_id", String(ID), ForeignKey("children.id", ondelete="CASCADE"), nullable=False),
+    Column("family_id", String(ID), ForeignKey("families.id", ondelete="CASCADE"), nullable=False),
+    Column("nonce", String(64), nullable=False),
+    Column("token_digest", String(DIGEST), nullable=False, unique=True),
+    Column("created_at", AwareDateTime, nullable=False),
+    PrimaryKeyConstraint("child_id", "family_id"),
 )
 
 # --- billing: runs, invoices and credit notes, their lines, payments, number counters (migration 0004) ---

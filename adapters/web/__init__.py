@@ -96,6 +96,7 @@ PAGES: tuple[tuple[str, Callable[[Site], object]], ...] = (
         site, RequestKind.ALLERGIE_SUPPRESSION, "allergy_id", "sanitaires")),
     ("/enfants/{child_id}/planning", planning_pages.ChildPlanningResource),
     ("/enfants/{child_id}/planning/jour", planning_pages.DayResource),
+    ("/enfants/{child_id}/planning/calendrier", planning_pages.CalendarRevocation),
     ("/enfants/{child_id}/planning/absence",
      lambda site: planning_pages.ChildAbsenceResource(site, planning_pages.ChildPlanningResource(site))),
     ("/reservations", planning_pages.BookingPatternResource),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 import attrs
 
 from famille.kernel.accounts.authentication import Authentication
@@ -12,6 +14,7 @@ from famille.kernel.families.inbox_service import Inbox
 from famille.kernel.families.record_service import Records
 from famille.kernel.families.request_service import Requests
 from famille.kernel.planning.agent import AgentPlanning
+from famille.kernel.planning.calendar_feed import CalendarFeeds
 from famille.kernel.planning.service import Planning
 from famille.kernel.portal.home import Home
 from famille.ports.billing_source import ServiceDaySource
@@ -36,6 +39,7 @@ class Portal:
     requests: Requests
     planning: Planning
     planning_agent: AgentPlanning
+    calendars: CalendarFeeds
     billing: Billing
     billing_setup: BillingSetup
 
@@ -50,9 +54,11 @@ def build_portal(
     portal_url: str,
     calendar: HolidayCalendar | None = None,
     service_days: ServiceDaySource | None = None,
+    secret_key: bytes | None = None,
 ) -> Portal:
     """Wire the use cases on the given ports (`calendar` None: no holidays at all, for tests;
-    `service_days` None: billing sees no day)."""
+    `service_days` None: billing sees no day; `secret_key` None: a key drawn for this process,
+    so the private calendar addresses change at each start)."""
     holidays = calendar or NoHolidays()
     return Portal(
         clock=clock,
@@ -64,6 +70,7 @@ def build_portal(
         requests=Requests(uow, clock, rules, notifier),
         planning=Planning(uow, clock, rules, holidays),
         planning_agent=AgentPlanning(uow, clock, rules, holidays, notifier),
+        calendars=CalendarFeeds(uow, clock, key=secret_key or secrets.token_bytes(32), portal_url=portal_url),
         billing=Billing(uow, clock, rules, service_days or NoServiceDays()),
         billing_setup=BillingSetup(uow),
     )

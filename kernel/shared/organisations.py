@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from datetime import time
 
 import attrs
 
@@ -57,3 +58,6 @@ class Service:
     name: str
     #: The weekdays the service opens, 0 = Monday (a garderie may open on Wednesday too).
     weekdays: tuple[int, ...] = (0, 1, 3, 4)
+    #: Opening hours (Europe/Paris), shown in the family's calendar; None when not known.
+    opens_at: time | None = None
+    closes_at: time | None = None

@@ -54,6 +54,7 @@ class Store:
     absences: dict[tuple[str, str, date], AbsenceRecord] = attrs.Factory(dict)
     attendance: dict[tuple[str, str, date], AttendanceRecord] = attrs.Factory(dict)
     planning_events: list[PlanningEvent] = attrs.Factory(list)
+    calendar_feeds: dict[tuple[str, str], Any] = attrs.Factory(dict)  # (child, family) -> CalendarFeed
     # billing (tests/fakes/billing.py)
     billing_runs: dict[str, Any] = attrs.Factory(dict)
     invoices: dict[str, Any] = attrs.Factory(dict)

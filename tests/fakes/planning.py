@@ -6,6 +6,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from famille.kernel.planning.calendar_feed import CalendarFeed
 from famille.kernel.planning.inputs import AbsenceStatus, BookingStatus, Enrolment
 from famille.kernel.planning.records import (
     AbsenceRecord,
@@ -144,4 +145,11 @@ class FakePlanning:
     def child_names(self, child_ids: Collection[str]) -> Mapping[str, tuple[str, str]]:
         return {c.id: (c.nom, c.prenom) for c in self.s.children.values() if c.id in set(child_ids)}
 
+    def calendar_feed(self, child_id: str, family_id: str) -> CalendarFeed | None:
+        return self.s.calendar_feeds.get((child_id, family_id))
 
+    def calendar_feed_by_digest(self, token_digest: str) -> CalendarFeed | None:
+        return next((f for f in self.s.calendar_feeds.values() if f.token_digest == token_digest), None)
+
+    def save_calendar_feed(self, feed: CalendarFeed) -> None:
+        self.s.calendar_feeds[(feed.child_id, feed.family_id)] = feed

@@ -367,3 +367,42 @@ def test_the_agent_accepts_and_refuses_pending_requests(world: PlanningWorld) ->
     grid = text_of(family.get(f"{GRID}?mois=2026-12"))
     assert "lundi 7 décembre, RESTAURATION : Réservé" in grid
     assert "mardi 8 décembre, RESTAURATION : Réservation refusée" in grid
+
+
+# --- the private calendar address -----------------------------------------------------------------
+
+
+def _feed_url(page_html: str) -> str:
+    found = re.search(r'id="adresse-calendrier" type="text" readonly value="([^"]+)"', page_html)
+    assert found, "l'adresse du calendrier n'est pas sur la page"
+    return found.group(1)
+
+
+def test_the_planning_page_shows_the_private_calendar_address_and_revokes_it(family: PageClient) -> None:
+    page = family.get(f"{GRID}?mois=2026-12")
+    url = _feed_url(page.text)
+    assert url.startswith("https://portail.example.fr/api/v1/calendars/") and url.endswith(".ics")
+    assert f'href="{url.replace("https://", "webcal://")}"' in page.text
+    assert "Planning dans votre calendrier" in text_of(page)
+    secret_path = url.removeprefix("https://portail.example.fr")
+    assert family.client.simulate_get(secret_path).status_code == 200
+
+    revoked = family.post(f"{GRID}/calendrier")
+
+    assert revoked.status_code == 303 and revoked.headers["location"].endswith("calendrier=nouveau#calendrier")
+    after = family.get(f"{GRID}?calendrier=nouveau")
+    assert _feed_url(after.text) != url
+    assert "l'ancienne ne fonctionne plus" in text_of(after)
+    assert family.client.simulate_get(secret_path).status_code == 404
+
+
+def test_the_calendar_address_is_neither_shown_to_an_agent_nor_revocable_without_the_form_token(
+    browser: PageClient,
+) -> None:
+    browser.login("agent.villeneuve")
+    assert "adresse-calendrier" not in browser.get(f"{GRID}?mois=2026-12").text
+    assert browser.post(f"{GRID}/calendrier").status_code in (403, 404)
+    other = PageClient(browser.client.app)
+    other.login("marie.dupont")
+    other.get(f"{GRID}?mois=2026-12")
+    assert other.post(f"{GRID}/calendrier", csrf="faux").status_code == 403

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Any
 
 from sqlalchemy import Row
@@ -69,13 +70,17 @@ def service_to_values(service: Service) -> Values:
         "code": service.code,
         "name": service.name,
         "weekdays": weekdays_to_text(service.weekdays),
+        "opens_at": service.opens_at.strftime("%H:%M") if service.opens_at else None,
+        "closes_at": service.closes_at.strftime("%H:%M") if service.closes_at else None,
     }
 
 
 def service_from_row(row: Row[Any]) -> Service:
     """The service of a row of `services`."""
     return Service(id=row.id, structure_id=row.structure_id, code=row.code, name=row.name,
-                   weekdays=weekdays_from_text(row.weekdays))
+                   weekdays=weekdays_from_text(row.weekdays),
+                   opens_at=time.fromisoformat(row.opens_at) if row.opens_at else None,
+                   closes_at=time.fromisoformat(row.closes_at) if row.closes_at else None)
 
 
 def weekdays_to_text(weekdays: tuple[int, ...]) -> str:

@@ -150,12 +150,16 @@ class ChildPlanningResource:
         if flash and reason in ABSENCE_REASONS:
             why = absence_reason(site.portal.rules, planning.child.organisation_code, reason)
             requirement = why.message if why.requires_document else None
+        if req.get_param("calendrier") == "nouveau":
+            flash = ("Nouvelle adresse de calendrier créée : l'ancienne ne fonctionne plus. Abonnez votre "
+                     "téléphone à la nouvelle.")
         service_codes = list(dict.fromkeys(s.code for s in planning.services))
+        feed = site.portal.calendars.link(req.context.principal, view.child.id) if view.is_family else None
         site.page(req, resp, "planning_enfant.html", status=status, view=view, child=view.child, planning=planning,
                   grid=grid, legend=LEGEND, structure=structure or "", service=service or "",
                   service_codes=service_codes, enrolled=_enrolled(planning), flash=flash, requirement=requirement,
                   reasons=_reasons(site, planning.child.organisation_code), form=form,
-                  can_act=view.is_family)
+                  can_act=view.is_family, feed=feed)
 
 
 class DayResource:
@@ -252,6 +256,21 @@ def report_view(report: ChangeReport, child_name: str) -> ReportView:
     closed = tuple(r for r in report.skipped if r.skip is not None and r.skip.value == "jour-sans-accueil")
     refused = tuple(r for r in report.skipped if r not in closed)
     return ReportView(child_name, tuple(groups), refused, closed, report.requirement)
+
+
+class CalendarRevocation:
+    """`POST /enfants/{child_id}/planning/calendrier`: a new private calendar address, the old one revoked."""
+
+    auth = FAMILY
+
+    def __init__(self, site: Site) -> None:
+        self._site = site
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
+        """Revoke the family's address for the child and show the page with the new one."""
+        view = load_child(self._site, req, _child_id(child_id))
+        self._site.portal.calendars.revoke(req.context.principal, view.child.id)
+        redirect(resp, address(f"/enfants/{view.child.id}/planning", calendrier="nouveau") + "#calendrier")
 
 
 class ChildAbsenceResource:

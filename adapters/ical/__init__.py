@@ -1,0 +1,1 @@
+"""iCalendar documents (RFC 5545) written with the `icalendar` library."""

@@ -1,0 +1,63 @@
+"""Private calendar feeds on SQLite and PostgreSQL: the digest stored, revocation, services' hours."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import pytest
+from sqlalchemy import Engine, select
+
+from famille.adapters.sqlalchemy.tables import calendar_feeds
+from famille.adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
+from famille.kernel.accounts.model import token_digest
+from famille.kernel.portal.application import build_portal
+from famille.kernel.shared.errors import NotFound
+from famille.kernel.shared.organisations import Service
+from famille.kernel.shared.time import PARIS
+from tests.fakes.clock import FakeClock
+from tests.fakes.hashing import FakeHasher
+from tests.fakes.notification import FakeNotifier
+from tests.fakes.rules import FakeRules
+from tests.support.planning_world import family_principal, seed_families, seed_organisation
+from tests.unit.planning.conftest import HOLIDAYS
+
+CHILD = "ville-a-enf-0-0"
+
+
+def test_a_feed_shows_booked_days_at_the_service_hours_and_stops_once_revoked(
+    uow_factory: SqlUnitOfWorkFactory, migrated_engine: Engine,
+) -> None:
+    seed_organisation(uow_factory, "ville-a")
+    seed_families(uow_factory, "ville-a", 2)
+    with uow_factory() as uow:  # a service with its opening hours, read back as stored
+        uow.organisations.add_service(Service("ville-a-etude", "ville-a-garderie", "ETUDE", "Étude surveillée",
+                                              (0, 1, 3, 4), opens_at=time(16, 45), closes_at=time(17, 45)))
+        uow.commit()
+    with uow_factory() as uow:
+        study = next(s for s in uow.organisations.services("ville-a") if s.code == "ETUDE")
+    assert (study.opens_at, study.closes_at) == (time(16, 45), time(17, 45))
+    portal = build_portal(uow=uow_factory, clock=FakeClock(), rules=FakeRules(), hasher=FakeHasher(),
+                          notifier=FakeNotifier(), portal_url="https://portail.example", calendar=HOLIDAYS,
+                          secret_key=b"k" * 32)
+    family = family_principal("ville-a", 0)
+    portal.planning.book(family, CHILD, [("RESTAURATION", date(2026, 12, 7))])
+
+    link = portal.calendars.link(family, CHILD)
+    secret = link.url.rsplit("/", 1)[1].removesuffix(".ics")
+    content = portal.calendars.content(secret)
+
+    assert [(e.summary, e.day) for e in content.events] == [("Enfant0 : RESTAURATION", date(2026, 12, 7))]
+    assert content.title == "Planning de Enfant0 NOM0"
+    with migrated_engine.connect() as connection:  # only the digest of the secret is stored
+        rows = connection.execute(select(calendar_feeds)).all()
+    assert [r.token_digest for r in rows] == [token_digest(secret)] and secret not in repr(rows)
+    assert portal.calendars.link(family, CHILD) == link  # the same address on each visit
+
+    new = portal.calendars.revoke(family, CHILD)
+    assert new.url != link.url
+    with pytest.raises(NotFound):
+        portal.calendars.content(secret)
+    assert portal.calendars.content(new.url.rsplit("/", 1)[1].removesuffix(".ics")).events == content.events
+    with pytest.raises(NotFound):  # another family of the organisation has no feed of this child
+        portal.calendars.link(family_principal("ville-a", 1), CHILD)
+    assert content.generated_at == datetime(2026, 11, 28, 10, 0, tzinfo=PARIS)
