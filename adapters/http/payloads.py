@@ -1,22 +1,33 @@
-"""Request bodies: read, parsed and structured at the edge, or refused with a French message per field.
+"""Request bodies: read, parsed and structured at the edge by ONE converter, or refused in French per field.
 
-`load(req, LoginBody)` returns a frozen attrs instance, or raises: `ApiProblem`
-(400 unreadable JSON, 413 too large, 415 not JSON) or `ValidationFailed` (422,
-one `FieldError` per wrong field, `field` being the path without its leading `$.`).
-Strings are strict: no coercion from numbers, bounded length, no NUL character
-and nothing that cannot be encoded in UTF-8 (a lone surrogate would break the
-hasher or the database further in).
+Every route of the API reads its body with `load(req, Body)` (or `load_sent`, which
+also says which fields were sent, for the partial record forms). The behaviour is the
+same everywhere:
+
+- `ApiProblem` 400 (unreadable JSON), 413 (too large), 415 (not JSON);
+- otherwise `ValidationFailed` (422) with one `FieldError` per wrong field, its `field`
+  being the path without the leading `$.` (`cells[1].date`);
+- unknown keys are refused, each by name, at any depth (`Champ « is_admin » : inconnu.`);
+- types are strict: a boolean is `true`/`false` (never 0/1 or "oui"), an integer is no
+  boolean and no float, a string is no number; dates are `AAAA-MM-JJ`, times `HH:MM`;
+- strings are bounded (`TEXT_MAX`, or the limit of `text(...)`), without NUL and
+  encodable in UTF-8 (a lone surrogate would break the hasher or the database further in).
+
+A body field may carry its JSON name when it is no Python name (`key("from")`).
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any, NewType, TypeVar
+from datetime import date, time
+from types import UnionType
+from typing import Annotated, Any, NewType, TypeVar, Union, get_args, get_origin
 
 import attrs
 import cattrs
 import falcon
-from cattrs.errors import ForbiddenExtraKeysError
+from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+from cattrs.gen import make_dict_structure_fn, override
 
 from famille.adapters.http.errors import ApiProblem
 from famille.kernel.shared.errors import FieldError, ValidationFailed
@@ -25,12 +36,31 @@ from famille.kernel.shared.errors import FieldError, ValidationFailed
 MAX_BODY_BYTES = 1024 * 1024
 TEXT_MAX = 1000
 PASSWORD_MAX = 256
+NOT_AN_OBJECT = "Le corps de la requête doit être un objet JSON."
 
 Text = NewType("Text", str)
 """A string of at most `TEXT_MAX` characters (logins, tokens)."""
 
 Password = NewType("Password", str)
 """A password: at most `PASSWORD_MAX` characters (hashing a longer one only costs us time)."""
+
+
+@attrs.frozen
+class Limit:
+    """The bounds of a string field: its length, and whether it must hold more than blanks (then stripped)."""
+
+    max_length: int = TEXT_MAX
+    non_empty: bool = False
+
+
+def text(max_length: int = TEXT_MAX, *, non_empty: bool = False) -> Any:
+    """The type of a bounded string field: `service: text(40, non_empty=True)`."""
+    return Annotated[str, Limit(max_length, non_empty)]
+
+
+def key(name: str) -> dict[str, str]:
+    """Field metadata giving the JSON name of a field that is no Python name: `attrs.field(metadata=key("from"))`."""
+    return {"json": name}
 
 
 @attrs.frozen
@@ -83,35 +113,97 @@ class PayloadTypeError(TypeError):
         self.reason = reason
 
 
-def _bounded_string(limit: int) -> Any:
-    def structure(value: Any, _type: Any) -> str:
-        if not isinstance(value, str):
-            raise PayloadTypeError("doit être une chaîne de caractères")
-        if len(value) > limit:
-            raise PayloadValueError(f"ne doit pas dépasser {limit} caractères")
-        if "\x00" in value:
-            raise PayloadValueError("contient un caractère nul")
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise PayloadValueError("contient des caractères invalides") from None
-        return value
+def bounded_string(value: Any, limit: Limit) -> str:
+    """`value` if it is a string within `limit` (stripped when it must not be blank); French errors otherwise."""
+    if not isinstance(value, str):
+        raise PayloadTypeError("doit être une chaîne de caractères")
+    if len(value) > limit.max_length:
+        raise PayloadValueError(f"ne doit pas dépasser {limit.max_length} caractères")
+    if "\x00" in value:
+        raise PayloadValueError("contient un caractère nul")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise PayloadValueError("contient des caractères invalides") from None
+    if limit.non_empty:
+        if not value.strip():
+            raise PayloadValueError("obligatoire, une chaîne de caractères non vide")
+        return value.strip()
+    return value
 
-    return structure
+
+def _strict_bool(value: Any, _type: Any) -> bool:
+    if type(value) is not bool:
+        raise PayloadTypeError("doit valoir true ou false")
+    return value
+
+
+def _strict_int(value: Any, _type: Any) -> int:
+    if type(value) is not int:  # bool is an int in Python, and an int is no bool here
+        raise PayloadTypeError("doit être un nombre entier")
+    return value
+
+
+def _day(value: Any, _type: Any) -> date:
+    if not isinstance(value, str):
+        raise PayloadTypeError("doit être une date AAAA-MM-JJ")
+    try:
+        if len(value) != 10:
+            raise ValueError(value)
+        return date.fromisoformat(value)
+    except ValueError:
+        raise PayloadValueError("doit être une date AAAA-MM-JJ") from None
+
+
+def _time_of_day(value: Any, _type: Any) -> time:
+    if not isinstance(value, str):
+        raise PayloadTypeError("doit être une heure HH:MM")
+    try:
+        if len(value) != 5:
+            raise ValueError(value)
+        return time.fromisoformat(value)
+    except ValueError:
+        raise PayloadValueError("doit être une heure HH:MM") from None
+
+
+def _limit_of(type_: Any) -> Limit | None:
+    if get_origin(type_) is not Annotated:
+        return None
+    return next((m for m in get_args(type_)[1:] if isinstance(m, Limit)), None)
+
+
+def _renamed(cls: Any) -> bool:
+    return attrs.has(cls) and any("json" in a.metadata for a in attrs.fields(cls))
 
 
 def make_converter() -> cattrs.Converter:
-    """The converter of request bodies: strict strings, unknown keys refused, detailed errors."""
+    """The one converter of request bodies: strict types, bounded strings, unknown keys refused, detailed errors."""
     converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
-    converter.register_structure_hook(Text, _bounded_string(TEXT_MAX))
-    converter.register_structure_hook(Password, _bounded_string(PASSWORD_MAX))
-    converter.register_structure_hook(str, _bounded_string(TEXT_MAX))
+    converter.register_structure_hook(Text, lambda value, _t: bounded_string(value, Limit(TEXT_MAX)))
+    converter.register_structure_hook(Password, lambda value, _t: bounded_string(value, Limit(PASSWORD_MAX)))
+    converter.register_structure_hook(str, lambda value, _t: bounded_string(value, Limit(TEXT_MAX)))
+    converter.register_structure_hook(bool, _strict_bool)
+    converter.register_structure_hook(int, _strict_int)
+    converter.register_structure_hook(date, _day)
+    converter.register_structure_hook(time, _time_of_day)
+    converter.register_structure_hook_func(
+        lambda t: _limit_of(t) is not None,
+        lambda value, t: bounded_string(value, _limit_of(t) or Limit()),
+    )
+    converter.register_structure_hook_factory(
+        _renamed,
+        lambda cls: make_dict_structure_fn(
+            cls, converter, _cattrs_forbid_extra_keys=True, _cattrs_detailed_validation=True,
+            **{a.name: override(rename=a.metadata["json"]) for a in attrs.fields(cls) if "json" in a.metadata},
+        ),
+    )
     return converter
 
 
 CONVERTER = make_converter()
 
 B = TypeVar("B")
+_UNKNOWN = "\x00inconnu:"
 
 
 def _reason(error: BaseException, _type: Any) -> str:
@@ -121,30 +213,45 @@ def _reason(error: BaseException, _type: Any) -> str:
     if isinstance(error, KeyError):
         return "obligatoire"
     if isinstance(error, ForbiddenExtraKeysError):
-        return "contient des champs inconnus"
+        return _UNKNOWN + "\x00".join(sorted(map(str, error.extra_fields)))
+    wanted = _core(_type)
+    if get_origin(wanted) in (list, tuple) or wanted in (list, tuple):
+        return "doit être une liste"
+    if get_origin(wanted) is dict or wanted is dict or attrs.has(wanted):
+        return "doit être un objet"
     return "valeur invalide"
+
+
+def _core(type_: Any) -> Any:
+    """The type a value must have, without `| None`."""
+    args = [a for a in get_args(type_) if a is not type(None)]
+    if type_ is not None and get_origin(type_) in (Union, UnionType) and len(args) == 1:
+        return args[0]
+    return type_
 
 
 def _label(path: str) -> str:
     return path.removeprefix("$.") if path != "$" else "$"
 
 
-def field_errors(error: Exception) -> list[FieldError]:
+def _shown(name: str) -> str:
+    """An unknown key as a field name: bounded, and never empty."""
+    return (name[:40] + "…" if len(name) > 40 else name) or "(champ sans nom)"
+
+
+def field_errors(error: BaseException) -> list[FieldError]:
     """One `FieldError` per wrong field of a structuring error (paths as `cattrs.transform_error` gives)."""
     errors = []
-    for text in cattrs.transform_error(error, path="$", format_exception=_reason):
-        reason, _, path = text.rpartition(" @ ")
+    for line in cattrs.transform_error(error, path="$", format_exception=_reason):
+        reason, _, path = line.rpartition(" @ ")
         field = _label(path)
-        errors.append(FieldError(field=field, message=f"Champ « {field} » : {reason}."))
-    return errors
-
-
-def _unknown_keys(data: dict[str, Any], body_type: type) -> list[FieldError]:
-    known = {a.name for a in attrs.fields(body_type)}
-    errors = []
-    for key in sorted(k for k in data if k not in known):
-        shown = key if len(key) <= 40 else key[:40] + "…"
-        errors.append(FieldError(field=key, message=f"Champ « {shown} » : inconnu."))
+        if reason.startswith(_UNKNOWN):
+            prefix = "" if field == "$" else field + "."
+            for name in reason.removeprefix(_UNKNOWN).split("\x00"):
+                shown = prefix + _shown(name)
+                errors.append(FieldError(field=shown, message=f"Champ « {shown} » : inconnu."))
+        else:
+            errors.append(FieldError(field=field, message=f"Champ « {field} » : {reason}."))
     return errors
 
 
@@ -169,19 +276,26 @@ def read_json(req: falcon.Request) -> Any:
         raise _bad_request("Le corps de la requête n'est pas un JSON valide.") from None
 
 
-def load(req: falcon.Request, body_type: type[B]) -> B:
-    """Read `req`'s JSON body as `body_type`, or raise a problem naming each wrong field."""
-    data = read_json(req)
+def structure(data: Any, body_type: type[B]) -> B:
+    """`data` (parsed JSON) as `body_type`, or `ValidationFailed` naming each wrong field."""
     if not isinstance(data, dict):
-        raise ValidationFailed([FieldError("$", "Le corps de la requête doit être un objet JSON.")])
-    unknown = _unknown_keys(data, body_type)
+        raise ValidationFailed([FieldError("$", NOT_AN_OBJECT)])
     try:
         return CONVERTER.structure(data, body_type)
-    except (cattrs.BaseValidationError, ForbiddenExtraKeysError) as error:
-        errors = field_errors(error)
-        if unknown:  # named one by one above, rather than the converter's single "$" refusal
-            errors = [e for e in errors if e.field != "$"]
-        raise ValidationFailed(unknown + errors) from None
+    except (ClassValidationError, IterableValidationError, ForbiddenExtraKeysError) as error:
+        raise ValidationFailed(field_errors(error)) from None
+
+
+def load(req: falcon.Request, body_type: type[B]) -> B:
+    """Read `req`'s JSON body as `body_type`, or raise a problem naming each wrong field."""
+    return structure(read_json(req), body_type)
+
+
+def load_sent(req: falcon.Request, body_type: type[B]) -> tuple[B, set[str]]:
+    """The structured body and the names of the fields it holds (for forms where only what is sent changes)."""
+    data = read_json(req)
+    body = structure(data, body_type)
+    return body, set(data)
 
 
 def _bad_request(detail: str) -> ApiProblem:

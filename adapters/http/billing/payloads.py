@@ -3,23 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, TypeVar
 
 import attrs
-import cattrs
 import falcon
-from cattrs.errors import ForbiddenExtraKeysError
 
-from famille.adapters.http.payloads import (
-    PayloadTypeError,
-    PayloadValueError,
-    field_errors,
-    make_converter,
-    read_json,
-)
 from famille.kernel.shared.errors import FieldError, ValidationFailed
-
-B = TypeVar("B")
 
 
 @attrs.frozen
@@ -90,53 +78,6 @@ class CreditorBody:
     iban: str
     bic: str
     creditor_id: str
-
-
-def _bool(value: Any, _type: Any) -> bool:
-    if not isinstance(value, bool):
-        raise PayloadTypeError("doit être true ou false")
-    return value
-
-
-def _int(value: Any, _type: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise PayloadTypeError("doit être un entier")
-    return value
-
-
-def _date(value: Any, _type: Any) -> date:
-    if not isinstance(value, str):
-        raise PayloadTypeError("doit être une date AAAA-MM-JJ")
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise PayloadValueError("doit être une date AAAA-MM-JJ") from None
-
-
-def _converter() -> cattrs.Converter:
-    converter = make_converter()
-    converter.register_structure_hook(bool, _bool)
-    converter.register_structure_hook(int, _int)
-    converter.register_structure_hook(date, _date)
-    return converter
-
-
-CONVERTER = _converter()
-
-
-def load_billing_body(req: falcon.Request, body_type: type[B]) -> B:
-    """The body as `body_type`, or 422 with one message per wrong field."""
-    data = read_json(req)
-    if not isinstance(data, dict):
-        raise ValidationFailed([FieldError("$", "Le corps de la requête doit être un objet JSON.")])
-    known = {a.name for a in attrs.fields(body_type)}  # type: ignore[arg-type]
-    unknown = [FieldError(str(k), f"Champ « {k} » : inconnu.") for k in sorted(map(str, data)) if k not in known]
-    if unknown:
-        raise ValidationFailed(unknown)
-    try:
-        return CONVERTER.structure(data, body_type)
-    except (cattrs.BaseValidationError, ForbiddenExtraKeysError) as error:
-        raise ValidationFailed(field_errors(error)) from None
 
 
 def query_date(req: falcon.Request, name: str) -> date:

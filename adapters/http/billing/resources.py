@@ -16,10 +16,10 @@ from famille.adapters.http.billing.payloads import (
     FinaliseBody,
     PaymentBody,
     RunBody,
-    load_billing_body,
     query_date,
 )
 from famille.adapters.http.billing.views import invoice_view, payment_view, review_view, statement_view
+from famille.adapters.http.payloads import load
 from famille.adapters.pdf.invoices import invoice_pdf
 from famille.adapters.sepa.direct_debit import pain008
 from famille.kernel.billing.model import parse_month
@@ -90,7 +90,7 @@ class RunsResource:
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         """`{month, final: false}`."""
-        body = load_billing_body(req, RunBody)
+        body = load(req, RunBody)
         principal = req.context.principal
         review = self._billing.run(principal.organisation_code, body.month, by=principal.account_id,
                                    final=body.final, accept_flagged=body.accept_flagged)
@@ -122,7 +122,7 @@ class FinaliseResource:
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, run_id: str) -> None:
         """`{accept_flagged: false}`."""
-        body = load_billing_body(req, FinaliseBody)
+        body = load(req, FinaliseBody)
         review = self._billing.finalise(req.context.principal, _id(run_id, "Facturation"),
                                         accept_flagged=body.accept_flagged)
         resp.media = review_view(review)
@@ -138,7 +138,7 @@ class PaymentsResource:
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         """`{family, amount: "12.50", method, date}`."""
-        body = load_billing_body(req, PaymentBody)
+        body = load(req, PaymentBody)
         payment = self._billing.record_payment(req.context.principal, _id(body.family, "Famille"), body.amount,
                                                body.method, body.date, body.reference)
         resp.status = falcon.HTTP_201
@@ -155,7 +155,7 @@ class CreditNoteResource:
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, invoice_id: str) -> None:
         """`{reason, amount}` or `{reason, lines: [0, 3]}`."""
-        body = load_billing_body(req, CreditNoteBody)
+        body = load(req, CreditNoteBody)
         note = self._billing.credit_note(req.context.principal, _id(invoice_id, "Facture"), body.reason,
                                          amount=body.amount, line_indexes=body.lines)
         resp.status = falcon.HTTP_201

@@ -11,8 +11,8 @@ from famille.adapters.http.billing.payloads import (
     CreditorBody,
     FamilyBillingBody,
     SharesBody,
-    load_billing_body,
 )
+from famille.adapters.http.payloads import load
 from famille.kernel.billing.setup import BillingSetup, Creditor, FamilyBilling
 from famille.kernel.shared.errors import NotFound
 
@@ -63,7 +63,7 @@ class SharesResource:
     def on_put(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
         """`{"shares": {family id: "50.00", ...}}` summing to 100."""
         child_id = _id(child_id, "Enfant")
-        body = load_billing_body(req, SharesBody)
+        body = load(req, SharesBody)
         resp.media = shares_view(child_id, self._setup.set_shares(req.context.principal, child_id, body.shares))
 
 
@@ -81,7 +81,7 @@ class FamilyBillingResource:
 
     def on_put(self, req: falcon.Request, resp: falcon.Response, family_id: str) -> None:
         """`{"resident": false, "mandate": {"signed_on": "2025-09-01", "reference": "..."}}`."""
-        body = load_billing_body(req, FamilyBillingBody)
+        body = load(req, FamilyBillingBody)
         settings = self._setup.set_family_billing(
             req.context.principal, _id(family_id, "Famille"), resident=body.resident,
             mandate_signed_on=body.mandate.signed_on if body.mandate else None,
@@ -104,7 +104,7 @@ class CreditorResource:
 
     def on_put(self, req: falcon.Request, resp: falcon.Response) -> None:
         """`{name, iban, bic, creditor_id}`, checked (IBAN key, BIC and ICS formats)."""
-        body = load_billing_body(req, CreditorBody)
+        body = load(req, CreditorBody)
         resp.media = creditor_view(self._setup.set_own_creditor(req.context.principal, body.name, body.iban,
                                                                 body.bic, body.creditor_id))
 

@@ -11,18 +11,16 @@ when none is given. The kernel then checks what each kind of request may carry.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
 import attrs
-import cattrs
 import falcon
 import phonenumbers
-from cattrs.errors import ForbiddenExtraKeysError
 from email_validator import EmailNotValidError, validate_email
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
-from famille.adapters.http.payloads import PayloadTypeError, field_errors, make_converter, read_json
+from famille.adapters.http.payloads import load_sent
 from famille.kernel.shared.errors import FieldError, ValidationFailed
 
 Str = str | None
@@ -149,52 +147,12 @@ class DecisionBody:
     reason: Str = None
 
 
-def _strict(kind: type, reason: str) -> Any:
-    def structure(value: Any, _type: Any) -> Any:
-        if type(value) is not kind:  # bool is an int in Python, and an int is no bool here
-            raise PayloadTypeError(reason)
-        return value
-
-    return structure
-
-
-def _converter() -> cattrs.Converter:
-    converter = make_converter()
-    converter.register_structure_hook(bool, _strict(bool, "doit valoir true ou false"))
-    converter.register_structure_hook(int, _strict(int, "doit être un nombre entier"))
-    return converter
-
-
-CONVERTER = _converter()
 PHONE_FIELDS = frozenset({"telephone", "telephone_domicile", "telephone_professionnel", "mobile"})
-
-B = TypeVar("B")
-
-
-def load_body(req: falcon.Request, body_type: type[B]) -> tuple[B, set[str]]:
-    """The structured body and the names of the fields it holds (422 naming each wrong field)."""
-    data = read_json(req)
-    if not isinstance(data, dict):
-        raise ValidationFailed([FieldError("$", "Le corps de la requête doit être un objet JSON.")])
-    known = {a.name for a in attrs.fields(body_type)}  # type: ignore[arg-type]
-    unknown = [FieldError(_shown(k), f"Champ « {_shown(k)} » : inconnu.") for k in sorted(data) if k not in known]
-    if unknown:
-        raise ValidationFailed(unknown)
-    try:
-        body = CONVERTER.structure(data, body_type)
-    except (cattrs.BaseValidationError, ForbiddenExtraKeysError) as error:
-        raise ValidationFailed(field_errors(error)) from None
-    return body, set(data)
-
-
-def _shown(key: str) -> str:
-    """An unknown key as a field name: bounded, and never empty."""
-    return (key[:40] + "…" if len(key) > 40 else key) or "(champ sans nom)"
 
 
 def load_changes(req: falcon.Request, body_type: type[Any]) -> dict[str, Any]:
     """The fields sent in a form, normalised (phones, e-mail, IBAN/BIC), as a request's changes."""
-    body, sent = load_body(req, body_type)
+    body, sent = load_sent(req, body_type)
     return normalise_changes({name: getattr(body, name) for name in sorted(sent)})
 
 

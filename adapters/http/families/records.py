@@ -24,7 +24,6 @@ from famille.adapters.http.families.payloads import (
     DecisionBody,
     FiscalesBody,
     PratiqueBody,
-    load_body,
     load_changes,
 )
 from famille.adapters.http.families.views import (
@@ -33,6 +32,7 @@ from famille.adapters.http.families.views import (
     queue_entry_view,
     request_view,
 )
+from famille.adapters.http.payloads import load
 from famille.kernel.families.record_service import Records
 from famille.kernel.families.request_service import PHOTO_MAX_BYTES, Requests
 from famille.kernel.families.requests import ChangeRequest, Decision, RequestKind, RequestStatus
@@ -291,7 +291,7 @@ class DecisionResource:
     def on_post(self, req: falcon.Request, resp: falcon.Response, request_id: str) -> None:
         """`{"accept": true}` or `{"accept": false, "reason": "..."}`; 409 if already decided."""
         request_id = _identifier(request_id, "Demande")
-        body, _ = load_body(req, DecisionBody)
+        body = load(req, DecisionBody)
         decided = self._requests.decide(req.context.principal, request_id,
                                         Decision(accept=body.accept, reason=body.reason))
         resp.media = request_view(decided)
