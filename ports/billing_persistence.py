@@ -116,7 +116,7 @@ class BillingRepository(Protocol):
         ...
 
     def issue(self, invoice_id: str, number: str, issued_on: date, due_on: date) -> None:
-        """Give a draft invoice its number, date and due date."""
+        """Give a draft invoice its number, date and due date (an invoice already issued is left as it is)."""
         ...
 
     def invoices_of_run(self, run_id: str) -> Sequence[Invoice]:
@@ -132,7 +132,7 @@ class BillingRepository(Protocol):
         ...
 
     def issued_of_month(self, organisation_code: str, month: str) -> Sequence[Invoice]:
-        """The organisation's issued invoices (not credit notes) of a month, by number."""
+        """The organisation's issued invoices (not credit notes) of a month, by number, without their lines."""
         ...
 
     def add_credit_note(self, note: Invoice) -> None:
@@ -144,5 +144,5 @@ class BillingRepository(Protocol):
         ...
 
     def payments_of_family(self, family_id: str) -> Sequence[Payment]:
-        """The family's payments, by date."""
+        """The family's payments, by date, then by the instant they were recorded."""
         ...

@@ -40,8 +40,9 @@ EXPECT_KEYS = ("rule", "rules", "then", "message")
 RULE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader refusing duplicate keys and keeping `HH:MM` as text."""
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """SafeLoader refusing duplicate keys and keeping `HH:MM` as text (libyaml's parser when present:
+    several times quicker, which a reload and the tests feel)."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()

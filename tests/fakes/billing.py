@@ -29,8 +29,9 @@ from famille.kernel.families.records import FamilySections
 
 
 class FakeBilling:
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Any, committed: Any) -> None:
         self.s = store
+        self.committed = committed
 
     def payer_profiles(self, organisation_code: str) -> Mapping[str, PayerProfile]:
         out = {}
@@ -116,20 +117,23 @@ class FakeBilling:
 
     def claim_final(self, run_id: str, at: datetime, by: str) -> bool:
         run = self.s.billing_runs.get(run_id)
-        if run is None or run.status is not RunStatus.DRAFT:
+        shared = self.committed.get("billing_runs", run_id)
+        if run is None or run.status is not RunStatus.DRAFT or (shared is not None
+                                                                and shared.status is not RunStatus.DRAFT):
             return False
         self.s.billing_runs[run_id] = attrs.evolve(run, status=RunStatus.FINAL, finalised_at=at, finalised_by=by)
         return True
 
     def allocate_numbers(self, organisation_code: str, series: str, count: int) -> int:
         key = (organisation_code, series)
-        first = self.s.counters.get(key, 0) + 1
+        first = max(self.s.counters.get(key, 0), self.committed.get("counters", key) or 0) + 1
         self.s.counters[key] = first + count - 1
         return first
 
     def issue(self, invoice_id: str, number: str, issued_on: date, due_on: date) -> None:
         invoice = self.s.invoices[invoice_id]
-        self.s.invoices[invoice_id] = attrs.evolve(invoice, number=number, issued_on=issued_on, due_on=due_on)
+        if invoice.number is None:  # an issued invoice never changes
+            self.s.invoices[invoice_id] = attrs.evolve(invoice, number=number, issued_on=issued_on, due_on=due_on)
 
     def invoices_of_run(self, run_id: str) -> Sequence[Invoice]:
         return sorted((i for i in self.s.invoices.values() if i.run_id == run_id), key=lambda i: i.family_id)
@@ -142,9 +146,9 @@ class FakeBilling:
                       key=lambda i: (i.issued_on, i.number))
 
     def issued_of_month(self, organisation_code: str, month: str) -> Sequence[Invoice]:
-        return sorted((i for i in self.s.invoices.values() if i.organisation_code == organisation_code
-                       and i.month == month and i.issued and i.kind is InvoiceKind.INVOICE),
-                      key=lambda i: i.number or "")
+        return [attrs.evolve(i, lines=()) for i in sorted(
+            (i for i in self.s.invoices.values() if i.organisation_code == organisation_code
+             and i.month == month and i.issued and i.kind is InvoiceKind.INVOICE), key=lambda i: i.number or "")]
 
     def add_credit_note(self, note: Invoice) -> None:
         self.s.invoices[note.id] = note
@@ -153,7 +157,8 @@ class FakeBilling:
         self.s.payments[payment.id] = payment
 
     def payments_of_family(self, family_id: str) -> Sequence[Payment]:
-        return sorted((p for p in self.s.payments.values() if p.family_id == family_id), key=lambda p: p.paid_on)
+        return sorted((p for p in self.s.payments.values() if p.family_id == family_id),
+                      key=lambda p: (p.paid_on, p.recorded_at))
 
 
 class FakeServiceDays:

@@ -1,4 +1,10 @@
-"""An in-memory unit of work: dictionaries copied on enter, kept on commit."""
+"""An in-memory unit of work that behaves as the SQL one does (tests/contract checks both).
+
+Each unit of work works on a copy of the store taken when it begins; `commit` writes back only
+what it changed (so two units of work open at once keep each other's changes, as rows do), then
+begins again on the latest store. Conditional writes (claims, single-use tokens, status checks,
+insert-or-ignore) are checked against what others committed too, as a database re-checks the row.
+"""
 
 from __future__ import annotations
 
@@ -65,13 +71,17 @@ class Store:
     creditors: dict[str, Any] = attrs.Factory(dict)  # organisation -> Creditor
 
 
+class DuplicateKey(ValueError):
+    """A second row with a unique key already taken (the fakes' IntegrityError)."""
+
+
 class _Accounts:
     def __init__(self, store: Store) -> None:
         self.s = store
 
     def add(self, account: Account) -> None:
-        if self.by_login(account.login) is not None:
-            raise ValueError("login already used")
+        if self.by_login(account.login) is not None or account.id in self.s.accounts:
+            raise DuplicateKey("login already used")
         self.s.accounts[account.id] = account
 
     def get(self, account_id: str) -> Account | None:
@@ -119,8 +129,9 @@ class _Sessions:
 
 
 class _ResetTokens:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, committed: Committed) -> None:
         self.s = store
+        self.committed = committed
 
     def add(self, token: ResetToken) -> None:
         self.s.reset_tokens[token.id] = token
@@ -129,8 +140,9 @@ class _ResetTokens:
         return next((x for x in self.s.reset_tokens.values() if x.token_digest == token_digest), None)
 
     def consume(self, token_id: str, used_at: datetime) -> bool:
-        token = self.s.reset_tokens[token_id]
-        if token.used_at is not None:
+        token = self.s.reset_tokens.get(token_id)
+        shared = self.committed.get("reset_tokens", token_id)
+        if token is None or token.used_at is not None or (shared is not None and shared.used_at is not None):
             return False
         self.s.reset_tokens[token_id] = attrs.evolve(token, used_at=used_at)
         return True
@@ -214,45 +226,82 @@ class _Inbox:
 
 
 class FakeUnitOfWork:
-    """Works on a copy of the shared store; `commit` publishes the copy."""
+    """Works on a copy of the shared store; `commit` writes its changes back."""
 
     def __init__(self, store: Store, lock: threading.Lock) -> None:
         self._shared = store
         self._lock = lock
+        self._work: Store | None = None
         self.committed = False
 
     def __enter__(self) -> FakeUnitOfWork:
-        with self._lock:
-            self._work = copy.deepcopy(self._shared)
-        self._bind()
+        if self._work is not None:
+            raise RuntimeError("this unit of work is already in use")
+        self._begin()
         return self
 
-    def _bind(self) -> None:
-        self.accounts = _Accounts(self._work)
-        self.sessions = _Sessions(self._work)
-        self.reset_tokens = _ResetTokens(self._work)
-        self.organisations = _Organisations(self._work)
-        self.families = _Families(self._work)
-        self.inbox = _Inbox(self._work)
-        self.records = FakeRecords(self._work)
-        self.requests = FakeRequests(self._work)
-        self.planning = FakePlanning(self._work)
-        self.billing = FakeBilling(self._work)
+    def _begin(self) -> None:
+        with self._lock:
+            self._base = _containers(self._shared)
+            self._work = copy.deepcopy(self._shared)
+        work, committed = self._work, Committed(self._shared, self._lock)
+        self.accounts = _Accounts(work)
+        self.sessions = _Sessions(work)
+        self.reset_tokens = _ResetTokens(work, committed)
+        self.organisations = _Organisations(work)
+        self.families = _Families(work)
+        self.inbox = _Inbox(work)
+        self.records = FakeRecords(work)
+        self.requests = FakeRequests(work, committed)
+        self.planning = FakePlanning(work, committed)
+        self.billing = FakeBilling(work, committed)
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  traceback: TracebackType | None) -> None:
-        self.rollback()
+        self._work = None
 
     def commit(self) -> None:
+        work = self._active()
         with self._lock:
             for field in attrs.fields(Store):
-                setattr(self._shared, field.name, copy.deepcopy(getattr(self._work, field.name)))
+                base, mine, shared = (getattr(s, field.name) for s in (self._base, work, self._shared))
+                if isinstance(mine, dict):
+                    for key, value in mine.items():
+                        if key not in base or base[key] != value:
+                            shared[key] = copy.deepcopy(value)
+                    for key in base.keys() - mine.keys():
+                        shared.pop(key, None)
+                else:  # the lists are append-only (enrolments, history)
+                    shared.extend(copy.deepcopy(mine[len(base):]))
         self.committed = True
+        self._begin()
 
     def rollback(self) -> None:
+        self._active()
+        self._begin()
+
+    def _active(self) -> Store:
+        if self._work is None:
+            raise RuntimeError("the unit of work is used outside its `with` block")
+        return self._work
+
+
+def _containers(store: Store) -> Store:
+    """A copy of each table of the store (the values are frozen: shared)."""
+    return Store(**{f.name: copy.copy(getattr(store, f.name)) for f in attrs.fields(Store)})
+
+
+class Committed:
+    """What other units of work committed, for conditional writes to check (as a database re-checks rows)."""
+
+    def __init__(self, store: Store, lock: threading.Lock) -> None:
+        self._store = store
+        self._lock = lock
+
+    def get(self, table: str, key: Any) -> Any:
+        """The committed row of `table` with this key, or None."""
         with self._lock:
-            self._work = copy.deepcopy(self._shared)
-        self._bind()
+            return getattr(self._store, table).get(key)
 
 
 class FakeUnitOfWorkFactory:

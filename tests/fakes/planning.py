@@ -25,8 +25,9 @@ _STATUS = {"pending": (BookingStatus.PENDING, AbsenceStatus.PENDING),
 class FakePlanning:
     """Keeps everything in the store's dictionaries, keyed by (child, service, day)."""
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Any, committed: Any) -> None:
         self.s = store
+        self.committed = committed
 
     def add_enrolments(self, enrolments: Sequence[Enrolment]) -> None:
         self.s.enrolments.extend(enrolments)
@@ -58,7 +59,7 @@ class FakePlanning:
         added = []
         for booking in bookings:
             key = (booking.child_id, booking.service_code, booking.day)
-            if key not in self.s.bookings:
+            if key not in self.s.bookings and self.committed.get("bookings", key) is None:
                 self.s.bookings[key] = booking
                 added.append((booking.service_code, booking.day))
         return added
@@ -68,8 +69,9 @@ class FakePlanning:
 
     def update_booking(self, booking: BookingRecord, *, expected_status: str) -> bool:
         key = (booking.child_id, booking.service_code, booking.day)
-        current = self.s.bookings.get(key)
-        if current is None or current.id != booking.id or current.state.status is not _STATUS[expected_status][0]:
+        expected = _STATUS[expected_status][0]
+        if not all(row is not None and row.id == booking.id and row.state.status is expected
+                   for row in (self.s.bookings.get(key), self.committed.get("bookings", key))):
             return False
         self.s.bookings[key] = booking
         return True
@@ -90,7 +92,7 @@ class FakePlanning:
         added = []
         for absence in absences:
             key = (absence.child_id, absence.service_code, absence.day)
-            if key not in self.s.absences:
+            if key not in self.s.absences and self.committed.get("absences", key) is None:
                 self.s.absences[key] = absence
                 added.append((absence.service_code, absence.day))
         return added
@@ -100,8 +102,9 @@ class FakePlanning:
 
     def update_absence(self, absence: AbsenceRecord, *, expected_status: str) -> bool:
         key = (absence.child_id, absence.service_code, absence.day)
-        current = self.s.absences.get(key)
-        if current is None or current.id != absence.id or current.state.status is not _STATUS[expected_status][1]:
+        expected = _STATUS[expected_status][1]
+        if not all(row is not None and row.id == absence.id and row.state.status is expected
+                   for row in (self.s.absences.get(key), self.committed.get("absences", key))):
             return False
         self.s.absences[key] = absence
         return True
@@ -140,7 +143,8 @@ class FakePlanning:
         self.s.planning_events.extend(events)
 
     def events_of(self, child_id: str, start: date, end: date) -> Sequence[PlanningEvent]:
-        return [e for e in self.s.planning_events if e.child_id == child_id and start <= e.day <= end]
+        return sorted((e for e in self.s.planning_events if e.child_id == child_id and start <= e.day <= end),
+                      key=lambda e: (e.at, e.id))
 
     def child_names(self, child_ids: Collection[str]) -> Mapping[str, tuple[str, str]]:
         return {c.id: (c.nom, c.prenom) for c in self.s.children.values() if c.id in set(child_ids)}

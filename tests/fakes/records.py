@@ -43,8 +43,9 @@ class FakeRecords:
 
 
 class FakeRequests:
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Any, committed: Any) -> None:
         self.s = store
+        self.committed = committed
 
     def add(self, request: ChangeRequest) -> None:
         self.s.requests[request.id] = request
@@ -66,7 +67,9 @@ class FakeRequests:
     def claim(self, request_id: str, status: RequestStatus, decided_at: datetime, decided_by: str,
               reason: str | None) -> bool:
         request = self.s.requests.get(request_id)
-        if request is None or request.status is not RequestStatus.PENDING:
+        shared = self.committed.get("requests", request_id)
+        if request is None or request.status is not RequestStatus.PENDING or (
+                shared is not None and shared.status is not RequestStatus.PENDING):
             return False
         self.s.requests[request_id] = attrs.evolve(request, status=status, decided_at=decided_at,
                                                    decided_by=decided_by, reason=reason)

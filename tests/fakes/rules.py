@@ -1,91 +1,90 @@
-"""Rules written as plain Python, mirroring the shipped policies the kernel uses."""
+"""The rules port in tests: the shipped rule files, decided by the real adapter (durable-rules).
+
+No policy is written in Python here, so a test cannot check a rule id against a copy that
+drifted from rules/. The engine on the shipped folder is built once per test session and shared
+(`shipped_engine`): it is thread-safe, starts no thread and memoises its decisions.
+
+A test that needs another policy writes rule files (YAML), as a policy editor would:
+`rules_with({"organisations/org-a/booking_deadlines.yaml": text})` copies the shipped folder
+(or only the policies named in `only`) to a temporary folder, adds the files and builds an
+engine on it, once per distinct set of files. The overrides kept for tests are YAML files in
+tests/fakes/rule_files/ (`rule_file(name)`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import shutil
+import tempfile
+from collections.abc import Collection, Mapping
+from functools import cache
+from pathlib import Path
 from typing import Any
 
-from famille.ports.rules import Decision, RuleHit, RulesError
-from tests.fakes.planning_rules import absence_reasons, deadline_policy
+from famille.adapters.rules.engine import DurableRules
+from famille.ports.rules import Decision
+from famille.rules import default_rules_dir
 
-Policy = Callable[[Mapping[str, Any]], list[RuleHit]]
+RULE_FILES = Path(__file__).parent / "rule_files"
 
-
-def _password_policy(facts: Mapping[str, Any]) -> list[RuleHit]:
-    refusals = [
-        ("mot-de-passe-trop-courant", facts["is_common"],
-         "Ce mot de passe est trop courant ; choisissez-en un autre."),
-        ("longueur-minimum", facts["length"] < 8, "Le mot de passe doit contenir au moins 8 caractères."),
-        ("majuscule-requise", not facts["has_upper"],
-         "Le mot de passe doit contenir au moins une lettre majuscule."),
-        ("minuscule-requise", not facts["has_lower"],
-         "Le mot de passe doit contenir au moins une lettre minuscule."),
-        ("chiffre-requis", not facts["has_digit"], "Le mot de passe doit contenir au moins un chiffre."),
-        ("identifiant-interdit", facts["contains_login"],
-         "Le mot de passe ne doit pas contenir votre identifiant."),
-    ]
-    hits = [RuleHit(rule_id, message, {"accepted": False}) for rule_id, failed, message in refusals if failed]
-    return hits or [RuleHit("mot-de-passe-conforme", "Mot de passe conforme.", {"accepted": True})]
+_BUILT: dict[tuple[Any, ...], DurableRules] = {}
+_FOLDERS: list[tempfile.TemporaryDirectory[str]] = []
 
 
-def _login_lockout(facts: Mapping[str, Any]) -> list[RuleHit]:
-    if facts["failed_attempts"] >= 10:
-        return [RuleHit("verrouillage-10-echecs", "Votre compte est verrouillé après 10 tentatives "
-                        "de connexion infructueuses. Utilisez « Mot de passe oublié ».", {"locked": True})]
-    return [RuleHit("connexion-autorisee", "Connexion autorisée.", {"locked": False})]
+@cache
+def shipped_engine() -> DurableRules:
+    """The engine on the shipped rule files, shared by the whole session."""
+    return DurableRules(default_rules_dir())
 
 
-def _request_validation(facts: Mapping[str, Any]) -> list[RuleHit]:
-    """Mirrors rules/request_validation.yaml (collect)."""
-    kind = facts["kind"]
-    hits = []
-    if kind in ("responsable", "conjoint") and not facts.get("has_telephone_domicile") \
-            and not facts.get("has_mobile"):
-        hits.append(RuleHit("telephone-domicile-ou-mobile-obligatoire",
-                            "Renseignez au moins un numéro de téléphone : domicile ou mobile.",
-                            {"accepted": False, "field": "telephone_domicile"}))
-    if kind == "autorisation" and not facts.get("has_telephone") and not facts.get("has_mobile"):
-        hits.append(RuleHit("telephone-personne-autorisee-obligatoire",
-                            "Renseignez le téléphone ou le mobile de la personne autorisée à venir "
-                            "chercher l'enfant.", {"accepted": False, "field": "telephone"}))
-    if kind == "sanitaires_pratique" and not facts.get("pratique_offered", True):
-        hits.append(RuleHit("pratique-non-proposee-par-la-cantine",
-                            "Cette pratique alimentaire n'est pas proposée par la cantine de votre enfant.",
-                            {"accepted": False, "field": "pratique_alimentaire"}))
-    if kind == "sanitaires_pratique" and facts.get("pratique_offered", True) and facts.get("pratique_is_pai"):
-        hits.append(RuleHit("pai-certificat-et-rencontre",
-                            "Un PAI demande un certificat médical et une rencontre avec l'équipe : "
-                            "la commune vous contactera.",
-                            {"accepted": True, "field": "pratique_alimentaire",
-                             "notice": "certificat médical et rencontre avec l'équipe"}))
-    hits.append(RuleHit("demande-recevable",
-                        "Demande enregistrée : elle sera examinée par un agent de la commune.",
-                        {"accepted": True}))
-    return hits
+def rule_file(name: str) -> str:
+    """The text of tests/fakes/rule_files/<name>.yaml (an override kept for tests)."""
+    return (RULE_FILES / f"{name}.yaml").read_text(encoding="utf-8")
 
 
-class FakeRules:
-    """Decides with Python functions; tests may replace a policy with `policies[name] = fn`."""
+def rules_with(files: Mapping[str, str], *, only: Collection[str] | None = None) -> DurableRules:
+    """An engine on the shipped rule files plus `files` (path in the folder → YAML text).
 
-    def __init__(self) -> None:
-        self.policies: dict[str, Policy] = {
-            "password_policy": _password_policy,
-            "login_lockout": _login_lockout,
-            "request_validation": _request_validation,
-            "booking_deadlines": deadline_policy(),
-            "absence_reasons": absence_reasons,
-        }
-        self.words: dict[str, frozenset[str]] = {
-            "common_passwords": frozenset({"azerty123", "motdepasse1", "password1", "portail2026"}),
-        }
-        self.asked: list[tuple[str, dict[str, Any], str | None]] = []
+    `only` keeps just these shipped policies (by name) and no word list: a quicker load,
+    for tests that ask one policy many times with different files.
+    """
+    key = (tuple(sorted(files.items())), None if only is None else tuple(sorted(only)))
+    if key not in _BUILT:
+        holder = tempfile.TemporaryDirectory(prefix="famille-rules-")
+        _FOLDERS.append(holder)
+        folder = Path(holder.name)
+        shipped = default_rules_dir()
+        if only is None:
+            shutil.copytree(shipped, folder, dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+        else:
+            for name in only:
+                shutil.copy(shipped / f"{name}.yaml", folder / f"{name}.yaml")
+        for relative, text in files.items():
+            path = folder / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        _BUILT[key] = DurableRules(folder)
+    return _BUILT[key]
+
+
+class ShippedRules:
+    """The rules port over a real engine: the shipped files unless a test switches with `use`."""
+
+    def __init__(self, engine: DurableRules | None = None) -> None:
+        self.engine = engine or shipped_engine()
+
+    def use(self, files: Mapping[str, str], *, only: Collection[str] | None = None) -> None:
+        """Decide from now on by the shipped files plus `files` (see `rules_with`)."""
+        self.engine = rules_with(files, only=only)
 
     def decide(self, policy: str, facts: Mapping[str, Any], *, organisation: str | None = None) -> Decision:
-        if policy not in self.policies:
-            raise RulesError(f"politique inconnue : {policy}")
-        self.asked.append((policy, dict(facts), organisation))
-        return Decision(policy=policy, hits=tuple(self.policies[policy](facts)),
-                        organisation=organisation, version="fake")
+        return self.engine.decide(policy, facts, organisation=organisation)
 
     def word_list(self, name: str) -> frozenset[str]:
-        return self.words[name]
+        return self.engine.word_list(name)
+
+
+def bookings_wait_for_an_agent(*organisations: str) -> dict[str, str]:
+    """The override making every booking made in time wait for an agent, for these organisations."""
+    text = rule_file("bookings_wait_for_an_agent")
+    return {f"organisations/{code}/booking_deadlines.yaml": text for code in organisations}

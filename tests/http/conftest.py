@@ -21,7 +21,7 @@ from tests.fakes.clock import FakeClock
 from tests.fakes.hashing import FakeHasher
 from tests.fakes.notification import FakeNotifier
 from tests.fakes.persistence import FakeUnitOfWorkFactory
-from tests.fakes.rules import FakeRules
+from tests.fakes.rules import ShippedRules
 
 PASSWORD = "Cantine2026"
 PORTAL_URL = "https://portail.example.fr"
@@ -83,7 +83,7 @@ class World:
     def __init__(self) -> None:
         self.uow = seeded_uow()
         self.clock = FakeClock()
-        self.rules = FakeRules()
+        self.rules = ShippedRules()
         self.notifier = FakeNotifier()
         self.portal: Portal = build_portal(
             uow=self.uow, clock=self.clock, rules=self.rules, hasher=HASHER,

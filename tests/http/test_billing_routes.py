@@ -12,7 +12,7 @@ from famille.kernel.billing.days import AbsenceTiming, AttendanceMark, ServiceDa
 from famille.kernel.portal.application import build_portal
 from famille.kernel.shared.time import PARIS
 from tests.fakes.billing import FakeServiceDays
-from tests.fakes.billing_rules import ShippedRules
+from tests.fakes.rules import ShippedRules
 from tests.http.conftest import HASHER, PORTAL_URL, World, bearer, login
 
 

@@ -67,13 +67,13 @@ def test_changing_the_password_needs_a_session(client: falcon.testing.TestClient
 @pytest.mark.parametrize(
     ("password", "rule_ids"),
     [
-        ("Court1", {"longueur-minimum"}),
-        ("minuscules2027", {"majuscule-requise"}),
-        ("MAJUSCULES2027", {"minuscule-requise"}),
-        ("SansChiffres", {"chiffre-requis"}),
-        ("Portail2026", {"mot-de-passe-trop-courant"}),
+        ("Court1", {"longueur-minimum-8"}),
+        ("minuscules2027", {"majuscule-obligatoire"}),
+        ("MAJUSCULES2027", {"minuscule-obligatoire"}),
+        ("SansChiffres", {"chiffre-obligatoire"}),
+        ("Azerty123", {"mot-de-passe-courant"}),
         ("Xmarie.dupont9", {"identifiant-interdit"}),
-        ("abc", {"longueur-minimum", "majuscule-requise", "chiffre-requis"}),
+        ("xqz", {"longueur-minimum-8", "majuscule-obligatoire", "chiffre-obligatoire"}),
     ],
 )
 def test_each_policy_refusal_names_new_password_and_its_rule(

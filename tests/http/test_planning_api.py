@@ -11,7 +11,7 @@ import pytest
 from famille.kernel.planning.inputs import Enrolment
 from famille.kernel.portal.application import build_portal
 from famille.kernel.shared.organisations import Service, Structure, StructureKind
-from tests.fakes.planning_rules import deadline_policy
+from tests.fakes.rules import bookings_wait_for_an_agent
 from tests.http.conftest import HASHER, PORTAL_URL, World, bearer
 from tests.unit.planning.conftest import HOLIDAYS
 
@@ -157,7 +157,7 @@ def test_absences_cancel_in_time_and_say_which_document_is_required(as_: Callabl
 def test_an_agent_decides_a_pending_booking_and_the_family_is_notified(
     world: World, as_: Callable[[str], Call],
 ) -> None:
-    world.rules.policies["booking_deadlines"] = deadline_policy(needs_validation=True)
+    world.rules.use(bookings_wait_for_an_agent("ville-a"))
     booked = as_(FAMILY_A)("POST", f"/api/v1/children/{CHILD_A}/bookings",
                            json={"service": "RESTAURATION", "date": "2026-12-07"})
     assert booked.json["done"][0]["outcome"] == "en-attente"

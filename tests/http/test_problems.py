@@ -169,12 +169,13 @@ def test_an_unknown_route_is_a_404_problem(client: falcon.testing.TestClient) ->
 
 
 def test_an_unexpected_exception_is_a_logged_generic_500(
-    world: World, client: falcon.testing.TestClient, caplog: pytest.LogCaptureFixture
+    world: World, client: falcon.testing.TestClient, caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("la base est tombée")
 
-    world.rules.policies["login_lockout"] = broken  # type: ignore[assignment]
+    monkeypatch.setattr(world.rules, "decide", broken)
     with caplog.at_level(logging.ERROR, logger="famille.http"):
         result = client.simulate_post("/api/v1/session", json={"login": "marie.dupont", "password": "Faux"})
 

@@ -20,16 +20,15 @@ from famille.kernel.shared.time import PARIS
 from tests.fakes.clock import FakeClock
 from tests.fakes.hashing import FakeHasher
 from tests.fakes.notification import FakeNotifier
-from tests.fakes.planning_rules import deadline_policy
-from tests.fakes.rules import FakeRules
+from tests.fakes.rules import ShippedRules, bookings_wait_for_an_agent
 from tests.support.planning_world import agent_principal, family_principal, seed_families, seed_organisation
 from tests.unit.planning.conftest import HOLIDAYS
 
 MONDAY = date(2026, 12, 7)
 
 
-def _portal(uow_factory: SqlUnitOfWorkFactory, rules: FakeRules | None = None) -> Portal:
-    return build_portal(uow=uow_factory, clock=FakeClock(), rules=rules or FakeRules(), hasher=FakeHasher(),
+def _portal(uow_factory: SqlUnitOfWorkFactory, rules: ShippedRules | None = None) -> Portal:
+    return build_portal(uow=uow_factory, clock=FakeClock(), rules=rules or ShippedRules(), hasher=FakeHasher(),
                         notifier=FakeNotifier(), portal_url="https://portail.example", calendar=HOLIDAYS)
 
 
@@ -63,8 +62,8 @@ def test_a_term_of_bookings_is_stored_once_and_read_back_on_the_grid(seeded: Sql
 
 
 def test_absences_decisions_attendance_and_headcounts_round_trip(seeded: SqlUnitOfWorkFactory) -> None:
-    rules = FakeRules()
-    rules.policies["booking_deadlines"] = deadline_policy(needs_validation=True)
+    rules = ShippedRules()
+    rules.use(bookings_wait_for_an_agent("ville-a"))
     portal = _portal(seeded, rules)
     family, agent = family_principal("ville-a", 1), agent_principal("ville-a")
     portal.planning.book(family, "ville-a-enf-1-0", [("RESTAURATION", MONDAY), ("GARDERIE SOIR", MONDAY)])

@@ -27,10 +27,9 @@ from famille.kernel.planning.records import (
     PlanningEvent,
 )
 from famille.kernel.shared.time import PARIS
-from tests.fakes.billing_rules import ShippedRules
 from tests.fakes.clock import FakeClock
-
-from .samples import child, family, new_id, organisation
+from tests.fakes.rules import ShippedRules
+from tests.support.samples import child, family, new_id, organisation
 
 AT = datetime(2026, 11, 20, 10, 0, tzinfo=PARIS)
 ORG = "saint-martin"

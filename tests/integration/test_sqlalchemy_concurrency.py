@@ -13,9 +13,8 @@ from sqlalchemy import Engine
 
 from famille.adapters.sqlalchemy.database import make_engine
 from famille.adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
-
-from . import samples
-from .samples import NOW
+from tests.support import samples
+from tests.support.samples import NOW
 
 WORKERS = 4
 

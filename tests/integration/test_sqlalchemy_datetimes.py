@@ -11,8 +11,7 @@ from sqlalchemy import select
 from famille.adapters.sqlalchemy.tables import auth_sessions
 from famille.adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
 from famille.kernel.shared.time import PARIS
-
-from . import samples
+from tests.support import samples
 
 INSTANTS = [
     datetime(2025, 1, 15, 12, 0, tzinfo=PARIS),  # winter, UTC+1

@@ -20,18 +20,11 @@ from famille.kernel.calendar.deadlines import (
 from famille.kernel.calendar.model import OrganisationCalendar, SchoolYear
 from famille.kernel.shared.time import PARIS
 from tests.property.calendar_strategies import DAYS, calendars, specs
+from tests.property.oracles import paris_to_utc, working_days_back
 
 PLAIN = OrganisationCalendar(SchoolYear.starting(2025), {"RESTAURATION": {0, 1, 3, 4}})
 DAY_BEFORE_2359 = DeadlineSpec(DeadlineKind.CALENDAR_DAYS_BEFORE, time(23, 59), days=1)
 SAME_DAY_0900 = DeadlineSpec(DeadlineKind.SAME_DAY, time(9, 0))
-
-
-def _paris_offset_hours(day: date) -> int:
-    """Summer time from the last Sunday of March to the last Sunday of October (from 01:00 UTC)."""
-    def last_sunday(month: int) -> date:
-        last = date(day.year, month, 31)
-        return last - timedelta((last.weekday() + 1) % 7)
-    return 2 if last_sunday(3) <= day < last_sunday(10) else 1
 
 
 @given(DAYS)
@@ -44,8 +37,7 @@ def _paris_offset_hours(day: date) -> int:
 def test_one_day_before_at_23h59_is_the_right_utc_instant(day: date) -> None:
     deadline = deadline_for(day, DAY_BEFORE_2359, PLAIN)
     before = day - timedelta(1)
-    expected = datetime.combine(before, time(23, 59), tzinfo=UTC) - timedelta(hours=_paris_offset_hours(before))
-    assert deadline.astimezone(UTC) == expected
+    assert deadline.astimezone(UTC) == paris_to_utc(before, time(23, 59))
     assert deadline.tzinfo is PARIS
 
 
@@ -56,8 +48,7 @@ def test_one_day_before_at_23h59_is_the_right_utc_instant(day: date) -> None:
 @example(date(2025, 12, 25))
 def test_same_day_at_9h_is_the_right_utc_instant(day: date) -> None:
     deadline = deadline_for(day, SAME_DAY_0900, PLAIN)
-    expected = datetime.combine(day, time(9, 0), tzinfo=UTC) - timedelta(hours=_paris_offset_hours(day))
-    assert deadline.astimezone(UTC) == expected
+    assert deadline.astimezone(UTC) == paris_to_utc(day, time(9, 0))
     assert (deadline.hour, deadline.minute) == (9, 0)
 
 
@@ -111,4 +102,30 @@ def test_is_within_deadline_is_monotone_once_refused_always_refused(
     deadline = deadline_for(day, spec, calendar)
     assert not is_within_deadline(deadline, day, spec, calendar)
     assert is_within_deadline(deadline.astimezone(UTC) - timedelta(microseconds=1), day, spec, calendar)
-    assert is_within_deadline(now, day, spec, calendar) == (now.astimezone(UTC) < deadline.astimezone(UTC))
+    assert is_within_deadline(now, day, spec, calendar) == (now.astimezone(UTC) < _expected(day, spec, calendar))
+
+
+def _expected(day: date, spec: DeadlineSpec, calendar: OrganisationCalendar) -> datetime:
+    """The deadline of `spec` for `day`, worked out by hand (tests/property/oracles.py)."""
+    if spec.kind is DeadlineKind.SAME_DAY:
+        landed = day
+    elif spec.kind is DeadlineKind.CALENDAR_DAYS_BEFORE:
+        landed = day - timedelta(spec.days)
+    elif spec.kind is DeadlineKind.PREVIOUS_WEEKDAY:
+        landed = day - timedelta(1)
+        while landed.weekday() != spec.weekday:
+            landed -= timedelta(1)
+    else:
+        landed = working_days_back(day, spec.days, calendar.is_working_day)
+    return paris_to_utc(landed, spec.at)
+
+
+@given(calendars(), DAYS, specs())
+@example(PLAIN, date(2026, 3, 30), DeadlineSpec(DeadlineKind.CALENDAR_DAYS_BEFORE, time(2, 30), days=1))
+@example(PLAIN, date(2026, 10, 26), DeadlineSpec(DeadlineKind.CALENDAR_DAYS_BEFORE, time(2, 30), days=1))
+@example(PLAIN, date(2026, 3, 30), DeadlineSpec(DeadlineKind.PREVIOUS_WEEKDAY, time(2, 30), weekday=6))
+@example(PLAIN, date(2028, 3, 1), DeadlineSpec(DeadlineKind.CALENDAR_DAYS_BEFORE, time(23, 59), days=1))
+def test_the_deadline_is_the_instant_worked_out_by_hand(
+    calendar: OrganisationCalendar, day: date, spec: DeadlineSpec
+) -> None:
+    assert deadline_for(day, spec, calendar).astimezone(UTC) == _expected(day, spec, calendar)

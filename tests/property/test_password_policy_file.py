@@ -9,12 +9,12 @@ from hypothesis import strategies as st
 from famille.adapters.rules.engine import DurableRules
 from famille.kernel.accounts.passwords import check_password
 from famille.kernel.shared.errors import PasswordRejected
-from famille.rules import default_rules_dir
+from tests.fakes.rules import shipped_engine
 
 
 @pytest.fixture(scope="module")
 def rules() -> DurableRules:
-    return DurableRules(default_rules_dir())
+    return shipped_engine()
 
 
 def _guide_accepts(password: str, login: str, common: frozenset[str]) -> bool:
@@ -30,6 +30,10 @@ def _guide_accepts(password: str, login: str, common: frozenset[str]) -> bool:
 @example(password="azerty123")
 @example(password="Azerty123")
 @example(password="Ztestlogin9")
+@example(password="Abcdefgh")
+@example(password="ABCDEFG1")
+@example(password="abcdefg1")
+@example(password="")
 def test_the_shipped_policy_accepts_exactly_what_the_guide_allows(rules: DurableRules, password: str) -> None:
     login = "ztestlogin"
     common = rules.word_list("common_passwords")

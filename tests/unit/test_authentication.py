@@ -119,9 +119,9 @@ def test_refuses_a_new_password_naming_every_failing_part(world: World) -> None:
     auth = world.portal.authentication
     me = auth.authenticate(auth.login("dupont", PASSWORDS["dupont"]).token)
     with pytest.raises(PasswordRejected) as refused:
-        auth.change_password(me, login="dupont", current=PASSWORDS["dupont"], new="abc", confirmation="abc")
-    assert {e.rule_id for e in refused.value.errors} == {"longueur-minimum", "majuscule-requise",
-                                                           "chiffre-requis"}
+        auth.change_password(me, login="dupont", current=PASSWORDS["dupont"], new="xqz", confirmation="xqz")
+    assert {e.rule_id for e in refused.value.errors} == {"longueur-minimum-8", "majuscule-obligatoire",
+                                                           "chiffre-obligatoire"}
     assert all(e.field == "new_password" for e in refused.value.errors)
 
 

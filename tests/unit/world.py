@@ -14,7 +14,7 @@ from tests.fakes.clock import FakeClock
 from tests.fakes.hashing import FakeHasher
 from tests.fakes.notification import FakeNotifier
 from tests.fakes.persistence import FakeUnitOfWorkFactory
-from tests.fakes.rules import FakeRules
+from tests.fakes.rules import ShippedRules
 
 
 @attrs.define
@@ -22,7 +22,7 @@ class World:
     portal: Portal
     uow: FakeUnitOfWorkFactory
     clock: FakeClock
-    rules: FakeRules
+    rules: ShippedRules
     hasher: FakeHasher
     notifier: FakeNotifier
 
@@ -31,7 +31,7 @@ PASSWORDS = {"dupont": "Dupont2026", "durand": "Durand2026", "agent-a": "AgentA2
 
 
 def make_world() -> World:
-    uow, clock, rules, hasher, notifier = (FakeUnitOfWorkFactory(), FakeClock(), FakeRules(),
+    uow, clock, rules, hasher, notifier = (FakeUnitOfWorkFactory(), FakeClock(), ShippedRules(),
                                            FakeHasher(), FakeNotifier())
     uow.seed(organisations=[
         Organisation(code="org-a", name="Commune A", kind=OrganisationKind.COMMUNE),

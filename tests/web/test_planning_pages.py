@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from tests.fakes.rules import bookings_wait_for_an_agent
 from tests.http.test_planning_api import CHILD_A, CHILD_A2, CHILD_B, PlanningWorld
 from tests.web.conftest import PageClient, text_of
 
@@ -345,9 +346,7 @@ def test_the_headcounts_page_links_to_its_csv(family: PageClient, world: Plannin
 
 
 def test_the_agent_accepts_and_refuses_pending_requests(world: PlanningWorld) -> None:
-    from tests.fakes.planning_rules import deadline_policy
-
-    world.rules.policies["booking_deadlines"] = deadline_policy(needs_validation=True)
+    world.rules.use(bookings_wait_for_an_agent("ville-a"))
     family = PageClient(world.app())
     family.login("marie.dupont")
     family.get(f"{DAY}?date=2026-12-07&service=RESTAURATION")

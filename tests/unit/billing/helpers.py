@@ -10,10 +10,10 @@ from famille.kernel.billing.days import AbsenceTiming, AttendanceMark, ServiceDa
 from famille.kernel.portal.application import Portal, build_portal
 from famille.kernel.shared.time import PARIS
 from tests.fakes.billing import FakeServiceDays
-from tests.fakes.billing_rules import ShippedRules
 from tests.fakes.clock import FakeClock
 from tests.fakes.hashing import FakeHasher
 from tests.fakes.notification import FakeNotifier
+from tests.fakes.rules import ShippedRules
 from tests.unit.world import make_world
 
 MONTH = "2026-12"

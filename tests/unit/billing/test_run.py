@@ -86,7 +86,7 @@ def test_the_home_page_shows_the_balance_and_the_unpaid_invoices() -> None:
 def test_a_run_streamed_one_child_at_a_time_gives_the_invoices_of_the_whole_month_at_once() -> None:
     """A family paying for children whose first families fall in different batches gets one invoice."""
     from famille.kernel.billing.run import draft_invoices
-    from tests.fakes.billing_rules import ShippedRules
+    from tests.fakes.rules import ShippedRules
 
     days = [day(n, child="child-lea", family=("fam-dupont", "fam-other")) for n in (1, 3)]
     days += [day(n, child="child-tom", family=("fam-other",)) for n in (1, 4)]

@@ -14,7 +14,7 @@ from famille.kernel.planning.records import EventKind
 from famille.kernel.planning.service import cells_of_pattern
 from famille.kernel.shared.errors import NotFound
 from famille.kernel.shared.time import PARIS
-from tests.fakes.planning_rules import deadline_policy
+from tests.fakes.rules import bookings_wait_for_an_agent
 from tests.unit.world import World
 
 from .conftest import AGENT_A, AGENT_B, DUPONT, DURAND
@@ -116,7 +116,7 @@ def test_a_school_year_the_holiday_data_do_not_cover_is_refused_clearly(world: W
 
 
 def test_a_rule_file_may_make_bookings_in_time_wait_for_an_agent(world: World) -> None:
-    world.rules.policies["booking_deadlines"] = deadline_policy(needs_validation=True)
+    world.rules.use(bookings_wait_for_an_agent("org-a"))
 
     report = world.portal.planning.book(DUPONT, "child-lea", [("RESTAURATION", MONDAY)])
 
@@ -127,7 +127,7 @@ def test_a_rule_file_may_make_bookings_in_time_wait_for_an_agent(world: World) -
 
 
 def test_an_agent_refusal_reaches_the_family_inbox_with_its_reason(world: World) -> None:
-    world.rules.policies["booking_deadlines"] = deadline_policy(needs_validation=True)
+    world.rules.use(bookings_wait_for_an_agent("org-a"))
     world.portal.planning.book(DUPONT, "child-lea", [("RESTAURATION", MONDAY)])
     (pending,) = world.portal.planning_agent.pending(AGENT_A)
 

@@ -7,16 +7,15 @@ from datetime import date, timedelta
 import attrs
 import pytest
 
-from famille.adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
 from famille.kernel.families.inbox import InboxMessage
 from famille.kernel.shared.organisations import Organisation, OrganisationKind
-
-from . import samples
-from .samples import NOW
+from famille.ports.persistence import UnitOfWorkFactory
+from tests.support import samples
+from tests.support.samples import NOW
 
 
 @pytest.fixture
-def seeded(uow_factory: SqlUnitOfWorkFactory) -> SqlUnitOfWorkFactory:
+def seeded(uow_factory: UnitOfWorkFactory) -> UnitOfWorkFactory:
     """A database holding the organisation every sample belongs to."""
     with uow_factory() as uow:
         uow.organisations.add(samples.organisation())
@@ -24,7 +23,7 @@ def seeded(uow_factory: SqlUnitOfWorkFactory) -> SqlUnitOfWorkFactory:
     return uow_factory
 
 
-def test_organisations_structures_and_services_come_back_in_order(seeded: SqlUnitOfWorkFactory) -> None:
+def test_organisations_structures_and_services_come_back_in_order(seeded: UnitOfWorkFactory) -> None:
     other = Organisation(code="rpi-des-vignes", name="RPI des Vignes", kind=OrganisationKind.RPI)
     with seeded() as uow:
         uow.organisations.add(other)
@@ -49,7 +48,7 @@ def test_organisations_structures_and_services_come_back_in_order(seeded: SqlUni
         assert uow.organisations.services("saint-martin") == [acacias_restauration, garderie, restauration]
 
 
-def test_families_round_trip_with_and_without_conjoint(seeded: SqlUnitOfWorkFactory) -> None:
+def test_families_round_trip_with_and_without_conjoint(seeded: UnitOfWorkFactory) -> None:
     with_conjoint = samples.family(number="F1")
     alone = samples.family(number="F2", conjoint=False)
     with seeded() as uow:
@@ -66,7 +65,7 @@ def test_families_round_trip_with_and_without_conjoint(seeded: SqlUnitOfWorkFact
 
 
 def test_children_keep_their_families_in_order_and_come_by_date_of_birth(
-    seeded: SqlUnitOfWorkFactory,
+    seeded: UnitOfWorkFactory,
 ) -> None:
     mother, father = samples.family(number="F1"), samples.family(number="F2", conjoint=False)
     lea = samples.child((father.id, mother.id), prenom="Léa", born=date(2017, 2, 28))
@@ -86,7 +85,7 @@ def test_children_keep_their_families_in_order_and_come_by_date_of_birth(
         assert uow.families.children_of("inconnue") == []
 
 
-def test_accounts_are_found_by_id_login_and_family(seeded: SqlUnitOfWorkFactory) -> None:
+def test_accounts_are_found_by_id_login_and_family(seeded: UnitOfWorkFactory) -> None:
     family = samples.family()
     holder = samples.account("Marie.Dupont", family_id=family.id)
     agent = attrs.evolve(samples.account("agent"), password_hash=None, email=None, password_changed_at=None)
@@ -107,7 +106,7 @@ def test_accounts_are_found_by_id_login_and_family(seeded: SqlUnitOfWorkFactory)
         assert uow.accounts.by_family("inconnue") is None
 
 
-def test_password_change_sets_the_date_and_a_rehash_keeps_it(seeded: SqlUnitOfWorkFactory) -> None:
+def test_password_change_sets_the_date_and_a_rehash_keeps_it(seeded: UnitOfWorkFactory) -> None:
     account = samples.account()
     later = NOW + timedelta(days=3)
     with seeded() as uow:
@@ -124,7 +123,7 @@ def test_password_change_sets_the_date_and_a_rehash_keeps_it(seeded: SqlUnitOfWo
         )
 
 
-def test_failed_logins_are_counted_and_cleared(seeded: SqlUnitOfWorkFactory) -> None:
+def test_failed_logins_are_counted_and_cleared(seeded: UnitOfWorkFactory) -> None:
     account = samples.account()  # already 2 failures
     with seeded() as uow:
         uow.accounts.add(account)
@@ -138,12 +137,12 @@ def test_failed_logins_are_counted_and_cleared(seeded: SqlUnitOfWorkFactory) -> 
         assert uow.accounts.get(account.id).failed_logins == 0
 
 
-def test_a_failed_login_for_an_unknown_account_is_an_error(seeded: SqlUnitOfWorkFactory) -> None:
+def test_a_failed_login_for_an_unknown_account_is_an_error(seeded: UnitOfWorkFactory) -> None:
     with seeded() as uow, pytest.raises(LookupError):
         uow.accounts.record_failed_login("inconnu")
 
 
-def test_sessions_are_found_by_digest_and_deleted(seeded: SqlUnitOfWorkFactory) -> None:
+def test_sessions_are_found_by_digest_and_deleted(seeded: UnitOfWorkFactory) -> None:
     account, other = samples.account("marie"), samples.account("paul")
     first = samples.session(account.id, "1" * 64)
     second = samples.session(account.id, "2" * 64)
@@ -169,7 +168,7 @@ def test_sessions_are_found_by_digest_and_deleted(seeded: SqlUnitOfWorkFactory) 
         assert uow.sessions.by_digest("4" * 64) == others
 
 
-def test_a_reset_token_is_consumed_once(seeded: SqlUnitOfWorkFactory) -> None:
+def test_a_reset_token_is_consumed_once(seeded: UnitOfWorkFactory) -> None:
     account = samples.account()
     token = samples.reset_token(account.id)
     used_at = NOW + timedelta(minutes=5)
@@ -188,7 +187,7 @@ def test_a_reset_token_is_consumed_once(seeded: SqlUnitOfWorkFactory) -> None:
         assert uow.reset_tokens.by_digest(token.token_digest) == attrs.evolve(token, used_at=used_at)
 
 
-def test_inbox_lists_newest_first_counts_unread_and_marks_read(seeded: SqlUnitOfWorkFactory) -> None:
+def test_inbox_lists_newest_first_counts_unread_and_marks_read(seeded: UnitOfWorkFactory) -> None:
     account, other = samples.account("marie"), samples.account("paul")
     older = InboxMessage(
         id=samples.new_id(), account_id=account.id, subject="Menus", body="Les menus de mars.", created_at=NOW

@@ -1,0 +1,249 @@
+"""The planning repository: the fakes and the databases store and answer alike."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+import attrs
+
+from famille.kernel.calendar.model import Closure
+from famille.kernel.families.records import ChildSections, PratiqueAlimentaire
+from famille.kernel.planning.inputs import (
+    AbsenceState,
+    AbsenceStatus,
+    Attendance,
+    AttendanceStatus,
+    BookingState,
+    BookingStatus,
+    Enrolment,
+)
+from famille.kernel.planning.records import (
+    AbsenceRecord,
+    AttendanceRecord,
+    BookingRecord,
+    DeclaredClosure,
+    EventKind,
+    ExpectedChild,
+    PlanningEvent,
+)
+from famille.ports.persistence import UnitOfWorkFactory
+from tests.support import samples
+from tests.support.samples import NOW
+
+ORG, OTHER = "saint-martin", "rpi-des-vignes"
+MONDAY = date(2026, 12, 7)
+
+
+def seed(uow_factory: UnitOfWorkFactory) -> tuple[str, str]:
+    """Two organisations; a family of the first with two children (Léa, Hugo); their ids."""
+    family = samples.family()
+    lea, hugo = samples.child((family.id,)), samples.child((family.id,), prenom="Hugo", born=date(2019, 4, 2))
+    with uow_factory() as uow:
+        uow.organisations.add(samples.organisation(ORG))
+        uow.organisations.add(samples.organisation(OTHER))
+        uow.families.add(family)
+        uow.families.add_child(lea)
+        uow.families.add_child(hugo)
+        uow.commit()
+    return lea.id, hugo.id
+
+
+def booking(child_id: str, day: date, service: str = "RESTAURATION", *, org: str = ORG,
+            status: BookingStatus = BookingStatus.ACCEPTED) -> BookingRecord:
+    state = BookingState(status, "famille", NOW, in_time=True)
+    return BookingRecord(samples.new_id(), org, child_id, service, day, state, "cantine-lundi-jeudi-23h59")
+
+
+def absence(child_id: str, day: date, service: str = "RESTAURATION", *,
+            status: AbsenceStatus = AbsenceStatus.PENDING) -> AbsenceRecord:
+    state = AbsenceState(status, "RAISON MEDICALE", in_time=False, excused=True, declared_by="famille",
+                         declared_at=NOW)
+    return AbsenceRecord(samples.new_id(), ORG, child_id, service, day, state, note="Fièvre",
+                         document="certificat.pdf", rule_id="raison-medicale-certificat")
+
+
+def test_enrolments_come_back_by_service_then_start(uow_factory: UnitOfWorkFactory) -> None:
+    lea, hugo = seed(uow_factory)
+    soir = Enrolment(lea, "GARDERIE SOIR", date(2026, 9, 1), date(2027, 7, 3), (time(16, 30), time(18, 30)))
+    repas_later = Enrolment(lea, "RESTAURATION", date(2027, 1, 4))
+    repas = Enrolment(lea, "RESTAURATION", date(2026, 9, 1), date(2026, 12, 18))
+    with uow_factory() as uow:
+        uow.planning.add_enrolments([repas_later, soir, repas, Enrolment(hugo, "RESTAURATION", date(2026, 9, 1))])
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.planning.enrolments_of(lea) == [soir, repas, repas_later]
+        assert uow.planning.enrolments_of("inconnu") == []
+
+
+def test_closures_are_found_by_organisation_and_range_and_deleted_by_their_own_organisation(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    seed(uow_factory)
+    strike = DeclaredClosure(samples.new_id(), ORG, Closure(MONDAY, None, "Grève"), "agent", NOW)
+    canteen = DeclaredClosure(samples.new_id(), ORG, Closure(MONDAY - timedelta(3), "RESTAURATION", "Travaux"),
+                              "agent", NOW)
+    elsewhere = DeclaredClosure(samples.new_id(), OTHER, Closure(MONDAY, None, "Pont"), "agent", NOW)
+    with uow_factory() as uow:
+        for closure in (strike, canteen, elsewhere):
+            uow.planning.add_closure(closure)
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.planning.closures(ORG, MONDAY - timedelta(7), MONDAY) == [canteen, strike]
+        assert uow.planning.closures(ORG, MONDAY, MONDAY) == [strike]
+        assert uow.planning.closures(ORG, MONDAY + timedelta(1), MONDAY + timedelta(9)) == []
+        assert uow.planning.delete_closure(OTHER, strike.id) is False
+        assert uow.planning.delete_closure(ORG, strike.id) is True
+        assert uow.planning.delete_closure(ORG, strike.id) is False
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.planning.closures(ORG, MONDAY - timedelta(7), MONDAY) == [canteen]
+
+
+def test_bookings_are_inserted_or_ignored_and_read_by_cell(uow_factory: UnitOfWorkFactory) -> None:
+    lea, hugo = seed(uow_factory)
+    monday, tuesday = booking(lea, MONDAY), booking(lea, MONDAY + timedelta(1))
+    with uow_factory() as uow:
+        assert sorted(uow.planning.add_bookings([monday], "b1")) == [("RESTAURATION", MONDAY)]
+        again = booking(lea, MONDAY, status=BookingStatus.PENDING)
+        assert list(uow.planning.add_bookings([again, tuesday], "b2")) == [("RESTAURATION", tuesday.day)]
+        uow.planning.add_bookings([booking(hugo, MONDAY)], "b3")
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.planning.bookings_of(lea, MONDAY, MONDAY + timedelta(6)) == {
+            ("RESTAURATION", MONDAY): monday, ("RESTAURATION", tuesday.day): tuesday}
+        assert uow.planning.bookings_of(lea, MONDAY + timedelta(1), MONDAY + timedelta(1)) == {
+            ("RESTAURATION", tuesday.day): tuesday}
+        assert uow.planning.booking(monday.id) == monday
+        assert uow.planning.booking("inconnue") is None
+        uow.planning.delete_bookings(lea, [("RESTAURATION", MONDAY), ("GARDERIE SOIR", MONDAY)])
+        uow.commit()
+    with uow_factory() as uow:
+        assert list(uow.planning.bookings_of(lea, MONDAY, MONDAY + timedelta(6))) == [("RESTAURATION", tuesday.day)]
+        assert list(uow.planning.bookings_of(hugo, MONDAY, MONDAY)) == [("RESTAURATION", MONDAY)]
+
+
+def test_a_cell_booked_and_committed_elsewhere_is_not_booked_again(uow_factory: UnitOfWorkFactory) -> None:
+    lea, _ = seed(uow_factory)
+    with uow_factory() as late, uow_factory() as first:
+        assert late.planning.bookings_of(lea, MONDAY, MONDAY) == {}
+        assert list(first.planning.add_bookings([booking(lea, MONDAY)], "b1")) == [("RESTAURATION", MONDAY)]
+        first.commit()
+        assert list(late.planning.add_bookings([booking(lea, MONDAY)], "b2")) == []
+        late.commit()
+    with uow_factory() as uow:
+        assert len(uow.planning.bookings_of(lea, MONDAY, MONDAY)) == 1
+
+
+def test_a_booking_changes_only_from_the_status_expected_and_pending_ones_are_listed_by_day(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    lea, hugo = seed(uow_factory)
+    later = booking(lea, MONDAY + timedelta(1), status=BookingStatus.PENDING)
+    sooner = booking(hugo, MONDAY, "GARDERIE SOIR", status=BookingStatus.PENDING)
+    with uow_factory() as uow:
+        uow.planning.add_bookings([later], "b1")
+        uow.planning.add_bookings([sooner], "b2")
+        uow.planning.add_bookings([booking(lea, MONDAY)], "b3")
+        uow.commit()
+    accepted = attrs.evolve(later, state=later.state.accepted("agent", NOW))
+    with uow_factory() as uow:
+        assert uow.planning.pending_bookings(ORG) == [sooner, later]
+        assert uow.planning.pending_bookings(OTHER) == []
+        assert uow.planning.update_booking(accepted, expected_status="accepted") is False
+        assert uow.planning.update_booking(accepted, expected_status="pending") is True
+        assert uow.planning.update_booking(accepted, expected_status="pending") is False
+        uow.commit()
+    with uow_factory() as late, uow_factory() as first:
+        refused = attrs.evolve(sooner, state=sooner.state.refused("agent", NOW, "Complet"))
+        assert late.planning.booking(sooner.id) == sooner
+        assert first.planning.update_booking(refused, expected_status="pending") is True
+        first.commit()
+        assert late.planning.update_booking(attrs.evolve(sooner, state=sooner.state.accepted("agent-2", NOW)),
+                                            expected_status="pending") is False
+    with uow_factory() as uow:
+        assert uow.planning.booking(later.id) == accepted
+        assert uow.planning.booking(sooner.id) == refused
+        assert uow.planning.pending_bookings(ORG) == []
+
+
+def test_absences_are_inserted_or_ignored_decided_once_and_deleted(uow_factory: UnitOfWorkFactory) -> None:
+    lea, hugo = seed(uow_factory)
+    first, second = absence(lea, MONDAY + timedelta(1)), absence(hugo, MONDAY)
+    with uow_factory() as uow:
+        assert list(uow.planning.add_absences([first])) == [("RESTAURATION", first.day)]
+        assert list(uow.planning.add_absences([absence(lea, first.day), absence(lea, MONDAY, "GARDERIE SOIR")])) == [
+            ("GARDERIE SOIR", MONDAY)]
+        uow.planning.add_absences([second])
+        uow.commit()
+    decided = attrs.evolve(first, state=first.state.accepted(excused=True), decided_by="agent", decided_at=NOW)
+    with uow_factory() as uow:
+        assert uow.planning.absences_of(lea, first.day, first.day) == {("RESTAURATION", first.day): first}
+        assert uow.planning.absence(second.id) == second and uow.planning.absence("inconnue") is None
+        pending = uow.planning.pending_absences(ORG)
+        assert [a.day for a in pending] == [MONDAY, MONDAY, first.day]
+        assert pending[2] == first and second in pending[:2]
+        assert uow.planning.update_absence(decided, expected_status="accepted") is False
+        assert uow.planning.update_absence(decided, expected_status="pending") is True
+        uow.planning.delete_absence(second.id)
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.planning.absence(first.id) == decided
+        assert uow.planning.absence(second.id) is None
+        assert [a.service_code for a in uow.planning.pending_absences(ORG)] == ["GARDERIE SOIR"]
+
+
+def test_attendance_is_replaced_per_cell_and_read_by_child_and_by_day(uow_factory: UnitOfWorkFactory) -> None:
+    lea, hugo = seed(uow_factory)
+    present = AttendanceRecord(lea, "GARDERIE SOIR", MONDAY, ORG,
+                               Attendance(AttendanceStatus.PRESENT, time(16, 30), time(18, 5)), "agent", NOW)
+    corrected = attrs.evolve(present, attendance=Attendance(AttendanceStatus.ABSENT), recorded_by="agent-2")
+    meal = AttendanceRecord(hugo, "RESTAURATION", MONDAY, ORG, Attendance(AttendanceStatus.PRESENT), "agent", NOW)
+    next_day = attrs.evolve(meal, child_id=lea, day=MONDAY + timedelta(1))
+    with uow_factory() as uow:
+        for record in (present, meal, next_day):
+            uow.planning.set_attendance(record)
+        uow.commit()
+        uow.planning.set_attendance(corrected)
+        uow.commit()
+    with uow_factory() as uow:
+        assert set(uow.planning.attendance_of(lea, MONDAY, MONDAY + timedelta(6))) == {corrected, next_day}
+        assert set(uow.planning.attendance_on(ORG, MONDAY)) == {corrected, meal}
+        assert uow.planning.attendance_on(OTHER, MONDAY) == []
+
+
+def test_the_children_expected_are_booked_not_absent_with_their_pratique(uow_factory: UnitOfWorkFactory) -> None:
+    lea, hugo = seed(uow_factory)
+    with uow_factory() as uow:
+        uow.records.save_child_sections(hugo, ChildSections(pratique=PratiqueAlimentaire("Sans porc", "")))
+        uow.planning.add_bookings([booking(lea, MONDAY), booking(lea, MONDAY, "GARDERIE SOIR",
+                                                                 status=BookingStatus.PENDING)], "b1")
+        uow.planning.add_bookings([booking(hugo, MONDAY), booking(hugo, MONDAY, "GARDERIE SOIR",
+                                                                  status=BookingStatus.REFUSED)], "b2")
+        uow.planning.add_absences([absence(lea, MONDAY, "GARDERIE SOIR")])
+        uow.commit()
+    with uow_factory() as uow:
+        assert set(uow.planning.expected_on(ORG, MONDAY)) == {ExpectedChild(lea, "RESTAURATION", None),
+                                                              ExpectedChild(hugo, "RESTAURATION", "Sans porc")}
+        assert uow.planning.expected_on(OTHER, MONDAY) == []
+        assert uow.planning.expected_on(ORG, MONDAY + timedelta(1)) == []
+
+
+def test_history_is_appended_and_read_oldest_first(uow_factory: UnitOfWorkFactory) -> None:
+    lea, hugo = seed(uow_factory)
+
+    def event(child: str, day: date, minutes: int, kind: EventKind) -> PlanningEvent:
+        return PlanningEvent(samples.new_id(), ORG, child, "RESTAURATION", day, kind, NOW + timedelta(minutes=minutes),
+                             "famille", False, True, None, "cantine-lundi-jeudi-23h59", NOW + timedelta(days=2))
+
+    accepted = event(lea, MONDAY, 5, EventKind.BOOKING_ACCEPTED)
+    requested = event(lea, MONDAY, 0, EventKind.BOOKING_REQUESTED)
+    cancelled = event(lea, MONDAY + timedelta(1), 9, EventKind.BOOKING_CANCELLED)
+    with uow_factory() as uow:
+        uow.planning.add_events([accepted, cancelled])
+        uow.planning.add_events([requested, event(hugo, MONDAY, 1, EventKind.BOOKING_REQUESTED)])
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.planning.events_of(lea, MONDAY, MONDAY + timedelta(1)) == [requested, accepted, cancelled]
+        assert uow.planning.events_of(lea, MONDAY + timedelta(1), MONDAY + timedelta(9)) == [cancelled]
+        assert uow.planning.child_names([lea, "inconnu"]) == {lea: ("DUPONT", "Léa")}
+        assert uow.planning.child_names([]) == {}
