@@ -8,6 +8,7 @@ import attrs
 
 from famille.kernel.calendar.model import Closure
 from famille.kernel.families.records import ChildSections, PratiqueAlimentaire
+from famille.kernel.planning.calendar_feed import CalendarFeed
 from famille.kernel.planning.inputs import (
     AbsenceState,
     AbsenceStatus,
@@ -247,3 +248,27 @@ def test_history_is_appended_and_read_oldest_first(uow_factory: UnitOfWorkFactor
         assert uow.planning.events_of(lea, MONDAY + timedelta(1), MONDAY + timedelta(9)) == [cancelled]
         assert uow.planning.child_names([lea, "inconnu"]) == {lea: ("DUPONT", "Léa")}
         assert uow.planning.child_names([]) == {}
+
+
+def test_a_calendar_feed_is_found_by_child_and_family_or_by_digest_and_replaced(uow_factory: UnitOfWorkFactory) -> None:
+    lea, hugo = seed(uow_factory)
+    with uow_factory() as uow:
+        family_id = uow.families.get_child(lea).family_ids[0]  # type: ignore[union-attr]
+    first = CalendarFeed(lea, family_id, "n1", "1" * 64, NOW)
+    other = CalendarFeed(hugo, family_id, "n2", "2" * 64, NOW)
+    with uow_factory() as uow:
+        assert uow.planning.calendar_feed(lea, family_id) is None
+        uow.planning.save_calendar_feed(first)
+        uow.planning.save_calendar_feed(other)
+        uow.commit()
+    renewed = attrs.evolve(first, nonce="n3", token_digest="3" * 64, created_at=NOW + timedelta(days=1))
+    with uow_factory() as uow:
+        assert uow.planning.calendar_feed(lea, family_id) == first
+        assert uow.planning.calendar_feed_by_digest("2" * 64) == other
+        uow.planning.save_calendar_feed(renewed)
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.planning.calendar_feed(lea, family_id) == renewed
+        assert uow.planning.calendar_feed_by_digest("1" * 64) is None
+        assert uow.planning.calendar_feed_by_digest("3" * 64) == renewed
+        assert uow.planning.calendar_feed(lea, "inconnue") is None

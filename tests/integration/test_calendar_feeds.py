@@ -17,7 +17,7 @@ from famille.kernel.shared.time import PARIS
 from tests.fakes.clock import FakeClock
 from tests.fakes.hashing import FakeHasher
 from tests.fakes.notification import FakeNotifier
-from tests.fakes.rules import FakeRules
+from tests.fakes.rules import ShippedRules
 from tests.support.planning_world import family_principal, seed_families, seed_organisation
 from tests.unit.planning.conftest import HOLIDAYS
 
@@ -36,7 +36,7 @@ def test_a_feed_shows_booked_days_at_the_service_hours_and_stops_once_revoked(
     with uow_factory() as uow:
         study = next(s for s in uow.organisations.services("ville-a") if s.code == "ETUDE")
     assert (study.opens_at, study.closes_at) == (time(16, 45), time(17, 45))
-    portal = build_portal(uow=uow_factory, clock=FakeClock(), rules=FakeRules(), hasher=FakeHasher(),
+    portal = build_portal(uow=uow_factory, clock=FakeClock(), rules=ShippedRules(), hasher=FakeHasher(),
                           notifier=FakeNotifier(), portal_url="https://portail.example", calendar=HOLIDAYS,
                           secret_key=b"k" * 32)
     family = family_principal("ville-a", 0)
