@@ -3,8 +3,8 @@
 Prints, per size and database: seeding time (not part of the run), the run's time (reading the
 planning, deciding every day, writing the draft, streamed by batches of children: `Billing.prepare`),
 the finalisation's time (set-based numbering: `Billing.finalise_run`), peak memory (maxrss
-growth and tracemalloc peak of the run), and how many rule decisions went through durable-rules
-versus were answered from its memo (`DurableRules.stats()`).
+growth and tracemalloc peak of the run), and how many rule decisions went to durable-rules during
+the run (none: the policies' compiled tables answer; `DurableRules.stats()`).
 
     .venv/bin/python -m bench.bench_billing [--sizes 1000 10000] [--databases sqlite postgresql] [--tracemalloc]
 
@@ -142,13 +142,12 @@ def bench(kind: str, children: int, with_tracemalloc: bool) -> None:
         billing.finalise_run(ORG, "2026-12", by="bench", accept_flagged=True)  # set-based numbering
         final_seconds = time.perf_counter() - started
         engine.dispose()
-    decisions = after["decisions"] - before["decisions"]
     engine_calls = after["engine_calls"] - before["engine_calls"]
-    memo = after["memo_hits"] - before["memo_hits"]
     print(f"{kind:10} {children:>6} enfants  {lines:>7} lignes  {invoices:>5} factures  total {total} €  |  "
           f"seed {seeded:6.1f} s  brouillon {run_seconds:6.1f} s ({lines / run_seconds:,.0f} lignes/s)  "
           f"définitive {final_seconds:5.1f} s  |  maxrss +{rss_growth:6.1f} Mio{peak_text}  |  "
-          f"décisions {decisions:,} : durable-rules {engine_calls:,}, memo {memo:,}", flush=True)
+          f"appels durable-rules pendant le run {engine_calls:,} (tables compilées : {after['cells']:,} cases)",
+          flush=True)
 
 
 def main() -> None:

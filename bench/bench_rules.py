@@ -2,8 +2,8 @@
 
     /tmp/venv/bin/python bench/bench_rules.py [--million N]
 
-Decisions per second through the port with memo, through durable without memo,
-and the same login_lockout / password rules as plain Python; RSS before and after
+Decisions per second through the port (the compiled tables), through a fresh durable
+session, and the same login_lockout / password rules as plain Python; RSS before and after
 N (default 1,000,000) durable decisions.
 """
 
@@ -60,26 +60,25 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--million", type=int, default=1_000_000, help="décisions pour la mesure mémoire")
     args = parser.parse_args()
-    memo = DurableRules(default_rules_dir())
-    raw = DurableRules(default_rules_dir(), memo_size=0)
+    rules = DurableRules(default_rules_dir())
     facts = [password_facts(i) for i in range(64 * 20)]
     lockouts = [{"failed_attempts": i % 30} for i in range(30)]
-    rate("login_lockout, port avec memo", 200_000, lambda i: memo.decide("login_lockout", lockouts[i % 30]))
-    rate("login_lockout, durable sans memo (post)", 50_000, lambda i: raw.decide("login_lockout", lockouts[i % 30]))
+    rate("login_lockout, port (table compilée)", 200_000, lambda i: rules.decide("login_lockout", lockouts[i % 30]))
+    rate("login_lockout, durable (post)", 50_000, lambda i: rules.decide_by_engine("login_lockout", lockouts[i % 30]))
     rate("login_lockout, Python pur", 1_000_000, lambda i: lockouts[i % 30]["failed_attempts"] >= 10)
-    rate("password_policy (collect), port avec memo", 200_000,
-         lambda i: memo.decide("password_policy", facts[i % len(facts)]))
-    rate("password_policy (collect), durable sans memo (assert_fact)", 20_000,
-         lambda i: raw.decide("password_policy", facts[i % len(facts)]))
+    rate("password_policy (collect), port (table compilée)", 200_000,
+         lambda i: rules.decide("password_policy", facts[i % len(facts)]))
+    rate("password_policy (collect), durable (assert_fact)", 20_000,
+         lambda i: rules.decide_by_engine("password_policy", facts[i % len(facts)]))
     rate("password_policy, Python pur", 1_000_000, lambda i: plain_password(facts[i % len(facts)]))
-    print("memo :", memo.stats())
+    print("tables :", rules.stats())
     before = rss_kib()
     start = time.perf_counter()
     for i in range(args.million):
-        raw.decide("login_lockout", lockouts[i % 30])
+        rules.decide_by_engine("login_lockout", lockouts[i % 30])
     elapsed = time.perf_counter() - start
     after = rss_kib()
-    print(f"{args.million:,} décisions durable sans memo en {elapsed:.1f} s ; "
+    print(f"{args.million:,} décisions par durable (session neuve) en {elapsed:.1f} s ; "
           f"RSS avant {before:,} Kio, après {after:,} Kio (écart {after - before:+,} Kio)")
 
 

@@ -61,18 +61,29 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
+def integer_constants(policy: Policy, name: str) -> list[int]:
+    """The constants the conditions on an integer input compare it with, sorted, within its bounds.
+
+    Every condition holds or fails alike for all the values strictly between two consecutive
+    constants: the constants cut the input's range into the intervals a compiled table uses.
+    """
+    spec = policy.inputs[name]
+    low, high = int(spec.min or 0), int(spec.max or 0)
+    found: set[int] = set()
+    for rule in policy.rules:
+        for test in rule.tests:
+            if test.field == name:
+                found.update(test.value if isinstance(test.value, tuple) else (test.value,))
+    return sorted(c for c in found if low <= c <= high)
+
+
 def integer_points(policy: Policy, name: str) -> list[int]:
     """The representative values of an integer input (see the module docstring)."""
     spec = policy.inputs[name]
     low, high = int(spec.min or 0), int(spec.max or 0)
     points = {low, high}
-    for rule in policy.rules:
-        for test in rule.tests:
-            if test.field != name:
-                continue
-            constants = test.value if isinstance(test.value, tuple) else (test.value,)
-            for c in constants:
-                points.update(v for v in (c - 1, c, c + 1) if low <= v <= high)
+    for c in integer_constants(policy, name):
+        points.update(v for v in (c - 1, c, c + 1) if low <= v <= high)
     return sorted(points)
 
 

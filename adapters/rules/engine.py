@@ -1,10 +1,14 @@
-"""`DurableRules`: the rules port run by durable-rules 2.0.28.
+"""`DurableRules`: the rules port, decided by durable-rules 2.0.28 and served from compiled tables.
+
+At load and at every reload, durable-rules decides every class of facts of every policy
+once (`compiled.Table`): a decision is then a lookup in an immutable table, without lock,
+and a reload swaps the tables in one assignment. durable stays the engine that decides:
+the tables are its answers, and the examples of the rule files are checked against them.
 
 Traps avoided (see /work/shared/dependencies.md): our own `Host` with no timer
 threads; one lock around the host (not thread-safe); a fresh sid per decision and
 `delete_state` in `finally`; `state["exception"]` checked; rulesets swapped on reload
-through `delete_ruleset` so memory stays flat. Decisions are memoised in a bounded
-LRU keyed on (rules version, organisation, policy, facts): the facts are few and finite.
+through `delete_ruleset` so memory stays flat.
 """
 
 from __future__ import annotations
@@ -19,11 +23,13 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+import attrs
 import durable_rules_engine
 from durable.engine import Host, MessageNotHandledException
 
 from famille.adapters.rules import compile as compiler
 from famille.adapters.rules.bundle import Bundle, digest, load_bundle, stamp
+from famille.adapters.rules.compiled import Table
 from famille.adapters.rules.evaluate import explain
 from famille.adapters.rules.examples import ExampleResult, run_examples
 from famille.adapters.rules.format import Policy, RuleFileError
@@ -50,37 +56,47 @@ class QuietHost(Host):  # type: ignore[misc]
 
 
 @dataclass(frozen=True)
+class _Policies:
+    """The tables of one policy: the shipped defaults and each organisation's overrides."""
+
+    default: Table
+    by_organisation: Mapping[str, Table]
+
+
+@dataclass(frozen=True)
 class _Active:
-    """A bundle with the durable ruleset name of each of its policies."""
+    """A bundle, the durable ruleset name of each of its policies, and their compiled tables."""
 
     bundle: Bundle
     names: Mapping[tuple[str | None, str], str]
     profile_names: Mapping[tuple[str, str], str]
+    policies: Mapping[str, _Policies]
+    profiles: Mapping[tuple[str, str], Table]
 
     def all_names(self) -> set[str]:
         return {*self.names.values(), *self.profile_names.values()}
 
+    def tables(self) -> list[Table]:
+        out = [t for p in self.policies.values() for t in (p.default, *p.by_organisation.values())]
+        return out + list(self.profiles.values())
+
 
 class DurableRules:
-    """Decides by the rule files of `rules_dir`, through durable-rules.
+    """Decides by the rule files of `rules_dir`: durable-rules' answers, compiled into tables.
 
-    The constructor loads, checks and tests every file (raising `RuleFileError`);
+    The constructor loads, checks, compiles and tests every file (raising `RuleFileError`);
     `reload_if_changed()` takes a new version only if it passes the same checks.
     No thread is started unless `start_watching()` is called.
     """
 
-    def __init__(self, rules_dir: Path, *, logger: logging.Logger | None = None, memo_size: int = 4096,
-                 run_examples: bool = True) -> None:
+    def __init__(self, rules_dir: Path, *, logger: logging.Logger | None = None, run_examples: bool = True) -> None:
         self._dir = Path(rules_dir)
         self._log = logger or _LOG
         self._host = QuietHost()
         self._host_lock = threading.Lock()
         self._reload_lock = threading.Lock()
-        self._memo: OrderedDict[tuple[Any, ...], Decision] = OrderedDict()
-        self._memo_lock = threading.Lock()
-        self._memo_size = memo_size
         self._sids = itertools.count()
-        self._counts = {"decisions": 0, "memo_hits": 0, "engine_calls": 0, "reloads": 0, "refused_reloads": 0}
+        self._counts = {"engine_calls": 0, "reloads": 0, "refused_reloads": 0}
         self._refused_digest: str | None = None
         self._watcher: threading.Thread | None = None
         self._stop_watching = threading.Event()
@@ -89,27 +105,13 @@ class DurableRules:
     # --- the port ------------------------------------------------------------------------
 
     def decide(self, policy: str, facts: Mapping[str, Any], *, organisation: str | None = None) -> Decision:
-        """The decision of `policy` for `facts` with the rules of `organisation`."""
-        active = self._active
-        table, _ = self._table(active, policy, organisation)
-        cached = self._memo_get(self._key(active, table, policy, table.check_facts(facts)))
-        if cached is not None:
-            return cached
-        with self._host_lock:
-            # Read the rules in force under the host lock: a reload swaps them and drops the old
-            # rulesets under the same lock, so the ruleset posted to is always registered.
-            active = self._active
-            table, name = self._table(active, policy, organisation)
-            full = table.check_facts(facts)
-            hits = self._post_locked(table, name, full)
-        decision = Decision(policy=policy, hits=tuple(hits), organisation=table.organisation,
-                            version=active.bundle.digest[:16])
-        self._memo_put(self._key(active, table, policy, full), decision)
-        return decision
-
-    @staticmethod
-    def _key(active: _Active, table: Policy, policy: str, full: Mapping[str, Any]) -> tuple[Any, ...]:
-        return (active.bundle.digest, table.organisation, policy, tuple(sorted(full.items())))
+        """The decision of `policy` for `facts` with the rules of `organisation`: a table lookup."""
+        tables = self._active.policies.get(policy)
+        if tables is None:
+            raise self._unknown(self._active, policy)
+        if organisation is None:
+            return tables.default.lookup(facts)
+        return tables.by_organisation.get(organisation, tables.default).lookup(facts)
 
     def word_list(self, name: str) -> frozenset[str]:
         """A word list shipped beside the rule files (`<name>.txt`), lower-cased."""
@@ -121,14 +123,38 @@ class DurableRules:
     # --- beyond the port -----------------------------------------------------------------
 
     def explain(self, policy: str, facts: Mapping[str, Any], *, organisation: str | None = None) -> Decision:
-        """The decision (through durable, without memo) with the plain evaluator's trace."""
+        """The decision `decide` gives, with the plain evaluator's trace and the table cell it was read from."""
+        table = self._compiled(self._active, policy, organisation)
+        decision = table.decide(facts)
+        trace = (table.describe_cell(facts), *explain(table.policy, table.policy.check_facts(facts)))
+        return attrs.evolve(decision, trace=trace)
+
+    def decide_by_engine(self, policy: str, facts: Mapping[str, Any], *, organisation: str | None = None,
+                         profile: str | None = None) -> Decision:
+        """The decision of a fresh durable session, without the table (to compare them in tests).
+
+        With `profile`, the policy of that profile (`rules/profiles/<profile>/`).
+        """
         with self._host_lock:
+            # Read the rules in force under the host lock: a reload swaps them and drops the old
+            # rulesets under the same lock, so the ruleset posted to is always registered.
             active = self._active
-            table, name = self._table(active, policy, organisation)
+            if profile is not None:
+                table = self._profile(active, profile, policy).policy
+                name = active.profile_names[(profile, policy)]
+            else:
+                table = self._compiled(active, policy, organisation).policy
+                name = active.names[(table.organisation, table.name)]
             full = table.check_facts(facts)
-            hits = self._post_locked(table, name, full)
-        return Decision(policy=policy, hits=tuple(hits), organisation=table.organisation,
-                        version=active.bundle.digest[:16], trace=explain(table, full))
+            indexes = self._post_locked(table, name, full)
+        hits = tuple(self._hit(table, i, full) for i in indexes)
+        return Decision(policy=policy, hits=hits, organisation=table.organisation, version=active.bundle.digest[:16])
+
+    def table(self, policy: str, *, organisation: str | None = None, profile: str | None = None) -> Table:
+        """The compiled table in force for a policy (of an organisation, or of a profile)."""
+        if profile is not None:
+            return self._profile(self._active, profile, policy)
+        return self._compiled(self._active, policy, organisation)
 
     @property
     def version(self) -> str:
@@ -140,19 +166,15 @@ class DurableRules:
         """The rule files in force."""
         return self._active.bundle
 
-    def set_memo(self, size: int) -> None:
-        """Change the memo size (0 disables it: every decision goes to durable)."""
-        with self._memo_lock:
-            self._memo_size = size
-            self._memo.clear()
-
     def stats(self) -> dict[str, Any]:
-        """Counters: decisions, memo hits, engine calls, reloads taken and refused, memo size."""
-        with self._memo_lock:
-            return {**self._counts, "memo_entries": len(self._memo), "version": self.version}
+        """Counters: engine calls, reloads taken and refused, cells of the tables in force."""
+        active = self._active
+        with self._host_lock:
+            counts = dict(self._counts)
+        return {**counts, "cells": sum(len(t.hits) for t in active.tables()), "version": self.version}
 
     def run_examples(self) -> list[ExampleResult]:
-        """Every example of the rules in force, decided through durable."""
+        """Every example of the rules in force, decided by the compiled tables."""
         return self._run_examples(self._active)
 
     # --- reload --------------------------------------------------------------------------
@@ -188,11 +210,9 @@ class DurableRules:
                     "\n".join(error.problems))
                 return False
             with self._host_lock:
-                self._active = candidate
+                self._active = candidate  # one assignment: deciders see the old tables or the new ones
                 for name in current.all_names() - candidate.all_names():
                     self._host.drop_ruleset(name)
-            with self._memo_lock:
-                self._memo.clear()
                 self._counts["reloads"] += 1
             self._refused_digest = None
             self._log.info("Nouvelles règles en vigueur : version %s (remplace %s).",
@@ -224,21 +244,40 @@ class DurableRules:
 
     # --- internals -----------------------------------------------------------------------
 
-    def _table(self, active: _Active, policy: str, organisation: str | None) -> tuple[Policy, str]:
+    @staticmethod
+    def _compiled(active: _Active, policy: str, organisation: str | None) -> Table:
+        tables = active.policies.get(policy)
+        if tables is None:
+            raise DurableRules._unknown(active, policy)
+        if organisation is None:
+            return tables.default
+        return tables.by_organisation.get(organisation, tables.default)
+
+    @staticmethod
+    def _unknown(active: _Active, policy: str) -> RulesError:
+        known = ", ".join(sorted(active.policies))
+        return RulesError(f"politique « {policy} » inconnue (politiques : {known})")
+
+    @staticmethod
+    def _profile(active: _Active, profile: str, policy: str) -> Table:
         try:
-            table = active.bundle.policy(policy, organisation)
+            return active.profiles[(profile, policy)]
         except KeyError:
-            known = ", ".join(sorted({name for _, name in active.bundle.policies}))
-            raise RulesError(f"politique « {policy} » inconnue (politiques : {known})") from None
-        return table, active.names[(table.organisation, table.name)]
+            raise RulesError(f"profil « {profile} » sans politique « {policy} »") from None
 
     def _prepare(self, bundle: Bundle, keep: Iterable[str] = (), *, examples: bool = True) -> _Active:
-        """Register the bundle's rulesets and run its examples; on failure unregister what was new."""
+        """Register the bundle's rulesets, compile their tables and run their examples.
+
+        A table whose policy the engine already answered in this process (same conditions in the
+        same order, same inputs: `_signature`) reuses those answers; on failure the rulesets that
+        were new are unregistered.
+        """
         kept = set(keep)
         names = {key: compiler.ruleset_name(p) for key, p in bundle.policies.items()}
         profile_names = {key: compiler.ruleset_name(p) for key, p in bundle.profiles.items()}
         tables = {**{names[k]: p for k, p in bundle.policies.items()},
                   **{profile_names[k]: p for k, p in bundle.profiles.items()}}
+        version = bundle.digest[:16]
         added = []
         try:
             with self._host_lock:
@@ -246,7 +285,24 @@ class DurableRules:
                     if not self._host.has_ruleset(name):
                         self._host.register_rulesets({name: compiler.ruleset(table)})
                         added.append(name)
-            active = _Active(bundle, names, profile_names)
+
+            def build(policy: Policy, name: str) -> Table:
+                def decide(p: Policy, facts: dict[str, Any]) -> Sequence[int]:
+                    with self._host_lock:
+                        return self._post_locked(p, name, facts)
+                signature = _signature(policy, name)
+                table = Table.build(policy, version, decide, _ANSWERS.get(signature))
+                _ANSWERS.put(signature, table.hits)
+                return table
+
+            compiled = {key: build(p, names[key]) for key, p in bundle.policies.items()}
+            policies = {
+                policy_name: _Policies(
+                    default=compiled[(None, policy_name)],
+                    by_organisation={org: t for (org, n), t in compiled.items() if org is not None and n == policy_name})
+                for (org, policy_name) in compiled if org is None}
+            profiles = {key: build(p, profile_names[key]) for key, p in bundle.profiles.items()}
+            active = _Active(bundle, names, profile_names, policies, profiles)
             failures = [r.line() for r in self._run_examples(active) if not r.passed] if examples else []
             if failures:
                 raise RuleFileError(failures)
@@ -258,28 +314,17 @@ class DurableRules:
             raise
         return active
 
-    def _run_examples(self, active: _Active) -> list[ExampleResult]:
-        by_table = {id(p): n for n, p in ((active.names[k], p) for k, p in active.bundle.policies.items())}
-        by_table.update({id(p): active.profile_names[k] for k, p in active.bundle.profiles.items()})
+    @staticmethod
+    def _run_examples(active: _Active) -> list[ExampleResult]:
+        by_policy = {id(t.policy): t for t in active.tables()}
 
-        def decide(table: Policy, facts: dict[str, Any]) -> Sequence[RuleHit]:
-            hits = self._post(table, by_table[id(table)], facts)
-            if hits is None:
-                raise RulesError("ruleset absent")
-            return hits
+        def decide(policy: Policy, facts: dict[str, Any]) -> Sequence[RuleHit]:
+            return by_policy[id(policy)].decide(facts).hits
 
-        tables = [*active.bundle.policies.values(), *active.bundle.profiles.values()]
-        return run_examples(tables, decide)
+        return run_examples([t.policy for t in active.tables()], decide)
 
-    def _post(self, table: Policy, name: str, facts: dict[str, Any]) -> list[RuleHit] | None:
-        """The hits of durable for completed facts; None if the ruleset is not registered (any more)."""
-        with self._host_lock:
-            if not self._host.has_ruleset(name):
-                return None
-            return self._post_locked(table, name, facts)
-
-    def _post_locked(self, table: Policy, name: str, facts: dict[str, Any]) -> list[RuleHit]:
-        """`_post` with the host lock held by the caller and the ruleset known to be registered."""
+    def _post_locked(self, table: Policy, name: str, facts: dict[str, Any]) -> list[int]:
+        """The indexes of the rules durable fires for completed facts (the host lock held by the caller)."""
         event = {**facts, compiler.MARKER: 1}
         sid = str(next(self._sids))
         event["sid"] = sid
@@ -294,34 +339,50 @@ class DurableRules:
             raise RulesError(f"{table.source} : erreur du moteur de règles : {error}") from None
         finally:
             self._host.delete_state(name, sid)
-        with self._memo_lock:
-            self._counts["engine_calls"] += 1
+        self._counts["engine_calls"] += 1
         if not state or state.get("exception"):
             detail = state.get("exception") if state else "réponse vide"
             raise RulesError(f"{table.source} : erreur du moteur de règles : {detail}")
         indexes = sorted(state.get("hits") or [])
         if table.hit_policy != "collect":
             indexes = indexes[:1]
-        return [self._hit(table, i, facts) for i in indexes]
+        return indexes
 
     @staticmethod
     def _hit(table: Policy, index: int, facts: Mapping[str, Any]) -> RuleHit:
         rule = table.rules[index]
         return RuleHit(rule_id=rule.id, message=rule.message_for(facts), outcome=MappingProxyType(dict(rule.then)))
 
-    def _memo_get(self, key: tuple[Any, ...]) -> Decision | None:
-        with self._memo_lock:
-            self._counts["decisions"] += 1
-            found = self._memo.get(key)
+
+def _signature(policy: Policy, name: str) -> tuple[Any, ...]:
+    """What a table's cells depend on: the ruleset (conditions, order, hit policy) and the input domains."""
+    return (name, tuple((n, s.type, s.values, s.min, s.max) for n, s in policy.inputs.items()))
+
+
+class _Answers:
+    """The engine's answers per table signature, shared by the engines of a process (bounded LRU).
+
+    A signature fixes every answer (durable is deterministic): an unchanged policy is not
+    decided again at a reload, nor by a second engine on the same files (tests build many).
+    """
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._items: OrderedDict[tuple[Any, ...], tuple[tuple[int, ...] | None, ...]] = OrderedDict()
+
+    def get(self, signature: tuple[Any, ...]) -> tuple[tuple[int, ...] | None, ...] | None:
+        with self._lock:
+            found = self._items.get(signature)
             if found is not None:
-                self._memo.move_to_end(key)
-                self._counts["memo_hits"] += 1
+                self._items.move_to_end(signature)
             return found
 
-    def _memo_put(self, key: tuple[Any, ...], decision: Decision) -> None:
-        if self._memo_size <= 0:
-            return
-        with self._memo_lock:
-            self._memo[key] = decision
-            if len(self._memo) > self._memo_size:
-                self._memo.popitem(last=False)
+    def put(self, signature: tuple[Any, ...], hits: tuple[tuple[int, ...] | None, ...]) -> None:
+        with self._lock:
+            self._items[signature] = hits
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+_ANSWERS = _Answers(256)

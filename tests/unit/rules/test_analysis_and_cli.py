@@ -89,6 +89,8 @@ def test_cli_eval_prints_the_decision_with_version_and_trace(capsys: pytest.Capt
     assert out["hits"][0]["rule"] == "cantine-lundi-jeudi-23h59"
     assert out["hits"][0]["outcome"]["days"] == 4 and out["organisation"] is None
     assert len(out["version"]) == 16 and out["trace"][-1] == "cantine-lundi-jeudi-23h59 : retenue"
+    assert out["trace"][0] == ("table compilée de 560 cases, case n° 0 : service = RESTAURATION, weekday = lundi, "
+                               "action = reservation, reason = AUCUNE")
 
 
 def test_cli_eval_refuses_bad_facts_with_a_french_message(capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,4 +1,4 @@
-"""The durable adapter: decisions, memo, reload, threads and memory."""
+"""The durable adapter: compiled tables, decisions, reload, threads and memory."""
 
 from __future__ import annotations
 
@@ -80,21 +80,49 @@ def test_messages_fill_placeholders_from_facts(shipped: DurableRules) -> None:
     assert decision.message == "Absence déclarée après le délai, raison AUTRES : facturée."
 
 
-def test_memo_answers_repeated_decisions_without_the_engine(tmp_path: Path) -> None:
-    engine = DurableRules(rules_folder(tmp_path, **{"login_lockout.yaml": LOCKOUT}))
+def test_decisions_are_read_from_the_table_the_engine_filled_at_load(tmp_path: Path) -> None:
+    thirteen = LOCKOUT.replace('">=": 10', '">=": 13').replace("failed_attempts: 10}", "failed_attempts: 13}")
+    engine = DurableRules(rules_folder(tmp_path, **{"login_lockout.yaml": thirteen}))
+    assert engine.stats()["cells"] == 3  # [0, 12], {13}, [14, 1000]: the engine decided each cell once
     calls = engine.stats()["engine_calls"]
-    for _ in range(100):
-        engine.decide("login_lockout", {"failed_attempts": 3})
-    stats = engine.stats()
-    assert stats["engine_calls"] == calls + 1 and stats["memo_hits"] == 99
-    engine.set_memo(0)
-    engine.decide("login_lockout", {"failed_attempts": 3})
-    assert engine.stats()["engine_calls"] == calls + 2
+    for attempts in range(0, 1001):
+        assert engine.decide("login_lockout", {"failed_attempts": attempts}).outcome["locked"] is (attempts >= 13)
+    assert engine.stats()["engine_calls"] == calls
 
 
-def test_explain_gives_the_trace_of_the_plain_evaluator(shipped: DurableRules) -> None:
+def test_a_message_showing_an_integer_shows_the_value_asked_not_the_cell_representative(tmp_path: Path) -> None:
+    engine = DurableRules(rules_folder(tmp_path, **{"login_lockout.yaml": LOCKOUT}))
+    assert engine.decide("login_lockout", {"failed_attempts": 12}).message == "Verrouillé après 12 échecs."
+    assert engine.decide("login_lockout", {"failed_attempts": 999}).message == "Verrouillé après 999 échecs."
+
+
+def test_facts_outside_the_declared_domain_are_refused_not_looked_up(shipped: DurableRules) -> None:
+    with pytest.raises(RulesError, match="1001 est supérieur au maximum 1000"):
+        shipped.decide("login_lockout", {"failed_attempts": 1001})
+    with pytest.raises(RulesError, match="-1 est inférieur au minimum 0"):
+        shipped.decide("login_lockout", {"failed_attempts": -1})
+    with pytest.raises(RulesError, match="n'est pas un nombre entier"):
+        shipped.decide("login_lockout", {"failed_attempts": 10.0})
+    with pytest.raises(RulesError, match="valeur « lundy » inconnue"):
+        shipped.decide("booking_deadlines", {"service": "RESTAURATION", "weekday": "lundy", "action": "reservation"})
+    with pytest.raises(RulesError, match="n'est pas un booléen"):
+        shipped.decide("password_policy", {**GOOD_PASSWORD, "has_upper": 1})
+    with pytest.raises(RulesError, match=r"valeur .* inconnue"):
+        shipped.decide("booking_deadlines", {"service": ["RESTAURATION"], "weekday": "lundi", "action": "reservation"})
+    with pytest.raises(RulesError, match="fait « action » manquant"):
+        shipped.decide("booking_deadlines", {"service": "RESTAURATION", "weekday": "lundi"})
+
+
+def test_an_organisation_without_overrides_gets_the_shipped_table(shipped: DurableRules) -> None:
+    facts = {"failed_attempts": 10}
+    assert shipped.decide("login_lockout", facts, organisation="nulle-part") == shipped.decide("login_lockout", facts)
+
+
+def test_explain_gives_the_table_cell_and_the_trace_of_the_plain_evaluator(shipped: DurableRules) -> None:
     decision = shipped.explain("login_lockout", {"failed_attempts": 2})
+    assert decision.hits == shipped.decide("login_lockout", {"failed_attempts": 2}).hits
     assert decision.trace == (
+        "table compilée de 3 cases, case n° 0 : failed_attempts dans [0, 9]",
         "compte-verrouille-apres-10-echecs : écartée, condition « failed_attempts >= 10 » fausse (failed_attempts = 2)",
         "compte-ouvert : retenue",
     )
@@ -137,7 +165,7 @@ def test_reload_refuses_a_version_whose_examples_fail(tmp_path: Path) -> None:
     assert engine.decide("login_lockout", {"failed_attempts": 10}).outcome["locked"] is True
 
 
-def test_reload_takes_a_good_new_version_and_forgets_memoised_decisions(tmp_path: Path) -> None:
+def test_reload_takes_a_good_new_version_and_swaps_the_tables(tmp_path: Path) -> None:
     folder = rules_folder(tmp_path, **{"login_lockout.yaml": LOCKOUT})
     engine = DurableRules(folder)
     assert engine.decide("login_lockout", {"failed_attempts": 5}).outcome["locked"] is False
@@ -160,7 +188,7 @@ def test_reloads_keep_the_number_of_registered_rulesets_flat(tmp_path: Path) -> 
 
 
 def test_eight_threads_decide_two_thousand_times_each_without_error(shipped: DurableRules, tmp_path: Path) -> None:
-    engine = DurableRules(default_rules_dir(), memo_size=0)
+    engine = DurableRules(default_rules_dir())
     errors: list[BaseException] = []
     wrong: list[int] = []
 
@@ -168,7 +196,9 @@ def test_eight_threads_decide_two_thousand_times_each_without_error(shipped: Dur
         try:
             for i in range(2000):
                 attempts = (i + offset) % 20
-                if engine.decide("login_lockout", {"failed_attempts": attempts}).outcome["locked"] != (attempts >= 10):
+                facts = {"failed_attempts": attempts}
+                decide = engine.decide_by_engine if i % 2 else engine.decide
+                if decide("login_lockout", facts).outcome["locked"] != (attempts >= 10):
                     wrong.append(attempts)
         except BaseException as error:
             errors.append(error)
@@ -179,12 +209,12 @@ def test_eight_threads_decide_two_thousand_times_each_without_error(shipped: Dur
     for t in threads:
         t.join()
     assert errors == [] and wrong == []
-    assert engine.stats()["engine_calls"] >= 16_000
+    assert engine.stats()["engine_calls"] >= 8_000
 
 
 def test_reloads_during_concurrent_decisions_never_fail_a_decision(tmp_path: Path) -> None:
     folder = rules_folder(tmp_path, **{"login_lockout.yaml": LOCKOUT})
-    engine = DurableRules(folder, memo_size=0)
+    engine = DurableRules(folder)
     errors: list[BaseException] = []
     stop = threading.Event()
 
@@ -192,6 +222,7 @@ def test_reloads_during_concurrent_decisions_never_fail_a_decision(tmp_path: Pat
         try:
             while not stop.is_set():
                 engine.decide("login_lockout", {"failed_attempts": 3})
+                engine.decide_by_engine("login_lockout", {"failed_attempts": 3})
         except BaseException as error:
             errors.append(error)
 
@@ -216,14 +247,14 @@ def _rss_kib() -> int:
 
 
 def test_memory_stays_flat_over_many_engine_decisions(tmp_path: Path) -> None:
-    engine = DurableRules(default_rules_dir(), memo_size=0)
+    engine = DurableRules(default_rules_dir())
     facts = {**GOOD_PASSWORD, "length": 3}
     for _ in range(5_000):
-        engine.decide("password_policy", facts)
+        engine.decide_by_engine("password_policy", facts)
     before = _rss_kib()
     for i in range(30_000):
-        engine.decide("password_policy", {**facts, "length": i % 129})
-        engine.decide("login_lockout", {"failed_attempts": i % 1001})
+        engine.decide_by_engine("password_policy", {**facts, "length": i % 129})
+        engine.decide_by_engine("login_lockout", {"failed_attempts": i % 1001})
     assert _rss_kib() - before < 2_048
 
 
