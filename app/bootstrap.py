@@ -41,6 +41,8 @@ class Wiring:
     uow: SqlUnitOfWorkFactory
     rules: DurableRules
     engine: Any  # sqlalchemy.Engine
+    hasher: Argon2Hasher
+    calendar: FrenchHolidayCalendar
 
 
 def build(settings: Settings) -> Wiring:
@@ -70,7 +72,8 @@ def build(settings: Settings) -> Wiring:
         uow=uow, clock=clock, rules=rules, hasher=hasher, notifier=notifier, portal_url=settings.portal_url,
         service_days=SqlServiceDays(engine, holidays), calendar=holidays, secret_key=secret_key(settings),
     )
-    return Wiring(settings=settings, portal=portal, uow=uow, rules=rules, engine=engine)
+    return Wiring(settings=settings, portal=portal, uow=uow, rules=rules, engine=engine, hasher=hasher,
+                  calendar=holidays)
 
 
 def secret_key(settings: Settings) -> bytes:

@@ -34,6 +34,12 @@ def _demo(args: argparse.Namespace) -> int:
     created = load_demo(wiring)
     print("Données de démonstration chargées." if created else "Données de démonstration déjà présentes.")
     print("Connexion famille : ztest / Portail2026 — agent : agent / Agent2026x")
+    if args.families:
+        from famille.demo_families import PASSWORD, load_families, login_of
+
+        added = load_families(wiring, args.families)
+        print(f"{added} famille(s) ajoutée(s), {args.families - added} déjà présente(s) : identifiants "
+              f"{login_of(1)} à {login_of(args.families)}, mot de passe {PASSWORD}.")
     return 0
 
 
@@ -43,6 +49,16 @@ def _billing(args: argparse.Namespace) -> int:
     from famille.config import Settings
 
     return billing_cli.run(args, build(Settings.from_environ()).portal)
+
+
+def _family_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--families : « {text} » n'est pas un nombre entier") from None
+    if not 0 <= value <= 99_999:
+        raise argparse.ArgumentTypeError("--families : un nombre entre 0 et 99999 (identifiants à cinq chiffres)")
+    return value
 
 
 def _redact(url: str) -> str:
@@ -69,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.set_defaults(func=_migrate)
 
     demo = sub.add_parser("demo", help="charge les données de démonstration (idempotent)")
+    demo.add_argument("--families", type=_family_count, default=0, metavar="N",
+                      help="ajoute N familles de deux enfants (famille00001…, mot de passe Portail2026) "
+                           "avec le mois précédent rempli")
     demo.set_defaults(func=_demo)
 
     rules_cli.add_parser(sub).set_defaults(func=rules_cli.run)

@@ -128,6 +128,22 @@ def absence_from_row(row: Row[Any]) -> AbsenceRecord:
                          row.document, row.rule_id, row.decided_by, row.decided_at)
 
 
+def enrolment_to_values(enrolment: Enrolment) -> Values:
+    """The row of an enrolment (with a new id)."""
+    hours = enrolment.hours
+    return {"id": str(uuid.uuid4()), "child_id": enrolment.child_id, "service_code": enrolment.service_code,
+            "start_day": enrolment.start, "end_day": enrolment.end, "arrival": _hhmm(hours[0]) if hours else None,
+            "departure": _hhmm(hours[1]) if hours else None}
+
+
+def attendance_to_values(record: AttendanceRecord) -> Values:
+    """The row of a pointage."""
+    return {"child_id": record.child_id, "service_code": record.service_code, "day": record.day,
+            "organisation_code": record.organisation_code, "status": ATTENDANCE_STATUS[record.attendance.status],
+            "arrival": _hhmm(record.attendance.arrival), "departure": _hhmm(record.attendance.departure),
+            "recorded_by": record.recorded_by, "recorded_at": record.recorded_at}
+
+
 def attendance_from_row(row: Row[Any]) -> AttendanceRecord:
     """The pointage of a row of `attendance`."""
     return AttendanceRecord(row.child_id, row.service_code, row.day, row.organisation_code,
@@ -181,10 +197,7 @@ class SqlPlanningRepository:
     def add_enrolments(self, items: Sequence[Enrolment]) -> None:
         """Store new enrolments (one executemany)."""
         if items:
-            self._connection.execute(insert(enrolments), [
-                {"id": str(uuid.uuid4()), "child_id": e.child_id, "service_code": e.service_code,
-                 "start_day": e.start, "end_day": e.end, "arrival": _hhmm(e.hours[0]) if e.hours else None,
-                 "departure": _hhmm(e.hours[1]) if e.hours else None} for e in items])
+            self._connection.execute(insert(enrolments), [enrolment_to_values(e) for e in items])
 
     def enrolments_of(self, child_id: str) -> Sequence[Enrolment]:
         """The child's enrolments."""
@@ -297,12 +310,7 @@ class SqlPlanningRepository:
 
     def set_attendance(self, record: AttendanceRecord) -> None:
         """Insert or replace the pointage of a cell."""
-        self._connection.execute(_upsert_attendance(self._connection), {
-            "child_id": record.child_id, "service_code": record.service_code, "day": record.day,
-            "organisation_code": record.organisation_code,
-            "status": ATTENDANCE_STATUS[record.attendance.status], "arrival": _hhmm(record.attendance.arrival),
-            "departure": _hhmm(record.attendance.departure), "recorded_by": record.recorded_by,
-            "recorded_at": record.recorded_at})
+        self._connection.execute(_upsert_attendance(self._connection), attendance_to_values(record))
 
     def attendance_of(self, child_id: str, start: date, end: date) -> Sequence[AttendanceRecord]:
         """The child's pointages in the range."""
