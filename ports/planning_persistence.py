@@ -123,6 +123,13 @@ class PlanningRepository(Protocol):
         """
         ...
 
+    def expected_counts(self, organisation_code: str, day: date) -> Mapping[tuple[str, str | None], int]:
+        """How many children `expected_on` gives, per (service code, pratique alimentaire or None).
+
+        Summed by the storage (one grouped query): a headcount never reads each child.
+        """
+        ...
+
     def add_events(self, events: Sequence[PlanningEvent]) -> None:
         """Append to the history."""
         ...

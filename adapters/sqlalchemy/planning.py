@@ -13,7 +13,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import date, time
 from typing import Any
 
-from sqlalchemy import Connection, Insert, Row, Table, and_, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Insert, Row, Table, and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from famille.adapters.sqlalchemy.tables import (
@@ -187,6 +187,12 @@ _EXPECTED = (
            bookings.c.status.in_(["pending", "accepted"]), absences.c.id.is_(None))
 )
 
+_PRATIQUE = child_records.c.pratique["libelle"].as_string()
+_EXPECTED_COUNTS = (
+    _EXPECTED.with_only_columns(bookings.c.service_code, _PRATIQUE.label("pratique"), func.count().label("n"))
+    .group_by(bookings.c.service_code, _PRATIQUE)
+)
+
 
 class SqlPlanningRepository:
     """Implements `famille.ports.planning_persistence.PlanningRepository` on one connection."""
@@ -328,6 +334,11 @@ class SqlPlanningRepository:
         rows = self._connection.execute(_EXPECTED, {"p_org": organisation_code, "p_day": day})
         return [ExpectedChild(r.child_id, r.service_code,
                               r.pratique.get("libelle") if isinstance(r.pratique, dict) else None) for r in rows]
+
+    def expected_counts(self, organisation_code: str, day: date) -> Mapping[tuple[str, str | None], int]:
+        """`expected_on` summed per service and pratique by the database: one grouped query."""
+        rows = self._connection.execute(_EXPECTED_COUNTS, {"p_org": organisation_code, "p_day": day})
+        return {(r.service_code, r.pratique): int(r.n) for r in rows}
 
     def add_events(self, events: Sequence[PlanningEvent]) -> None:
         """Append to the history (one executemany)."""

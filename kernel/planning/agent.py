@@ -302,11 +302,11 @@ class AgentPlanning:
         organisation = _require_agent(principal)
         with self._uow() as uow:
             setup = OrganisationSetup.load(uow, organisation, day, day, self._calendar, self._rules)
-            expected = uow.planning.expected_on(organisation, day)
+            expected = uow.planning.expected_counts(organisation, day)
         calendar = setup.calendar(day)
         by_service: dict[str, Counter[str]] = {}
-        for entry in expected:
-            by_service.setdefault(entry.service_code, Counter())[entry.pratique or NO_PRATIQUE] += 1
+        for (service_code, pratique), count in expected.items():
+            by_service.setdefault(service_code, Counter())[pratique or NO_PRATIQUE] += count
         counts = []
         for service in setup.services.values():
             structure = setup.structures[service.structure_id]

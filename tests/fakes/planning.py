@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -138,6 +139,9 @@ class FakePlanning:
             pratique = sections.pratique.libelle if sections is not None else None
             found.append(ExpectedChild(child, service, pratique))
         return found
+
+    def expected_counts(self, organisation_code: str, day: date) -> Mapping[tuple[str, str | None], int]:
+        return dict(Counter((e.service_code, e.pratique) for e in self.expected_on(organisation_code, day)))
 
     def add_events(self, events: Sequence[PlanningEvent]) -> None:
         self.s.planning_events.extend(events)

@@ -135,3 +135,33 @@ def test_twenty_threads_booking_the_same_cells_at_once_leave_exactly_one_booking
     finally:
         check.dispose()
     assert BookingStatus.ACCEPTED.value and datetime(2026, 1, 1, tzinfo=PARIS)
+
+
+def test_headcounts_are_summed_by_the_database_per_service_and_pratique(seeded: SqlUnitOfWorkFactory) -> None:
+    from collections import Counter
+
+    from famille.kernel.families.records import ChildSections, PratiqueAlimentaire
+
+    portal = _portal(seeded)
+    seed_families(seeded, "ville-a", 3, start=2)
+    for n in range(5):
+        portal.planning.book(family_principal("ville-a", n), f"ville-a-enf-{n}-0",
+                             [("RESTAURATION", MONDAY), ("GARDERIE SOIR", MONDAY)])
+    portal.planning.book(family_principal("ville-b", 0), "ville-b-enf-0-0", [("RESTAURATION", MONDAY)])
+    with seeded() as uow:
+        for n, libelle in ((0, "Sans porc"), (1, "Sans porc"), (2, "PAI")):
+            uow.records.save_child_sections(f"ville-a-enf-{n}-0",
+                                            ChildSections(pratique=PratiqueAlimentaire(libelle=libelle)))
+        uow.commit()
+    portal.planning.declare_absence(family_principal("ville-a", 4), "ville-a-enf-4-0", [("RESTAURATION", MONDAY)],
+                                    "RAISON MEDICALE")
+
+    with seeded() as uow:
+        summed = uow.planning.expected_counts("ville-a", MONDAY)
+        one_by_one = Counter((e.service_code, e.pratique) for e in uow.planning.expected_on("ville-a", MONDAY))
+    assert summed == dict(one_by_one)
+    assert summed[("RESTAURATION", "Sans porc")] == 2 and summed[("RESTAURATION", "PAI")] == 1
+    assert summed[("GARDERIE SOIR", "Sans porc")] == 2 and sum(summed.values()) == 4 + 5
+    counts = {c.service_code: c for c in portal.planning_agent.headcounts(agent_principal("ville-a"), MONDAY)}
+    assert counts["RESTAURATION"].expected == 4
+    assert dict(counts["RESTAURATION"].meals) == {"--Aucun--": 1, "PAI": 1, "Sans porc": 2}
