@@ -45,9 +45,9 @@ typecheck: $(STAMP) linktree
 postgres: $(STAMP)
 	$(BIN)/python -m pytest -q -m postgres
 
+## Every measure of issue 10 beside its baseline from the same run, in one table (PostgreSQL rows need a server).
 bench: $(STAMP)
-	$(BIN)/python bench/bench_rules.py
-	$(BIN)/python bench/bench_http.py
+	$(BIN)/python bench/table.py
 
 clean:
 	rm -rf $(VENV) build var .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -24,8 +24,9 @@ import tracemalloc
 import uuid
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import Column, MetaData, PrimaryKeyConstraint, Table, insert
 
 from famille.adapters.rules.engine import DurableRules
 from famille.adapters.sqlalchemy import tables as t
@@ -111,7 +112,31 @@ def maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def bench(kind: str, children: int, with_tracemalloc: bool) -> None:
+def bulk_insert_seconds(url: str, lines: int) -> float:
+    """How long the database takes to bulk-insert `lines` rows shaped like invoice lines (the baseline)."""
+    from famille.adapters.sqlalchemy.bulk import bulk_insert
+
+    engine = make_engine(url)
+    # the same columns and primary key, without the foreign key to invoices
+    scratch = Table("bench_lines", MetaData(), *(Column(c.name, c.type, nullable=c.nullable)
+                                                 for c in t.invoice_lines.columns),
+                    PrimaryKeyConstraint("invoice_id", "position"))
+    scratch.create(engine)
+    rows = [{"invoice_id": f"inv{n // 80}", "position": n % 80, "child_id": f"child{n // 80}", "child_name": "NOM E",
+             "service_code": SERVICES[n % 4], "day": date(2026, 12, 1 + n % 28), "rule_id": "present-facture",
+             "message": "Présent : facturé.", "status": "present", "billed": "full", "unit_price_cents": 310,
+             "amount_cents": 310, "share_hundredths": 10000, "detail": ""} for n in range(lines)]
+    try:
+        started = time.perf_counter()
+        with engine.begin() as connection:
+            bulk_insert(connection, scratch, rows)
+        return time.perf_counter() - started
+    finally:
+        scratch.drop(engine)
+        engine.dispose()
+
+
+def bench(kind: str, children: int, with_tracemalloc: bool, results: Any = None) -> None:
     """One size on one database, in its own process (so that maxrss is the run's own)."""
     rules = DurableRules(default_rules_dir())
     with tempfile.TemporaryDirectory() as folder, empty_database(kind, Path(folder)) as url:
@@ -142,6 +167,8 @@ def bench(kind: str, children: int, with_tracemalloc: bool) -> None:
         billing.finalise_run(ORG, "2026-12", by="bench", accept_flagged=True)  # set-based numbering
         final_seconds = time.perf_counter() - started
         engine.dispose()
+        if results is not None:
+            results.put({"run": run_seconds, "lines": lines, "bulk": bulk_insert_seconds(url, lines)})
     engine_calls = after["engine_calls"] - before["engine_calls"]
     print(f"{kind:10} {children:>6} enfants  {lines:>7} lignes  {invoices:>5} factures  total {total} €  |  "
           f"seed {seeded:6.1f} s  brouillon {run_seconds:6.1f} s ({lines / run_seconds:,.0f} lignes/s)  "

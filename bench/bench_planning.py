@@ -67,7 +67,7 @@ def _settings(url: str, rules: Path | None = None) -> Settings:
     return Settings(database_url=url, rules_dir=rules, rules_reload_seconds=0, login_rate="1000000/minute")
 
 
-def bench_year(folder: Path) -> None:
+def bench_year(folder: Path) -> tuple[float, int]:
     """A school year for 3 children × 4 services in one HTTP request, in-process on a SQLite file."""
     url = f"sqlite:///{folder / 'year.db'}"
     upgrade(url)
@@ -98,9 +98,10 @@ def bench_year(folder: Path) -> None:
           f"{statements[0]} instructions SQL, {done} cases réservées ({stored} en base), {skipped} ignorées "
           f"(vacances, mercredis, délais) — {body['from']} → {body['to']}")
     wiring.engine.dispose()
+    return elapsed * 1000, statements[0]
 
 
-def bench_grid(folder: Path, seconds: float, threads: int, workers: int) -> None:
+def bench_grid(folder: Path, seconds: float, threads: int, workers: int) -> tuple[float, float]:
     """Planning month requests per second under gunicorn, beside a bare Falcon resource."""
     from famille.demo import _id
 
@@ -128,6 +129,7 @@ def bench_grid(folder: Path, seconds: float, threads: int, workers: int) -> None
         result = run("famille : GET planning du mois (SQLite)", base, lambda i: ("GET", path, None, bearer),
                      threads=threads, seconds=seconds)
     print(result.line() + f"   ({result.per_second / baseline.per_second:.1%} de la référence)")
+    return result.per_second, baseline.per_second
 
 
 def _rush_rules(folder: Path, monday: date, cutoff: datetime) -> Path:
@@ -158,7 +160,7 @@ def _rush_rules(folder: Path, monday: date, cutoff: datetime) -> Path:
     return rules
 
 
-def bench_rush(folder: Path, families: int, threads: int, workers: int) -> None:
+def bench_rush(folder: Path, families: int, threads: int, workers: int) -> dict[str, float]:
     """500 families book next week in the last minutes before the cut-off, on PostgreSQL."""
     os.environ.setdefault("FAMILLE_TEST_POSTGRES_URL", PG_DEFAULT)
     now = datetime.now(PARIS)
@@ -215,10 +217,13 @@ def bench_rush(folder: Path, families: int, threads: int, workers: int) -> None:
         print(f"Ruée : {stored} réservations en base pour {expected_cells} attendues, {doubled} en double")
         for line in errors[:3]:
             print("   erreur :", line)
+    return {"p99": p(0.99), "p50": p(0.5), "errors": len(errors), "lost": max(0, expected_cells - stored),
+            "doubled": doubled}
 
 
-def bench_headcount(folder: Path, sizes: list[int]) -> None:
+def bench_headcount(folder: Path, sizes: list[int]) -> dict[int, float]:
     """The day's headcount for a commune of N children (bulk-loaded), SQLite and in-process."""
+    medians = {}
     for size in sizes:
         url = f"sqlite:///{folder / f'head-{size}.db'}"
         upgrade(url)
@@ -257,6 +262,8 @@ def bench_headcount(folder: Path, sizes: list[int]) -> None:
         print(f"Effectifs d'un jour, {size:>6} enfants ({len(rows)} réservations) : médiane "
               f"{statistics.median(timings):7.1f} ms — cantine {canteen.expected} repas {dict(canteen.meals)}")
         wiring.engine.dispose()
+        medians[size] = statistics.median(timings)
+    return medians
 
 
 def main() -> None:

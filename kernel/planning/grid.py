@@ -78,6 +78,10 @@ DeadlineSpecs = (
 )
 
 
+#: The deadlines of a cell computed beforehand, by (service code, day).
+KnownDeadlines = Callable[[str, date], Mapping["ActionKind", "Deadline"]]
+
+
 def _spec(specs: DeadlineSpecs, service_code: str, day: date, action: ActionKind) -> DeadlineSpec | None:
     if isinstance(specs, Mapping):
         return specs.get((service_code, day.weekday(), action))
@@ -151,9 +155,10 @@ class PlanningFacts:
         return next((e for e in self.enrolments if e.covers(day, service_code)), None)
 
 
-def _deadlines(
+def cell_deadlines(
     day: date, service_code: str, calendar: OrganisationCalendar, specs: DeadlineSpecs
 ) -> dict[ActionKind, Deadline]:
+    """The deadline of each action on a cell (an action without a rule has none)."""
     found = {}
     for action in ActionKind:
         spec = _spec(specs, service_code, day, action)
@@ -171,8 +176,12 @@ def build_cell(
     now: datetime,
     specs: DeadlineSpecs,
     horizon: BookingHorizon | None = None,
+    known: KnownDeadlines | None = None,
 ) -> Cell:
-    """The cell of `service_code` on `day` as the family sees it at `now`."""
+    """The cell of `service_code` on `day` as the family sees it at `now`.
+
+    `known` gives the cell's deadlines when they were computed already (`month.MonthTemplate`).
+    """
     now = require_aware(now)
     key = (service_code, day)
     status = cell_status(
@@ -187,7 +196,8 @@ def build_cell(
     )
     if status is not CellStatus.LIBRE and status not in CANCELLABLE:
         return Cell(day, status)
-    deadlines = _deadlines(day, service_code, calendar, specs)
+    deadlines = dict(known(service_code, day)) if known is not None else cell_deadlines(day, service_code,
+                                                                                          calendar, specs)
     if horizon is not None and not horizon.allows(now, day):
         deadlines.pop(ActionKind.RESERVER, None)
     relevant = ActionKind.RESERVER if status is CellStatus.LIBRE else ActionKind.DECLARER_ABSENCE
@@ -203,6 +213,7 @@ def month_grid(
     now: datetime,
     specs: DeadlineSpecs,
     horizon: BookingHorizon | None = None,
+    known: KnownDeadlines | None = None,
 ) -> tuple[PlanningRow, ...]:
     """The planning of the month of `month`: one row per service, in the order given."""
     days: Sequence[date] = days_of_month(month)
@@ -210,7 +221,8 @@ def month_grid(
         PlanningRow(
             service,
             tuple(
-                build_cell(day, service, calendar=calendar, facts=facts, now=now, specs=specs, horizon=horizon)
+                build_cell(day, service, calendar=calendar, facts=facts, now=now, specs=specs, horizon=horizon,
+                           known=known)
                 for day in days
             ),
         )

@@ -39,6 +39,7 @@ from famille.kernel.planning.inputs import (
     Enrolment,
     declare_absence,
 )
+from famille.kernel.planning.month import MonthTemplates
 from famille.kernel.planning.outcomes import CellRefused, CellResult, ChangeReport, Outcome, SkipReason
 from famille.kernel.planning.records import AbsenceRecord, BookingRecord, EventKind, PlanningEvent
 from famille.kernel.planning.rules import (
@@ -125,6 +126,7 @@ class Planning:
         self._rules = rules
         self._calendar = calendar
         self._horizon = horizon or BookingHorizon()
+        self._months = MonthTemplates()  # what a month is for every child, computed once per version
 
     # --- the grid ---------------------------------------------------------------------------
 
@@ -150,8 +152,9 @@ class Planning:
         absences: dict[Cell, AbsenceState] = {key: record.state for key, record in cells.absences.items()}
         ticks: dict[Cell, Attendance] = {(a.service_code, a.day): a.attendance for a in attendance}
         facts = PlanningFacts(enrolments=cells.enrolments, bookings=bookings, absences=absences, attendance=ticks)
-        rows = month_grid(first, [s.code for s in services], calendar=setup.calendar(first), facts=facts, now=now,
-                          specs=setup.deadlines.spec, horizon=self._horizon)
+        template = self._months.month(setup, first)
+        rows = month_grid(first, [s.code for s in services], calendar=template.calendar, facts=facts, now=now,
+                          specs=setup.deadlines.spec, horizon=self._horizon, known=template.deadlines_of)
         today = now.date()
         current = tuple(e for e in cells.enrolments if e.end is None or e.end >= today)
         responsable = f"{family.responsable.nom} {family.responsable.prenom}" if family else ""

@@ -1,0 +1,66 @@
+"""A month computed once: the grid of a month reuses its calendar and deadlines until what they depend on changes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from famille.kernel.planning.cells import CellStatus
+from famille.kernel.planning.context import OrganisationSetup
+from famille.kernel.planning.grid import ActionKind, PlanningFacts, month_grid
+from famille.kernel.planning.service import ChildPlanning
+from tests.fakes.planning_rules import deadline_policy
+from tests.unit.world import World
+
+from .conftest import AGENT_A, DUPONT, DURAND, HOLIDAYS
+
+MONDAY = date(2026, 12, 7)
+
+
+def _grid(world: World, principal: object = DUPONT, child: str = "child-lea") -> ChildPlanning:
+    return world.portal.planning.month(principal, child, MONDAY)  # type: ignore[arg-type]
+
+
+def _cells(grid: ChildPlanning) -> dict[tuple[str, date], object]:
+    return {(row.service_code, cell.day): cell for row in grid.rows for cell in row.cells}
+
+
+def test_a_second_child_of_the_organisation_reuses_the_month_and_sees_the_same_cells_as_computed_afresh(
+        world: World) -> None:
+    world.portal.planning.book(DUPONT, "child-lea", [("RESTAURATION", MONDAY)])
+    first = _grid(world)
+    again = _grid(world)
+    months = world.portal.planning._months
+    assert months.built == 1
+    assert _cells(first) == _cells(again)
+    # the same grid, computed without the template
+    with world.uow() as uow:
+        setup = OrganisationSetup.load(uow, "org-a", date(2026, 12, 1), date(2026, 12, 31), HOLIDAYS, world.rules)
+    booked = {key: record.state for key, record in world.uow.store.bookings.items() if key[0] == "child-lea"}
+    facts = PlanningFacts(enrolments=world.uow.store.enrolments,
+                          bookings={(s, d): state for (_, s, d), state in booked.items()})
+    fresh = month_grid(date(2026, 12, 1), [r.service_code for r in first.rows], calendar=setup.calendar(MONDAY),
+                       facts=facts, now=world.clock.now(), specs=setup.deadlines.spec)
+    assert {(row.service_code, cell.day): cell for row in fresh for cell in row.cells} == _cells(first)
+    _grid(world, DURAND, "child-tom")  # another organisation: its own month
+    assert months.built == 2
+
+
+def test_a_closure_declared_after_the_month_was_computed_shows_at_once(world: World) -> None:
+    before = _cells(_grid(world))
+    assert before[("RESTAURATION", MONDAY)].status is CellStatus.LIBRE  # type: ignore[attr-defined]
+    closure = world.portal.planning_agent.declare_closure(AGENT_A, MONDAY, "RESTAURATION", "Formation")
+
+    assert _cells(_grid(world))[("RESTAURATION", MONDAY)].status is CellStatus.FERMETURE  # type: ignore[attr-defined]
+    world.portal.planning_agent.remove_closure(AGENT_A, closure.id)
+    assert _cells(_grid(world))[("RESTAURATION", MONDAY)].status is CellStatus.LIBRE  # type: ignore[attr-defined]
+
+
+def test_new_deadline_rules_show_at_once_in_a_month_computed_before(world: World) -> None:
+    day = date(2026, 12, 8)
+    before = _cells(_grid(world))[("GARDERIE SOIR", day)]
+    assert before.actions[0].kind is ActionKind.RESERVER  # type: ignore[attr-defined]
+    assert before.actions[0].deadline.description == "lundi 7 décembre 2026 à 18h00"  # type: ignore[attr-defined]
+    world.rules.policies["booking_deadlines"] = deadline_policy(garderie_days=3, garderie_at="12:00")
+
+    after = _cells(_grid(world))[("GARDERIE SOIR", day)]
+    assert after.actions[0].deadline.description == "jeudi 3 décembre 2026 à 12h00"  # type: ignore[attr-defined]
