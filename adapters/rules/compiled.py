@@ -207,6 +207,8 @@ def _lookup(table: Table) -> Callable[[Mapping[str, Any]], Decision]:
     """
     plan = tuple((name, kind, weights) for name, _, kind, weights, _ in table.plan)
     count, decisions, slow = len(plan), table.decisions, table.slow
+    if count == 1:
+        return _lookup_one(plan[0], decisions, slow)
 
     def lookup(facts: Mapping[str, Any]) -> Decision:
         if len(facts) != count:
@@ -219,6 +221,23 @@ def _lookup(table: Table) -> Callable[[Mapping[str, Any]], Decision]:
                 return slow(facts)
             index += weight
         return decisions[index] or slow(facts)
+
+    return lookup
+
+
+def _lookup_one(axis: tuple[str, type, Mapping[Any, int] | _Intervals], decisions: tuple[Decision | None, ...],
+                slow: Callable[[Mapping[str, Any]], Decision]) -> Callable[[Mapping[str, Any]], Decision]:
+    """`_lookup` for a policy of one input (a lockout threshold, an absence reason): no loop."""
+    name, kind, weights = axis
+
+    def lookup(facts: Mapping[str, Any]) -> Decision:
+        if len(facts) == 1:
+            value = facts.get(name, _MISSING)
+            if value.__class__ is kind:
+                weight = weights.get(value)
+                if weight is not None:
+                    return decisions[weight] or slow(facts)
+        return slow(facts)
 
     return lookup
 
