@@ -1,9 +1,9 @@
 """The planning repository over SQLAlchemy Core: bulk statements, insert-or-ignore, explicit translation.
 
-Bookings and absences are inserted with one executemany `INSERT … ON CONFLICT DO
-NOTHING` (SQLite and PostgreSQL both have it) on the unique (child, service, day):
-booking a cell twice, even from two processes at once, keeps one row and raises
-nothing. The cells a call actually added are read back by its `batch_id`.
+Bookings and absences are inserted with one `INSERT … ON CONFLICT DO NOTHING RETURNING`
+(SQLite and PostgreSQL both have it; SQLAlchemy sends the rows as multi-row VALUES) on the
+unique (child, service, day): booking a cell twice, even from two processes at once, keeps
+one row and raises nothing, and the rows returned are the cells this call added.
 """
 
 from __future__ import annotations
@@ -174,7 +174,6 @@ def _cell_range(table: Table) -> Any:
 _BOOKINGS_OF = select(bookings).where(_cell_range(bookings))
 _ABSENCES_OF = select(absences).where(_cell_range(absences))
 _ATTENDANCE_OF = select(attendance).where(_cell_range(attendance))
-_BATCH = select(bookings.c.service_code, bookings.c.day).where(bookings.c.batch_id == bindparam("p_batch"))
 _EXPECTED = (
     select(bookings.c.child_id, bookings.c.service_code, child_records.c.pratique)
     .select_from(
@@ -242,9 +241,10 @@ class SqlPlanningRepository:
         """Insert-or-ignore in one executemany; the cells this batch added."""
         if not items:
             return []
-        statement = _insert_ignore(self._connection, bookings, CELL_COLUMNS)
-        self._connection.execute(statement, [booking_to_values(b, batch_id) for b in items])
-        return [(r.service_code, r.day) for r in self._connection.execute(_BATCH, {"p_batch": batch_id})]
+        statement = _insert_ignore(self._connection, bookings, CELL_COLUMNS).returning(
+            bookings.c.service_code, bookings.c.day)
+        rows = self._connection.execute(statement, [booking_to_values(b, batch_id) for b in items])
+        return [(r.service_code, r.day) for r in rows]
 
     def booking(self, booking_id: str) -> BookingRecord | None:
         """The booking with this id."""
@@ -283,12 +283,10 @@ class SqlPlanningRepository:
         """Insert-or-ignore in one executemany; the cells this call added."""
         if not items:
             return []
-        statement = _insert_ignore(self._connection, absences, CELL_COLUMNS)
-        self._connection.execute(statement, [absence_to_values(a) for a in items])
-        ids = {a.id for a in items}
-        first, last = min(a.day for a in items), max(a.day for a in items)
-        rows = self._connection.execute(_ABSENCES_OF, {"p_child": items[0].child_id, "p_start": first, "p_end": last})
-        return [(r.service_code, r.day) for r in rows if r.id in ids]
+        statement = _insert_ignore(self._connection, absences, CELL_COLUMNS).returning(
+            absences.c.service_code, absences.c.day)
+        rows = self._connection.execute(statement, [absence_to_values(a) for a in items])
+        return [(r.service_code, r.day) for r in rows]
 
     def absence(self, absence_id: str) -> AbsenceRecord | None:
         """The absence with this id."""

@@ -187,17 +187,23 @@ class Planning:
         """Book the same cells for several children in one transaction; a report per child."""
         _check_size(child_ids, cells)
         now = self._clock.now()
+        wanted = sorted(set(cells), key=lambda cell: (cell[1], cell[0]))
+        first, last = wanted[0][1], wanted[-1][1]
         with self._uow() as uow:
             children = [access.visible_child(uow, principal, child_id) for child_id in dict.fromkeys(child_ids)]
-            reports = [self._book_child(uow, principal, child, cells, now, as_agent) for child in children]
+            setups: dict[str, OrganisationSetup] = {}  # loaded once per organisation, not per child
+            for child in children:
+                if child.organisation_code not in setups:
+                    setups[child.organisation_code] = OrganisationSetup.load(
+                        uow, child.organisation_code, first, last, self._calendar, self._rules)
+            reports = [self._book_child(uow, principal, child, setups[child.organisation_code], wanted, now,
+                                        as_agent) for child in children]
             uow.commit()
         return reports
 
-    def _book_child(self, uow: UnitOfWork, principal: Principal, child: Child, cells: Sequence[Cell],
-                    now: datetime, as_agent: bool) -> ChangeReport:
-        wanted = sorted(set(cells), key=lambda cell: (cell[1], cell[0]))
+    def _book_child(self, uow: UnitOfWork, principal: Principal, child: Child, setup: OrganisationSetup,
+                    wanted: Sequence[Cell], now: datetime, as_agent: bool) -> ChangeReport:
         first, last = wanted[0][1], wanted[-1][1]
-        setup = OrganisationSetup.load(uow, child.organisation_code, first, last, self._calendar, self._rules)
         known = ChildCells.load(uow, child, first, last)
         results: dict[Cell, CellResult] = {}
         new: list[BookingRecord] = []
