@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from datetime import date
+from typing import Any
 
 import attrs
 
@@ -32,6 +33,8 @@ class OrganisationSetup:
     source: HolidayCalendar
     deadlines: DeadlineRules
     _calendars: dict[SchoolYear, OrganisationCalendar] = attrs.field(factory=dict)
+    #: values derived from this setup during one use case (the month templates it was matched to)
+    derived: dict[Hashable, Any] = attrs.field(factory=dict)
 
     @classmethod
     def load(

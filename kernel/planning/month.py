@@ -63,6 +63,14 @@ class MonthTemplates:
     def month(self, setup: OrganisationSetup, month: date) -> MonthTemplate:
         """The template of the month of `month` for the organisation of `setup`."""
         first = month.replace(day=1)
+        matched = setup.derived.get((MonthTemplate, first))
+        if isinstance(matched, MonthTemplate):  # this use case found it already
+            return matched
+        template = self._month(setup, first)
+        setup.derived[(MonthTemplate, first)] = template
+        return template
+
+    def _month(self, setup: OrganisationSetup, first: date) -> MonthTemplate:
         services = tuple(sorted(setup.services))
         rules = tuple(setup.deadlines.rule(service, weekday, action)
                       for service in services for weekday in range(7) for action in ActionKind)

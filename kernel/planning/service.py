@@ -245,6 +245,10 @@ class Planning:
         rule = setup.deadlines.rule(service_code, day.weekday(), action, reason)
         if rule.spec is None:
             return rule, None
+        if reason == NO_REASON and service_code in setup.services:  # computed once with the month
+            known = self._months.month(setup, day).deadlines_of(service_code, day).get(action)
+            if known is not None:
+                return rule, known
         return rule, Deadline(deadline_for(day, rule.spec, setup.calendar(day)), rule.rule_id)
 
     def _open_cell(self, setup: OrganisationSetup, known: ChildCells, service_code: str, day: date
