@@ -6,8 +6,8 @@ the constants `c1 < c2 < …` cut its range into the classes `[min, c1)`, `{c1}`
 `{c2}`, …, `(ck, max]`, and every condition holds or fails alike inside a class. The table has
 one cell per combination of classes; at load, the engine decides one representative of each cell
 (`Table.build` is given the engine's decider) and the cell keeps the hits. A decision is then the
-cell's index (an integer is mapped to its class by bisection) and a tuple lookup: no lock, no
-engine call. Facts outside the declared domain find no index and are refused by `check_facts`
+cell's index (an integer is mapped to its class: a dict for a small range, bisection for a wide
+one) and a tuple lookup: no lock, no engine call. Facts outside the declared domain find no index and are refused by `check_facts`
 with its French message, never looked up.
 """
 
