@@ -8,12 +8,20 @@ from famille.kernel.planning.cells import CellStatus
 from famille.kernel.planning.context import OrganisationSetup
 from famille.kernel.planning.grid import ActionKind, PlanningFacts, month_grid
 from famille.kernel.planning.service import ChildPlanning
-from tests.fakes.planning_rules import deadline_policy
 from tests.unit.world import World
 
 from .conftest import AGENT_A, DUPONT, DURAND, HOLIDAYS
 
 MONDAY = date(2026, 12, 7)
+#: A policy editor's change: the garderie closes three working days before, at noon.
+GARDERIE_3_DAYS_NOON = """\
+policy: booking_deadlines
+replace:
+  - id: garderie-veille-ouvree-18h
+    when: {service: [GARDERIE MATIN, GARDERIE MIDI, GARDERIE SOIR]}
+    then: {bookable: true, kind: working_days_before, days: 3, at: "12:00", needs_validation: false}
+    message: "Pour la {service}, réservez ou annulez au plus tard trois jours ouvrés avant à 12h00."
+"""
 
 
 def _grid(world: World, principal: object = DUPONT, child: str = "child-lea") -> ChildPlanning:
@@ -60,7 +68,7 @@ def test_new_deadline_rules_show_at_once_in_a_month_computed_before(world: World
     before = _cells(_grid(world))[("GARDERIE SOIR", day)]
     assert before.actions[0].kind is ActionKind.RESERVER  # type: ignore[attr-defined]
     assert before.actions[0].deadline.description == "lundi 7 décembre 2026 à 18h00"  # type: ignore[attr-defined]
-    world.rules.policies["booking_deadlines"] = deadline_policy(garderie_days=3, garderie_at="12:00")
+    world.rules.use({"organisations/org-a/booking_deadlines.yaml": GARDERIE_3_DAYS_NOON})
 
     after = _cells(_grid(world))[("GARDERIE SOIR", day)]
     assert after.actions[0].deadline.description == "jeudi 3 décembre 2026 à 12h00"  # type: ignore[attr-defined]
