@@ -78,7 +78,7 @@ def seed(url: str, children: int) -> None:
         for k in range(children):
             kid = str(uuid.UUID(int=10**9 + k))
             kid_rows.append({"id": kid, "organisation_code": ORG, "nom": "NOM", "prenom": f"E{k}", "sexe": "F",
-                             "date_naissance": date(2015 + k % 6, 1 + k % 12, 1), "prelevement": False})
+                             "date_naissance": date(2015 + k % 6, 1 + k % 12, 1)})
             link_rows.append({"child_id": kid, "family_id": str(uuid.UUID(int=k // 2 + 1)), "position": 0})
         for table, rows in ((t.families, fam_rows), (t.family_records, rec_rows), (t.children, kid_rows),
                             (t.child_families, link_rows)):

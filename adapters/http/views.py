@@ -56,15 +56,15 @@ def grant_view(grant: LoginGrant) -> dict[str, Any]:
     }
 
 
-def child_view(child: Child) -> dict[str, Any]:
-    """A child as "Mes enfants" lists it."""
+def child_view(child: Child, has_photo: bool) -> dict[str, Any]:
+    """A child as "Mes enfants" lists it (the photo is the one accepted on its record)."""
     return {
         "id": child.id,
         "nom": child.nom,
         "prenom": child.prenom,
         "sexe": child.sexe.value,
         "date_naissance": day(child.date_naissance),
-        "photo_url": child.photo_url,
+        "photo_url": f"/api/v1/children/{child.id}/photo" if has_photo else None,
     }
 
 
@@ -93,7 +93,7 @@ def home_view(page: HomePage) -> dict[str, Any]:
             "prenom": responsable.prenom,
         },
         "family_number": page.family.number if page.family else None,
-        "children": [child_view(child) for child in page.children],
+        "children": [child_view(child, page.has_photo(child)) for child in page.children],
         "balance": amount(page.balance),
         "unpaid_invoices": [invoice_view(invoice) for invoice in page.unpaid_invoices],
         "unpaid_total": amount(page.unpaid_total),

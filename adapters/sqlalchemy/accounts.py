@@ -7,14 +7,14 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, delete, insert, select, update
 
-from famille.adapters.sqlalchemy.tables import accounts, auth_sessions, reset_tokens
+from famille.adapters.sqlalchemy.tables import accounts, auth_sessions, families, reset_tokens
 from famille.kernel.accounts.model import Account, AuthSession, ResetToken, Role
 
 Values = dict[str, Any]
 
 
 def account_to_values(account: Account) -> Values:
-    """The row of an account, with its lower-cased login key."""
+    """The row of an account, with its lower-cased login key; a family login stores no e-mail (it is derived)."""
     return {
         "id": account.id,
         "login": account.login,
@@ -24,14 +24,14 @@ def account_to_values(account: Account) -> Values:
         "display_name": account.display_name,
         "password_hash": account.password_hash,
         "family_id": account.family_id,
-        "email": account.email,
+        "email": None if account.family_id else account.email,
         "failed_logins": account.failed_logins,
         "password_changed_at": account.password_changed_at,
     }
 
 
 def account_from_row(row: Row[Any]) -> Account:
-    """The account of a row of `accounts`."""
+    """The account of a row of `_ACCOUNTS`: a family login's e-mail is its responsable's accepted one."""
     return Account(
         id=row.id,
         login=row.login,
@@ -40,7 +40,7 @@ def account_from_row(row: Row[Any]) -> Account:
         display_name=row.display_name,
         password_hash=row.password_hash,
         family_id=row.family_id,
-        email=row.email,
+        email=row.responsable_email if row.family_id else row.email,
         failed_logins=row.failed_logins,
         password_changed_at=row.password_changed_at,
     )
@@ -98,9 +98,12 @@ def reset_token_from_row(row: Row[Any]) -> ResetToken:
 
 
 
-_ACCOUNT_BY_ID = select(accounts).where(accounts.c.id == bindparam("p_id"))
-_ACCOUNT_BY_LOGIN_KEY = select(accounts).where(accounts.c.login_key == bindparam("p_key"))
-_ACCOUNT_BY_FAMILY = select(accounts).where(accounts.c.family_id == bindparam("p_family_id"))
+# An account with its responsable's e-mail: the address « mot de passe oublié » writes to is the
+# one the commune accepted on the family's record, never a copy kept by the login.
+_ACCOUNTS = select(accounts, families.c.responsable_email).outerjoin(families, accounts.c.family_id == families.c.id)
+_ACCOUNT_BY_ID = _ACCOUNTS.where(accounts.c.id == bindparam("p_id"))
+_ACCOUNT_BY_LOGIN_KEY = _ACCOUNTS.where(accounts.c.login_key == bindparam("p_key"))
+_ACCOUNT_BY_FAMILY = _ACCOUNTS.where(accounts.c.family_id == bindparam("p_family_id"))
 _SET_PASSWORD = (
     update(accounts)
     .where(accounts.c.id == bindparam("p_id"))

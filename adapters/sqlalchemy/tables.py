@@ -159,8 +159,6 @@ children = Table(
     Column("date_naissance", Date, nullable=False),
     Column("lieu_naissance", String, nullable=True),
     Column("scolarite", String, nullable=True),
-    Column("prelevement", Boolean, nullable=False, server_default=false()),
-    Column("photo_url", String, nullable=True),
     Index(None, "organisation_code"),
 )
 

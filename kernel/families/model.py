@@ -72,7 +72,11 @@ class Family:
 
 @attrs.frozen
 class Child:
-    """A child enrolled in periscolaire services; `family_ids` are the households responsible for it."""
+    """A child enrolled in periscolaire services; `family_ids` are the households responsible for it.
+
+    Its photo and its prélèvement are not copied here: they are read from the accepted
+    records (`ChildSections.photo_id`, the family's `BankInfo.prelevement`).
+    """
 
     id: str
     organisation_code: str
@@ -83,8 +87,6 @@ class Child:
     family_ids: tuple[str, ...]
     lieu_naissance: str | None = None
     scolarite: str | None = None
-    prelevement: bool = False
-    photo_url: str | None = None
 
     def age_on(self, day: date) -> int:
         """Age in whole years on `day`."""

@@ -34,11 +34,16 @@ class FamilyRecordPage:
 
 @attrs.frozen
 class ChildRecordPage:
-    """A child's page: the record, the requests pending under its forms, the menus its canteen offers."""
+    """A child's page: the record, the requests pending under its forms, the menus its canteen offers.
+
+    `prelevement` is read from the accepted « Informations bancaires » of the family looking
+    (for an agent, of the child's first household): whether its invoices are debited.
+    """
 
     record: ChildRecord
     pending: tuple[ChangeRequest, ...] = ()
     pratiques_offered: tuple[str, ...] = ()
+    prelevement: bool = False
 
 
 class Records:
@@ -71,8 +76,10 @@ class Records:
             child = access.visible_child(uow, principal, child_id)
             pending = [r for r in uow.requests.find(child_id=child.id, status=RequestStatus.PENDING)
                        if principal.is_agent or r.family_id == principal.family_id]
+            payer = principal.family_id if principal.family_id in child.family_ids else child.family_ids[0]
             return ChildRecordPage(access.child_record(uow, child.id), tuple(pending),
-                                   access.pratiques_offered(uow, child))
+                                   access.pratiques_offered(uow, child),
+                                   uow.records.family_sections(payer).bancaires.prelevement)
 
     def photo(self, principal: Principal, child_id: str, request_id: str | None = None) -> Photo:
         """The child's accepted photo, or the one a visible photo request proposes."""

@@ -33,6 +33,7 @@ class HomePage:
 
     For a family: its responsable, N° famille and children; for an agent: its name
     and organisation (no family). `balance` is the account's solde at `today`.
+    `photographed` names the children whose photo an agent accepted (read from their records).
     """
 
     today: date
@@ -45,6 +46,11 @@ class HomePage:
     children: tuple[Child, ...] = ()
     balance: Decimal = Decimal("0.00")
     unpaid_invoices: tuple[UnpaidInvoice, ...] = ()
+    photographed: frozenset[str] = frozenset()
+
+    def has_photo(self, child: Child) -> bool:
+        """Whether the child's record holds an accepted photo."""
+        return child.id in self.photographed
 
     @property
     def responsable(self) -> Adult | None:
@@ -104,4 +110,5 @@ class Home:
                 children=children,
                 balance=balance,
                 unpaid_invoices=unpaid,
+                photographed=frozenset(c.id for c in children if uow.records.child_sections(c.id).photo_id),
             )

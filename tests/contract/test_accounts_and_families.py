@@ -221,3 +221,23 @@ def test_inbox_lists_newest_first_counts_unread_and_marks_read(seeded: UnitOfWor
         assert uow.inbox.unread_count(account.id) == 1
         assert uow.inbox.unread_count(other.id) == 1
         assert uow.inbox.for_account(account.id) == [newer, attrs.evolve(older, read_at=read_at)]
+
+
+def test_a_family_login_reads_its_e_mail_from_the_accepted_record_never_from_a_copy(
+    seeded: SqlUnitOfWorkFactory,
+) -> None:
+    family = samples.family()
+    holder = attrs.evolve(samples.account("marie.dupont", family_id=family.id), email="ancienne@example.org")
+    with seeded() as uow:
+        uow.families.add(family)
+        uow.accounts.add(holder)
+        uow.commit()
+    moved = attrs.evolve(family, responsable=attrs.evolve(family.responsable, email="nouvelle@example.org"))
+    with seeded() as uow:
+        uow.records.update_family(moved)
+        uow.commit()
+
+    with seeded() as uow:
+        assert uow.accounts.by_login("marie.dupont").email == "nouvelle@example.org"  # type: ignore[union-attr]
+        assert uow.accounts.get(holder.id).email == "nouvelle@example.org"  # type: ignore[union-attr]
+        assert uow.accounts.by_family(family.id).email == "nouvelle@example.org"  # type: ignore[union-attr]

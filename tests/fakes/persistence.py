@@ -85,14 +85,21 @@ class _Accounts:
         self.s.accounts[account.id] = account
 
     def get(self, account_id: str) -> Account | None:
-        return self.s.accounts.get(account_id)
+        return self._derived(self.s.accounts.get(account_id))
 
     def by_login(self, login: str) -> Account | None:
         key = login.casefold()
-        return next((a for a in self.s.accounts.values() if a.login.casefold() == key), None)
+        return self._derived(next((a for a in self.s.accounts.values() if a.login.casefold() == key), None))
 
     def by_family(self, family_id: str) -> Account | None:
-        return next((a for a in self.s.accounts.values() if a.family_id == family_id), None)
+        return self._derived(next((a for a in self.s.accounts.values() if a.family_id == family_id), None))
+
+    def _derived(self, account: Account | None) -> Account | None:
+        """As the SQL repository: a family login's e-mail is its responsable's, never a copy."""
+        if account is None or account.family_id is None:
+            return account
+        family = self.s.families.get(account.family_id)
+        return attrs.evolve(account, email=family.responsable.email if family else None)
 
     def set_password(self, account_id: str, password_hash: str, changed_at: datetime | None) -> None:
         account = self.s.accounts[account_id]

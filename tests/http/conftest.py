@@ -54,8 +54,10 @@ def seeded_uow() -> FakeUnitOfWorkFactory:
             Organisation("rpi-b", "RPI des Deux Rives", OrganisationKind.RPI, school_zone="B"),
         ],
         families=[
-            Family("fam-a", "ville-a", "A-0001", Adult("DUPONT", "Marie", civilite=Civilite.MADAME)),
-            Family("fam-b", "rpi-b", "B-0001", Adult("MARTIN", "Paul", civilite=Civilite.MONSIEUR)),
+            Family("fam-a", "ville-a", "A-0001", Adult("DUPONT", "Marie", civilite=Civilite.MADAME,
+                                                       email="marie.dupont@example.fr")),
+            Family("fam-b", "rpi-b", "B-0001", Adult("MARTIN", "Paul", civilite=Civilite.MONSIEUR,
+                                                     email="paul.martin@example.fr")),
         ],
         children=[
             _child("enf-a1", "ville-a", "DUPONT", "Léa", Sexe.F, date(2017, 2, 28), "fam-a"),

@@ -31,7 +31,7 @@ def test_the_migrations_produce_exactly_the_tables_of_the_metadata(empty_databas
             assert compare_metadata(context, metadata) == []
     finally:
         engine.dispose()
-    assert current_revision(empty_database_url) == "0006"
+    assert current_revision(empty_database_url) == "0007"
 
 
 def test_downgrade_to_base_removes_every_table(empty_database_url: str) -> None:
@@ -46,7 +46,7 @@ def test_downgrade_to_base_removes_every_table(empty_database_url: str) -> None:
 def test_upgrading_an_up_to_date_database_changes_nothing(empty_database_url: str) -> None:
     upgrade(empty_database_url)
     upgrade(empty_database_url)
-    assert current_revision(empty_database_url) == "0006"
+    assert current_revision(empty_database_url) == "0007"
 
 
 def test_migration_0005_keeps_the_rows_and_converts_the_shares_of_existing_lines(empty_database_url: str) -> None:
@@ -82,5 +82,37 @@ def test_migration_0005_keeps_the_rows_and_converts_the_shares_of_existing_lines
         with engine.connect() as c:
             assert c.execute(text("SELECT share FROM invoice_lines")).scalar_one() == 50
             assert c.execute(text("SELECT count(*) FROM child_families")).scalar_one() == 1
+    finally:
+        engine.dispose()
+
+
+def test_migration_0007_moves_a_family_login_e_mail_onto_the_record_and_drops_the_copies(
+    empty_database_url: str,
+) -> None:
+    """A family whose responsable had no e-mail keeps its login's; the children lose their copied columns."""
+    from sqlalchemy import text
+
+    upgrade(empty_database_url, "0006")
+    engine = make_engine(empty_database_url, poolclass=NullPool)
+    try:
+        with engine.begin() as c:
+            c.execute(text("INSERT INTO organisations (code, name, kind, school_zone, alsace_moselle) "
+                           "VALUES ('o', 'O', 'commune', 'A', false)"))
+            for family, email in (("f1", None), ("f2", "record@example.org")):
+                c.execute(text("INSERT INTO families (id, organisation_code, number, responsable_nom,"
+                               " responsable_prenom, responsable_email, responsable_autorisation_courriel,"
+                               " responsable_autorisation_sms) VALUES (:f, 'o', :f, 'N', 'P', :e, false, false)"),
+                          {"f": family, "e": email})
+                c.execute(text("INSERT INTO accounts (id, login, login_key, role, organisation_code, display_name,"
+                               " family_id, email) VALUES (:f, :f, :f, 'family', 'o', 'N', :f, :e)"),
+                          {"f": family, "e": f"login-{family}@example.org"})
+        upgrade(empty_database_url)
+        with engine.connect() as c:
+            emails = dict(c.execute(text("SELECT id, responsable_email FROM families")).all())
+            copies = c.execute(text("SELECT count(*) FROM accounts WHERE email IS NOT NULL")).scalar_one()
+            columns = {col["name"] for col in inspect(c).get_columns("children")}
+        assert emails == {"f1": "login-f1@example.org", "f2": "record@example.org"}
+        assert copies == 0
+        assert not {"photo_url", "prelevement"} & columns
     finally:
         engine.dispose()

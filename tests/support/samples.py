@@ -84,8 +84,6 @@ def child(family_ids: tuple[str, ...], *, prenom: str = "Léa", born: date = dat
         family_ids=family_ids,
         lieu_naissance="Strasbourg",
         scolarite="CE2",
-        prelevement=True,
-        photo_url="/photos/lea.jpg",
     )
 
 

@@ -82,3 +82,19 @@ def test_an_agent_sees_its_organisation_and_no_family(agent: PageClient) -> None
     assert "Votre organisation Commune de Villeneuve" in text
     assert "Demandes à traiter" in text and 'href="/agent/demandes"' in page.text
     assert "Responsable" not in text and "Mes enfants" not in text
+
+
+def test_the_home_page_shows_the_photo_an_agent_accepted(world: World, family: PageClient) -> None:
+    from famille.kernel.families.records import ChildSections, Photo
+
+    photo = Photo("photo-lea", "enf-a1", "image/png", b"\x89PNG\r\n\x1a\n", world.clock.now())
+    with world.uow() as uow:
+        uow.records.add_photo(photo)
+        uow.records.save_child_sections("enf-a1", ChildSections(photo_id=photo.id))
+        uow.commit()
+
+    page = family.get("/accueil").text
+
+    assert '<img class="enfant__avatar enfant__photo" src="/enfants/enf-a1/photo"' in page
+    assert 'src="/enfants/enf-a2/photo"' not in page
+    assert family.client.simulate_get("/enfants/enf-a1/photo", cookies=family.cookies).content == photo.data

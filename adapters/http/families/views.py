@@ -79,12 +79,12 @@ def _decimal(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def identity_view(child: Child) -> dict[str, Any]:
-    """The child's identity (« Mon enfant »)."""
+def identity_view(child: Child, prelevement: bool) -> dict[str, Any]:
+    """The child's identity (« Mon enfant »); its prélèvement is the family's accepted bank record's."""
     return {
         "id": child.id, "nom": child.nom, "prenom": child.prenom, "sexe": child.sexe.value,
         "date_naissance": day(child.date_naissance), "lieu_naissance": child.lieu_naissance,
-        "scolarite": child.scolarite, "prelevement": child.prelevement,
+        "scolarite": child.scolarite, "prelevement": prelevement,
         "organisation_code": child.organisation_code, "family_ids": list(child.family_ids),
     }
 
@@ -107,7 +107,7 @@ def child_record_view(page: ChildRecordPage) -> dict[str, Any]:
     sections = record.sections
     complementaires = sections.complementaires
     return {
-        "identity": identity_view(record.child),
+        "identity": identity_view(record.child, page.prelevement),
         "photo_url": f"{API}/children/{record.child.id}/photo" if sections.photo_id else None,
         "autorisations": [person_view(p) for p in sections.autorisations],
         "complementaires": {

@@ -155,8 +155,6 @@ def child_to_values(child: Child) -> Values:
         "date_naissance": child.date_naissance,
         "lieu_naissance": child.lieu_naissance,
         "scolarite": child.scolarite,
-        "prelevement": child.prelevement,
-        "photo_url": child.photo_url,
     }
 
 
@@ -172,8 +170,6 @@ def child_from_row(row: Row[Any], family_ids: tuple[str, ...]) -> Child:
         family_ids=family_ids,
         lieu_naissance=row.lieu_naissance,
         scolarite=row.scolarite,
-        prelevement=row.prelevement,
-        photo_url=row.photo_url,
     )
 
 
