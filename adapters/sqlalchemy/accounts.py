@@ -7,43 +7,21 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, delete, insert, select, update
 
+from famille.adapters.primitives import as_row, from_row
 from famille.adapters.sqlalchemy.tables import accounts, auth_sessions, families, reset_tokens
-from famille.kernel.accounts.model import Account, AuthSession, ResetToken, Role
+from famille.kernel.accounts.model import Account, AuthSession, ResetToken
 
 Values = dict[str, Any]
 
 
 def account_to_values(account: Account) -> Values:
     """The row of an account, with its lower-cased login key; a family login stores no e-mail (it is derived)."""
-    return {
-        "id": account.id,
-        "login": account.login,
-        "login_key": login_key(account.login),
-        "role": account.role.value,
-        "organisation_code": account.organisation_code,
-        "display_name": account.display_name,
-        "password_hash": account.password_hash,
-        "family_id": account.family_id,
-        "email": None if account.family_id else account.email,
-        "failed_logins": account.failed_logins,
-        "password_changed_at": account.password_changed_at,
-    }
+    return as_row(account, login_key=login_key(account.login), email=None if account.family_id else account.email)
 
 
 def account_from_row(row: Row[Any]) -> Account:
     """The account of a row of `_ACCOUNTS`: a family login's e-mail is its responsable's accepted one."""
-    return Account(
-        id=row.id,
-        login=row.login,
-        role=Role(row.role),
-        organisation_code=row.organisation_code,
-        display_name=row.display_name,
-        password_hash=row.password_hash,
-        family_id=row.family_id,
-        email=row.responsable_email if row.family_id else row.email,
-        failed_logins=row.failed_logins,
-        password_changed_at=row.password_changed_at,
-    )
+    return from_row(row, Account, email=row.responsable_email if row.family_id else row.email)
 
 
 def login_key(login: str) -> str:
@@ -53,49 +31,22 @@ def login_key(login: str) -> str:
 
 def session_to_values(session: AuthSession) -> Values:
     """The row of a login session."""
-    return {
-        "id": session.id,
-        "account_id": session.account_id,
-        "token_digest": session.token_digest,
-        "created_at": session.created_at,
-        "expires_at": session.expires_at,
-    }
+    return as_row(session)
 
 
 def session_from_row(row: Row[Any]) -> AuthSession:
     """The session of a row of `auth_sessions`."""
-    return AuthSession(
-        id=row.id,
-        account_id=row.account_id,
-        token_digest=row.token_digest,
-        created_at=row.created_at,
-        expires_at=row.expires_at,
-    )
+    return from_row(row, AuthSession)
 
 
 def reset_token_to_values(token: ResetToken) -> Values:
     """The row of a reset token."""
-    return {
-        "id": token.id,
-        "account_id": token.account_id,
-        "token_digest": token.token_digest,
-        "created_at": token.created_at,
-        "expires_at": token.expires_at,
-        "used_at": token.used_at,
-    }
+    return as_row(token)
 
 
 def reset_token_from_row(row: Row[Any]) -> ResetToken:
     """The token of a row of `reset_tokens`."""
-    return ResetToken(
-        id=row.id,
-        account_id=row.account_id,
-        token_digest=row.token_digest,
-        created_at=row.created_at,
-        expires_at=row.expires_at,
-        used_at=row.used_at,
-    )
-
+    return from_row(row, ResetToken)
 
 
 # An account with its responsable's e-mail: the address « mot de passe oublié » writes to is the

@@ -9,6 +9,8 @@ Tables added by later work (requests, bookings, invoices) come with their own mi
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
@@ -21,6 +23,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    Numeric,
     PrimaryKeyConstraint,
     String,
     Table,
@@ -33,6 +36,8 @@ from sqlalchemy import (
 from sqlalchemy.types import JSON
 
 from famille.adapters.sqlalchemy.aware_datetime import AwareDateTime
+from famille.kernel.families.fields import section_fields
+from famille.kernel.families.model import Adult
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -50,43 +55,22 @@ ID = 36  # a uuid as text
 CODE = 40  # organisation codes, service codes
 DIGEST = 64  # sha256 hex digest of a secret token
 
-# The fields of kernel.families.Adult other than nom, prenom and the two authorisations,
-# stored once for the responsable and once for the conjoint (`responsable_<field>`, ...).
-ADULT_TEXT_FIELDS = (
-    "civilite",
-    "qualite",
-    "situation",
-    "adresse",
-    "complement_adresse_1",
-    "complement_adresse_2",
-    "lieu_dit",
-    "code_postal",
-    "ville",
-    "telephone_domicile",
-    "telephone_professionnel",
-    "mobile",
-    "email",
-    "profession",
-    "csp",
-    "employeur",
-    "adresse_employeur",
-)
-ADULT_FLAG_FIELDS = ("autorisation_courriel", "autorisation_sms")
+#: The column type of each type of a record field (text and choices are strings).
+_COLUMN_TYPES: dict[Any, Any] = {bool: Boolean, int: Integer, date: Date, Decimal: Numeric(12, 2)}
 
 
 def _adult_columns(prefix: str, *, required: bool) -> list[Column[Any]]:
-    """The columns of one adult; a conjoint's are all nullable (no conjoint: all NULL)."""
-    columns: list[Column[Any]] = [
-        Column(f"{prefix}_nom", String, nullable=not required),
-        Column(f"{prefix}_prenom", String, nullable=not required),
-    ]
-    columns += [Column(f"{prefix}_{name}", String, nullable=True) for name in ADULT_TEXT_FIELDS]
-    columns += [
-        Column(
-            f"{prefix}_{name}", Boolean, nullable=not required, server_default=false() if required else None
-        )
-        for name in ADULT_FLAG_FIELDS
-    ]
+    """The columns of one adult, `<prefix>_<field>` for each field its class declares.
+
+    A responsable's name and yes/no fields are NOT NULL; a conjoint's are all nullable
+    (no conjoint: all NULL). Adding a field to `Adult` takes a migration adding its two columns.
+    """
+    columns: list[Column[Any]] = []
+    for f in section_fields(Adult):
+        column_type = _COLUMN_TYPES.get(f.type, String)
+        not_null = required and not f.optional
+        default = false() if not_null and f.type is bool else None
+        columns.append(Column(f"{prefix}_{f.name}", column_type, nullable=not not_null, server_default=default))
     return columns
 
 

@@ -2,7 +2,8 @@
 
 A request's `changes` hold JSON-able primitives only (decimals and dates as
 strings), so they can be stored and shown as they were sent. `FIELDS` says, per
-kind, which fields it may carry and of what type; `check_changes` refuses
+kind, which fields it may carry and of what type, derived from the section's
+declaration (`famille.kernel.families.fields`); `check_changes` refuses
 anything else with one `FieldError` per wrong field. `apply_to_family` /
 `apply_to_child` return the changed record and the `before` snapshot of the same
 fields; `undo_on_family` / `undo_on_child` restore it (the audit's « as of »).
@@ -11,28 +12,29 @@ fields; `undo_on_family` / `undo_on_child` restore it (the audit's « as of »).
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import attrs
 
-from famille.kernel.families.model import Adult, Child, Civilite, Sexe
+from famille.kernel.families.fields import TEXT_MAX, family_fields
+from famille.kernel.families.model import Adult, Child
 from famille.kernel.families.records import (
-    PRATIQUES,
     Allergy,
-    AllergyType,
     AuthorisedPerson,
+    BankInfo,
+    CafInfo,
     ChildRecord,
     ChildSections,
+    Complementaires,
     FamilyRecord,
-    Lien,
+    FiscalInfo,
+    PratiqueAlimentaire,
 )
 from famille.kernel.families.requests import Changes, Primitive, RequestKind
 from famille.kernel.shared.errors import Conflict, FieldError, ValidationFailed
-
-TEXT_MAX = 1000
 
 
 @attrs.frozen
@@ -42,57 +44,41 @@ class Field:
     kind: str
     required: bool = False  # may not be null (and must be present when the kind creates something)
     choices: tuple[str, ...] = ()
+    max_length: int = TEXT_MAX
+    type: Any = str  # the record's type of the value (an enum, Decimal, date…)
 
 
-TEXT = Field("text")
 NAME = Field("text", required=True)
-BOOL = Field("bool", required=True)
-INT = Field("int")
-DECIMAL = Field("decimal")
-DATE = Field("date")
+_KINDS = {"yesno": "bool", "int": "int", "decimal": "decimal", "date": "date", "select": "choice"}
 
 
-def _choice(values: tuple[str, ...], required: bool = True) -> Field:
-    return Field("choice", required=required, choices=values)
+def request_fields(cls: type) -> dict[str, Field]:
+    """The fields a family's request may carry for the section `cls`, from its declaration."""
+    return {f.name: Field(_KINDS.get(f.kind, "text"), f.required, f.choices, f.info.max_length, f.type)
+            for f in family_fields(cls)}
 
 
-_ADULT: dict[str, Field] = {
-    "nom": NAME, "prenom": NAME,
-    "civilite": _choice(tuple(c.value for c in Civilite), required=False),
-    **{name: TEXT for name in (
-        "qualite", "situation", "adresse", "complement_adresse_1", "complement_adresse_2", "lieu_dit",
-        "code_postal", "ville", "telephone_domicile", "telephone_professionnel", "mobile", "email",
-        "profession", "csp", "employeur", "adresse_employeur")},
-    "autorisation_courriel": BOOL, "autorisation_sms": BOOL,
-}
-_IDENTITY: dict[str, Field] = {
-    "nom": NAME, "prenom": NAME, "sexe": _choice(tuple(s.value for s in Sexe)),
-    "date_naissance": Field("date", required=True), "lieu_naissance": TEXT, "scolarite": TEXT,
+#: The section each kind of request changes (or adds, for an « ajout »).
+SECTIONS: dict[RequestKind, type] = {
+    RequestKind.RESPONSABLE: Adult,
+    RequestKind.CONJOINT: Adult,
+    RequestKind.FISCALES: FiscalInfo,
+    RequestKind.CAF: CafInfo,
+    RequestKind.BANCAIRES: BankInfo,
+    RequestKind.AJOUT_ENFANT: Child,
+    RequestKind.IDENTITE_ENFANT: Child,
+    RequestKind.AUTORISATION_AJOUT: AuthorisedPerson,
+    RequestKind.COMPLEMENTAIRES: Complementaires,
+    RequestKind.PRATIQUE_ALIMENTAIRE: PratiqueAlimentaire,
+    RequestKind.ALLERGIE_AJOUT: Allergy,
 }
 
 #: The fields each kind may carry. `id`, `photo_id` and `content_type` are set by the kernel.
 FIELDS: dict[RequestKind, dict[str, Field]] = {
-    RequestKind.RESPONSABLE: _ADULT,
-    RequestKind.CONJOINT: _ADULT,
-    RequestKind.FISCALES: {"numero_fiscal": TEXT, "revenu_fiscal_reference": DECIMAL, "nombre_parts": DECIMAL},
-    RequestKind.CAF: {"numero_allocataire": TEXT, "quotient_familial": INT},
-    RequestKind.BANCAIRES: {"nom_banque": TEXT, "titulaire": TEXT, "iban": TEXT, "bic": TEXT,
-                            "prelevement": BOOL},
-    RequestKind.AJOUT_ENFANT: _IDENTITY,
-    RequestKind.IDENTITE_ENFANT: _IDENTITY,
-    RequestKind.AUTORISATION_AJOUT: {"id": NAME, "nom": NAME, "prenom": NAME,
-                                     "lien": _choice(tuple(x.value for x in Lien)),
-                                     "telephone": TEXT, "mobile": TEXT},
+    **{kind: request_fields(cls) for kind, cls in SECTIONS.items()},
+    RequestKind.AUTORISATION_AJOUT: {"id": NAME, **request_fields(AuthorisedPerson)},
+    RequestKind.ALLERGIE_AJOUT: {"id": NAME, **request_fields(Allergy)},
     RequestKind.AUTORISATION_SUPPRESSION: {"person_id": NAME},
-    RequestKind.COMPLEMENTAIRES: {
-        **{name: BOOL for name in ("lunettes", "appareil_dentaire", "appareil_auditif",
-                                   "accord_hospitalisation", "prise_photos", "partir_seul",
-                                   "sorties_scolaires")},
-        "compagnie_assurance": TEXT, "numero_assurance": TEXT,
-    },
-    RequestKind.PRATIQUE_ALIMENTAIRE: {"libelle": _choice(PRATIQUES), "commentaire": TEXT},
-    RequestKind.ALLERGIE_AJOUT: {"id": NAME, "type": _choice(tuple(t.value for t in AllergyType)),
-                                 "observations": TEXT, "date": DATE, "medecin": TEXT},
     RequestKind.ALLERGIE_SUPPRESSION: {"allergy_id": NAME},
     RequestKind.PHOTO: {"photo_id": NAME, "content_type": NAME},
 }
@@ -134,8 +120,8 @@ def _problem(field: Field, value: Any) -> str | None:
         return None if ok else "doit être un nombre entier positif"
     if not isinstance(value, str):
         return "doit être une chaîne de caractères"
-    if len(value) > TEXT_MAX or "\x00" in value:
-        return f"ne doit pas dépasser {TEXT_MAX} caractères"
+    if len(value) > field.max_length or "\x00" in value:
+        return f"ne doit pas dépasser {field.max_length} caractères"
     if field.required and not value.strip():
         return "obligatoire"
     if field.kind == "decimal":
@@ -174,21 +160,16 @@ def primitive(value: Any) -> Primitive:
     raise TypeError(f"not a primitive: {value!r}")
 
 
-_CONVERTERS: dict[str, Callable[[Any], Any]] = {
-    "civilite": Civilite, "sexe": Sexe, "lien": Lien, "type": AllergyType,
-}
-
-
 def _value(kind: RequestKind, name: str, raw: Primitive) -> Any:
-    """The record value of a stored primitive."""
+    """The record value of a stored primitive, by the type its section declares."""
     if raw is None:
         return None
-    field = FIELDS[kind][name]
-    if name in _CONVERTERS:
-        return _CONVERTERS[name](raw)
-    if field.kind == "decimal":
+    wanted = FIELDS[kind][name].type
+    if isinstance(wanted, type) and issubclass(wanted, enum.Enum):
+        return wanted(raw)
+    if wanted is Decimal:
         return Decimal(str(raw))
-    if field.kind == "date":
+    if wanted is date:
         return date.fromisoformat(str(raw))
     return raw
 

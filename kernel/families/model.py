@@ -7,6 +7,8 @@ from datetime import date
 
 import attrs
 
+from famille.kernel.families.fields import ChangedBy, field
+
 
 class Civilite(enum.Enum):
     """The civilité of an adult."""
@@ -23,31 +25,39 @@ class Sexe(enum.Enum):
     M = "M"
 
 
+_PHONE_HINT = "Par exemple 06 12 34 56 78."
+
+
 @attrs.frozen
 class Adult:
     """A responsable or a conjoint, with the fields of the guide's "Mon compte" forms."""
 
-    nom: str
-    prenom: str
-    civilite: Civilite | None = None
-    qualite: str | None = None  # Père, Mère, ...
-    situation: str | None = None
-    adresse: str | None = None
-    complement_adresse_1: str | None = None
-    complement_adresse_2: str | None = None
-    lieu_dit: str | None = None
-    code_postal: str | None = None
-    ville: str | None = None
-    telephone_domicile: str | None = None
-    telephone_professionnel: str | None = None
-    mobile: str | None = None
-    email: str | None = None
-    profession: str | None = None
-    csp: str | None = None
-    employeur: str | None = None
-    adresse_employeur: str | None = None
-    autorisation_courriel: bool = False
-    autorisation_sms: bool = False
+    nom: str = field("Nom", required=True, autocomplete="family-name")
+    prenom: str = field("Prénom", required=True, autocomplete="given-name")
+    civilite: Civilite | None = field("Civilité", default=None)
+    qualite: str | None = field("Qualité", default=None, hint="Père, Mère, Tuteur…")
+    situation: str | None = field("Situation", default=None)
+    adresse: str | None = field("Adresse", default=None, autocomplete="address-line1", wide=True)
+    complement_adresse_1: str | None = field("Complément d'adresse 1", default=None,
+                                             hint="Appartement, boîte aux lettres", autocomplete="address-line2")
+    complement_adresse_2: str | None = field("Complément d'adresse 2", default=None,
+                                             hint="Entrée, bâtiment, immeuble", autocomplete="address-line3")
+    lieu_dit: str | None = field("Lieu-dit", default=None, hint="Poste restante, BP, lieu-dit")
+    code_postal: str | None = field("Code postal", default=None, autocomplete="postal-code")
+    ville: str | None = field("Ville", default=None, autocomplete="address-level2")
+    telephone_domicile: str | None = field("Téléphone domicile", default=None, kind="tel", autocomplete="tel",
+                                           hint=_PHONE_HINT)
+    telephone_professionnel: str | None = field("Téléphone professionnel", default=None, kind="tel")
+    mobile: str | None = field("Mobile", default=None, kind="tel", autocomplete="tel", hint=_PHONE_HINT)
+    email: str | None = field("Courriel", default=None, kind="email", autocomplete="email")
+    profession: str | None = field("Profession", default=None, autocomplete="organization-title")
+    csp: str | None = field("CSP", default=None, hint="Catégorie socio-professionnelle")
+    employeur: str | None = field("Employeur", default=None)
+    adresse_employeur: str | None = field("Adresse employeur", default=None, wide=True)
+    autorisation_courriel: bool = field("Autorisation courriel", default=False,
+                                        hint="Recevoir les messages de la commune par courriel.")
+    autorisation_sms: bool = field("Autorisation SMS", default=False,
+                                   hint="Recevoir les messages de la commune par SMS.")
 
     @property
     def full_name(self) -> str:
@@ -80,13 +90,13 @@ class Child:
 
     id: str
     organisation_code: str
-    nom: str
-    prenom: str
-    sexe: Sexe
-    date_naissance: date
-    family_ids: tuple[str, ...]
-    lieu_naissance: str | None = None
-    scolarite: str | None = None
+    nom: str = field("Nom", required=True)
+    prenom: str = field("Prénom", required=True)
+    sexe: Sexe = field("Sexe", required=True)
+    date_naissance: date = field("Date de naissance", required=True)
+    family_ids: tuple[str, ...] = field("Familles", changed_by=ChangedBy.PORTAL)
+    lieu_naissance: str | None = field("Lieu de naissance", default=None)
+    scolarite: str | None = field("Scolarité", default=None)
 
     def age_on(self, day: date) -> int:
         """Age in whole years on `day`."""

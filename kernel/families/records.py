@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import attrs
 
+from famille.kernel.families.fields import field
 from famille.kernel.families.model import Child, Family
 
 #: "--Aucun--" reads "repas normal": the default menu of every child.
@@ -58,28 +59,31 @@ class AllergyType(enum.Enum):
 class FiscalInfo:
     """« Informations fiscales »."""
 
-    numero_fiscal: str | None = None
-    revenu_fiscal_reference: Decimal | None = None
-    nombre_parts: Decimal | None = None
+    numero_fiscal: str | None = field("Numéro fiscal", default=None)
+    revenu_fiscal_reference: Decimal | None = field("Revenu fiscal de référence (€)", default=None,
+                                                    hint="Par exemple 28 500")
+    nombre_parts: Decimal | None = field("Nombre de parts", default=None, hint="Par exemple 2,5")
 
 
 @attrs.frozen
 class CafInfo:
     """« Informations CAF »: the allocataire number and the quotient familial."""
 
-    numero_allocataire: str | None = None
-    quotient_familial: int | None = None
+    numero_allocataire: str | None = field("Numéro d'allocataire CAF", default=None)
+    quotient_familial: int | None = field("Quotient familial", default=None,
+                                          hint="Un nombre entier, par exemple 850.")
 
 
 @attrs.frozen
 class BankInfo:
     """« Coordonnées bancaires » for the prélèvement (SEPA direct debit)."""
 
-    nom_banque: str | None = None
-    titulaire: str | None = None
-    iban: str | None = None
-    bic: str | None = None
-    prelevement: bool = False
+    nom_banque: str | None = field("Nom de la banque", default=None)
+    titulaire: str | None = field("Titulaire du compte", default=None, autocomplete="name")
+    iban: str | None = field("IBAN", default=None, hint="Par exemple FR76 3000 6000 0112 3456 7890 189.",
+                             wide=True)
+    bic: str | None = field("BIC", default=None, hint="Laissez vide : il est déduit de l'IBAN.")
+    prelevement: bool = field("Prélèvement automatique des factures", default=False)
 
 
 @attrs.frozen
@@ -87,34 +91,36 @@ class AuthorisedPerson:
     """A person, other than the parents, allowed to pick the child up."""
 
     id: str
-    nom: str
-    prenom: str
-    lien: Lien
-    telephone: str | None = None
-    mobile: str | None = None
+    nom: str = field("Nom", required=True)
+    prenom: str = field("Prénom", required=True)
+    lien: Lien = field("Lien de parenté", required=True)
+    telephone: str | None = field("Téléphone", default=None, kind="tel",
+                                  hint="Le téléphone ou le mobile : l'un des deux au moins.")
+    mobile: str | None = field("Mobile", default=None, kind="tel", hint="Par exemple 06 12 34 56 78.")
 
 
 @attrs.frozen
 class Complementaires:
     """« Données complémentaires » (each Oui/Non, and the insurance)."""
 
-    lunettes: bool = False
-    appareil_dentaire: bool = False
-    appareil_auditif: bool = False
-    accord_hospitalisation: bool = False
-    prise_photos: bool = False
-    partir_seul: bool = False
-    sorties_scolaires: bool = False
-    compagnie_assurance: str | None = None
-    numero_assurance: str | None = None
+    lunettes: bool = field("Port de lunettes", default=False)
+    appareil_dentaire: bool = field("Port d'un appareil dentaire", default=False)
+    appareil_auditif: bool = field("Port d'un appareil auditif", default=False)
+    accord_hospitalisation: bool = field("Accord d'hospitalisation en cas d'urgence", default=False)
+    prise_photos: bool = field("Autorise la prise de photos", default=False)
+    partir_seul: bool = field("Autorise à partir seul", default=False)
+    sorties_scolaires: bool = field("Autorise les sorties scolaires", default=False)
+    compagnie_assurance: str | None = field("Compagnie d'assurance", default=None)
+    numero_assurance: str | None = field("N° de la compagnie", default=None, hint="Le numéro du contrat d'assurance.")
 
 
 @attrs.frozen
 class PratiqueAlimentaire:
     """The child's default menu at the canteen (health data)."""
 
-    libelle: str = NO_PRATIQUE
-    commentaire: str | None = None
+    libelle: str = field("Pratique alimentaire", default=NO_PRATIQUE, kind="select", choices=PRATIQUES,
+                         required=True, hint="« --Aucun-- » signifie repas normal.")
+    commentaire: str | None = field("Commentaire", default=None, kind="textarea", wide=True)
 
 
 @attrs.frozen
@@ -122,10 +128,11 @@ class Allergy:
     """A known allergy, what to do, and who diagnosed it (health data)."""
 
     id: str
-    type: AllergyType
-    observations: str | None = None
-    date: date | None = None
-    medecin: str | None = None
+    type: AllergyType = field("Type d'allergie", required=True)
+    observations: str | None = field("Observations", default=None, kind="textarea", wide=True,
+                                     hint="Les réactions, la conduite à tenir, le traitement à donner.")
+    date: date | None = field("Date de l'allergie", default=None)
+    medecin: str | None = field("Médecin", default=None)
 
 
 @attrs.frozen

@@ -1,6 +1,7 @@
 """Bodies of the record forms and of agents' decisions, structured and normalised at the edge.
 
-Each form is partial: only the fields sent are asked to change (`null` or `""`
+Each form's body is derived from its section's class (`body_of`) and read by the API's one
+converter. Each form is partial: only the fields sent are asked to change (`null` or `""`
 empties an optional field). Types are strict (no "oui" for a boolean, no "12"
 for a number), unknown fields are refused, strings are bounded. Telephone
 numbers become E.164 (`phonenumbers`, French numbers written nationally
@@ -11,7 +12,7 @@ when none is given. The kernel then checks what each kind of request may carry.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 import attrs
 import falcon
@@ -20,123 +21,52 @@ from email_validator import EmailNotValidError, validate_email
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
-from famille.adapters.http.payloads import load_sent
+from famille.adapters.http.payloads import load_sent, text
+from famille.kernel.families.changes import SECTIONS
+from famille.kernel.families.fields import family_fields, section_fields
+from famille.kernel.families.model import Adult, Child
+from famille.kernel.families.records import (
+    Allergy,
+    AuthorisedPerson,
+    BankInfo,
+    CafInfo,
+    Complementaires,
+    FiscalInfo,
+    PratiqueAlimentaire,
+)
 from famille.kernel.shared.errors import FieldError, ValidationFailed
 
 Str = str | None
-Bool = bool | None
-Int = int | None
+
+#: The JSON type of each kind of field; decimals, dates and choices travel as strings.
+_WIRE = {"yesno": bool, "int": int}
 
 
-@attrs.frozen
-class AdultBody:
-    """`POST /api/v1/account/responsable` and `/conjoint`."""
+def body_of(section: type, name: str) -> type:
+    """The body of a section's form: every field a family may change, each optional (only what is sent changes).
 
-    civilite: Str = None
-    nom: Str = None
-    prenom: Str = None
-    qualite: Str = None
-    situation: Str = None
-    adresse: Str = None
-    complement_adresse_1: Str = None
-    complement_adresse_2: Str = None
-    lieu_dit: Str = None
-    code_postal: Str = None
-    ville: Str = None
-    telephone_domicile: Str = None
-    telephone_professionnel: Str = None
-    mobile: Str = None
-    email: Str = None
-    profession: Str = None
-    csp: Str = None
-    employeur: Str = None
-    adresse_employeur: Str = None
-    autorisation_courriel: Bool = None
-    autorisation_sms: Bool = None
+    Derived from the section's declaration (`famille.kernel.families.fields`): adding a
+    field to the section adds it here, with its JSON type and its length limit.
+    """
+    fields = {
+        f.name: attrs.field(type=Optional[_WIRE.get(f.kind) or text(f.info.max_length)], default=None)  # noqa: UP045
+        for f in family_fields(section)
+    }
+    body = attrs.make_class(name, fields, frozen=True)
+    body.__doc__ = f"The form of « {section.__doc__ or name} », as a request body."
+    body.__module__ = __name__
+    return body
 
 
-@attrs.frozen
-class FiscalesBody:
-    """`POST /api/v1/account/fiscales`; amounts as decimal strings."""
-
-    numero_fiscal: Str = None
-    revenu_fiscal_reference: Str = None
-    nombre_parts: Str = None
-
-
-@attrs.frozen
-class CafBody:
-    """`POST /api/v1/account/caf`."""
-
-    numero_allocataire: Str = None
-    quotient_familial: Int = None
-
-
-@attrs.frozen
-class BancairesBody:
-    """`POST /api/v1/account/bancaires`."""
-
-    nom_banque: Str = None
-    titulaire: Str = None
-    iban: Str = None
-    bic: Str = None
-    prelevement: Bool = None
-
-
-@attrs.frozen
-class ChildIdentityBody:
-    """`POST /api/v1/children` (ajout enfant) and `PUT /api/v1/children/{id}/identity`."""
-
-    nom: Str = None
-    prenom: Str = None
-    sexe: Str = None
-    date_naissance: Str = None
-    lieu_naissance: Str = None
-    scolarite: Str = None
-
-
-@attrs.frozen
-class AuthorisationBody:
-    """`POST /api/v1/children/{id}/authorisations`."""
-
-    nom: Str = None
-    prenom: Str = None
-    lien: Str = None
-    telephone: Str = None
-    mobile: Str = None
-
-
-@attrs.frozen
-class ComplementairesBody:
-    """`PUT /api/v1/children/{id}/complementaires`."""
-
-    lunettes: Bool = None
-    appareil_dentaire: Bool = None
-    appareil_auditif: Bool = None
-    accord_hospitalisation: Bool = None
-    prise_photos: Bool = None
-    partir_seul: Bool = None
-    sorties_scolaires: Bool = None
-    compagnie_assurance: Str = None
-    numero_assurance: Str = None
-
-
-@attrs.frozen
-class PratiqueBody:
-    """`PUT /api/v1/children/{id}/pratique-alimentaire`."""
-
-    libelle: Str = None
-    commentaire: Str = None
-
-
-@attrs.frozen
-class AllergyBody:
-    """`POST /api/v1/children/{id}/allergies`."""
-
-    type: Str = None
-    observations: Str = None
-    date: Str = None
-    medecin: Str = None
+AdultBody = body_of(Adult, "AdultBody")  # POST /api/v1/account/responsable and /conjoint
+FiscalesBody = body_of(FiscalInfo, "FiscalesBody")  # POST /api/v1/account/fiscales
+CafBody = body_of(CafInfo, "CafBody")  # POST /api/v1/account/caf
+BancairesBody = body_of(BankInfo, "BancairesBody")  # POST /api/v1/account/bancaires
+ChildIdentityBody = body_of(Child, "ChildIdentityBody")  # POST /api/v1/children, PUT /children/{id}/identity
+AuthorisationBody = body_of(AuthorisedPerson, "AuthorisationBody")  # POST /children/{id}/authorisations
+ComplementairesBody = body_of(Complementaires, "ComplementairesBody")  # PUT /children/{id}/complementaires
+PratiqueBody = body_of(PratiqueAlimentaire, "PratiqueBody")  # PUT /children/{id}/pratique-alimentaire
+AllergyBody = body_of(Allergy, "AllergyBody")  # POST /children/{id}/allergies
 
 
 @attrs.frozen
@@ -147,7 +77,9 @@ class DecisionBody:
     reason: Str = None
 
 
-PHONE_FIELDS = frozenset({"telephone", "telephone_domicile", "telephone_professionnel", "mobile"})
+#: The fields typed as telephone numbers and as e-mail addresses, in any section.
+PHONE_FIELDS = frozenset(f.name for cls in set(SECTIONS.values()) for f in section_fields(cls) if f.kind == "tel")
+EMAIL_FIELDS = frozenset(f.name for cls in set(SECTIONS.values()) for f in section_fields(cls) if f.kind == "email")
 
 
 def load_changes(req: falcon.Request, body_type: type[Any]) -> dict[str, Any]:
@@ -170,7 +102,7 @@ def normalise_changes(fields: dict[str, Any]) -> dict[str, Any]:
         try:
             if name in PHONE_FIELDS:
                 changes[name] = normalise_phone(value)
-            elif name == "email":
+            elif name in EMAIL_FIELDS:
                 changes[name] = validate_email(value, check_deliverability=False).normalized
             elif name == "iban":
                 iban = IBAN(value)
@@ -188,7 +120,7 @@ def normalise_changes(fields: dict[str, Any]) -> dict[str, Any]:
 
 _INVALID = {
     **{name: "numéro de téléphone invalide" for name in PHONE_FIELDS},
-    "email": "adresse électronique invalide",
+    **{name: "adresse électronique invalide" for name in EMAIL_FIELDS},
     "iban": "IBAN invalide",
     "bic": "BIC invalide",
 }

@@ -1,86 +1,61 @@
-"""Row ↔ domain translation: kernel values are frozen attrs classes, never mapped by an ORM."""
+"""Row ↔ domain translation: kernel values are frozen attrs classes, never mapped by an ORM.
+
+A value whose fields are its columns is written and read by the one row converter
+(`famille.adapters.primitives.as_row` / `from_row`); only what differs from the
+class is spelled out here (an adult's prefixed columns, a child's families, weekdays).
+"""
 
 from __future__ import annotations
 
 from datetime import time
 from typing import Any
 
+import attrs
 from sqlalchemy import Row
 
-from famille.adapters.sqlalchemy.tables import ADULT_FLAG_FIELDS, ADULT_TEXT_FIELDS
+from famille.adapters.primitives import as_row, from_row
 from famille.kernel.families.inbox import InboxMessage
-from famille.kernel.families.model import Adult, Child, Civilite, Family, Sexe
-from famille.kernel.shared.organisations import (
-    Organisation,
-    OrganisationKind,
-    Service,
-    Structure,
-    StructureKind,
-)
+from famille.kernel.families.model import Adult, Child, Family
+from famille.kernel.shared.organisations import Organisation, Service, Structure
 
 Values = dict[str, Any]
 
 
 def organisation_to_values(organisation: Organisation) -> Values:
     """The row of an organisation."""
-    return {
-        "code": organisation.code,
-        "name": organisation.name,
-        "kind": organisation.kind.value,
-        "school_zone": organisation.school_zone,
-        "alsace_moselle": organisation.alsace_moselle,
-    }
+    return as_row(organisation)
 
 
 def organisation_from_row(row: Row[Any]) -> Organisation:
     """The organisation of a row of `organisations`."""
-    return Organisation(
-        code=row.code,
-        name=row.name,
-        kind=OrganisationKind(row.kind),
-        school_zone=row.school_zone,
-        alsace_moselle=row.alsace_moselle,
-    )
+    return from_row(row, Organisation)
 
 
 def structure_to_values(structure: Structure) -> Values:
     """The row of a structure."""
-    return {
-        "id": structure.id,
-        "organisation_code": structure.organisation_code,
-        "name": structure.name,
-        "kind": structure.kind.value,
-        "pratiques": list(structure.pratiques),
-    }
+    return as_row(structure)
 
 
 def structure_from_row(row: Row[Any]) -> Structure:
     """The structure of a row of `structures`."""
-    return Structure(
-        id=row.id, organisation_code=row.organisation_code, name=row.name, kind=StructureKind(row.kind),
-        pratiques=tuple(row.pratiques),
-    )
+    return from_row(row, Structure)
 
 
 def service_to_values(service: Service) -> Values:
     """The row of a service."""
-    return {
-        "id": service.id,
-        "structure_id": service.structure_id,
-        "code": service.code,
-        "name": service.name,
-        "weekdays": weekdays_to_text(service.weekdays),
-        "opens_at": service.opens_at.strftime("%H:%M") if service.opens_at else None,
-        "closes_at": service.closes_at.strftime("%H:%M") if service.closes_at else None,
-    }
+    return as_row(service, weekdays=weekdays_to_text(service.weekdays), opens_at=_hhmm(service.opens_at),
+                  closes_at=_hhmm(service.closes_at))
 
 
 def service_from_row(row: Row[Any]) -> Service:
     """The service of a row of `services`."""
-    return Service(id=row.id, structure_id=row.structure_id, code=row.code, name=row.name,
-                   weekdays=weekdays_from_text(row.weekdays),
-                   opens_at=time.fromisoformat(row.opens_at) if row.opens_at else None,
-                   closes_at=time.fromisoformat(row.closes_at) if row.closes_at else None)
+    return from_row(row, Service, weekdays=weekdays_from_text(row.weekdays),
+                    opens_at=time.fromisoformat(row.opens_at) if row.opens_at else None,
+                    closes_at=time.fromisoformat(row.closes_at) if row.closes_at else None)
+
+
+def _hhmm(value: time | None) -> str | None:
+    return value.strftime("%H:%M") if value else None
 
 
 def weekdays_to_text(weekdays: tuple[int, ...]) -> str:
@@ -93,15 +68,13 @@ def weekdays_from_text(text: str) -> tuple[int, ...]:
     return tuple(int(part) - 1 for part in text.split(",") if part.strip())
 
 
+_ADULT_FIELDS = tuple(a.name for a in attrs.fields(Adult))
+
+
 def adult_to_values(prefix: str, adult: Adult | None) -> Values:
     """The `<prefix>_*` columns of an adult; all None when there is none."""
-    values: Values = {
-        f"{prefix}_{name}": getattr(adult, name) if adult else None
-        for name in ("nom", "prenom", *ADULT_TEXT_FIELDS, *ADULT_FLAG_FIELDS)
-    }
-    if adult and adult.civilite:
-        values[f"{prefix}_civilite"] = adult.civilite.value
-    return values
+    values = as_row(adult) if adult else dict.fromkeys(_ADULT_FIELDS)
+    return {f"{prefix}_{name}": value for name, value in values.items()}
 
 
 def adult_from_row(prefix: str, row: Row[Any]) -> Adult | None:
@@ -109,13 +82,7 @@ def adult_from_row(prefix: str, row: Row[Any]) -> Adult | None:
     mapping = row._mapping
     if mapping[f"{prefix}_nom"] is None:
         return None
-    fields: Values = {
-        name: mapping[f"{prefix}_{name}"]
-        for name in ("nom", "prenom", *ADULT_TEXT_FIELDS, *ADULT_FLAG_FIELDS)
-    }
-    if fields["civilite"] is not None:
-        fields["civilite"] = Civilite(fields["civilite"])
-    return Adult(**fields)
+    return from_row({name: mapping[f"{prefix}_{name}"] for name in _ADULT_FIELDS}, Adult)
 
 
 def family_to_values(family: Family) -> Values:
@@ -146,54 +113,21 @@ def family_from_row(row: Row[Any]) -> Family:
 
 def child_to_values(child: Child) -> Values:
     """The row of a child (its links to families go to `child_families`)."""
-    return {
-        "id": child.id,
-        "organisation_code": child.organisation_code,
-        "nom": child.nom,
-        "prenom": child.prenom,
-        "sexe": child.sexe.value,
-        "date_naissance": child.date_naissance,
-        "lieu_naissance": child.lieu_naissance,
-        "scolarite": child.scolarite,
-    }
+    values = as_row(child)
+    del values["family_ids"]
+    return values
 
 
 def child_from_row(row: Row[Any], family_ids: tuple[str, ...]) -> Child:
     """The child of a row of `children`, with the ids of its families in order."""
-    return Child(
-        id=row.id,
-        organisation_code=row.organisation_code,
-        nom=row.nom,
-        prenom=row.prenom,
-        sexe=Sexe(row.sexe),
-        date_naissance=row.date_naissance,
-        family_ids=family_ids,
-        lieu_naissance=row.lieu_naissance,
-        scolarite=row.scolarite,
-    )
+    return from_row(row, Child, family_ids=family_ids)
 
 
 def message_to_values(message: InboxMessage) -> Values:
     """The row of an inbox message."""
-    return {
-        "id": message.id,
-        "account_id": message.account_id,
-        "subject": message.subject,
-        "body": message.body,
-        "sender": message.sender,
-        "created_at": message.created_at,
-        "read_at": message.read_at,
-    }
+    return as_row(message)
 
 
 def message_from_row(row: Row[Any]) -> InboxMessage:
     """The message of a row of `inbox_messages`."""
-    return InboxMessage(
-        id=row.id,
-        account_id=row.account_id,
-        subject=row.subject,
-        body=row.body,
-        sender=row.sender,
-        created_at=row.created_at,
-        read_at=row.read_at,
-    )
+    return from_row(row, InboxMessage)

@@ -1,7 +1,8 @@
 """The fields of the record forms: labels, how each is typed in, read back, shown and compared.
 
-One `Input` per field a request may carry, named like the kernel's field (so a
-`FieldError` lands beside it). A posted form becomes a request's changes here:
+One `Input` per field a request may carry, derived from the section's class
+(`inputs_of`: label, kind, choices, hint from the field's declaration), named like the
+kernel's field (so a `FieldError` lands beside it). A posted form becomes a request's changes here:
 each value is read by its kind (Oui/Non, a list, a number, a date), then
 phones, e-mail and IBAN/BIC are checked and normalised by the API's own
 `normalise_changes`, and only what differs from the record is asked for.
@@ -20,8 +21,17 @@ import phonenumbers
 
 from famille.adapters.http.families.payloads import PHONE_FIELDS, normalise_changes
 from famille.adapters.web.forms import Form
-from famille.kernel.families.model import Civilite
-from famille.kernel.families.records import PRATIQUES, AllergyType, Lien
+from famille.kernel.families.fields import family_fields
+from famille.kernel.families.model import Adult, Child
+from famille.kernel.families.records import (
+    Allergy,
+    AuthorisedPerson,
+    BankInfo,
+    CafInfo,
+    Complementaires,
+    FiscalInfo,
+    PratiqueAlimentaire,
+)
 from famille.kernel.families.requests import RequestKind
 from famille.kernel.shared.errors import FieldError, ValidationFailed
 
@@ -83,88 +93,21 @@ def phone_shown(value: str) -> str:
     return phonenumbers.format_number(number, style)
 
 
-def _text(name: str, label: str, **options: Any) -> Input:
-    return Input(name, label, **options)
+def inputs_of(section: type) -> tuple[Input, ...]:
+    """The inputs of a section's form: every field a family may change, as its class declares it."""
+    return tuple(Input(f.name, f.label, f.kind, f.choices, f.info.required, f.info.autocomplete, f.info.hint,
+                       f.info.wide) for f in family_fields(section))
 
 
-_PHONE_HINT = "Par exemple 06 12 34 56 78."
-ADULT = (
-    Input("civilite", "Civilité", "select", choices=tuple(c.value for c in Civilite)),
-    _text("nom", "Nom", required=True, autocomplete="family-name"),
-    _text("prenom", "Prénom", required=True, autocomplete="given-name"),
-    _text("qualite", "Qualité", hint="Père, Mère, Tuteur…"),
-    _text("situation", "Situation"),
-    _text("adresse", "Adresse", autocomplete="address-line1", wide=True),
-    _text("complement_adresse_1", "Complément d'adresse 1", hint="Appartement, boîte aux lettres",
-          autocomplete="address-line2"),
-    _text("complement_adresse_2", "Complément d'adresse 2", hint="Entrée, bâtiment, immeuble",
-          autocomplete="address-line3"),
-    _text("lieu_dit", "Lieu-dit", hint="Poste restante, BP, lieu-dit"),
-    _text("code_postal", "Code postal", autocomplete="postal-code"),
-    _text("ville", "Ville", autocomplete="address-level2"),
-    Input("telephone_domicile", "Téléphone domicile", "tel", autocomplete="tel", hint=_PHONE_HINT),
-    Input("telephone_professionnel", "Téléphone professionnel", "tel"),
-    Input("mobile", "Mobile", "tel", autocomplete="tel", hint=_PHONE_HINT),
-    Input("email", "Courriel", "email", autocomplete="email"),
-    _text("profession", "Profession", autocomplete="organization-title"),
-    _text("csp", "CSP", hint="Catégorie socio-professionnelle"),
-    _text("employeur", "Employeur"),
-    _text("adresse_employeur", "Adresse employeur", wide=True),
-    Input("autorisation_courriel", "Autorisation courriel", "yesno",
-          hint="Recevoir les messages de la commune par courriel."),
-    Input("autorisation_sms", "Autorisation SMS", "yesno", hint="Recevoir les messages de la commune par SMS."),
-)
-FISCALES = (
-    _text("numero_fiscal", "Numéro fiscal"),
-    Input("revenu_fiscal_reference", "Revenu fiscal de référence (€)", "decimal", hint="Par exemple 28 500"),
-    Input("nombre_parts", "Nombre de parts", "decimal", hint="Par exemple 2,5"),
-)
-CAF = (
-    _text("numero_allocataire", "Numéro d'allocataire CAF"),
-    Input("quotient_familial", "Quotient familial", "int", hint="Un nombre entier, par exemple 850."),
-)
-BANCAIRES = (
-    _text("nom_banque", "Nom de la banque"),
-    _text("titulaire", "Titulaire du compte", autocomplete="name"),
-    _text("iban", "IBAN", hint="Par exemple FR76 3000 6000 0112 3456 7890 189.", wide=True),
-    _text("bic", "BIC", hint="Laissez vide : il est déduit de l'IBAN."),
-    Input("prelevement", "Prélèvement automatique des factures", "yesno"),
-)
-AUTORISATION = (
-    _text("nom", "Nom", required=True),
-    _text("prenom", "Prénom", required=True),
-    Input("telephone", "Téléphone", "tel", hint="Le téléphone ou le mobile : l'un des deux au moins."),
-    Input("mobile", "Mobile", "tel", hint=_PHONE_HINT),
-    Input("lien", "Lien de parenté", "select", choices=tuple(x.value for x in Lien), required=True),
-)
-COMPLEMENTAIRES = (
-    Input("lunettes", "Port de lunettes", "yesno"),
-    Input("appareil_dentaire", "Port d'un appareil dentaire", "yesno"),
-    Input("appareil_auditif", "Port d'un appareil auditif", "yesno"),
-    Input("accord_hospitalisation", "Accord d'hospitalisation en cas d'urgence", "yesno"),
-    Input("prise_photos", "Autorise la prise de photos", "yesno"),
-    Input("partir_seul", "Autorise à partir seul", "yesno"),
-    Input("sorties_scolaires", "Autorise les sorties scolaires", "yesno"),
-    _text("compagnie_assurance", "Compagnie d'assurance"),
-    _text("numero_assurance", "N° de la compagnie", hint="Le numéro du contrat d'assurance."),
-)
-PRATIQUE = (
-    Input("libelle", "Pratique alimentaire", "select", choices=PRATIQUES, required=True,
-          hint="« --Aucun-- » signifie repas normal."),
-    Input("commentaire", "Commentaire", "textarea", wide=True),
-)
-ALLERGIE = (
-    Input("type", "Type d'allergie", "select", choices=tuple(t.value for t in AllergyType), required=True),
-    Input("observations", "Observations", "textarea", wide=True,
-          hint="Les réactions, la conduite à tenir, le traitement à donner."),
-    Input("date", "Date de l'allergie", "date"),
-    _text("medecin", "Médecin"),
-)
-IDENTITE = (
-    _text("nom", "Nom"), _text("prenom", "Prénom"), Input("sexe", "Sexe", "select", choices=("F", "M")),
-    Input("date_naissance", "Date de naissance", "date"), _text("lieu_naissance", "Lieu de naissance"),
-    _text("scolarite", "Scolarité"),
-)
+ADULT = inputs_of(Adult)
+FISCALES = inputs_of(FiscalInfo)
+CAF = inputs_of(CafInfo)
+BANCAIRES = inputs_of(BankInfo)
+AUTORISATION = inputs_of(AuthorisedPerson)
+COMPLEMENTAIRES = inputs_of(Complementaires)
+PRATIQUE = inputs_of(PratiqueAlimentaire)
+ALLERGIE = inputs_of(Allergy)
+IDENTITE = inputs_of(Child)
 PHOTO = (Input("photo", "Photo"),)
 
 #: The fields each kind of request shows (a deletion shows the item it deletes).

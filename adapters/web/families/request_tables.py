@@ -12,6 +12,7 @@ from typing import Any
 
 import attrs
 
+from famille.adapters.primitives import as_json
 from famille.adapters.web.families.record_fields import DELETIONS, EMPTY, INPUTS, Input
 from famille.kernel.families.records import ChildRecord
 from famille.kernel.families.requests import ChangeRequest, RequestKind
@@ -52,13 +53,8 @@ def items_of(records: Iterable[ChildRecord]) -> dict[str, dict[str, Any]]:
     """The authorised persons and allergies of the records, by id (what a deletion names)."""
     found: dict[str, dict[str, Any]] = {}
     for record in records:
-        for person in record.sections.autorisations:
-            found[person.id] = {"nom": person.nom, "prenom": person.prenom, "lien": person.lien.value,
-                                "telephone": person.telephone, "mobile": person.mobile}
-        for allergy in record.sections.allergies:
-            found[allergy.id] = {"type": allergy.type.value, "observations": allergy.observations,
-                                 "date": allergy.date.isoformat() if allergy.date else None,
-                                 "medecin": allergy.medecin}
+        for item in (*record.sections.autorisations, *record.sections.allergies):
+            found[item.id] = {k: v for k, v in as_json(item).items() if k != "id"}
     return found
 
 
