@@ -16,7 +16,7 @@ import falcon
 import falcon.media
 import yaml
 
-from famille.adapters.http import errors
+from famille.adapters.http import errors, schemas
 from famille.adapters.http.accounts.password import (
     PasswordResetConfirmResource,
     PasswordResetResource,
@@ -42,10 +42,11 @@ THROTTLED = (("POST", f"{API}/session"), ("POST", f"{API}/password-reset"))
 
 
 def load_openapi() -> dict[str, Any]:
-    """The hand-kept OpenAPI document shipped beside this module."""
+    """The OpenAPI document: the hand-kept prose of openapi.yaml, with the schemas of the record
+    sections generated from their classes (`famille.adapters.http.schemas`)."""
     text = resources.files("famille.adapters.http").joinpath("openapi.yaml").read_text("utf-8")
     document: dict[str, Any] = yaml.safe_load(text)
-    return document
+    return schemas.merged(document)
 
 
 def _json_handlers() -> dict[str, falcon.media.BaseHandler]:
