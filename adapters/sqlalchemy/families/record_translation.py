@@ -35,9 +35,9 @@ def child_sections_to_values(child_id: str, sections: ChildSections) -> Values:
     return {"child_id": child_id, **as_json(sections)}
 
 
-def child_sections_from_row(row: Row[Any]) -> ChildSections:
-    """The sections of a row of `child_records`."""
-    return _sections(row, ChildSections)
+def child_sections_from_row(row: Row[Any], cls: type[ChildSections] = ChildSections) -> ChildSections:
+    """The sections of a row of `child_records` (`cls`: a variant of the sections, in tests)."""
+    return _sections(row, cls)
 
 
 S = TypeVar("S")
