@@ -144,26 +144,20 @@ def _strict_int(value: Any, _type: Any) -> int:
     return value
 
 
-def _day(value: Any, _type: Any) -> date:
-    if not isinstance(value, str):
-        raise PayloadTypeError("doit être une date AAAA-MM-JJ")
-    try:
-        if len(value) != 10:
-            raise ValueError(value)
-        return date.fromisoformat(value)
-    except ValueError:
-        raise PayloadValueError("doit être une date AAAA-MM-JJ") from None
+def _iso(parse: Any, length: int, reason: str) -> Any:
+    """A hook reading an ISO date or time of exactly `length` characters (`reason` otherwise)."""
 
+    def structure(value: Any, _type: Any) -> Any:
+        if not isinstance(value, str):
+            raise PayloadTypeError(reason)
+        try:
+            if len(value) != length:
+                raise ValueError(value)
+            return parse(value)
+        except ValueError:
+            raise PayloadValueError(reason) from None
 
-def _time_of_day(value: Any, _type: Any) -> time:
-    if not isinstance(value, str):
-        raise PayloadTypeError("doit être une heure HH:MM")
-    try:
-        if len(value) != 5:
-            raise ValueError(value)
-        return time.fromisoformat(value)
-    except ValueError:
-        raise PayloadValueError("doit être une heure HH:MM") from None
+    return structure
 
 
 def _limit_of(type_: Any) -> Limit | None:
@@ -184,8 +178,8 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook(str, lambda value, _t: bounded_string(value, Limit(TEXT_MAX)))
     converter.register_structure_hook(bool, _strict_bool)
     converter.register_structure_hook(int, _strict_int)
-    converter.register_structure_hook(date, _day)
-    converter.register_structure_hook(time, _time_of_day)
+    converter.register_structure_hook(date, _iso(date.fromisoformat, 10, "doit être une date AAAA-MM-JJ"))
+    converter.register_structure_hook(time, _iso(time.fromisoformat, 5, "doit être une heure HH:MM"))
     converter.register_structure_hook_func(
         lambda t: _limit_of(t) is not None,
         lambda value, t: bounded_string(value, _limit_of(t) or Limit()),

@@ -17,37 +17,30 @@ from typing import Any
 
 import attrs
 
+from famille.kernel.families.changes import SECTIONS
 from famille.kernel.families.fields import METADATA_KEY, FieldInfo, family_fields
-from famille.kernel.families.model import Adult, Child
-from famille.kernel.families.records import (
-    Allergy,
-    AuthorisedPerson,
-    BankInfo,
-    CafInfo,
-    Complementaires,
-    FiscalInfo,
-    PratiqueAlimentaire,
-)
+from famille.kernel.families.requests import RequestKind
 
 REF = "#/components/schemas/"
 
-#: The view of each section, under its schema name.
-VIEWS: dict[str, type] = {
-    "Adult": Adult, "ChildIdentity": Child, "FiscalInfo": FiscalInfo, "CafInfo": CafInfo, "BankInfo": BankInfo,
-    "AuthorisedPerson": AuthorisedPerson, "Complementaires": Complementaires,
-    "PratiqueAlimentaire": PratiqueAlimentaire, "Allergy": Allergy,
+K = RequestKind
+#: The view of each section, under its schema name, by the kind of request that changes it.
+VIEWS: dict[str, RequestKind] = {
+    "Adult": K.RESPONSABLE, "ChildIdentity": K.IDENTITE_ENFANT, "FiscalInfo": K.FISCALES, "CafInfo": K.CAF,
+    "BankInfo": K.BANCAIRES, "AuthorisedPerson": K.AUTORISATION_AJOUT, "Complementaires": K.COMPLEMENTAIRES,
+    "PratiqueAlimentaire": K.PRATIQUE_ALIMENTAIRE, "Allergy": K.ALLERGIE_AJOUT,
 }
-#: The form of each section: its schema name, its class, the fields a whole addition must hold.
-FORMS: dict[str, tuple[type, tuple[str, ...]]] = {
-    "AdultForm": (Adult, ()),
-    "FiscalesForm": (FiscalInfo, ()),
-    "CafForm": (CafInfo, ()),
-    "BancairesForm": (BankInfo, ()),
-    "ChildIdentityForm": (Child, ()),
-    "AuthorisationForm": (AuthorisedPerson, ("nom", "prenom", "lien")),
-    "ComplementairesForm": (Complementaires, ()),
-    "PratiqueForm": (PratiqueAlimentaire, ("libelle",)),
-    "AllergyForm": (Allergy, ("type",)),
+#: The form of each section: its schema name, its kind, the fields a whole addition must hold.
+FORMS: dict[str, tuple[RequestKind, tuple[str, ...]]] = {
+    "AdultForm": (K.RESPONSABLE, ()),
+    "FiscalesForm": (K.FISCALES, ()),
+    "CafForm": (K.CAF, ()),
+    "BancairesForm": (K.BANCAIRES, ()),
+    "ChildIdentityForm": (K.IDENTITE_ENFANT, ()),
+    "AuthorisationForm": (K.AUTORISATION_AJOUT, ("nom", "prenom", "lien")),
+    "ComplementairesForm": (K.COMPLEMENTAIRES, ()),
+    "PratiqueForm": (K.PRATIQUE_ALIMENTAIRE, ("libelle",)),
+    "AllergyForm": (K.ALLERGIE_AJOUT, ("type",)),
 }
 
 
@@ -123,8 +116,8 @@ def form_schema(cls: type, required: tuple[str, ...] = ()) -> dict[str, Any]:
 
 def section_schemas() -> dict[str, dict[str, Any]]:
     """Every generated schema, by name: the views and the forms of the record sections."""
-    schemas = {name: view_schema(cls) for name, cls in VIEWS.items()}
-    schemas.update({name: form_schema(cls, required) for name, (cls, required) in FORMS.items()})
+    schemas = {name: view_schema(SECTIONS[kind]) for name, kind in VIEWS.items()}
+    schemas.update({name: form_schema(SECTIONS[kind], required) for name, (kind, required) in FORMS.items()})
     return schemas
 
 

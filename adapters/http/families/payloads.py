@@ -24,16 +24,7 @@ from schwifty.exceptions import SchwiftyException
 from famille.adapters.http.payloads import load_sent, text
 from famille.kernel.families.changes import SECTIONS
 from famille.kernel.families.fields import family_fields, section_fields
-from famille.kernel.families.model import Adult, Child
-from famille.kernel.families.records import (
-    Allergy,
-    AuthorisedPerson,
-    BankInfo,
-    CafInfo,
-    Complementaires,
-    FiscalInfo,
-    PratiqueAlimentaire,
-)
+from famille.kernel.families.requests import RequestKind
 from famille.kernel.shared.errors import FieldError, ValidationFailed
 
 Str = str | None
@@ -58,15 +49,15 @@ def body_of(section: type, name: str) -> type:
     return body
 
 
-AdultBody = body_of(Adult, "AdultBody")  # POST /api/v1/account/responsable and /conjoint
-FiscalesBody = body_of(FiscalInfo, "FiscalesBody")  # POST /api/v1/account/fiscales
-CafBody = body_of(CafInfo, "CafBody")  # POST /api/v1/account/caf
-BancairesBody = body_of(BankInfo, "BancairesBody")  # POST /api/v1/account/bancaires
-ChildIdentityBody = body_of(Child, "ChildIdentityBody")  # POST /api/v1/children, PUT /children/{id}/identity
-AuthorisationBody = body_of(AuthorisedPerson, "AuthorisationBody")  # POST /children/{id}/authorisations
-ComplementairesBody = body_of(Complementaires, "ComplementairesBody")  # PUT /children/{id}/complementaires
-PratiqueBody = body_of(PratiqueAlimentaire, "PratiqueBody")  # PUT /children/{id}/pratique-alimentaire
-AllergyBody = body_of(Allergy, "AllergyBody")  # POST /children/{id}/allergies
+AdultBody = body_of(SECTIONS[RequestKind.RESPONSABLE], "AdultBody")  # POST /api/v1/account/responsable and /conjoint
+FiscalesBody = body_of(SECTIONS[RequestKind.FISCALES], "FiscalesBody")  # POST /api/v1/account/fiscales
+CafBody = body_of(SECTIONS[RequestKind.CAF], "CafBody")  # POST /api/v1/account/caf
+BancairesBody = body_of(SECTIONS[RequestKind.BANCAIRES], "BancairesBody")  # POST /api/v1/account/bancaires
+ChildIdentityBody = body_of(SECTIONS[RequestKind.IDENTITE_ENFANT], "ChildIdentityBody")  # POST /api/v1/children, PUT /children/{id}/identity
+AuthorisationBody = body_of(SECTIONS[RequestKind.AUTORISATION_AJOUT], "AuthorisationBody")  # POST /children/{id}/authorisations
+ComplementairesBody = body_of(SECTIONS[RequestKind.COMPLEMENTAIRES], "ComplementairesBody")  # PUT /children/{id}/complementaires
+PratiqueBody = body_of(SECTIONS[RequestKind.PRATIQUE_ALIMENTAIRE], "PratiqueBody")  # PUT /children/{id}/pratique-alimentaire
+AllergyBody = body_of(SECTIONS[RequestKind.ALLERGIE_AJOUT], "AllergyBody")  # POST /children/{id}/allergies
 
 
 @attrs.frozen

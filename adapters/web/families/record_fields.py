@@ -21,17 +21,8 @@ import phonenumbers
 
 from famille.adapters.http.families.payloads import PHONE_FIELDS, normalise_changes
 from famille.adapters.web.forms import Form
+from famille.kernel.families.changes import SECTIONS
 from famille.kernel.families.fields import family_fields
-from famille.kernel.families.model import Adult, Child
-from famille.kernel.families.records import (
-    Allergy,
-    AuthorisedPerson,
-    BankInfo,
-    CafInfo,
-    Complementaires,
-    FiscalInfo,
-    PratiqueAlimentaire,
-)
 from famille.kernel.families.requests import RequestKind
 from famille.kernel.shared.errors import FieldError, ValidationFailed
 
@@ -99,15 +90,15 @@ def inputs_of(section: type) -> tuple[Input, ...]:
                        f.info.wide) for f in family_fields(section))
 
 
-ADULT = inputs_of(Adult)
-FISCALES = inputs_of(FiscalInfo)
-CAF = inputs_of(CafInfo)
-BANCAIRES = inputs_of(BankInfo)
-AUTORISATION = inputs_of(AuthorisedPerson)
-COMPLEMENTAIRES = inputs_of(Complementaires)
-PRATIQUE = inputs_of(PratiqueAlimentaire)
-ALLERGIE = inputs_of(Allergy)
-IDENTITE = inputs_of(Child)
+ADULT = inputs_of(SECTIONS[RequestKind.RESPONSABLE])
+FISCALES = inputs_of(SECTIONS[RequestKind.FISCALES])
+CAF = inputs_of(SECTIONS[RequestKind.CAF])
+BANCAIRES = inputs_of(SECTIONS[RequestKind.BANCAIRES])
+AUTORISATION = inputs_of(SECTIONS[RequestKind.AUTORISATION_AJOUT])
+COMPLEMENTAIRES = inputs_of(SECTIONS[RequestKind.COMPLEMENTAIRES])
+PRATIQUE = inputs_of(SECTIONS[RequestKind.PRATIQUE_ALIMENTAIRE])
+ALLERGIE = inputs_of(SECTIONS[RequestKind.ALLERGIE_AJOUT])
+IDENTITE = inputs_of(SECTIONS[RequestKind.IDENTITE_ENFANT])
 PHOTO = (Input("photo", "Photo"),)
 
 #: The fields each kind of request shows (a deletion shows the item it deletes).
