@@ -223,7 +223,7 @@ inbox_messages = Table(
 )
 
 # --- records and requests (migration 0002) ---------------------------------------------------
-# Each section of a record is one JSON column, translated explicitly in record_translation.py.
+# Each section of a record is one JSON column, written and read by the one JSON converter (adapters/primitives.py).
 
 family_records = Table(
     "family_records",

@@ -13,9 +13,8 @@ from typing import Any, TypeVar
 import attrs
 from sqlalchemy import Row
 
-from famille.adapters.primitives import as_json, as_row, from_json, from_row
-from famille.kernel.families.records import ChildSections, FamilySections, Photo
-from famille.kernel.families.requests import ChangeRequest
+from famille.adapters.primitives import as_json, from_json
+from famille.kernel.families.records import ChildSections, FamilySections
 
 Values = dict[str, Any]
 
@@ -46,23 +45,3 @@ S = TypeVar("S")
 def _sections(row: Row[Any], cls: type[S]) -> S:
     mapping = row._mapping
     return from_json({a.name: mapping[a.name] for a in attrs.fields(cls)}, cls)  # type: ignore[misc]
-
-
-def photo_to_values(photo: Photo) -> Values:
-    """The row of `child_photos`."""
-    return as_row(photo)
-
-
-def photo_from_row(row: Row[Any]) -> Photo:
-    """The photo of a row of `child_photos`."""
-    return from_row(row, Photo)
-
-
-def request_to_values(request: ChangeRequest) -> Values:
-    """The row of `change_requests`."""
-    return as_row(request)
-
-
-def request_from_row(row: Row[Any]) -> ChangeRequest:
-    """The request of a row of `change_requests`."""
-    return from_row(row, ChangeRequest)

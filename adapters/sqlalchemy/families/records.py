@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
+from famille.adapters.primitives import as_row, from_row
 from famille.adapters.sqlalchemy.families import record_translation as rt
 from famille.adapters.sqlalchemy.families import translation as tr
 from famille.adapters.sqlalchemy.tables import (
@@ -77,12 +78,12 @@ class SqlRecordRepository:
 
     def add_photo(self, photo: Photo) -> None:
         """Store an uploaded photo."""
-        self._connection.execute(insert(child_photos), rt.photo_to_values(photo))
+        self._connection.execute(insert(child_photos), as_row(photo))
 
     def photo(self, photo_id: str) -> Photo | None:
         """The photo with this id, or None."""
         row = self._connection.execute(select(child_photos).where(child_photos.c.id == photo_id)).first()
-        return rt.photo_from_row(row) if row else None
+        return from_row(row, Photo) if row else None
 
     def _upsert(self, table: Any, key_column: Any, key: str, values: dict[str, Any]) -> None:
         # The caller holds the lock of the parent row, so no one inserts between the two statements.
@@ -99,12 +100,12 @@ class SqlRequestRepository:
 
     def add(self, request: ChangeRequest) -> None:
         """Store a new request."""
-        self._connection.execute(insert(change_requests), rt.request_to_values(request))
+        self._connection.execute(insert(change_requests), as_row(request))
 
     def get(self, request_id: str) -> ChangeRequest | None:
         """The request with this id, or None."""
         row = self._connection.execute(select(change_requests).where(change_requests.c.id == request_id)).first()
-        return rt.request_from_row(row) if row else None
+        return from_row(row, ChangeRequest) if row else None
 
     def find(
         self,
@@ -128,7 +129,7 @@ class SqlRequestRepository:
         if kinds is not None:
             query = query.where(change_requests.c.kind.in_(sorted(kind.value for kind in kinds)))
         rows = self._connection.execute(query.order_by(change_requests.c.submitted_at, change_requests.c.id))
-        return [rt.request_from_row(row) for row in rows]
+        return [from_row(row, ChangeRequest) for row in rows]
 
     def claim(
         self, request_id: str, status: RequestStatus, decided_at: datetime, decided_by: str, reason: str | None

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 
+from famille.adapters.primitives import as_row, from_row
 from famille.adapters.sqlalchemy.families import translation as tr
 from famille.adapters.sqlalchemy.tables import (
     child_families,
@@ -36,21 +37,21 @@ class SqlOrganisationRepository:
 
     def add(self, organisation: Organisation) -> None:
         """Store a new organisation."""
-        self._connection.execute(insert(organisations), tr.organisation_to_values(organisation))
+        self._connection.execute(insert(organisations), as_row(organisation))
 
     def get(self, code: str) -> Organisation | None:
         """The organisation with this code, or None."""
         row = self._connection.execute(select(organisations).where(organisations.c.code == code)).first()
-        return tr.organisation_from_row(row) if row else None
+        return from_row(row, Organisation) if row else None
 
     def list(self) -> Sequence[Organisation]:
         """Every organisation, by code."""
         rows = self._connection.execute(select(organisations).order_by(organisations.c.code))
-        return [tr.organisation_from_row(row) for row in rows]
+        return [from_row(row, Organisation) for row in rows]
 
     def add_structure(self, structure: Structure) -> None:
         """Store a new structure."""
-        self._connection.execute(insert(structures), tr.structure_to_values(structure))
+        self._connection.execute(insert(structures), as_row(structure))
 
     def structures(self, organisation_code: str) -> Sequence[Structure]:
         """The structures of an organisation, by name."""
@@ -59,7 +60,7 @@ class SqlOrganisationRepository:
             .where(structures.c.organisation_code == organisation_code)
             .order_by(structures.c.name, structures.c.id)
         )
-        return [tr.structure_from_row(row) for row in rows]
+        return [from_row(row, Structure) for row in rows]
 
     def add_service(self, service: Service) -> None:
         """Store a new service."""
@@ -175,12 +176,12 @@ class SqlInboxRepository:
 
     def add(self, message: InboxMessage) -> None:
         """Store a new message."""
-        self._connection.execute(insert(inbox_messages), tr.message_to_values(message))
+        self._connection.execute(insert(inbox_messages), as_row(message))
 
     def for_account(self, account_id: str) -> Sequence[InboxMessage]:
         """An account's messages, newest first."""
         rows = self._connection.execute(_MESSAGES_OF_ACCOUNT, {"p_account_id": account_id})
-        return [tr.message_from_row(row) for row in rows]
+        return [from_row(row, InboxMessage) for row in rows]
 
     def unread_count(self, account_id: str) -> int:
         """How many messages of the account are still new."""

@@ -14,31 +14,18 @@ import attrs
 from sqlalchemy import Row
 
 from famille.adapters.primitives import as_row, from_row
-from famille.kernel.families.inbox import InboxMessage
 from famille.kernel.families.model import Adult, Child, Family
-from famille.kernel.shared.organisations import Organisation, Service, Structure
+from famille.kernel.shared.organisations import Service
 
 Values = dict[str, Any]
 
 
-def organisation_to_values(organisation: Organisation) -> Values:
-    """The row of an organisation."""
-    return as_row(organisation)
 
 
-def organisation_from_row(row: Row[Any]) -> Organisation:
-    """The organisation of a row of `organisations`."""
-    return from_row(row, Organisation)
 
 
-def structure_to_values(structure: Structure) -> Values:
-    """The row of a structure."""
-    return as_row(structure)
 
 
-def structure_from_row(row: Row[Any]) -> Structure:
-    """The structure of a row of `structures`."""
-    return from_row(row, Structure)
 
 
 def service_to_values(service: Service) -> Values:
@@ -121,13 +108,3 @@ def child_to_values(child: Child) -> Values:
 def child_from_row(row: Row[Any], family_ids: tuple[str, ...]) -> Child:
     """The child of a row of `children`, with the ids of its families in order."""
     return from_row(row, Child, family_ids=family_ids)
-
-
-def message_to_values(message: InboxMessage) -> Values:
-    """The row of an inbox message."""
-    return as_row(message)
-
-
-def message_from_row(row: Row[Any]) -> InboxMessage:
-    """The message of a row of `inbox_messages`."""
-    return from_row(row, InboxMessage)
