@@ -3,10 +3,11 @@
 A section is a frozen attrs class (`Complementaires`, `BankInfo`, `Adult`…); each of its
 fields is declared with `field("Port de lunettes", default=False)`, which keeps a
 `FieldInfo` in the attribute's metadata: its French label, how it is typed in, its
-validation (required, choices, length), who may change it and whether a change waits for
-an agent. From the class alone come the kernel's change rules (`changes.FIELDS`), the API's
-request bodies and JSON views, the SQL translation, the web forms and the OpenAPI schemas:
-adding a field to a section takes the class, a migration, and nothing else.
+validation (required, choices, length) and who may change it (a family's change always
+waits for an agent: `famille.kernel.families.requests`). From the class alone come the
+kernel's change rules (`changes.FIELDS`), the API's request bodies and JSON views, the SQL
+translation, the web forms and the OpenAPI schemas: adding a field to a section takes the
+class, a migration, and nothing else.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ METADATA_KEY = "famille"
 class ChangedBy(enum.Enum):
     """Who may change a field."""
 
-    FAMILY = "family"  # the family asks, through a request (the form shows the field)
+    FAMILY = "family"  # the family asks, through a request an agent accepts (the form shows the field)
     AGENT = "agent"  # only an agent sets it (shown, never in a family's form)
     PORTAL = "portal"  # set by the portal itself (ids, links): in no form
 
@@ -50,7 +51,6 @@ class FieldInfo:
     autocomplete: str | None = None
     wide: bool = False
     changed_by: ChangedBy = ChangedBy.FAMILY
-    needs_agent: bool = True
 
 
 def field(label: str, *, default: Any = attrs.NOTHING, **info: Any) -> Any:
