@@ -224,7 +224,7 @@ def test_inbox_lists_newest_first_counts_unread_and_marks_read(seeded: UnitOfWor
 
 
 def test_a_family_login_reads_its_e_mail_from_the_accepted_record_never_from_a_copy(
-    seeded: SqlUnitOfWorkFactory,
+    seeded: UnitOfWorkFactory,
 ) -> None:
     family = samples.family()
     holder = attrs.evolve(samples.account("marie.dupont", family_id=family.id), email="ancienne@example.org")
