@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from famille.adapters.calendar.holidays_fr import FrenchHolidayCalendar
-from famille.adapters.clock import SystemClock
+from famille.adapters.clock import StartedClock, SystemClock
 from famille.adapters.hashing import Argon2Hasher
 from famille.adapters.notification.notifier import PortalNotifier
 from famille.adapters.notification.sms import LogSms
@@ -49,7 +49,11 @@ def build(settings: Settings) -> Wiring:
     """Wire the portal on the real adapters named by `settings`."""
     engine = make_engine(settings.database_url)
     uow = SqlUnitOfWorkFactory(engine)
-    clock = SystemClock()
+    # The machine's clock, unless FAMILLE_CLOCK sets a starting instant (end-to-end walks, demos).
+    clock = StartedClock(settings.clock_start) if settings.clock_start else SystemClock()
+    if settings.clock_start:
+        log.warning("Horloge du portail démarrée au %s (FAMILLE_CLOCK), pas à l'heure de la machine",
+                    settings.clock_start.isoformat())
     rules = DurableRules(settings.rules_dir or default_rules_dir(), logger=log)
     mailer = (
         SmtpMailer(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
 
 import attrs
@@ -13,6 +14,20 @@ def _flag(value: str | None, default: bool) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "oui", "on"}
+
+
+def _instant(value: str | None) -> datetime | None:
+    """`FAMILLE_CLOCK`: an ISO 8601 instant with its offset (`2025-11-24T09:00:00+01:00`), or unset."""
+    if value is None or value.strip() == "":
+        return None
+    try:
+        instant = datetime.fromisoformat(value.strip())
+    except ValueError:
+        instant = None
+    if instant is None or instant.tzinfo is None:
+        raise ValueError(f"FAMILLE_CLOCK : « {value} » n'est pas un instant ISO 8601 avec son décalage "
+                         "(exemple : 2025-11-24T09:00:00+01:00)")
+    return instant
 
 
 @attrs.frozen
@@ -37,6 +52,7 @@ class Settings:
     #: Signs the private calendar addresses; None: a key kept in `secret_key_file` (made on first start).
     secret_key: str | None = None
     secret_key_file: Path = Path("var") / "secret_key"
+    clock_start: datetime | None = None  # None: the machine's clock (always, unless FAMILLE_CLOCK is set)
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -63,4 +79,5 @@ class Settings:
             argon2_time_cost=int(env.get("FAMILLE_ARGON2_TIME_COST", "2")),
             secret_key=env.get("FAMILLE_SECRET_KEY") or None,
             secret_key_file=Path(env.get("FAMILLE_SECRET_KEY_FILE", str(Path("var") / "secret_key"))),
+            clock_start=_instant(env.get("FAMILLE_CLOCK")),
         )

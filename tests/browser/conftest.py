@@ -1,5 +1,9 @@
 """Playwright driving Debian's Chromium against the real portal (gunicorn, SQLite, demo data).
 
+The portal runs on a clock the walks set (`FAMILLE_CLOCK` = `CLOCK`), never on the machine's:
+Monday 24 November 2025, the guide's school year, so December and the month billed are the same
+on every run.
+
 Needs: `apt-get install -y chromium` (/usr/bin/chromium), the `playwright` pip package
 (its driver only: never `playwright install`), and `npm ci` for axe-core. Without
 Chromium or Playwright the tests are skipped, saying why; without axe-core only
@@ -11,11 +15,13 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from famille.kernel.shared.time import PARIS
 from famille.rules import default_rules_dir
 from tests.integration.databases import fresh_database
 from tests.support.server import famille, free_port, running_portal
@@ -26,6 +32,9 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+#: The instant the portal's clock starts at in every walk (a Monday of the guide's school year).
+CLOCK = datetime(2025, 11, 24, 9, 0, tzinfo=PARIS)
 
 EXPECTED_STATUS_LOG = "Failed to load resource: the server responded with a status of 4"
 
@@ -80,7 +89,7 @@ def demo_env(tmp_path: Path, port: int) -> Iterator[dict[str, str]]:
     with fresh_database("sqlite", tmp_path) as url:
         env = {"FAMILLE_DATABASE_URL": url, "FAMILLE_RULES_DIR": str(rules),
                "FAMILLE_ARGON2_MEMORY_KIB": "8192", "FAMILLE_ARGON2_TIME_COST": "1",
-               "FAMILLE_LOGIN_RATE": "1000/minute",
+               "FAMILLE_LOGIN_RATE": "1000/minute", "FAMILLE_CLOCK": CLOCK.isoformat(),
                "FAMILLE_PORTAL_URL": f"http://127.0.0.1:{port}"}
         famille("migrate", env=env)
         famille("demo", env=env)

@@ -1,7 +1,8 @@
-"""A month billed in a real browser, at desktop and phone sizes, on the demo data and the real clock.
+"""A month billed in a real browser, at desktop and phone sizes, on the demo data and the walks' clock.
 
-Set-up through the API with the agent's token: COMMUNE ZTEST booked for the canteen on three
-school days of the month already past, present on two of them, the third without any
+The portal's clock starts at `CLOCK` (24 November 2025): the month billed is the last ended one,
+October 2025. Set-up through the API with the agent's token: COMMUNE ZTEST booked for the canteen
+on its last three school days before the holidays, present on two of them, the third without any
 pointage (a day « à vérifier »). Then, in Chromium: the agent computes the month's draft,
 reviews it (the flagged day links to the attendance page), validates it accepting that day
 as not billed; the family sees the invoice on its home page and in « Relevé de compte », each
@@ -13,17 +14,14 @@ from __future__ import annotations
 import json
 import re
 import urllib.request
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import Visit
+from tests.browser.conftest import CLOCK, Visit
 from tests.browser.test_family_walk import log_in, log_out
 from tests.browser.test_planning_walk import menu
-
-SCHOOL_DAYS = (0, 1, 3, 4)  # the canteen: Monday, Tuesday, Thursday, Friday
 
 
 def api(portal: str, method: str, path: str, body: Any = None, token: str | None = None) -> Any:
@@ -39,16 +37,10 @@ def token(portal: str, login: str, password: str) -> str:
     return str(api(portal, "POST", "/session", {"login": login, "password": password})["token"])
 
 
-def past_school_days(today: date) -> tuple[str, list[date]]:
-    """The month to bill (this one, or the last when this one has not begun) and its past canteen days."""
-    first = today.replace(day=1)
-    days = [first + timedelta(n) for n in range((today - first).days)]
-    if sum(d.weekday() in SCHOOL_DAYS for d in days) < 6:
-        first = (first - timedelta(1)).replace(day=1)
-        days = [first + timedelta(n) for n in range(31) if (first + timedelta(n)).month == first.month]
-    if first.month in (7, 8):
-        pytest.skip("Début de l'année scolaire : aucun jour passé de cantine à facturer")
-    return first.strftime("%Y-%m"), [d for d in days if d.weekday() in SCHOOL_DAYS]
+#: The month billed (the last ended one on the walks' clock) and its three days booked for the canteen:
+#: the last school days before the Toussaint holidays (18 October - 3 November 2025, zone A).
+MONTH = "2025-10"
+BOOKED = ["2025-10-14", "2025-10-16", "2025-10-17"]
 
 
 def prepare_month(portal: str) -> tuple[str, list[str]]:
@@ -56,20 +48,15 @@ def prepare_month(portal: str) -> tuple[str, list[str]]:
     agent = token(portal, "agent", "Agent2026x")
     family = token(portal, "ztest", "Portail2026")
     child = next(c["id"] for c in api(portal, "GET", "/me", token=family)["children"] if c["prenom"] == "COMMUNE")
-    month, days = past_school_days(date.today())
-    booked: list[str] = []
-    for day in reversed(days):  # the latest days first: a holiday at the start of the month is skipped
-        report = api(portal, "POST", f"/agent/children/{child}/bookings", token=agent, body={
-            "cells": [{"service": "RESTAURATION", "date": day.isoformat()}]})
-        booked += [cell["date"] for cell in report["done"] if cell["outcome"] == "reservee"]
-        if len(booked) == 3:
-            break
-    booked.sort()
-    assert len(booked) == 3, days
+    assert CLOCK.strftime("%Y-%m") == "2025-11", "the walk's month and days follow the walks' clock"
+    report = api(portal, "POST", f"/agent/children/{child}/bookings", token=agent, body={
+        "cells": [{"service": "RESTAURATION", "date": day} for day in BOOKED]})
+    booked = sorted(cell["date"] for cell in report["done"] if cell["outcome"] == "reservee")
+    assert booked == BOOKED, report
     for day in booked[:2]:
         api(portal, "POST", "/agent/attendance", token=agent, body={
             "child": child, "service": "RESTAURATION", "date": day, "status": "present"})
-    return month, booked
+    return MONTH, booked
 
 
 def test_an_agent_bills_a_month_the_family_reads_why_and_the_payment_settles_it(portal: str, visit: Visit) -> None:

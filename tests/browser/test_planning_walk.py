@@ -1,8 +1,8 @@
-"""The guide's chapters 5 and 6 in a real browser, at desktop and phone sizes, on the real clock.
+"""The guide's chapters 5 and 6 in a real browser, at desktop and phone sizes, on the walks' clock.
 
-As the family ztest, on COMMUNE's planning for December of the current school year:
-book a GARDERIE MATIN day by clicking its cell (5 December if its deadline is still
-ahead, else the first day the page offers), see it « Réservé »; book the last
+The portal's clock starts at `CLOCK` (24 November 2025). As the family ztest, on COMMUNE's
+planning for December of that school year: book a GARDERIE MATIN day by clicking its cell
+(5 December, as in the guide), see it « Réservé »; book the last
 GARDERIE SOIR day the page offers before the holidays (19 December in the guide),
 then declare an absence on it for « AUTRES ». As the agent: no request waits, the
 attendance of the booked morning is recorded, a closure is added and shows on the
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.conftest import Visit
+from tests.browser.conftest import CLOCK, Visit
 from tests.browser.test_family_walk import log_in, log_out
 
 FREE = r"(\w+ (\d+|1er) décembre), {service} : Libre \(réservation possible\)$"
@@ -28,8 +28,8 @@ def menu(page: Page, name: str) -> None:
 
 
 def december() -> date:
-    """December of the current school year (a school year starts in September)."""
-    today = date.today()
+    """December of the school year of the portal's clock (a school year starts in September)."""
+    today = CLOCK.date()
     return date(today.year if today.month >= 8 else today.year - 1, 12, 1)
 
 
@@ -72,13 +72,13 @@ def test_a_family_books_and_cancels_on_the_grid_and_an_agent_points_closes_and_c
     open_planning(page, portal, month)
     visit.check("planning")
 
-    # 5/ a booking in GARDERIE MATIN: 5 December if still open, else the first day offered
-    fifth = cell(page, FREE.format(service="GARDERIE MATIN").replace(r"(\w+ (\d+|1er) décembre)",
-                                                                     r"(\w+ 5 décembre)"))
-    morning = fifth if fifth.count() else cell(page, FREE.format(service="GARDERIE MATIN")).first
+    # 5/ a booking in GARDERIE MATIN on 5 December, as in the guide
+    morning = cell(page, FREE.format(service="GARDERIE MATIN").replace(r"(\w+ (\d+|1er) décembre)",
+                                                                       r"(\w+ 5 décembre)"))
     morning_label = morning.inner_text().strip() or morning.get_attribute("href") or ""
     href = morning.get_attribute("href") or ""
     morning_day = re.search(r"date=(\d{4}-\d{2}-\d{2})", href).group(1)  # type: ignore[union-attr]
+    assert morning_day == f"{month.year}-12-05", morning_day
     assert morning_label
     book_from_dialog(page, visit, morning, "planning-reservation")
     expect(cell(page, r", GARDERIE MATIN : Réservé").first).to_be_visible()
@@ -90,6 +90,7 @@ def test_a_family_books_and_cancels_on_the_grid_and_an_agent_points_closes_and_c
     evening = cell(page, FREE.format(service="GARDERIE SOIR")).last
     evening_href = evening.get_attribute("href") or ""
     evening_day = re.search(r"date=(\d{4}-\d{2}-\d{2})", evening_href).group(1)  # type: ignore[union-attr]
+    assert evening_day == f"{month.year}-12-19", evening_day  # the last day before the Christmas holidays
     book_from_dialog(page, visit, evening, "planning-soir")
     page.locator(f'a[href*="date={evening_day}&service=GARDERIE+SOIR"]').click()
     dialog = page.get_by_role("dialog")

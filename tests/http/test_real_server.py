@@ -129,3 +129,23 @@ def test_a_running_server_takes_a_changed_rule_file_and_refuses_a_broken_one(
         time.sleep(1.0)
         status, body = _login(base, "ztest", "Portail2026")
         assert status == 423 and "3 tentatives" in body["detail"], "the broken file must be refused and the previous rules stay in force"
+
+
+def test_a_portal_started_with_famille_clock_lives_on_that_day_from_the_demo_to_the_server(
+    tmp_path: Path,
+) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(default_rules_dir(), rules, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    with fresh_database("sqlite", tmp_path) as url:
+        env = {"FAMILLE_DATABASE_URL": url, "FAMILLE_RULES_DIR": str(rules), "FAMILLE_ARGON2_MEMORY_KIB": "8192",
+               "FAMILLE_ARGON2_TIME_COST": "1", "FAMILLE_CLOCK": "2025-11-24T09:00:00+01:00"}
+        famille("migrate", env=env)
+        famille("demo", env=env)  # enrols the children for the clock's school year, 2025-2026
+        with running_portal(env) as base:
+            _, body = _login(base, "ztest", "Portail2026")
+            _, _, me = call("GET", f"{base}/api/v1/me", token=body["token"])
+            child = next(c["id"] for c in me["children"] if c["prenom"] == "COMMUNE")
+            status, _, planning = call("GET", f"{base}/api/v1/children/{child}/planning", token=body["token"])
+            assert status == 200, planning
+            assert planning["month"] == "2025-11"  # the clock's month, not the machine's
+            assert {row["service"] for row in planning["rows"]} >= {"RESTAURATION", "GARDERIE MATIN"}
