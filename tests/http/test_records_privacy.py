@@ -186,3 +186,21 @@ def test_separated_parents_each_see_the_child_their_own_requests_and_what_was_ac
     assert [r["id"] for r in seen_by_mother["pending_requests"]] == [seeded["pending_health"]]
     assert client.simulate_get("/api/v1/requests", headers=father).json["requests"][0]["id"] == asked.json["id"]
     assert len(client.simulate_get("/api/v1/requests", headers=father).json["requests"]) == 1
+
+
+def test_the_agents_queue_lists_only_pending_requests_unless_asked_for_others(
+    client: falcon.testing.TestClient, token_of: Callable[[str], str], seeded: dict[str, str]
+) -> None:
+    agent = bearer(token_of("agent.villeneuve"))
+
+    def queue(**params: str) -> list[dict]:
+        answer = client.simulate_get("/api/v1/agent/requests", params=params, headers=agent)
+        assert answer.status_code == 200, answer.text
+        return answer.json["requests"]
+
+    default = queue()
+    assert {entry["id"] for entry in default} == {seeded["pending"], seeded["pending_health"]}
+    assert queue(status="pending") == default
+    decided = queue(status="accepted")
+    assert seeded["photo_request"] in {entry["id"] for entry in decided}
+    assert len(queue(status="all")) == len(default) + len(decided)

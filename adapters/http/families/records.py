@@ -227,8 +227,8 @@ def _photo_too_large() -> ApiProblem:
                       "La photo ne doit pas dépasser 2 Mo.")
 
 
-def _enum_param(req: falcon.Request, name: str, enum_type: Any) -> Any:
-    value = req.get_param(name)
+def _enum_param(req: falcon.Request, name: str, enum_type: Any, default: str | None = None) -> Any:
+    value = req.get_param(name) or default
     if value is None:
         return None
     try:
@@ -270,8 +270,8 @@ class AgentRequestsResource:
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Filter by `status` (default pending; `all` for every one), `kind` and `family`."""
-        raw_status = req.get_param("status") or "pending"
-        status = None if raw_status == "all" else _enum_param(req, "status", RequestStatus)
+        all_statuses = req.get_param("status") == "all"
+        status = None if all_statuses else _enum_param(req, "status", RequestStatus, default="pending")
         kind = _enum_param(req, "kind", RequestKind)
         family = req.get_param("family") or None
         if family is not None and len(family) > ID_MAX:
