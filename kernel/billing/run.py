@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import ROUND_HALF_DOWN, Decimal
 
-from famille.kernel.billing.days import NO_REASON, ServiceDay
+from famille.kernel.billing.days import AbsenceTiming, ServiceDay
 from famille.kernel.billing.model import (
     CENT,
     FULL_SHARE,
@@ -29,6 +29,7 @@ from famille.kernel.billing.model import (
     stable_id,
 )
 from famille.kernel.calendar.model import SchoolYear
+from famille.kernel.planning.excuses import Excuses
 from famille.kernel.shared.errors import DomainError
 from famille.kernel.shared.french_dates import WEEKDAYS
 from famille.ports.rules import Rules, RulesError
@@ -51,7 +52,7 @@ class DayPricer:
         self._organisation = organisation
         self._profiles = profiles
         self._brackets: dict[str, str] = {}
-        self._excuses: dict[tuple[str, bool], bool] = {}
+        self._excuses = Excuses(rules, organisation)
 
     def bracket(self, family_id: str) -> str:
         """The family's QF bracket (T5, the highest, when its quotient is unknown)."""
@@ -64,16 +65,11 @@ class DayPricer:
         return self._brackets[family_id]
 
     def excused(self, day: ServiceDay) -> bool:
-        """Whether the absence's reason excuses it after the deadline (with its document, if one is asked)."""
-        if day.reason == NO_REASON:
+        """Whether the day's absence is excused: the planning's one decision (`Excuses`), never a copy."""
+        if day.absence is AbsenceTiming.NONE:
             return False
-        key = (day.reason, day.document)
-        if key not in self._excuses:
-            outcome = self._rules.decide("absence_reasons", {"reason": day.reason},
-                                         organisation=self._organisation).outcome
-            self._excuses[key] = bool(outcome.get("excuses_late")) and (
-                not outcome.get("requires_document") or day.document)
-        return self._excuses[key]
+        return self._excuses.excused(in_time=day.absence is AbsenceTiming.IN_TIME, reason=day.reason,
+                                     document=day.document)
 
     def lines(self, day: ServiceDay, rank: int) -> list[tuple[str, InvoiceLine]]:
         """(family id, line) for each paying family of the day; none when nothing happened."""

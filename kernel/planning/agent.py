@@ -17,6 +17,7 @@ from famille.kernel.calendar.model import Closure, DayKind
 from famille.kernel.families import access
 from famille.kernel.families.model import Child
 from famille.kernel.planning.context import OrganisationSetup
+from famille.kernel.planning.excuses import is_excused
 from famille.kernel.planning.inputs import (
     AbsenceStatus,
     Attendance,
@@ -170,7 +171,8 @@ class AgentPlanning:
             if accept:
                 why = absence_reason(self._rules, organisation, record.state.reason or "AUTRES")
                 decided = attrs.evolve(record, state=record.state.accepted(
-                    excused=record.state.in_time or why.excuses_late), decided_by=principal.account_id,
+                    excused=is_excused(in_time=record.state.in_time, reason=why, document=bool(record.document))),
+                    decided_by=principal.account_id,
                     decided_at=now)
                 if not uow.planning.update_absence(decided, expected_status="pending"):
                     raise Conflict("Cette absence a déjà été traitée.")

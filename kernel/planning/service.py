@@ -22,6 +22,7 @@ from famille.kernel.families import access
 from famille.kernel.families.model import Child
 from famille.kernel.planning.cells import CellStatus
 from famille.kernel.planning.context import ChildCells, OrganisationSetup
+from famille.kernel.planning.excuses import Excuses, is_excused
 from famille.kernel.planning.grid import (
     ActionKind,
     Deadline,
@@ -149,7 +150,8 @@ class Planning:
         services = [s for s in setup.services.values() if s.code in enrolled
                     and (service is None or s.code == service) and (structure is None or s.structure_id == structure)]
         bookings: dict[Cell, BookingState] = {key: record.state for key, record in cells.bookings.items()}
-        absences: dict[Cell, AbsenceState] = {key: record.state for key, record in cells.absences.items()}
+        excuses = Excuses(self._rules, child.organisation_code)
+        absences: dict[Cell, AbsenceState] = {key: excuses.judged(record) for key, record in cells.absences.items()}
         ticks: dict[Cell, Attendance] = {(a.service_code, a.day): a.attendance for a in attendance}
         facts = PlanningFacts(enrolments=cells.enrolments, bookings=bookings, absences=absences, attendance=ticks)
         template = self._months.month(setup, first)
@@ -347,7 +349,7 @@ class Planning:
                 continue
             accept = as_agent or (in_time and not rule.needs_validation)
             if accept:
-                absence = absence.accepted(excused=in_time or why.excuses_late)
+                absence = absence.accepted(excused=is_excused(in_time=in_time, reason=why, document=bool(document)))
             absences.append(AbsenceRecord(
                 str(uuid.uuid4()), child.organisation_code, child.id, service_code, day, absence, note, document,
                 rule.rule_id, principal.account_id if accept else None, now if accept else None))

@@ -9,7 +9,7 @@ absence, January for the run and the payment.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -243,3 +243,35 @@ def test_separated_parents_pay_their_recorded_shares_and_a_non_resident_pays_mor
     assert (lines[FAMILY]["amount"], lines[FAMILY]["share"]) == ("3.15", "70.00")  # 70 % of 4.50 (T5)
     assert (lines["fam-martin"]["amount"], lines["fam-martin"]["share"]) == ("1.56", "30.00")  # 30 % of 5.20
     assert "part de la famille : 30 %" in lines["fam-martin"]["detail"]
+
+
+def test_a_late_medical_absence_reads_the_same_on_the_planning_grid_and_on_the_invoice(real: RealPortal) -> None:
+    """Without its certificate a late RAISON MEDICALE is billed, with it excused: grid and invoice agree."""
+    family, agent = "marie.dupont", "agent.villeneuve"
+    without, with_document = date(2026, 12, 15), date(2026, 12, 17)
+    booked = real.call(family, "POST", f"/api/v1/children/{CHILD}/bookings", json={
+        "cells": [{"service": "RESTAURATION", "date": d.isoformat()} for d in (without, with_document)]})
+    assert booked.status_code == 200 and len(booked.json["done"]) == 2, booked.text
+
+    for day, document in ((without, None), (with_document, "certificat du Dr Martin")):
+        real.at(datetime.combine(day, time(9, 30), tzinfo=PARIS))  # past the same day's 9:00
+        body = {"service": "RESTAURATION", "date": day.isoformat(), "reason": "RAISON MEDICALE",
+                **({"document": document} if document else {})}
+        late = real.call(agent, "POST", f"/api/v1/agent/children/{CHILD}/absences", json=body)
+        assert late.status_code == 200, late.text
+        assert late.json["done"][0]["in_time"] is False
+
+    grid = real.call(family, "GET", f"/api/v1/children/{CHILD}/planning", params={"month": "2026-12"}).json
+    (meals,) = [row for row in grid["rows"] if row["service"] == "RESTAURATION"]
+    shown = {cell["date"]: cell["status"]["label"] for cell in meals["cells"]}
+
+    real.at(datetime(2027, 1, 4, 9, 0, tzinfo=PARIS))
+    draft = real.call(agent, "POST", "/api/v1/agent/billing/runs", json={"month": "2026-12"})
+    assert draft.status_code == 201, draft.text
+    (invoice,) = draft.json["invoices"]
+    billed = {line["day"]: line for line in invoice["lines"]}
+
+    assert shown[without.isoformat()] == billed[without.isoformat()]["status"] == "Absent facturé"
+    assert billed[without.isoformat()]["rule"] == "absence-tardive-facturee"
+    assert shown[with_document.isoformat()] == billed[with_document.isoformat()]["status"] == "Absent excusé"
+    assert billed[with_document.isoformat()]["rule"] == "absence-tardive-excusee-non-facturee"

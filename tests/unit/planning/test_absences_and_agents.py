@@ -179,3 +179,20 @@ def test_closures_are_declared_listed_and_withdrawn_within_the_agent_organisatio
     assert world.portal.planning_agent.closures(AGENT_A, MONDAY, MONDAY) == []
     with pytest.raises(Forbidden):
         world.portal.planning_agent.declare_closure(DURAND, MONDAY, None, "Grève")
+
+
+@pytest.mark.parametrize(("document", "status"), [(None, CellStatus.ABSENT_FACTURE),
+                                                  ("certificat", CellStatus.ABSENT_EXCUSE)])
+def test_a_late_medical_absence_shows_excused_on_the_grid_only_with_its_certificate(
+    world: World, document: str | None, status: CellStatus
+) -> None:
+    _book(world, ("RESTAURATION", MONDAY))
+    world.clock.set(datetime(2026, 12, 7, 9, 30, tzinfo=PARIS))  # past the same day's 9:00
+    world.portal.planning.declare_absence(AGENT_A, "child-lea", [("RESTAURATION", MONDAY)], "RAISON MEDICALE",
+                                          document=document, as_agent=True)
+
+    absence = world.uow.store.absences[("child-lea", "RESTAURATION", MONDAY)]
+    assert absence.state.excused is (document is not None)
+    grid = world.portal.planning.month(DUPONT, "child-lea", MONDAY)
+    cell = next(c for r in grid.rows if r.service_code == "RESTAURATION" for c in r.cells if c.day == MONDAY)
+    assert cell.status is status

@@ -1,0 +1,58 @@
+"""Whether an absence is excused: one decision, asked by the planning grid and by the invoice line.
+
+An absence declared before its deadline is excused (nothing is billed). After the deadline it
+is excused only when its reason's rule (`absence_reasons`: `excuses_late`) says so and the
+document that rule asks for (`requires_document`) was given. Nothing else decides it.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from famille.kernel.planning.inputs import AbsenceState, AbsenceStatus
+from famille.kernel.planning.records import AbsenceRecord
+from famille.kernel.planning.rules import NO_REASON, AbsenceReason, absence_reason
+from famille.ports.rules import Rules
+
+
+def is_excused(*, in_time: bool, reason: AbsenceReason | None, document: bool) -> bool:
+    """Excused when declared in time; late, only for a reason that excuses late absences, with its document."""
+    if in_time:
+        return True
+    if reason is None:
+        return False
+    return reason.excuses_late and (document or not reason.requires_document)
+
+
+class Excuses:
+    """`is_excused` for one organisation, each reason asked of the rules once.
+
+    Made per use case (a grid, a run): the rules in force may be reloaded between two.
+    """
+
+    def __init__(self, rules: Rules, organisation_code: str) -> None:
+        self._rules = rules
+        self._organisation = organisation_code
+        self._reasons: dict[str, AbsenceReason] = {}
+
+    def reason(self, reason: str) -> AbsenceReason:
+        """What the rule file says of `reason` (asked once)."""
+        found = self._reasons.get(reason)
+        if found is None:
+            found = self._reasons[reason] = absence_reason(self._rules, self._organisation, reason)
+        return found
+
+    def excused(self, *, in_time: bool, reason: str | None, document: bool) -> bool:
+        """Whether an absence declared `in_time` (or not) for `reason`, with or without its document, is excused."""
+        if in_time:
+            return True
+        known = self.reason(reason) if reason and reason != NO_REASON else None
+        return is_excused(in_time=False, reason=known, document=document)
+
+    def judged(self, record: AbsenceRecord) -> AbsenceState:
+        """The absence's state with `excused` decided now, by `is_excused` (an accepted absence only)."""
+        state = record.state
+        if state.status is not AbsenceStatus.ACCEPTED:
+            return state
+        excused = self.excused(in_time=state.in_time, reason=state.reason, document=bool(record.document))
+        return state if excused == state.excused else attrs.evolve(state, excused=excused)
