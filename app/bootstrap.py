@@ -74,7 +74,7 @@ def build(settings: Settings) -> Wiring:
     holidays = FrenchHolidayCalendar()  # public and school holidays, shipped data, cached per year
     portal = build_portal(
         uow=uow, clock=clock, rules=rules, hasher=hasher, notifier=notifier, portal_url=settings.portal_url,
-        service_days=SqlServiceDays(engine, holidays), calendar=holidays, secret_key=secret_key(settings),
+        service_days=SqlServiceDays(engine), calendar=holidays, secret_key=secret_key(settings),
     )
     return Wiring(settings=settings, portal=portal, uow=uow, rules=rules, engine=engine, hasher=hasher,
                   calendar=holidays)

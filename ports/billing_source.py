@@ -1,34 +1,33 @@
-"""The service-day source: what billing reads of the planning, whatever its storage.
+"""The service-day source: the planning rows billing reads, whatever their storage.
+
+It loads; it does not judge. What a day is for billing (booked, late, absent, pointed,
+closed, on holiday) is read from these rows by the kernel (`famille.kernel.billing.reading`).
 
 Contract:
-- `service_days(organisation_code, month)` yields one `ServiceDay` for each
-  (child, service, day) of the month where something happened (a booking, even
-  cancelled; an absence; a pointage), for the organisation's children only;
-- each day carries the closures declared by the organisation and whether it is a
-  public or school holiday;
-- the same data gives the same days (order is not significant);
-- `batches(organisation_code, month, size)` yields the same days in lists, each holding every
-  day of the children of about `size` children's first families (a family's children, hence
-  its sibling ranks, are never split between two lists), so that a run's memory stays bounded;
-- reads only, in its own transaction(s).
+- `batches(organisation_code, month, size)` yields `MonthRows` of the organisation's children
+  for `month` ("YYYY-MM"): each child with its name, birth date and paying families (in order,
+  with their recorded shares); the bookings held (pending or accepted) with `in_time`; the
+  absences declared (pending or accepted) with `in_time`, reason and whether a document was
+  given; the planning history's events of the month in the order they happened; the pointage;
+- each batch holds every row of the children of about `size` children's first families (a
+  family's children, hence its sibling ranks, are never split between two batches; 0: all in
+  one), so that a run's memory stays bounded; no child is in two batches;
+- an organisation unknown to the storage yields nothing;
+- reads only, in its own short transaction(s).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from famille.kernel.billing.days import ServiceDay
+    from famille.kernel.billing.days import MonthRows
 
 
 class ServiceDaySource(Protocol):
-    """Gives the service days of a month that billing decides on."""
+    """Loads the planning rows of a month that billing reads."""
 
-    def service_days(self, organisation_code: str, month: str) -> Iterable[ServiceDay]:
-        """The days of `month` ("YYYY-MM") of the organisation's children."""
-        ...
-
-    def batches(self, organisation_code: str, month: str, size: int) -> Iterable[Sequence[ServiceDay]]:
-        """The days of `month` in lists of about `size` children, grouped by first family."""
+    def batches(self, organisation_code: str, month: str, size: int) -> Iterable[MonthRows]:
+        """The rows of `month` in batches of about `size` children, grouped by first family."""
         ...

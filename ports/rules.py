@@ -57,14 +57,27 @@ class RulesError(Exception):
     """A rule file or a request for a decision is wrong (unknown policy, bad facts)."""
 
 
+class NoDecision(RulesError):
+    """The policy does not decide these facts: a value its inputs do not list (a service the file
+    does not name) or no rule matching. An answer about the facts, which a caller may turn into
+    its own (« no deadline for this service »)."""
+
+
+class RulesUnavailable(RulesError):
+    """The rules could not be consulted: an unknown policy, or the engine failed. A fault, never an
+    answer: callers let it through, and the driving adapters report it (HTTP 503) and log it."""
+
+
 class Rules(Protocol):
     """Decides by the rule files in force.
 
     Contract:
     - `decide` returns the decision of `policy` for `facts` with the rules of
-      `organisation` (its overrides over the shipped defaults), or raises
-      `RulesError` when the policy is unknown or the facts do not fit its inputs.
-      Every policy has an explicit default rule, so a valid request always decides.
+      `organisation` (its overrides over the shipped defaults); raises `NoDecision`
+      when the facts do not fit the policy's inputs or no rule decides them, and
+      `RulesUnavailable` when the policy is unknown or the engine fails (never
+      `NoDecision` for a fault). Every policy has an explicit default rule, so a
+      valid request always decides.
     - `word_list` returns a list of words that the rule files ship
       (e.g. `common_passwords`), lower-cased.
     - Safe to call from several threads at once.

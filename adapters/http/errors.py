@@ -13,6 +13,7 @@ from typing import Any
 
 import falcon
 
+from famille.kernel.calendar.loading import CalendarUnavailable
 from famille.kernel.shared.errors import (
     AccountLocked,
     Conflict,
@@ -26,6 +27,7 @@ from famille.kernel.shared.errors import (
     Unauthenticated,
     ValidationFailed,
 )
+from famille.ports.rules import RulesUnavailable
 
 log = logging.getLogger("famille.http")
 
@@ -43,6 +45,7 @@ DOMAIN_STATUSES: dict[type[DomainError], tuple[str, str]] = {
     NotFound: (falcon.HTTP_404, "not-found"),
     Conflict: (falcon.HTTP_409, "conflict"),
     InvalidResetToken: (falcon.HTTP_400, "invalid-reset-token"),
+    CalendarUnavailable: (falcon.HTTP_503, "calendar-unavailable"),
     DomainError: (falcon.HTTP_400, "refused"),
 }
 
@@ -67,6 +70,13 @@ HTTP_PROBLEMS: dict[int, tuple[str, str, str]] = {
     503: ("unavailable", "Service indisponible",
           "Le portail est momentanément indisponible ; veuillez réessayer plus tard."),
 }
+
+#: A rules failure (`RulesUnavailable`): (problem type slug, French title, French detail).
+RULES_UNAVAILABLE = (
+    "rules-unavailable", "Règles indisponibles",
+    "Les règles du portail n'ont pas pu être consultées : rien n'a été décidé ni enregistré. "
+    "Réessayez dans quelques instants ; si cela continue, prévenez le service informatique de la commune.",
+)
 
 
 def problem_type(slug: str) -> str:
@@ -115,6 +125,8 @@ def _domain_mapping(error: DomainError) -> tuple[str, str]:
 def handle_domain_error(req: falcon.Request, resp: falcon.Response, error: DomainError, params: Any) -> None:
     """Render a kernel refusal: status from `DOMAIN_STATUSES`, the kernel's French title and message."""
     status, slug = _domain_mapping(error)
+    if falcon.http_status_to_code(status) >= 500:  # not a refusal: a fault the operators must see
+        log.error("%s sur %s %s : %s", error.title, req.method, req.path, error.message)
     extra: dict[str, Any] = {}
     if isinstance(error, ValidationFailed):
         extra["errors"] = field_errors_json(error.errors)
@@ -138,6 +150,14 @@ def handle_http_error(req: falcon.Request, resp: falcon.Response, error: falcon.
     render_problem(resp, error.status, slug, title, detail)
 
 
+def handle_rules_unavailable(req: falcon.Request, resp: falcon.Response, error: RulesUnavailable,
+                             params: Any) -> None:
+    """Log a rules failure and answer 503: the request was not decided, never decided differently."""
+    log.error("Règles indisponibles sur %s %s : %s", req.method, req.path, error, exc_info=error)
+    slug, title, detail = RULES_UNAVAILABLE
+    render_problem(resp, falcon.HTTP_503, slug, title, detail)
+
+
 def handle_unexpected(req: falcon.Request, resp: falcon.Response, error: Exception, params: Any) -> None:
     """Log an exception nobody expected and answer a generic French 500."""
     log.exception("Erreur inattendue sur %s %s", req.method, req.path)
@@ -150,3 +170,4 @@ def install(app: falcon.App[Any, Any]) -> None:
     app.add_error_handler(Exception, handle_unexpected)
     app.add_error_handler(falcon.HTTPError, handle_http_error)
     app.add_error_handler(DomainError, handle_domain_error)
+    app.add_error_handler(RulesUnavailable, handle_rules_unavailable)

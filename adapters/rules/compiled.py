@@ -23,7 +23,7 @@ from typing import Any
 
 from famille.adapters.rules.analysis import integer_constants
 from famille.adapters.rules.format import FieldSpec, Policy
-from famille.ports.rules import Decision, RuleHit, RulesError
+from famille.ports.rules import Decision, NoDecision, RuleHit
 
 #: Decides a policy for completed facts through the engine: the indexes of the rules that hit.
 EngineDecider = Callable[[Policy, dict[str, Any]], Sequence[int]]
@@ -159,7 +159,7 @@ class Table:
         return table
 
     def index(self, facts: Mapping[str, Any]) -> int:
-        """The cell of `facts`, or `RulesError` (from `check_facts`) when they are outside the domain."""
+        """The cell of `facts`, or `NoDecision` (from `check_facts`) when they are outside the domain."""
         index = 0
         given = 0
         for name, default, kind, weights, _ in self.plan:
@@ -176,7 +176,7 @@ class Table:
             if given == len(facts):
                 return index
         self.policy.check_facts(facts)  # raises the French explanation
-        raise RulesError(f"Politique « {self.policy.name} » : faits hors de la table compilée ({dict(facts)})")
+        raise NoDecision(f"Politique « {self.policy.name} » : faits hors de la table compilée ({dict(facts)})")
 
     def decide(self, facts: Mapping[str, Any]) -> Decision:
         """The decision for `facts`: a lookup in the table."""

@@ -33,7 +33,7 @@ from famille.adapters.rules.compiled import Table
 from famille.adapters.rules.evaluate import explain
 from famille.adapters.rules.examples import ExampleResult, run_examples
 from famille.adapters.rules.format import Policy, RuleFileError
-from famille.ports.rules import Decision, RuleHit, RulesError
+from famille.ports.rules import Decision, NoDecision, RuleHit, RulesUnavailable
 
 _LOG = logging.getLogger("famille.rules")
 
@@ -118,7 +118,7 @@ class DurableRules:
         try:
             return self._active.bundle.word_lists[name]
         except KeyError:
-            raise RulesError(f"liste de mots « {name} » inconnue") from None
+            raise RulesUnavailable(f"liste de mots « {name} » inconnue") from None
 
     # --- beyond the port -----------------------------------------------------------------
 
@@ -254,16 +254,16 @@ class DurableRules:
         return tables.by_organisation.get(organisation, tables.default)
 
     @staticmethod
-    def _unknown(active: _Active, policy: str) -> RulesError:
+    def _unknown(active: _Active, policy: str) -> RulesUnavailable:
         known = ", ".join(sorted(active.policies))
-        return RulesError(f"politique « {policy} » inconnue (politiques : {known})")
+        return RulesUnavailable(f"politique « {policy} » inconnue (politiques : {known})")
 
     @staticmethod
     def _profile(active: _Active, profile: str, policy: str) -> Table:
         try:
             return active.profiles[(profile, policy)]
         except KeyError:
-            raise RulesError(f"profil « {profile} » sans politique « {policy} »") from None
+            raise RulesUnavailable(f"profil « {profile} » sans politique « {policy} »") from None
 
     def _prepare(self, bundle: Bundle, keep: Iterable[str] = (), *, examples: bool = True) -> _Active:
         """Register the bundle's rulesets, compile their tables and run their examples.
@@ -334,15 +334,18 @@ class DurableRules:
             else:
                 state = self._host.post(name, event)
         except MessageNotHandledException:
-            raise RulesError(f"{table.source} : aucune règle ne décide ces faits") from None
+            raise NoDecision(f"{table.source} : aucune règle ne décide ces faits") from None
         except Exception as error:
-            raise RulesError(f"{table.source} : erreur du moteur de règles : {error}") from None
+            raise RulesUnavailable(f"{table.source} : erreur du moteur de règles : {error}") from error
         finally:
-            self._host.delete_state(name, sid)
+            try:
+                self._host.delete_state(name, sid)
+            except Exception:  # a failed post may have kept no state: the failure above is the one reported
+                _LOG.warning("%s : état %s non supprimé après la décision", table.source, sid, exc_info=True)
         self._counts["engine_calls"] += 1
         if not state or state.get("exception"):
             detail = state.get("exception") if state else "réponse vide"
-            raise RulesError(f"{table.source} : erreur du moteur de règles : {detail}")
+            raise RulesUnavailable(f"{table.source} : erreur du moteur de règles : {detail}")
         indexes = sorted(state.get("hits") or [])
         if table.hit_policy != "collect":
             indexes = indexes[:1]

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from famille.ports.rules import RulesError
+from famille.ports.rules import NoDecision, RulesError
 
 HIT_POLICIES = ("first", "unique", "collect")
 INPUT_TYPES = ("enum", "boolean", "integer")
@@ -131,10 +131,10 @@ class Policy:
         raise KeyError(rule_id)
 
     def check_facts(self, facts: Mapping[str, Any]) -> dict[str, Any]:
-        """The facts with defaults filled in, or `RulesError` when they do not fit the inputs."""
+        """The facts with defaults filled in, or `NoDecision` when they do not fit the inputs."""
         problems = fact_problems(self, facts)
         if problems:
-            raise RulesError(f"Politique « {self.name} » : " + " ; ".join(problems))
+            raise NoDecision(f"Politique « {self.name} » : " + " ; ".join(problems))
         full = {name: spec.default for name, spec in self.inputs.items() if spec.default is not None}
         full.update(facts)
         return full

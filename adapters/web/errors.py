@@ -16,6 +16,7 @@ import falcon
 from famille.adapters.http import errors as api_errors
 from famille.adapters.web.security import CsrfRefused, session_cookie
 from famille.adapters.web.site import Site, login_address
+from famille.kernel.calendar.loading import CalendarUnavailable
 from famille.kernel.shared.errors import (
     AccountLocked,
     Conflict,
@@ -24,11 +25,13 @@ from famille.kernel.shared.errors import (
     NotFound,
     Unauthenticated,
 )
+from famille.ports.rules import RulesUnavailable
 
 log = logging.getLogger("famille.web")
 
 #: Domain refusals that reach the generic handler (pages catch the ones they expect themselves).
 DOMAIN_STATUSES: tuple[tuple[type[DomainError], str], ...] = (
+    (CalendarUnavailable, falcon.HTTP_503),
     (Forbidden, falcon.HTTP_403),
     (NotFound, falcon.HTTP_404),
     (Conflict, falcon.HTTP_409),
@@ -57,6 +60,8 @@ def install(app: falcon.App, site: Site, is_page: Callable[[falcon.Request], boo
             _to_login(req, resp, site)
         else:
             status = next(status for cls, status in DOMAIN_STATUSES if isinstance(error, cls))
+            if falcon.http_status_to_code(status) >= 500:
+                log.error("%s sur la page %s %s : %s", error.title, req.method, req.path, error.message)
             site.page(req, resp, "erreur.html", status=status, title=error.title, detail=error.message)
 
     def on_http_error(req: falcon.Request, resp: falcon.Response, error: falcon.HTTPError, params: Any) -> None:
@@ -83,7 +88,17 @@ def install(app: falcon.App, site: Site, is_page: Callable[[falcon.Request], boo
         _, title, detail = api_errors.HTTP_PROBLEMS[500]
         site.page(req, resp, "erreur.html", status=falcon.HTTP_500, title=title, detail=detail)
 
+    def on_rules_unavailable(req: falcon.Request, resp: falcon.Response, error: RulesUnavailable,
+                             params: Any) -> None:
+        if not is_page(req):
+            api_errors.handle_rules_unavailable(req, resp, error, params)
+            return
+        log.error("Règles indisponibles sur la page %s %s : %s", req.method, req.path, error, exc_info=error)
+        _, title, detail = api_errors.RULES_UNAVAILABLE
+        site.page(req, resp, "erreur.html", status=falcon.HTTP_503, title=title, detail=detail)
+
     app.add_error_handler(Exception, on_unexpected)
+    app.add_error_handler(RulesUnavailable, on_rules_unavailable)
     app.add_error_handler(falcon.HTTPError, on_http_error)
     app.add_error_handler(DomainError, on_domain_error)
 

@@ -66,3 +66,89 @@ class ServiceDay:
     def has_activity(self) -> bool:
         """Whether anything happened on the day (else it has no line on an invoice)."""
         return self.booked or self.attendance is not AttendanceMark.NONE or self.absence is not AbsenceTiming.NONE
+
+
+# --- what the planning tables hold, as loaded: rows, no decision -------------------------------
+
+
+@attrs.frozen
+class PayerLink:
+    """A family paying for a child; `share_hundredths` its recorded share (None: not recorded)."""
+
+    family_id: str
+    share_hundredths: int | None = None
+
+
+@attrs.frozen
+class BilledChild:
+    """A child of the month: its name, its birth date (sibling ranks) and its paying families, in order."""
+
+    child_id: str
+    name: str
+    born: date
+    payers: tuple[PayerLink, ...]
+
+
+@attrs.frozen
+class BookingRow:
+    """A booking held (pending or accepted); `in_time` whether it was made before its deadline."""
+
+    child_id: str
+    service_code: str
+    day: date
+    in_time: bool
+
+
+@attrs.frozen
+class AbsenceRow:
+    """A declared absence (pending or accepted), its reason and whether a document was given."""
+
+    child_id: str
+    service_code: str
+    day: date
+    in_time: bool
+    reason: str | None
+    document: bool
+
+
+@attrs.frozen
+class EventRow:
+    """An event of the planning history (`kind` as stored, e.g. `reservation-annulee`), in the order it happened."""
+
+    child_id: str
+    service_code: str
+    day: date
+    kind: str
+    in_time: bool
+    reason: str | None = None
+    deadline: datetime | None = None
+
+
+@attrs.frozen
+class AttendanceRow:
+    """A pointage as recorded: `status` `present`, `absent` or `none`, times as given (None: not given)."""
+
+    child_id: str
+    service_code: str
+    day: date
+    status: str
+    arrival: str | None = None
+    departure: str | None = None
+
+
+@attrs.frozen
+class MonthRows:
+    """The planning rows of some children for a month of one organisation, loaded as they are stored.
+
+    The kernel reads them into `ServiceDay`s (`famille.kernel.billing.reading`); the adapter that
+    loads them decides nothing.
+    """
+
+    organisation_code: str
+    first: date
+    last: date
+    children: tuple[BilledChild, ...] = ()
+    bookings: tuple[BookingRow, ...] = ()
+    absences: tuple[AbsenceRow, ...] = ()
+    events: tuple[EventRow, ...] = ()
+    attendance: tuple[AttendanceRow, ...] = ()

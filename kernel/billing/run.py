@@ -32,7 +32,7 @@ from famille.kernel.calendar.model import SchoolYear
 from famille.kernel.planning.excuses import Excuses
 from famille.kernel.shared.errors import DomainError
 from famille.kernel.shared.french_dates import WEEKDAYS
-from famille.ports.rules import Rules, RulesError
+from famille.ports.rules import NoDecision, Rules
 
 HUNDRED = Decimal(100)
 MAX_SIBLING_RANK = 3
@@ -109,7 +109,7 @@ class DayPricer:
         }
         try:
             decision = self._rules.decide("pricing", facts, organisation=self._organisation)
-        except RulesError as error:
+        except NoDecision as error:
             raise NoPrice(f"Aucun tarif pour le service {day.service_code} "
                           f"en {facts['period']} : complétez le fichier de règles pricing.") from error
         unit = Decimal(str(decision.outcome["unit_price"]))

@@ -15,7 +15,7 @@ import attrs
 
 from famille.kernel.accounts.model import Principal
 from famille.kernel.billing.account import AccountPosition, Statement, position, statement
-from famille.kernel.billing.days import ServiceDay
+from famille.kernel.billing.days import MonthRows
 from famille.kernel.billing.model import (
     CENT,
     ZERO,
@@ -32,11 +32,15 @@ from famille.kernel.billing.model import (
     parse_month,
     stable_id,
 )
+from famille.kernel.billing.reading import service_days
 from famille.kernel.billing.run import DayPricer, family_lines, in_invoice_order
 from famille.kernel.billing.setup import Creditor
+from famille.kernel.calendar.loading import NoHolidays
+from famille.kernel.planning.context import OrganisationSetup
 from famille.kernel.shared.errors import Conflict, FieldError, NotFound, ValidationFailed
 from famille.kernel.shared.organisations import Organisation
 from famille.ports.billing_source import ServiceDaySource
+from famille.ports.calendar import HolidayCalendar
 from famille.ports.clock import Clock
 from famille.ports.persistence import UnitOfWork, UnitOfWorkFactory
 from famille.ports.rules import Rules
@@ -105,11 +109,12 @@ class Billing:
     """The billing use cases, on the ports."""
 
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, rules: Rules, source: ServiceDaySource,
-                 *, due_days: int = DUE_DAYS) -> None:
+                 *, due_days: int = DUE_DAYS, calendar: HolidayCalendar | None = None) -> None:
         self._uow = uow
         self._clock = clock
         self._rules = rules
         self._source = source
+        self._calendar = calendar or NoHolidays()
         self._due_days = due_days
 
     # --- runs ----------------------------------------------------------------------------
@@ -118,12 +123,15 @@ class Billing:
                 progress: Callable[[int], None] | None = None, batch_size: int = BATCH_CHILDREN) -> RunSummary:
         """Compute (or recompute) the month's draft, streamed: read, decide and write a batch of
         children at a time, in one transaction; the totals are summed by the database."""
-        parse_month(month)
+        year, number = parse_month(month)
         run_id = run_id_of(organisation_code, month)
         version = getattr(self._rules, "version", "")
         with self._uow() as uow:
             if uow.organisations.get(organisation_code) is None:
                 raise NotFound("Organisation introuvable.")
+            # closures and holidays of the month, from the organisation's calendar (as the planning shows them)
+            setup = OrganisationSetup.load(uow, organisation_code, date(year, number, 1), date(year, number, 1),
+                                           self._calendar, self._rules)
             existing = uow.billing.run(run_id)
             if existing is not None and existing.status is RunStatus.FINAL:
                 raise Conflict(f"La facturation de {month} est déjà définitive : corrigez par un avoir "
@@ -134,8 +142,8 @@ class Billing:
             uow.billing.begin_draft(draft)
             pricer = DayPricer(self._rules, organisation_code, uow.billing.payer_profiles(organisation_code))
             positions: dict[str, int] = {}  # next line position of each family's invoice
-            for batch in self._source.batches(organisation_code, month, batch_size):
-                by_family = family_lines(batch, pricer, organisation_code, progress)
+            for loaded in self._source.batches(organisation_code, month, batch_size):
+                by_family = family_lines(service_days(loaded, setup.calendar), pricer, organisation_code, progress)
                 uow.billing.add_draft_invoices([
                     Invoice(id=stable_id(run_id, f), organisation_code=organisation_code, family_id=f, month=month,
                             kind=InvoiceKind.INVOICE, lines=(), total=ZERO, run_id=run_id)
@@ -383,10 +391,6 @@ class Billing:
 class NoServiceDays:
     """A source with no day at all: billing wired before the planning's source exists."""
 
-    def service_days(self, organisation_code: str, month: str) -> Iterable[ServiceDay]:
-        """Nothing."""
-        return ()
-
-    def batches(self, organisation_code: str, month: str, size: int) -> Iterable[Sequence[ServiceDay]]:
+    def batches(self, organisation_code: str, month: str, size: int) -> Iterable[MonthRows]:
         """Nothing."""
         return ()

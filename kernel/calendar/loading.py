@@ -48,6 +48,7 @@ def build_calendar(
         )
     except CalendarDataUnavailable:
         raise CalendarUnavailable(
-            f"Le calendrier de l'année scolaire {school_year.label} n'est pas encore connu : "
-            "les réservations de cette année ne sont pas encore ouvertes."
+            f"Le calendrier de l'année scolaire {school_year.label} (jours fériés et vacances scolaires) "
+            "n'est pas connu du portail : ni réservation ni facturation ne sont possibles sur cette année "
+            "tant qu'il manque."
         ) from None

@@ -16,7 +16,7 @@ from famille.kernel.calendar.deadlines import DeadlineSpec, spec_or_none
 from famille.kernel.planning.grid import ActionKind
 from famille.kernel.shared.errors import FieldError, ValidationFailed
 from famille.kernel.shared.french_dates import WEEKDAYS
-from famille.ports.rules import Rules, RulesError
+from famille.ports.rules import NoDecision, Rules
 
 DEADLINE_POLICY = "booking_deadlines"
 ABSENCE_POLICY = "absence_reasons"
@@ -83,8 +83,9 @@ class DeadlineRules:
         facts = {"service": service_code, "weekday": WEEKDAYS[weekday], "action": action.value, "reason": reason}
         try:
             decision = self._rules.decide(DEADLINE_POLICY, facts, organisation=self._organisation)
-        except RulesError:
+        except NoDecision:
             # A service the rule file does not name has no deadline: nothing may be asked on it.
+            # (An engine failure, `RulesUnavailable`, is not an answer: it goes through.)
             return DeadlineRule(None, None, f"Aucune règle de délai pour le service {service_code}.")
         outcome = decision.outcome
         spec = spec_or_none(outcome, rule_id=decision.rule_id)
@@ -95,7 +96,7 @@ def absence_reason(rules: Rules, organisation_code: str, reason: str) -> Absence
     """What the rule file says of `reason`; a reason it does not know is a field error."""
     try:
         decision = rules.decide(ABSENCE_POLICY, {"reason": reason}, organisation=organisation_code)
-    except RulesError:
+    except NoDecision:
         choices = ", ".join(ABSENCE_REASONS)
         raise ValidationFailed([FieldError("reason", f"Raison d'absence inconnue : « {reason} » "
                                                      f"(raisons possibles : {choices}).")]) from None

@@ -71,6 +71,6 @@ def build_portal(
         planning=Planning(uow, clock, rules, holidays),
         planning_agent=AgentPlanning(uow, clock, rules, holidays, notifier),
         calendars=CalendarFeeds(uow, clock, key=secret_key or secrets.token_bytes(32), portal_url=portal_url),
-        billing=Billing(uow, clock, rules, service_days or NoServiceDays()),
+        billing=Billing(uow, clock, rules, service_days or NoServiceDays(), calendar=holidays),
         billing_setup=BillingSetup(uow),
     )

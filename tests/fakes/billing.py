@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from calendar import monthrange
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
@@ -10,7 +11,18 @@ from typing import Any
 
 import attrs
 
-from famille.kernel.billing.days import ServiceDay
+from famille.kernel.billing.days import (
+    AbsenceRow,
+    AbsenceTiming,
+    AttendanceMark,
+    AttendanceRow,
+    BilledChild,
+    BookingRow,
+    EventRow,
+    MonthRows,
+    PayerLink,
+    ServiceDay,
+)
 from famille.kernel.billing.model import (
     Billed,
     BillingRun,
@@ -162,19 +174,22 @@ class FakeBilling:
 
 
 class FakeServiceDays:
-    """A service-day source that gives back what a test put in."""
+    """A service-day source holding what a test put in, as service days, and giving them back as the
+    planning rows that read as those days (closures and holidays come from the portal's calendar)."""
 
     def __init__(self, days: Iterable[ServiceDay] = ()) -> None:
         self.days: list[ServiceDay] = list(days)
 
-    def service_days(self, organisation_code: str, month: str) -> Iterable[ServiceDay]:
-        return [d for d in self.days if d.organisation_code == organisation_code
-                and f"{d.day:%Y-%m}" == month]
+    def _of_month(self, organisation_code: str, month: str) -> list[ServiceDay]:
+        return [d for d in self.days if d.organisation_code == organisation_code and f"{d.day:%Y-%m}" == month]
 
-    def batches(self, organisation_code: str, month: str, size: int) -> Iterable[Sequence[ServiceDay]]:
+    def batches(self, organisation_code: str, month: str, size: int) -> Iterable[MonthRows]:
         """Grouped by first family, about `size` children a batch (as the SQL source)."""
+        year, number = (int(part) for part in month.split("-"))
+        first, last = date(year, number, 1), date(year, number, monthrange(year, number)[1])
         by_first: dict[str, list[ServiceDay]] = defaultdict(list)
-        for day in self.service_days(organisation_code, month):
+        for day in self._of_month(organisation_code, month):
+            assert not (day.closure or day.holiday), "closures and holidays come from the calendar, not the source"
             if day.family_ids:
                 by_first[day.family_ids[0]].append(day)
         batch: list[ServiceDay] = []
@@ -183,7 +198,33 @@ class FakeServiceDays:
             batch += by_first[family_id]
             children |= {d.child_id for d in by_first[family_id]}
             if size and len(children) >= size:
-                yield batch
+                yield _rows(organisation_code, first, last, batch)
                 batch, children = [], set()
         if batch:
-            yield batch
+            yield _rows(organisation_code, first, last, batch)
+
+
+_POINTAGE = {AttendanceMark.PRESENT: ("present", "08:00", "09:00"), AttendanceMark.ABSENT: ("absent", None, None),
+             AttendanceMark.MISSING: ("present", "08:00", None)}
+
+
+def _rows(organisation_code: str, first: date, last: date, days: list[ServiceDay]) -> MonthRows:
+    """The planning rows that read as `days`."""
+    children, bookings, absences, events, pointage = {}, [], [], [], []
+    for d in days:
+        hundredths = [int(share * 100) for share in d.shares] if d.shares else [None] * len(d.family_ids)
+        children[d.child_id] = BilledChild(d.child_id, d.child_name, d.child_born, tuple(
+            PayerLink(f, h) for f, h in zip(d.family_ids, hundredths, strict=True)))
+        if d.booked:
+            bookings.append(BookingRow(d.child_id, d.service_code, d.day, in_time=not d.booked_late))
+        if d.absence is not AbsenceTiming.NONE:
+            absences.append(AbsenceRow(d.child_id, d.service_code, d.day, d.absence is AbsenceTiming.IN_TIME,
+                                       d.reason, d.document))
+        if d.deadline is not None:
+            events.append(EventRow(d.child_id, d.service_code, d.day, "absence-declaree", False, d.reason,
+                                   d.deadline))
+        if d.attendance is not AttendanceMark.NONE:
+            status, arrival, departure = _POINTAGE[d.attendance]
+            pointage.append(AttendanceRow(d.child_id, d.service_code, d.day, status, arrival, departure))
+    return MonthRows(organisation_code, first, last, tuple(children.values()), tuple(bookings), tuple(absences),
+                     tuple(events), tuple(pointage))

@@ -36,6 +36,7 @@ from famille.kernel.shared.organisations import (
     StructureKind,
 )
 from famille.kernel.shared.time import PARIS
+from famille.ports.calendar import HolidayCalendar
 from famille.rules import default_rules_dir
 from tests.fakes.clock import FakeClock
 from tests.fakes.hashing import FakeHasher
@@ -79,15 +80,16 @@ def _seed(uow: SqlUnitOfWorkFactory) -> None:
 class RealPortal:
     """The app on a real database, with a clock the test moves."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, holidays: HolidayCalendar | None = None) -> None:
         self.engine = make_engine(url)
         uow = SqlUnitOfWorkFactory(self.engine)
         self.clock = FakeClock(datetime(2026, 11, 20, 10, 0, tzinfo=PARIS))
-        holidays = FrenchHolidayCalendar()
+        holidays = holidays or FrenchHolidayCalendar()
+        self.rules = DurableRules(default_rules_dir())
         portal = build_portal(
-            uow=uow, clock=self.clock, rules=DurableRules(default_rules_dir()), hasher=HASHER,
+            uow=uow, clock=self.clock, rules=self.rules, hasher=HASHER,
             notifier=PortalNotifier(uow, self.clock, mailer=None, sms=LogSms()), portal_url="https://portail.test",
-            service_days=SqlServiceDays(self.engine, holidays), calendar=holidays)
+            service_days=SqlServiceDays(self.engine), calendar=holidays)
         _seed(uow)
         self.client = falcon.testing.TestClient(create_app(portal, login_rate="1000/minute"))
         self.tokens: dict[str, str] = {}

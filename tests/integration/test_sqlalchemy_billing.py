@@ -10,7 +10,10 @@ from famille.adapters.sqlalchemy.billing.source import SqlServiceDays
 from famille.adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
 from famille.kernel.accounts.model import Principal, Role
 from famille.kernel.billing.days import AbsenceTiming, AttendanceMark
+from famille.kernel.billing.reading import service_days
 from famille.kernel.billing.service import Billing
+from famille.kernel.calendar.loading import NoHolidays, build_calendar
+from famille.kernel.calendar.model import OrganisationCalendar, SchoolYear
 from famille.kernel.planning.inputs import (
     AbsenceState,
     AbsenceStatus,
@@ -69,9 +72,17 @@ def seed(uow_factory: SqlUnitOfWorkFactory) -> tuple[str, str, str]:
     return mother.id, father.id, lea.id
 
 
-def test_the_planning_tables_read_as_service_days(uow_factory: SqlUnitOfWorkFactory) -> None:
+def test_the_planning_tables_load_as_rows_the_kernel_reads_as_service_days(uow_factory: SqlUnitOfWorkFactory) -> None:
     mother, father, _ = seed(uow_factory)
-    days = {(d.service_code, d.day.day): d for d in SqlServiceDays(uow_factory.engine).service_days(ORG, "2026-12")}
+    (rows,) = SqlServiceDays(uow_factory.engine).batches(ORG, "2026-12", 0)
+    with uow_factory() as uow:
+        found = uow.organisations.get(ORG)
+    assert found is not None
+
+    def calendar_of(day: date) -> OrganisationCalendar:
+        return build_calendar(NoHolidays(), found, [], [], SchoolYear.containing(day))
+
+    days = {(d.service_code, d.day.day): d for d in service_days(rows, calendar_of)}
     assert set(days) == {("RESTAURATION", n) for n in (1, 3, 4, 7, 8)} | {("GARDERIE SOIR", 1)}
     assert days[("RESTAURATION", 1)].attendance is AttendanceMark.PRESENT
     assert days[("RESTAURATION", 1)].family_ids == (mother, father)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from famille.adapters.rules.engine import DurableRules
-from famille.ports.rules import Rules, RulesError
+from famille.ports.rules import NoDecision, Rules, RulesError, RulesUnavailable
 from famille.rules import default_rules_dir
 
 from .helpers import DEADLINES, LOCKOUT, rules_folder, write
@@ -67,6 +67,28 @@ def test_refuses_unknown_policy_unknown_fact_and_wrong_type(shipped: DurableRule
         shipped.decide("login_lockout", {"failed_attempts": True})
     with pytest.raises(RulesError, match="n'est pas un nombre entier"):
         shipped.decide("login_lockout", {"failed_attempts": "12"})
+
+
+def test_facts_outside_a_policy_are_no_decision_but_an_unknown_policy_is_a_fault(shipped: DurableRules) -> None:
+    with pytest.raises(NoDecision):
+        shipped.decide("login_lockout", {"failed": 3})
+    with pytest.raises(RulesUnavailable):
+        shipped.decide("nope", {})
+
+
+def test_an_engine_failure_is_reported_as_rules_unavailable_never_as_no_decision(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rules = DurableRules(default_rules_dir())
+
+    def broken(name: str, event: object) -> None:
+        raise RuntimeError("moteur en panne")
+
+    monkeypatch.setattr(rules._host, "post", broken)
+    with pytest.raises(RulesUnavailable, match="erreur du moteur de règles : moteur en panne") as failed:
+        rules.decide_by_engine("booking_deadlines", {"service": "RESTAURATION", "weekday": "lundi",
+                                                     "action": "reservation", "reason": "AUCUNE"})
+    assert not isinstance(failed.value, NoDecision)
 
 
 def test_input_defaults_fill_missing_facts(shipped: DurableRules) -> None:
