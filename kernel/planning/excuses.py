@@ -11,7 +11,7 @@ import attrs
 
 from famille.kernel.planning.inputs import AbsenceState, AbsenceStatus
 from famille.kernel.planning.records import AbsenceRecord
-from famille.kernel.planning.rules import NO_REASON, AbsenceReason, absence_reason
+from famille.kernel.planning.rules import NO_REASON, AbsenceReason, reason_rule
 from famille.ports.rules import Rules
 
 
@@ -33,21 +33,21 @@ class Excuses:
     def __init__(self, rules: Rules, organisation_code: str) -> None:
         self._rules = rules
         self._organisation = organisation_code
-        self._reasons: dict[str, AbsenceReason] = {}
-
-    def reason(self, reason: str) -> AbsenceReason:
-        """What the rule file says of `reason` (asked once)."""
-        found = self._reasons.get(reason)
-        if found is None:
-            found = self._reasons[reason] = absence_reason(self._rules, self._organisation, reason)
-        return found
+        self._reasons: dict[str, AbsenceReason | None] = {}
 
     def excused(self, *, in_time: bool, reason: str | None, document: bool) -> bool:
-        """Whether an absence declared `in_time` (or not) for `reason`, with or without its document, is excused."""
+        """Whether an absence declared `in_time` (or not) for `reason`, with or without its document, is excused.
+
+        A reason the rule file no longer lists (an absence kept from before a change of the file)
+        excuses nothing late: the file is what excuses.
+        """
         if in_time:
             return True
-        known = self.reason(reason) if reason and reason != NO_REASON else None
-        return is_excused(in_time=False, reason=known, document=document)
+        if not reason or reason == NO_REASON:
+            return False
+        if reason not in self._reasons:
+            self._reasons[reason] = reason_rule(self._rules, self._organisation, reason)
+        return is_excused(in_time=False, reason=self._reasons[reason], document=document)
 
     def judged(self, record: AbsenceRecord) -> AbsenceState:
         """The absence's state with `excused` decided now, by `is_excused` (an accepted absence only)."""

@@ -94,12 +94,20 @@ class DeadlineRules:
 
 def absence_reason(rules: Rules, organisation_code: str, reason: str) -> AbsenceReason:
     """What the rule file says of `reason`; a reason it does not know is a field error."""
+    found = reason_rule(rules, organisation_code, reason)
+    if found is None:
+        choices = ", ".join(ABSENCE_REASONS)
+        raise ValidationFailed([FieldError("reason", f"Raison d'absence inconnue : « {reason} » "
+                                                     f"(raisons possibles : {choices}).")])
+    return found
+
+
+def reason_rule(rules: Rules, organisation_code: str, reason: str) -> AbsenceReason | None:
+    """What the rule file says of `reason`, or None when it does not list it (a rules failure goes through)."""
     try:
         decision = rules.decide(ABSENCE_POLICY, {"reason": reason}, organisation=organisation_code)
     except NoDecision:
-        choices = ", ".join(ABSENCE_REASONS)
-        raise ValidationFailed([FieldError("reason", f"Raison d'absence inconnue : « {reason} » "
-                                                     f"(raisons possibles : {choices}).")]) from None
+        return None
     outcome = decision.outcome
     return AbsenceReason(
         reason=reason,
