@@ -90,34 +90,34 @@ class BilledChild:
 
 
 @attrs.frozen
-class BookingRow:
-    """A booking held (pending or accepted); `in_time` whether it was made before its deadline."""
+class CellRow:
+    """A row about one child, one service, one day."""
 
     child_id: str
     service_code: str
     day: date
+
+
+@attrs.frozen
+class BookingRow(CellRow):
+    """A booking held (pending or accepted); `in_time` whether it was made before its deadline."""
+
     in_time: bool
 
 
 @attrs.frozen
-class AbsenceRow:
+class AbsenceRow(CellRow):
     """A declared absence (pending or accepted), its reason and whether a document was given."""
 
-    child_id: str
-    service_code: str
-    day: date
     in_time: bool
     reason: str | None
     document: bool
 
 
 @attrs.frozen
-class EventRow:
+class EventRow(CellRow):
     """An event of the planning history (`kind` as stored, e.g. `reservation-annulee`), in the order it happened."""
 
-    child_id: str
-    service_code: str
-    day: date
     kind: str
     in_time: bool
     reason: str | None = None
@@ -125,12 +125,9 @@ class EventRow:
 
 
 @attrs.frozen
-class AttendanceRow:
+class AttendanceRow(CellRow):
     """A pointage as recorded: `status` `present`, `absent` or `none`, times as given (None: not given)."""
 
-    child_id: str
-    service_code: str
-    day: date
     status: str
     arrival: str | None = None
     departure: str | None = None
