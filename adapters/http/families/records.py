@@ -228,7 +228,9 @@ def _photo_too_large() -> ApiProblem:
 
 
 def _enum_param(req: falcon.Request, name: str, enum_type: Any, default: str | None = None) -> Any:
-    value = req.get_param(name) or default
+    value = req.get_param(name)
+    if value is None:
+        value = default
     if value is None:
         return None
     try:
