@@ -21,6 +21,7 @@ from famille.adapters.hashing import Argon2Hasher
 from famille.adapters.notification.notifier import PortalNotifier
 from famille.adapters.notification.sms import LogSms
 from famille.adapters.notification.smtp import SmtpMailer
+from famille.adapters.payment.eopayment_gateway import EopaymentGateway, load_payment_settings
 from famille.adapters.rules.engine import DurableRules
 from famille.adapters.sqlalchemy.billing.source import SqlServiceDays
 from famille.adapters.sqlalchemy.database import make_engine
@@ -75,6 +76,8 @@ def build(settings: Settings) -> Wiring:
     portal = build_portal(
         uow=uow, clock=clock, rules=rules, hasher=hasher, notifier=notifier, portal_url=settings.portal_url,
         service_days=SqlServiceDays(engine), calendar=holidays, secret_key=secret_key(settings),
+        payment_gateway=EopaymentGateway(load_payment_settings(settings.payments_file))
+        if settings.payments_file else None,
     )
     return Wiring(settings=settings, portal=portal, uow=uow, rules=rules, engine=engine, hasher=hasher,
                   calendar=holidays)

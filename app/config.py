@@ -53,6 +53,8 @@ class Settings:
     secret_key: str | None = None
     secret_key_file: Path = Path("var") / "secret_key"
     clock_start: datetime | None = None  # None: the machine's clock (always, unless FAMILLE_CLOCK is set)
+    #: Each organisation's online payment service (PayFIP); None: no online payment.
+    payments_file: Path | None = None
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -79,5 +81,6 @@ class Settings:
             argon2_time_cost=int(env.get("FAMILLE_ARGON2_TIME_COST", "2")),
             secret_key=env.get("FAMILLE_SECRET_KEY") or None,
             secret_key_file=Path(env.get("FAMILLE_SECRET_KEY_FILE", str(Path("var") / "secret_key"))),
+            payments_file=Path(env["FAMILLE_PAYMENTS_FILE"]) if env.get("FAMILLE_PAYMENTS_FILE") else None,
             clock_start=_instant(env.get("FAMILLE_CLOCK")),
         )

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
         Payment,
         RunTotals,
     )
+    from famille.kernel.billing.online import OnlinePayment
     from famille.kernel.billing.setup import Creditor, FamilyBilling
 
 
@@ -34,6 +35,8 @@ class BillingRepository(Protocol):
       in the caller's transaction, atomically (a row lock on PostgreSQL, the write lock
       on SQLite): numbers have no gap and no duplicate when the transaction commits, and
       are given back when it rolls back;
+    - `settle_online_payment` is a conditional write: of two messages settling the same
+      pending payment at once, only one gets True;
     - a streamed draft is `begin_draft`, then `add_draft_invoices` and `add_draft_lines` in
       batches (an invoice before its lines), then `settle_draft_totals`, all in one transaction.
     """
@@ -145,4 +148,17 @@ class BillingRepository(Protocol):
 
     def payments_of_family(self, family_id: str) -> Sequence[Payment]:
         """The family's payments, by date, then by the instant they were recorded."""
+        ...
+
+    def add_online_payment(self, payment: OnlinePayment) -> None:
+        """Store a payment opened online (pending)."""
+        ...
+
+    def online_payment(self, payment_id: str) -> OnlinePayment | None:
+        """The payment opened online with this id, or None."""
+        ...
+
+    def settle_online_payment(self, payment: OnlinePayment) -> bool:
+        """Store how a pending payment ended (status, when, payment recorded, detail); True only
+        for the caller whose write found it still pending."""
         ...

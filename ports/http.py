@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from famille.kernel.accounts.authentication import Authentication
+    from famille.kernel.billing.online import OnlinePayments
     from famille.kernel.billing.service import Billing
     from famille.kernel.billing.setup import BillingSetup
     from famille.kernel.families.inbox_service import Inbox
@@ -85,4 +86,9 @@ class Application(Protocol):
     @property
     def billing_setup(self) -> BillingSetup:
         """Shares of separated parents, residence, SEPA mandates and creditor."""
+        ...
+
+    @property
+    def payments(self) -> OnlinePayments:
+        """Paying invoices online and the payment service's messages."""
         ...

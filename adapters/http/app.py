@@ -24,6 +24,7 @@ from famille.adapters.http.accounts.password import (
 )
 from famille.adapters.http.accounts.session import SessionResource
 from famille.adapters.http.auth import AuthMiddleware
+from famille.adapters.http.billing.online import add_online_payment_routes
 from famille.adapters.http.billing.resources import add_billing_routes
 from famille.adapters.http.billing.setup import add_billing_setup_routes
 from famille.adapters.http.families.inbox import InboxReadResource, InboxResource
@@ -91,6 +92,7 @@ def create_app(
     add_calendar_routes(app, portal.calendars)  # private calendar feeds of the booked days
     add_billing_routes(app, portal)  # invoices, statement, runs, payments, credit notes, SEPA
     add_billing_setup_routes(app, portal.billing_setup)  # shares, residence, mandates, SEPA creditor
+    add_online_payment_routes(app, portal.payments)  # paying invoices online (PayFIP)
     app.add_route("/openapi.json", OpenApiResource(load_openapi()))
 
     from famille.adapters.web import add_pages  # the web portal's pages, under `/`

@@ -13,6 +13,7 @@ from typing import Any
 
 import falcon
 
+from famille.kernel.billing.online import NoticeRefused, PaymentServiceUnavailable
 from famille.kernel.calendar.loading import CalendarUnavailable
 from famille.kernel.shared.errors import (
     AccountLocked,
@@ -46,6 +47,8 @@ DOMAIN_STATUSES: dict[type[DomainError], tuple[str, str]] = {
     Conflict: (falcon.HTTP_409, "conflict"),
     InvalidResetToken: (falcon.HTTP_400, "invalid-reset-token"),
     CalendarUnavailable: (falcon.HTTP_503, "calendar-unavailable"),
+    PaymentServiceUnavailable: (falcon.HTTP_503, "payment-service-unavailable"),
+    NoticeRefused: (falcon.HTTP_400, "payment-notice-refused"),
     DomainError: (falcon.HTTP_400, "refused"),
 }
 

@@ -494,6 +494,41 @@ payments = Table(
     Index(None, "family_id", "paid_on"),
 )
 
+# What a payment was made for (migration 0007): a payment online pays the invoices chosen.
+payment_allocations = Table(
+    "payment_allocations",
+    metadata,
+    Column("payment_id", String(ID), ForeignKey("payments.id", ondelete="CASCADE"), nullable=False),
+    Column("invoice_id", String(ID), ForeignKey("invoices.id"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("amount_cents", Integer, nullable=False),
+    PrimaryKeyConstraint("payment_id", "invoice_id"),
+    CheckConstraint("amount_cents > 0", name="amount_positive"),
+)
+
+# Payments opened online with the organisation's payment service (migration 0007): pending until
+# the service's first matching message settles them (a conditional UPDATE … WHERE status = 'en_attente').
+online_payments = Table(
+    "online_payments",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("reference", String(30), nullable=False, unique=True),
+    Column("organisation_code", String(CODE), ForeignKey("organisations.code"), nullable=False),
+    Column("family_id", String(ID), ForeignKey("families.id"), nullable=False),
+    Column("invoices", JSON, nullable=False),  # [[invoice id, cents], …] in the family's order
+    Column("amount_cents", Integer, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("created_at", AwareDateTime, nullable=False),
+    Column("created_by", String(ID), nullable=False),
+    Column("transaction_id", String(200), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("settled_at", AwareDateTime, nullable=True),
+    Column("payment_id", String(ID), ForeignKey("payments.id"), nullable=True),
+    Column("detail", Text, nullable=False),
+    CheckConstraint("amount_cents > 0", name="amount_positive"),
+    Index(None, "family_id", "created_at"),
+)
+
 # One row per (organisation, series): the last number given. Finalising updates it in its own
 # transaction (a row lock on PostgreSQL, the write lock on SQLite): numbers have no gap.
 invoice_counters = Table(

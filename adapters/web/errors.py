@@ -16,6 +16,7 @@ import falcon
 from famille.adapters.http import errors as api_errors
 from famille.adapters.web.security import CsrfRefused, session_cookie
 from famille.adapters.web.site import Site, login_address
+from famille.kernel.billing.online import PaymentServiceUnavailable
 from famille.kernel.calendar.loading import CalendarUnavailable
 from famille.kernel.shared.errors import (
     AccountLocked,
@@ -36,6 +37,7 @@ DOMAIN_STATUSES: tuple[tuple[type[DomainError], str], ...] = (
     (NotFound, falcon.HTTP_404),
     (Conflict, falcon.HTTP_409),
     (AccountLocked, falcon.HTTP_423),
+    (PaymentServiceUnavailable, falcon.HTTP_503),
     (DomainError, falcon.HTTP_400),
 )
 PAGE_TITLES = {

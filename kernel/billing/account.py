@@ -1,8 +1,9 @@
 """A family's account: balance at a date, unpaid invoices, and the statement (relevé de compte).
 
-Derived from the issued invoices, credit notes and payments, never stored: a credit
-note first settles the invoice it corrects, then payments (and what a credit note
-leaves over) settle the oldest invoices first. A positive balance is what the
+Derived from the issued invoices, credit notes and payments, never stored: a payment
+allocated to invoices (paid online for them) settles those first, a credit note the
+invoice it corrects; then what payments and credit notes leave over settles the oldest
+invoices first. A positive balance is what the
 family owes; a negative one, what it has in advance.
 """
 
@@ -69,7 +70,15 @@ def position(documents: Iterable[Invoice], payments: Iterable[Payment], on: date
     documents = _issued(documents, on)
     invoices = [d for d in documents if d.kind is InvoiceKind.INVOICE]
     remaining = {i.id: i.total for i in invoices}
-    pool = sum((p.amount for p in payments if p.paid_on <= on), ZERO)
+    pool = ZERO
+    for payment in (p for p in payments if p.paid_on <= on):
+        left = payment.amount
+        for invoice_id, share in payment.allocations:  # what the payment was made for, first
+            settled = min(share, left, remaining.get(invoice_id, ZERO))
+            if settled > 0:
+                remaining[invoice_id] -= settled
+                left -= settled
+        pool += left
     for note in (d for d in documents if d.kind is InvoiceKind.CREDIT_NOTE):
         settled = min(note.total, remaining.get(note.credited_invoice_id or "", ZERO))
         if settled > 0 and note.credited_invoice_id:
@@ -101,7 +110,7 @@ def statement(family_id: str, documents: Iterable[Invoice], payments: Iterable[P
                           ZERO, d.total, d.number))
     for p in payments:
         if start <= p.paid_on <= end:
-            moves.append((p.paid_on, 2, "paiement", f"Paiement ({p.method.value})", ZERO, p.amount, p.reference))
+            moves.append((p.paid_on, 2, "paiement", p.method.label, ZERO, p.amount, p.reference))
     balance = opening
     entries = []
     for on, _, kind, label, debit, credit, reference in sorted(moves, key=lambda m: (m[0], m[1], m[6] or "")):

@@ -75,6 +75,12 @@ class PaymentMethod(enum.Enum):
     CHEQUE = "cheque"
     CESU = "cesu"
     DIRECT_DEBIT = "prelevement"
+    ONLINE = "en_ligne"  # paid through the organisation's payment service (PayFIP), never by an agent
+
+    @property
+    def label(self) -> str:
+        """How the relevé de compte names it."""
+        return "Paiement en ligne" if self is PaymentMethod.ONLINE else f"Paiement ({self.value})"
 
 
 @attrs.frozen
@@ -213,7 +219,11 @@ class RunSummary:
 
 @attrs.frozen
 class Payment:
-    """A payment a family made, recorded by an agent (or a direct debit)."""
+    """A payment a family made, recorded by an agent (or a direct debit, or online).
+
+    `allocations` names the invoices it pays and how much of it goes to each (a payment
+    online pays the invoices chosen); what it does not allocate settles the oldest invoices.
+    """
 
     id: str
     organisation_code: str
@@ -224,6 +234,7 @@ class Payment:
     recorded_by: str
     recorded_at: datetime
     reference: str | None = None
+    allocations: tuple[tuple[str, Decimal], ...] = ()
 
 
 @attrs.frozen

@@ -276,12 +276,15 @@ class Billing:
                        paid_on: date, reference: str | None = None) -> Payment:
         """Record a family's payment (guichet, carte, chèque, CESU, prélèvement)."""
         value = _amount(amount, "amount")
+        how: PaymentMethod | None
         try:
             how = PaymentMethod(method)
         except ValueError:
-            allowed = ", ".join(m.value for m in PaymentMethod)
-            raise ValidationFailed([FieldError("method", f"Mode de paiement inconnu (permis : {allowed}).")]) \
-                from None
+            how = None
+        if how is None or how is PaymentMethod.ONLINE:
+            allowed = ", ".join(m.value for m in PaymentMethod if m is not PaymentMethod.ONLINE)
+            raise ValidationFailed([FieldError("method", f"Mode de paiement inconnu (permis : {allowed} ; les "
+                                                         "paiements en ligne s'enregistrent seuls).")])
         with self._uow() as uow:
             family = uow.families.get(family_id)
             if family is None or family.organisation_code != principal.organisation_code:

@@ -7,6 +7,7 @@ import secrets
 import attrs
 
 from famille.kernel.accounts.authentication import Authentication
+from famille.kernel.billing.online import NoOnlinePayment, OnlinePayments
 from famille.kernel.billing.service import Billing, NoServiceDays
 from famille.kernel.billing.setup import BillingSetup
 from famille.kernel.calendar.loading import NoHolidays
@@ -22,6 +23,7 @@ from famille.ports.calendar import HolidayCalendar
 from famille.ports.clock import Clock
 from famille.ports.notification import Notifier
 from famille.ports.password_hashing import PasswordHasher
+from famille.ports.payment_gateway import PaymentGateway
 from famille.ports.persistence import UnitOfWorkFactory
 from famille.ports.rules import Rules
 
@@ -42,6 +44,7 @@ class Portal:
     calendars: CalendarFeeds
     billing: Billing
     billing_setup: BillingSetup
+    payments: OnlinePayments
 
 
 def build_portal(
@@ -55,10 +58,11 @@ def build_portal(
     calendar: HolidayCalendar | None = None,
     service_days: ServiceDaySource | None = None,
     secret_key: bytes | None = None,
+    payment_gateway: PaymentGateway | None = None,
 ) -> Portal:
     """Wire the use cases on the given ports (`calendar` None: no holidays at all, for tests;
     `service_days` None: billing sees no day; `secret_key` None: a key drawn for this process,
-    so the private calendar addresses change at each start)."""
+    so the private calendar addresses change at each start; `payment_gateway` None: no online payment)."""
     holidays = calendar or NoHolidays()
     return Portal(
         clock=clock,
@@ -73,4 +77,5 @@ def build_portal(
         calendars=CalendarFeeds(uow, clock, key=secret_key or secrets.token_bytes(32), portal_url=portal_url),
         billing=Billing(uow, clock, rules, service_days or NoServiceDays(), calendar=holidays),
         billing_setup=BillingSetup(uow),
+        payments=OnlinePayments(uow, clock, payment_gateway or NoOnlinePayment(), portal_url=portal_url),
     )

@@ -35,6 +35,7 @@ from famille.kernel.billing.model import (
     RunTotals,
     invoice_total,
 )
+from famille.kernel.billing.online import OnlinePayment, OnlineStatus
 from famille.kernel.billing.payers import payer_profile
 from famille.kernel.billing.setup import Creditor, FamilyBilling
 from famille.kernel.families.records import FamilySections
@@ -171,6 +172,19 @@ class FakeBilling:
     def payments_of_family(self, family_id: str) -> Sequence[Payment]:
         return sorted((p for p in self.s.payments.values() if p.family_id == family_id),
                       key=lambda p: (p.paid_on, p.recorded_at))
+
+    def add_online_payment(self, payment: OnlinePayment) -> None:
+        self.s.online_payments[payment.id] = payment
+
+    def online_payment(self, payment_id: str) -> OnlinePayment | None:
+        return self.s.online_payments.get(payment_id)
+
+    def settle_online_payment(self, payment: OnlinePayment) -> bool:
+        current = self.s.online_payments.get(payment.id)
+        if current is None or current.status is not OnlineStatus.PENDING:
+            return False
+        self.s.online_payments[payment.id] = payment
+        return True
 
 
 class FakeServiceDays:

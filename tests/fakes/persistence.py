@@ -65,6 +65,7 @@ class Store:
     billing_runs: dict[str, Any] = attrs.Factory(dict)
     invoices: dict[str, Any] = attrs.Factory(dict)
     payments: dict[str, Any] = attrs.Factory(dict)
+    online_payments: dict[str, Any] = attrs.Factory(dict)  # id -> OnlinePayment
     counters: dict[tuple[str, str], int] = attrs.Factory(dict)
     child_shares: dict[tuple[str, str], Any] = attrs.Factory(dict)  # (child, family) -> Decimal
     family_billing: dict[str, Any] = attrs.Factory(dict)  # family -> FamilyBilling

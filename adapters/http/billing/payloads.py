@@ -38,6 +38,13 @@ class PaymentBody:
 
 
 @attrs.frozen
+class OnlinePaymentBody:
+    """`POST /api/v1/payments`: the ids of the invoices to pay online."""
+
+    invoices: list[str]
+
+
+@attrs.frozen
 class CreditNoteBody:
     """`POST /api/v1/agent/invoices/{id}/credit-note`: an amount, or line indexes (from 0)."""
 

@@ -34,6 +34,8 @@ from famille.adapters.sqlalchemy.tables import (
     invoice_counters,
     invoice_lines,
     invoices,
+    online_payments,
+    payment_allocations,
     payments,
     sepa_creditors,
     sepa_mandates,
@@ -50,6 +52,7 @@ from famille.kernel.billing.model import (
     RunStatus,
     RunTotals,
 )
+from famille.kernel.billing.online import OnlinePayment, OnlineStatus
 from famille.kernel.billing.payers import payer_profile
 from famille.kernel.billing.setup import Creditor, FamilyBilling, Mandate
 from famille.kernel.families.records import FamilySections
@@ -104,10 +107,29 @@ def _invoice_from_row(row: Row[Any], lines: Sequence[InvoiceLine]) -> Invoice:
                    credited_invoice_id=row.credited_invoice_id, reason=row.reason)
 
 
-def _payment_from_row(row: Row[Any]) -> Payment:
+def _payment_from_row(row: Row[Any], allocations: Sequence[tuple[str, Decimal]] = ()) -> Payment:
     return Payment(id=row.id, organisation_code=row.organisation_code, family_id=row.family_id,
                    amount=from_cents(row.amount_cents), method=PaymentMethod(row.method), paid_on=row.paid_on,
-                   recorded_by=row.recorded_by, recorded_at=row.recorded_at, reference=row.reference)
+                   recorded_by=row.recorded_by, recorded_at=row.recorded_at, reference=row.reference,
+                   allocations=tuple(allocations))
+
+
+def _online_values(payment: OnlinePayment) -> dict[str, Any]:
+    return {"id": payment.id, "reference": payment.reference, "organisation_code": payment.organisation_code,
+            "family_id": payment.family_id, "invoices": [[i, to_cents(a)] for i, a in payment.invoices],
+            "amount_cents": to_cents(payment.amount), "status": payment.status.value,
+            "created_at": payment.created_at, "created_by": payment.created_by,
+            "transaction_id": payment.transaction_id, "url": payment.url, "settled_at": payment.settled_at,
+            "payment_id": payment.payment_id, "detail": payment.detail}
+
+
+def _online_from_row(row: Row[Any]) -> OnlinePayment:
+    return OnlinePayment(
+        id=row.id, reference=row.reference, organisation_code=row.organisation_code, family_id=row.family_id,
+        invoices=tuple((str(i), from_cents(int(c))) for i, c in row.invoices), amount=from_cents(row.amount_cents),
+        status=OnlineStatus(row.status), created_at=row.created_at, created_by=row.created_by,
+        transaction_id=row.transaction_id, url=row.url, settled_at=row.settled_at, payment_id=row.payment_id,
+        detail=row.detail)
 
 
 class SqlBillingRepository:
@@ -348,9 +370,37 @@ class SqlBillingRepository:
             id=payment.id, organisation_code=payment.organisation_code, family_id=payment.family_id,
             amount_cents=to_cents(payment.amount), method=payment.method.value, paid_on=payment.paid_on,
             recorded_by=payment.recorded_by, recorded_at=payment.recorded_at, reference=payment.reference))
+        if payment.allocations:
+            self._connection.execute(insert(payment_allocations), [
+                {"payment_id": payment.id, "invoice_id": invoice_id, "position": n, "amount_cents": to_cents(amount)}
+                for n, (invoice_id, amount) in enumerate(payment.allocations)])
 
     def payments_of_family(self, family_id: str) -> Sequence[Payment]:
-        """The family's payments, by date."""
+        """The family's payments, by date, with what each was made for (two queries)."""
         rows = self._connection.execute(select(payments).where(payments.c.family_id == family_id)
-                                        .order_by(payments.c.paid_on, payments.c.recorded_at))
-        return [_payment_from_row(row) for row in rows]
+                                        .order_by(payments.c.paid_on, payments.c.recorded_at)).all()
+        shares: dict[str, list[tuple[str, Decimal]]] = defaultdict(list)
+        for share in self._connection.execute(
+                select(payment_allocations).join(payments, payments.c.id == payment_allocations.c.payment_id)
+                .where(payments.c.family_id == family_id)
+                .order_by(payment_allocations.c.payment_id, payment_allocations.c.position)):
+            shares[share.payment_id].append((share.invoice_id, from_cents(share.amount_cents)))
+        return [_payment_from_row(row, shares.get(row.id, ())) for row in rows]
+
+    def add_online_payment(self, payment: OnlinePayment) -> None:
+        """Store a payment opened online."""
+        self._connection.execute(insert(online_payments).values(**_online_values(payment)))
+
+    def online_payment(self, payment_id: str) -> OnlinePayment | None:
+        """The payment opened online with this id, or None."""
+        row = self._connection.execute(select(online_payments).where(online_payments.c.id == payment_id)).first()
+        return _online_from_row(row) if row else None
+
+    def settle_online_payment(self, payment: OnlinePayment) -> bool:
+        """`UPDATE … WHERE status = pending`: True only for the write that settled it."""
+        done = self._connection.execute(
+            update(online_payments)
+            .where(online_payments.c.id == payment.id, online_payments.c.status == OnlineStatus.PENDING.value)
+            .values(status=payment.status.value, settled_at=payment.settled_at, payment_id=payment.payment_id,
+                    detail=payment.detail))
+        return done.rowcount == 1

@@ -16,7 +16,8 @@ import falcon
 
 from famille.adapters.http.auth import FAMILY
 from famille.adapters.web.forms import Form
-from famille.adapters.web.planning.forms import parse_day, short_text
+from famille.adapters.web.planning.forms import parse_day, posted_all, short_text
+from famille.adapters.web.rendering import redirect
 from famille.adapters.web.site import Site
 from famille.kernel.billing.model import ZERO, Invoice, InvoiceKind, InvoiceLine
 from famille.kernel.calendar.model import SchoolYear
@@ -91,6 +92,10 @@ class StatementPage:
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         """The statement (the school year so far by default), the invoices and their state."""
+        self.show(req, resp)
+
+    def show(self, req: falcon.Request, resp: falcon.Response, pay_errors: Sequence[str] = ()) -> None:
+        """Draw the page (with the errors of a refused « Payer en ligne », if any)."""
         billing = self._site.portal.billing
         principal = req.context.principal
         today = self._site.portal.clock.now().date()
@@ -108,9 +113,10 @@ class StatementPage:
         position = billing.account(principal.family_id)
         remaining = {o.invoice.id: o.remaining for o in position.unpaid}
         rows = invoice_rows(billing.invoices(principal), remaining)
-        self._site.page(req, resp, "releve_de_compte.html", status=falcon.HTTP_422 if form.has_errors else
-                        falcon.HTTP_200, form=form, statement=statement, rows=rows, position=position,
-                        kinds=ENTRY_KINDS, address=invoice_address)
+        online = self._site.portal.payments.offered(principal.organisation_code) and bool(position.unpaid)
+        self._site.page(req, resp, "releve_de_compte.html", status=falcon.HTTP_422 if form.has_errors or pay_errors
+                        else falcon.HTTP_200, form=form, statement=statement, rows=rows, position=position,
+                        kinds=ENTRY_KINDS, address=invoice_address, online=online, pay_errors=pay_errors)
 
     @staticmethod
     def _day(req: falcon.Request, form: Form, name: str, default: date) -> date:
@@ -122,6 +128,47 @@ class StatementPage:
             form.add(name, "Écrivez la date sous la forme JJ/MM/AAAA, par exemple 01/09/2026.")
             return default
         return day
+
+
+class PayOnline:
+    """`POST /releve-de-compte/paiement`: « Payer en ligne » the invoices ticked, then off to the payment service."""
+
+    auth = FAMILY
+
+    def __init__(self, site: Site, statement: StatementPage) -> None:
+        self._site = site
+        self._statement = statement
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        """Open the payment and send the family to the payment page (303)."""
+        chosen = posted_all(req, "factures")
+        if not chosen:
+            self._statement.show(req, resp, ["Cochez au moins une facture à payer."])
+            return
+        try:
+            payment = self._site.portal.payments.start(req.context.principal, chosen)
+        except ValidationFailed as refused:
+            self._statement.show(req, resp, [error.message for error in refused.errors])
+            return
+        redirect(resp, payment.url)
+
+
+class PaymentPage:
+    """`/paiements/{payment_id}`: where an online payment stands, once the family is back from the service."""
+
+    auth = FAMILY
+
+    def __init__(self, site: Site) -> None:
+        self._site = site
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response, payment_id: str) -> None:
+        """The payment's status, amount and invoices (404 if not the family's)."""
+        if short_text(payment_id, 64) is None:
+            raise NotFound("Paiement introuvable.")
+        payment = self._site.portal.payments.get(req.context.principal, payment_id)
+        numbers = {i.id: i.number for i in self._site.portal.billing.invoices(req.context.principal)}
+        self._site.page(req, resp, "paiement.html", payment=payment, numbers=numbers,
+                        balance=self._site.portal.billing.account(payment.family_id).balance)
 
 
 class InvoicePage:

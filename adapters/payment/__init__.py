@@ -1,0 +1,1 @@
+"""Online payment services (PayFIP through eopayment)."""

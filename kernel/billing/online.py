@@ -1,0 +1,272 @@
+"""Paying invoices online (« Payer en ligne »): PayFIP for communes, behind the payment gateway port.
+
+A family chooses unpaid invoices; the portal opens a transaction of what remains on them
+with the organisation's payment service and sends the family there. The service then
+tells the portal the outcome twice: server to server (the notification) and through the
+family's browser (the return). Both go through `settle`, which asks the gateway to check
+the message, refuses (and logs) a message whose transaction, reference or amount does not
+match the payment opened, and records the payment once: the first message that finds it
+pending settles it (a conditional write), any later one reads what was decided.
+
+The payment is recorded among the family's payments (method « paiement en ligne »),
+allocated to the invoices it was opened for, so the balance and the relevé follow.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+
+import attrs
+
+from famille.kernel.accounts.model import Principal
+from famille.kernel.billing.account import position
+from famille.kernel.billing.model import ZERO, InvoiceKind, Payment, PaymentMethod
+from famille.kernel.shared.errors import DomainError, FieldError, NotFound, ValidationFailed
+from famille.ports.clock import Clock
+from famille.ports.payment_gateway import PaymentGateway
+from famille.ports.persistence import UnitOfWorkFactory
+
+log = logging.getLogger("famille.paiements")
+
+#: At most this many invoices in one payment.
+MAX_INVOICES = 24
+#: Who recorded a payment settled online (no agent did).
+RECORDED_BY = "paiement-en-ligne"
+NOT_FOUND = "Paiement introuvable."
+
+
+class PaymentServiceUnavailable(DomainError):
+    """The organisation takes no payment online, or its payment service cannot be reached."""
+
+    title = "Paiement en ligne indisponible"
+
+
+class NoticeRefused(DomainError):
+    """A message of the payment service that does not match the payment opened: nothing recorded."""
+
+    title = "Avis de paiement refusé"
+
+
+class OnlineStatus(enum.Enum):
+    """Where an online payment stands."""
+
+    PENDING = "en_attente"
+    PAID = "payee"
+    FAILED = "echouee"
+
+
+class Outcome(enum.Enum):
+    """What the payment service says of a transaction."""
+
+    PAID = "paid"
+    FAILED = "failed"  # refused, cancelled, expired
+    WAITING = "waiting"  # not decided yet
+
+
+@attrs.frozen
+class PaymentOrder:
+    """What the portal asks the payment service for."""
+
+    organisation_code: str
+    payment_id: str
+    reference: str
+    amount: Decimal
+    email: str | None
+    label: str
+    year: int  # the budget year (PayFIP's EXER)
+    return_url: str
+    notify_url: str
+
+
+@attrs.frozen
+class Checkout:
+    """The service's transaction and the address where the family pays."""
+
+    transaction_id: str
+    url: str
+
+
+@attrs.frozen
+class PaymentNotice:
+    """What the payment service says of a transaction, once checked by the gateway."""
+
+    transaction_id: str
+    outcome: Outcome
+    signed: bool
+    amount: Decimal | None = None
+    reference: str | None = None
+    detail: str = ""
+
+
+@attrs.frozen
+class OnlinePayment:
+    """A payment opened online for some invoices of a family, and how it ended."""
+
+    id: str
+    reference: str
+    organisation_code: str
+    family_id: str
+    invoices: tuple[tuple[str, Decimal], ...]  # (invoice id, amount paid on it)
+    amount: Decimal
+    status: OnlineStatus
+    created_at: datetime
+    created_by: str
+    transaction_id: str
+    url: str
+    settled_at: datetime | None = None
+    payment_id: str | None = None
+    detail: str = ""
+
+
+def reference_of(payment_id: str) -> str:
+    """The order reference given to the service: 20 letters and digits (PayFIP's REFDET allows 30)."""
+    return "FAM" + payment_id.replace("-", "")[:17].upper()
+
+
+class OnlinePayments:
+    """Opening payments for a family's invoices and settling them from the service's messages."""
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, gateway: PaymentGateway, *, portal_url: str) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._gateway = gateway
+        self._portal_url = portal_url.rstrip("/")
+
+    def offered(self, organisation_code: str) -> bool:
+        """Whether families of this organisation can pay online."""
+        return self._gateway.offers(organisation_code)
+
+    def start(self, principal: Principal, invoice_ids: Sequence[str]) -> OnlinePayment:
+        """Open a payment of what remains on the calling family's chosen invoices."""
+        if principal.is_agent or principal.family_id is None:
+            raise NotFound("Famille introuvable.")
+        wanted = list(invoice_ids)
+        if not wanted or len(wanted) > MAX_INVOICES or len(set(wanted)) != len(wanted):
+            raise ValidationFailed([FieldError("invoices", f"Choisissez de 1 à {MAX_INVOICES} factures, chacune "
+                                                           "une seule fois.")])
+        today = self._clock.now()
+        with self._uow() as uow:
+            family = uow.families.get(principal.family_id)
+            account = uow.accounts.get(principal.account_id)
+            if family is None:
+                raise NotFound("Famille introuvable.")
+            documents = uow.billing.issued_of_family(family.id)
+            unpaid = {o.invoice.id: o for o in position(documents, uow.billing.payments_of_family(family.id),
+                                                        today.date()).unpaid}
+        own = {d.id: d for d in documents if d.kind is InvoiceKind.INVOICE}
+        errors = []
+        for n, invoice_id in enumerate(wanted):
+            if invoice_id not in own:
+                raise NotFound("Facture introuvable.")
+            if invoice_id not in unpaid:
+                errors.append(FieldError(f"invoices[{n}]", f"La facture n° {own[invoice_id].number} est déjà réglée."))
+        if errors:
+            raise ValidationFailed(errors)
+        if not self._gateway.offers(family.organisation_code):
+            raise PaymentServiceUnavailable("Votre commune ne propose pas le paiement en ligne : réglez au guichet "
+                                            "ou par prélèvement.")
+        shares = tuple((i, unpaid[i].remaining) for i in wanted)
+        amount = sum((share for _, share in shares), ZERO)
+        payment_id = str(uuid.uuid4())
+        reference = reference_of(payment_id)
+        numbers = ", ".join(str(own[i].number) for i in wanted)
+        order = PaymentOrder(
+            organisation_code=family.organisation_code, payment_id=payment_id, reference=reference, amount=amount,
+            email=account.email if account else None, label=f"Factures {numbers}"[:100], year=today.year,
+            return_url=f"{self._portal_url}/api/v1/payments/{payment_id}/return",
+            notify_url=f"{self._portal_url}/api/v1/payments/{payment_id}/notification")
+        checkout = self._gateway.start(order)
+        payment = OnlinePayment(payment_id, reference, family.organisation_code, family.id, shares, amount,
+                                OnlineStatus.PENDING, today, principal.account_id, checkout.transaction_id,
+                                checkout.url)
+        with self._uow() as uow:
+            uow.billing.add_online_payment(payment)
+            uow.commit()
+        log.info("paiement en ligne ouvert %s (%s) : %s € pour la famille %s", payment.id, reference, amount,
+                 family.id)
+        return payment
+
+    def get(self, principal: Principal, payment_id: str) -> OnlinePayment:
+        """One of the calling family's payments (or, for an agent, of its organisation)."""
+        with self._uow() as uow:
+            payment = uow.billing.online_payment(payment_id)
+        if payment is None or not (payment.family_id == principal.family_id if not principal.is_agent
+                                   else payment.organisation_code == principal.organisation_code):
+            raise NotFound(NOT_FOUND)
+        return payment
+
+    def settle(self, payment_id: str, message: str, *, channel: str) -> OnlinePayment:
+        """Read a message of the service about a payment (`channel`: notification or retour), once.
+
+        Refused, logged and nothing recorded: a message the service does not vouch for, or whose
+        transaction, reference or amount is not the payment's.
+        """
+        with self._uow() as uow:
+            payment = uow.billing.online_payment(payment_id)
+        if payment is None:
+            log.warning("avis de paiement refusé (%s) : paiement %r inconnu", channel, payment_id[:80])
+            raise NotFound(NOT_FOUND)
+        notice = self._gateway.verify(payment.organisation_code, message)
+        problem = self._mismatch(payment, notice)
+        if problem:
+            log.warning("avis de paiement refusé (%s) pour %s (%s) : %s ; avis : %r", channel, payment.id,
+                        payment.reference, problem, notice)
+            raise NoticeRefused(f"Avis de paiement refusé : {problem}. Rien n'a été enregistré.")
+        if payment.status is not OnlineStatus.PENDING or notice.outcome is Outcome.WAITING:
+            return payment
+        now = self._clock.now()
+        with self._uow() as uow:
+            if notice.outcome is Outcome.PAID:
+                recorded = Payment(id=str(uuid.uuid4()), organisation_code=payment.organisation_code,
+                                   family_id=payment.family_id, amount=payment.amount, method=PaymentMethod.ONLINE,
+                                   paid_on=now.date(), recorded_by=RECORDED_BY, recorded_at=now,
+                                   reference=payment.reference, allocations=payment.invoices)
+                settled = attrs.evolve(payment, status=OnlineStatus.PAID, settled_at=now, payment_id=recorded.id,
+                                       detail=notice.detail)
+            else:
+                recorded = None
+                settled = attrs.evolve(payment, status=OnlineStatus.FAILED, settled_at=now, detail=notice.detail)
+            if recorded is not None:
+                uow.billing.add_payment(recorded)
+            if not uow.billing.settle_online_payment(settled):  # another message settled it first: undo
+                uow.rollback()
+                current = uow.billing.online_payment(payment.id)
+                assert current is not None
+                return current
+            uow.commit()
+        log.info("paiement en ligne %s (%s) : %s par %s", payment.id, payment.reference, settled.status.value,
+                 channel)
+        return settled
+
+    @staticmethod
+    def _mismatch(payment: OnlinePayment, notice: PaymentNotice) -> str | None:
+        if not notice.signed:
+            return "message non authentifié par le service de paiement"
+        if notice.transaction_id != payment.transaction_id:
+            return f"transaction {notice.transaction_id!r} au lieu de {payment.transaction_id!r}"
+        if notice.reference is not None and notice.reference != payment.reference:
+            return f"référence {notice.reference!r} au lieu de {payment.reference!r}"
+        if notice.outcome is Outcome.PAID and notice.amount != payment.amount:
+            return f"montant {notice.amount} € au lieu de {payment.amount} €"
+        return None
+
+
+class NoOnlinePayment:
+    """A gateway for a portal where no organisation takes payments online."""
+
+    def offers(self, organisation_code: str) -> bool:
+        """Never."""
+        return False
+
+    def start(self, order: PaymentOrder) -> Checkout:
+        """Refused."""
+        raise PaymentServiceUnavailable("Le paiement en ligne n'est pas proposé.")
+
+    def verify(self, organisation_code: str, message: str) -> PaymentNotice:
+        """Refused."""
+        raise PaymentServiceUnavailable("Le paiement en ligne n'est pas proposé.")
