@@ -150,8 +150,12 @@ def running_payment_service() -> Iterator[PaymentService]:
         def do_GET(self) -> None:
             parts = urlsplit(self.path)
             query = parse_qs(parts.query)
-            page = service.payfip_page if parts.path.startswith("/tpa/") else service.dummy_page
-            status, body = page(query)
+            if parts.path.startswith("/tpa/"):
+                status, body = service.payfip_page(query)
+            elif parts.path.startswith("/dummy/"):
+                status, body = service.dummy_page(query)
+            else:  # the browser's /favicon.ico
+                status, body = 404, b""
             self._answer(status, body, "text/html; charset=utf-8")
 
         def log_message(self, format: str, *args: Any) -> None:

@@ -17,7 +17,6 @@ import falcon
 from famille.adapters.http.auth import FAMILY
 from famille.adapters.web.forms import Form
 from famille.adapters.web.planning.forms import parse_day, posted_all, short_text
-from famille.adapters.web.rendering import redirect
 from famille.adapters.web.site import Site
 from famille.kernel.billing.model import ZERO, Invoice, InvoiceKind, InvoiceLine
 from famille.kernel.calendar.model import SchoolYear
@@ -140,7 +139,11 @@ class PayOnline:
         self._statement = statement
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
-        """Open the payment and send the family to the payment page (303)."""
+        """Open the payment and show the link to the payment page.
+
+        A link, not a redirect: the pages' CSP (`form-action 'self'`) rightly refuses a form whose
+        answer redirects to another site, and the family sees where it is going and for how much.
+        """
         chosen = posted_all(req, "factures")
         if not chosen:
             self._statement.show(req, resp, ["Cochez au moins une facture à payer."])
@@ -150,7 +153,8 @@ class PayOnline:
         except ValidationFailed as refused:
             self._statement.show(req, resp, [error.message for error in refused.errors])
             return
-        redirect(resp, payment.url)
+        numbers = {i.id: i.number for i in self._site.portal.billing.invoices(req.context.principal)}
+        self._site.page(req, resp, "paiement_depart.html", payment=payment, numbers=numbers)
 
 
 class PaymentPage:
