@@ -130,8 +130,8 @@ class PaymentService:
 
 
 @contextmanager
-def running_payment_service() -> Iterator[PaymentService]:
-    """Serve a `PaymentService` on a free port of 127.0.0.1 (its `base` URL set); stop it afterwards."""
+def running_payment_service(port: int = 0) -> Iterator[PaymentService]:
+    """Serve a `PaymentService` on 127.0.0.1 (a free port by default; its `base` URL set); stop it afterwards."""
     service = PaymentService()
 
     class Handler(BaseHTTPRequestHandler):
@@ -161,7 +161,7 @@ def running_payment_service() -> Iterator[PaymentService]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     service.base = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -170,3 +170,16 @@ def running_payment_service() -> Iterator[PaymentService]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+if __name__ == "__main__":  # a local PayFIP for a demonstration: python -m tests.support.payment_service
+    import sys
+    import time
+
+    with running_payment_service(int(sys.argv[1]) if len(sys.argv) > 1 else 8001) as running:
+        print(f"PayFIP de démonstration sur {running.base} ; dans FAMILLE_PAYMENTS_FILE :\n"
+              f"saint-verand:\n  backend: payfip_ws\n  numcli: '123456'\n  saisie: T\n"
+              f"  soap_url: {running.base}/tpa/services/securite\n"
+              f"  payment_url: {running.base}/tpa/paiementws.web", flush=True)
+        while True:
+            time.sleep(3600)
