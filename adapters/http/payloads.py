@@ -26,6 +26,7 @@ from typing import Annotated, Any, NewType, TypeVar, Union, get_args, get_origin
 import attrs
 import cattrs
 import falcon
+from cattrs.cols import list_structure_factory
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 from cattrs.gen import make_dict_structure_fn, override
 
@@ -170,6 +171,22 @@ def _renamed(cls: Any) -> bool:
     return attrs.has(cls) and any("json" in a.metadata for a in attrs.fields(cls))
 
 
+def _strict_list(converter: cattrs.Converter) -> Any:
+    """Lists only: cattrs alone would take a string for a list of its letters (`"inv-1"` → `["i", …]`)."""
+
+    def factory(kind: Any) -> Any:
+        items = list_structure_factory(kind, converter)
+
+        def structure(value: Any, t: Any) -> Any:
+            if not isinstance(value, list):
+                raise PayloadTypeError("doit être une liste")
+            return items(value, t)
+
+        return structure
+
+    return factory
+
+
 def make_converter() -> cattrs.Converter:
     """The one converter of request bodies: strict types, bounded strings, unknown keys refused, detailed errors."""
     converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
@@ -184,6 +201,7 @@ def make_converter() -> cattrs.Converter:
         lambda t: _limit_of(t) is not None,
         lambda value, t: bounded_string(value, _limit_of(t) or Limit()),
     )
+    converter.register_structure_hook_factory(lambda t: get_origin(t) is list, _strict_list(converter))
     converter.register_structure_hook_factory(
         _renamed,
         lambda cls: make_dict_structure_fn(
