@@ -39,6 +39,7 @@ from famille.kernel.billing.online import (
     PaymentOrder,
     PaymentServiceUnavailable,
 )
+from famille.kernel.shared.errors import FieldError, ValidationFailed
 
 log = logging.getLogger("famille.paiements")
 BACKENDS = ("payfip_ws", "dummy")
@@ -140,6 +141,13 @@ class EopaymentGateway:
         """Open the transaction and give the address of the payment page."""
         payment, settings = self._backend(order.organisation_code, order)
         amount = str(order.amount)
+        minimum = payment.get_minimal_amount()
+        if minimum is not None and order.amount < minimum:
+            raise ValidationFailed([FieldError("invoices", f"Le paiement en ligne commence à {minimum:.2f} € : "
+                                                           "réglez ce montant au guichet.".replace(".", ",", 1))])
+        if payment.is_email_required and not (order.email and "@" in order.email and 6 <= len(order.email) <= 80):
+            raise ValidationFailed([FieldError("email", "Le service de paiement demande votre adresse e-mail : "
+                                                        "renseignez-la dans « Mon compte », puis réessayez.")])
         try:
             if settings.backend == "payfip_ws":
                 transaction_id, _, url = payment.request(amount, email=order.email or "", refdet=order.reference,
