@@ -18,6 +18,7 @@ from famille.kernel.billing.model import (
     RunStatus,
     RunTotals,
 )
+from famille.kernel.billing.online import OnlinePayment, OnlineStatus
 from famille.kernel.billing.setup import Creditor, FamilyBilling, Mandate
 from famille.kernel.families.records import BankInfo, CafInfo, FamilySections
 from famille.ports.persistence import UnitOfWorkFactory
@@ -207,3 +208,34 @@ def test_shares_residence_mandates_creditor_and_payer_profiles(uow_factory: Unit
         assert payer.direct_debit is not None and payer.direct_debit.iban == "FR7630006000011234567890189"
         assert payer.direct_debit.mandate_reference == "RUM-F1" and payer.direct_debit.bic == "AGRIFRPPXXX"
         assert profiles[second].direct_debit is None and profiles[second].quotient_familial is None
+
+
+def test_an_online_payment_is_stored_settled_once_and_its_payment_keeps_the_invoices_it_pays(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    first, _, lea = seed(uow_factory)
+    december = run()
+    invoice = draft(december, first, line(lea, 1, "4.50"))
+    opened = OnlinePayment(samples.new_id(), "FAMABCDEF0123456789", ORG, first, ((invoice.id, Decimal("4.50")),),
+                           Decimal("4.50"), OnlineStatus.PENDING, NOW, "acc", "idop-1", "https://payfip.test/?idop=1")
+    paid = Payment(samples.new_id(), ORG, first, Decimal("4.50"), PaymentMethod.ONLINE, date(2027, 1, 5), "en-ligne",
+                   NOW, reference=opened.reference, allocations=((invoice.id, Decimal("4.50")),))
+    settled = attrs.evolve(opened, status=OnlineStatus.PAID, settled_at=NOW + timedelta(minutes=3),
+                           payment_id=paid.id, detail="paid CB")
+    with uow_factory() as uow:
+        uow.billing.replace_draft(december, [invoice])
+        uow.billing.issue(invoice.id, "2027-000001", date(2027, 1, 4), date(2027, 1, 31))
+        uow.billing.add_online_payment(opened)
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.billing.online_payment(opened.id) == opened
+        assert uow.billing.online_payment("inconnu") is None
+        uow.billing.add_payment(paid)
+        assert uow.billing.settle_online_payment(settled) is True
+        uow.commit()
+    with uow_factory() as uow:  # a second message finds it settled: nothing changes
+        assert uow.billing.settle_online_payment(attrs.evolve(settled, status=OnlineStatus.FAILED)) is False
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.billing.online_payment(opened.id) == settled
+        assert uow.billing.payments_of_family(first) == [paid]

@@ -18,7 +18,7 @@ from tests.fakes.clock import FakeClock
 from tests.fakes.hashing import FakeHasher
 from tests.fakes.notification import FakeNotifier
 from tests.fakes.payment_gateway import FakePaymentGateway
-from tests.fakes.rules import FakeRules
+from tests.fakes.rules import ShippedRules
 from tests.support.planning_world import seed_families, seed_organisation
 
 
@@ -39,7 +39,7 @@ def test_two_messages_at_once_record_one_payment_allocated_to_its_invoices(uow_f
     _issue(uow_factory, family_id)
     gateway = FakePaymentGateway(("ville-a",))
     portal = build_portal(uow=uow_factory, clock=FakeClock(datetime(2026, 12, 10, 10, tzinfo=PARIS)),
-                          rules=FakeRules(), hasher=FakeHasher(), notifier=FakeNotifier(),
+                          rules=ShippedRules(), hasher=FakeHasher(), notifier=FakeNotifier(),
                           portal_url="https://portail.example", payment_gateway=gateway)
     family = Principal("ville-a-acc-0", "ville-a.famille0", Role.FAMILY, "ville-a", family_id, "s")
     opened = portal.payments.start(family, ["inv-2"])
