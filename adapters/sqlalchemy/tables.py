@@ -494,7 +494,7 @@ payments = Table(
     Index(None, "family_id", "paid_on"),
 )
 
-# What a payment was made for (migration 0007): a payment online pays the invoices chosen.
+# What a payment was made for (migration 0008): a payment online pays the invoices chosen.
 payment_allocations = Table(
     "payment_allocations",
     metadata,
@@ -506,7 +506,7 @@ payment_allocations = Table(
     CheckConstraint("amount_cents > 0", name="amount_positive"),
 )
 
-# Payments opened online with the organisation's payment service (migration 0007): pending until
+# Payments opened online with the organisation's payment service (migration 0008): pending until
 # the service's first matching message settles them (a conditional UPDATE … WHERE status = 'en_attente').
 online_payments = Table(
     "online_payments",

@@ -48,7 +48,8 @@ def _seed(url: str) -> None:
                                                        "marie.dupont"),
                                                       ("rpi", "RPI des Deux Rives", "fam-b", "B-1", "paul.martin")):
                 work.organisations.add(Organisation(code, name, OrganisationKind.COMMUNE))
-                work.families.add(Family(family, code, number, Adult(login.split(".")[1].upper(), "X")))
+                work.families.add(Family(family, code, number, Adult(login.split(".")[1].upper(), "X",
+                                                                     email=f"{login}@example.fr")))
                 work.accounts.add(Account(f"acc-{family}", login, Role.FAMILY, code, login,
                                           password_hash=hasher.hash(PASSWORD), family_id=family,
                                           email=f"{login}@example.fr"))
