@@ -1,16 +1,13 @@
-"""The payments file and the shifted clock: read once at start-up, refused with a French message naming the field."""
+"""The payments file: read once at start-up, refused with a French message naming the field."""
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from famille.adapters.clock import ShiftedClock
 from famille.adapters.payment.eopayment_gateway import PaymentSettingsError, load_payment_settings
-from famille.kernel.shared.time import PARIS
 
 
 def test_a_payments_file_gives_each_organisation_its_backend(tmp_path: Path) -> None:
@@ -40,11 +37,3 @@ def test_a_bad_payments_file_is_refused_naming_the_organisation_and_the_field(
     with pytest.raises(PaymentSettingsError, match=re.escape(said)):
         load_payment_settings(path)
 
-
-def test_the_shifted_clock_starts_at_its_instant_in_paris_and_refuses_a_naive_one() -> None:
-    clock = ShiftedClock(datetime.fromisoformat("2027-01-15T09:00:00+00:00"))
-    now = clock.now()
-    assert now.tzinfo is PARIS and datetime(2027, 1, 15, 10, 0, tzinfo=PARIS) <= now
-    assert (now - datetime(2027, 1, 15, 10, 0, tzinfo=PARIS)).total_seconds() < 60
-    with pytest.raises(ValueError, match="décalage horaire"):
-        ShiftedClock(datetime(2027, 1, 15, 10, 0))
