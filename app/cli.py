@@ -1,4 +1,4 @@
-"""The `famille` command: serve, migrate, demo, rules, billing."""
+"""The `famille` command: serve, migrate, demo, rules, billing, import families, families activate."""
 
 from __future__ import annotations
 
@@ -61,6 +61,22 @@ def _family_count(text: str) -> int:
     return value
 
 
+def _import(args: argparse.Namespace) -> int:
+    from famille.adapters.cli import families as families_cli
+    from famille.bootstrap import build
+    from famille.config import Settings
+
+    return families_cli.run_import(args, build(Settings.from_environ()).portal)
+
+
+def _families(args: argparse.Namespace) -> int:
+    from famille.adapters.cli import families as families_cli
+    from famille.bootstrap import build
+    from famille.config import Settings
+
+    return families_cli.run_families(args, build(Settings.from_environ()).portal)
+
+
 def _redact(url: str) -> str:
     if "@" in url and "://" in url:
         scheme, rest = url.split("://", 1)
@@ -71,6 +87,7 @@ def _redact(url: str) -> str:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `famille`."""
     from famille.adapters.cli import billing as billing_cli
+    from famille.adapters.cli import families as families_cli
     from famille.adapters.cli import rules as rules_cli
     parser = argparse.ArgumentParser(prog="famille", description="Portail famille des communes.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -92,6 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules_cli.add_parser(sub).set_defaults(func=rules_cli.run)
     billing_cli.add_parser(sub).set_defaults(func=_billing)
+    imports, families = families_cli.add_parsers(sub)
+    imports.set_defaults(func=_import)
+    families.set_defaults(func=_families)
     return parser
 
 

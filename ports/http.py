@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from famille.kernel.planning.calendar_feed import CalendarFeeds
     from famille.kernel.planning.service import Planning
     from famille.kernel.portal.home import Home
+    from famille.kernel.portal.onboarding import Onboarding
     from famille.ports.clock import Clock
     from famille.ports.rules import Rules
 
@@ -91,4 +92,9 @@ class Application(Protocol):
     @property
     def payments(self) -> OnlinePayments:
         """Paying invoices online and the payment service's messages."""
+        ...
+
+    @property
+    def onboarding(self) -> Onboarding:
+        """Agents bring families in: families, accounts, children, enrolments, activation links."""
         ...

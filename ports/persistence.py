@@ -139,6 +139,10 @@ class FamilyRepository(Protocol):
         """The family with this N° famille in an organisation, or None."""
         ...
 
+    def of_organisation(self, organisation_code: str) -> Sequence[Family]:
+        """The organisation's families, by N° famille."""
+        ...
+
     def add_child(self, child: Child) -> None:
         """Store a new child with its links to its families."""
         ...

@@ -34,6 +34,7 @@ from famille.adapters.http.planning.calendar import add_calendar_routes
 from famille.adapters.http.planning.resources import add_planning_routes
 from famille.adapters.http.portal.home import HomeResource
 from famille.adapters.http.portal.meta import HealthResource, OpenApiResource
+from famille.adapters.http.portal.onboarding import add_onboarding_routes
 from famille.adapters.http.throttle import ThrottleMiddleware
 from famille.ports.http import Application
 
@@ -90,6 +91,7 @@ def create_app(
     add_record_routes(app, portal)  # records, requests and agents' decisions
     add_planning_routes(app, portal)  # planning, bookings, absences, attendance, headcounts
     add_calendar_routes(app, portal.calendars)  # private calendar feeds of the booked days
+    add_onboarding_routes(app, portal.onboarding)  # agents create families and send activation links
     add_billing_routes(app, portal)  # invoices, statement, runs, payments, credit notes, SEPA
     add_billing_setup_routes(app, portal.billing_setup)  # shares, residence, mandates, SEPA creditor
     add_online_payment_routes(app, portal.payments)  # paying invoices online (PayFIP)

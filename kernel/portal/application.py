@@ -18,6 +18,7 @@ from famille.kernel.planning.agent import AgentPlanning
 from famille.kernel.planning.calendar_feed import CalendarFeeds
 from famille.kernel.planning.service import Planning
 from famille.kernel.portal.home import Home
+from famille.kernel.portal.onboarding import Onboarding
 from famille.ports.billing_source import ServiceDaySource
 from famille.ports.calendar import HolidayCalendar
 from famille.ports.clock import Clock
@@ -45,6 +46,7 @@ class Portal:
     billing: Billing
     billing_setup: BillingSetup
     payments: OnlinePayments
+    onboarding: Onboarding
 
 
 def build_portal(
@@ -64,10 +66,11 @@ def build_portal(
     `service_days` None: billing sees no day; `secret_key` None: a key drawn for this process,
     so the private calendar addresses change at each start; `payment_gateway` None: no online payment)."""
     holidays = calendar or NoHolidays()
+    authentication = Authentication(uow, clock, rules, hasher, notifier, portal_url=portal_url)
     return Portal(
         clock=clock,
         rules=rules,
-        authentication=Authentication(uow, clock, rules, hasher, notifier, portal_url=portal_url),
+        authentication=authentication,
         home=Home(uow, clock),
         inbox=Inbox(uow, clock),
         records=Records(uow),
@@ -78,4 +81,5 @@ def build_portal(
         billing=Billing(uow, clock, rules, service_days or NoServiceDays(), calendar=holidays),
         billing_setup=BillingSetup(uow),
         payments=OnlinePayments(uow, clock, payment_gateway or NoOnlinePayment(), portal_url=portal_url),
+        onboarding=Onboarding(uow, clock, authentication, notifier, portal_url=portal_url),
     )

@@ -62,6 +62,8 @@ def test_families_round_trip_with_and_without_conjoint(seeded: UnitOfWorkFactory
         assert uow.families.get("inconnue") is None
         assert uow.families.by_number("saint-martin", "F2") == alone
         assert uow.families.by_number("saint-martin", "F3") is None
+        assert uow.families.of_organisation("saint-martin") == [with_conjoint, alone]
+        assert uow.families.of_organisation("ailleurs") == []
 
 
 def test_children_keep_their_families_in_order_and_come_by_date_of_birth(

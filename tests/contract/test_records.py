@@ -96,6 +96,9 @@ def test_identity_updates_keep_the_links_and_photos_keep_their_bytes(uow_factory
         stored = uow.families.get(family.id)
         assert stored.conjoint is None and stored.responsable.mobile is None
         assert stored.number == family.number
+        uow.records.update_family(attrs.evolve(stored, number="AUTRE", organisation_code="ailleurs"))
+        uow.commit()
+        assert uow.families.get(family.id) == stored  # its organisation and N° famille do not change
         assert uow.families.get_child(child.id) == attrs.evolve(child, prenom="Léonie", date_naissance=date(2017, 3, 1))
         assert uow.records.photo(photo.id) == photo
         assert uow.records.photo("inconnue") is None

@@ -199,6 +199,10 @@ class _Families:
         return next((f for f in self.s.families.values()
                      if f.organisation_code == organisation_code and f.number == number), None)
 
+    def of_organisation(self, organisation_code: str) -> Sequence[Family]:
+        return sorted((f for f in self.s.families.values() if f.organisation_code == organisation_code),
+                      key=lambda f: f.number)
+
     def add_child(self, child: Child) -> None:
         self.s.children[child.id] = child
 

@@ -30,7 +30,9 @@ class FakeRecords:
         self.s.child_sections[child_id] = sections
 
     def update_family(self, family: Family) -> None:
-        self.s.families[family.id] = family
+        stored = self.s.families[family.id]  # its id, organisation and N° famille do not change
+        self.s.families[family.id] = attrs.evolve(family, organisation_code=stored.organisation_code,
+                                                  number=stored.number)
 
     def update_child(self, child: Child) -> None:
         self.s.children[child.id] = attrs.evolve(child, family_ids=self.s.children[child.id].family_ids)

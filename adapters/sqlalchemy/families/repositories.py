@@ -99,6 +99,12 @@ class SqlFamilyRepository:
         row = self._connection.execute(select(families).where(families.c.id == family_id)).first()
         return tr.family_from_row(row) if row else None
 
+    def of_organisation(self, organisation_code: str) -> Sequence[Family]:
+        """The organisation's families, by N° famille."""
+        rows = self._connection.execute(select(families).where(families.c.organisation_code == organisation_code)
+                                        .order_by(families.c.number))
+        return [tr.family_from_row(row) for row in rows]
+
     def by_number(self, organisation_code: str, number: str) -> Family | None:
         """The family with this N° famille in an organisation, or None."""
         row = self._connection.execute(
