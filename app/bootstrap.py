@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from famille.adapters.background import ThreadBackground
 from famille.adapters.calendar.holidays_fr import FrenchHolidayCalendar
 from famille.adapters.clock import StartedClock, SystemClock
 from famille.adapters.hashing import Argon2Hasher
@@ -71,6 +72,8 @@ def build(settings: Settings) -> Wiring:
     # E-mails and SMS leave from two background threads (per process), so no request waits for SMTP.
     outgoing = ThreadPoolExecutor(max_workers=2, thread_name_prefix="famille-envoi")
     notifier = PortalNotifier(uow, clock, mailer=mailer, sms=LogSms(), background=outgoing)
+    # Work that must not show in a request's answer or time (a reset link: lookup and sending).
+    background = ThreadBackground(ThreadPoolExecutor(max_workers=1, thread_name_prefix="famille-fond"))
     hasher = Argon2Hasher(time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib)
     holidays = FrenchHolidayCalendar()  # public and school holidays, shipped data, cached per year
     portal = build_portal(
@@ -78,6 +81,7 @@ def build(settings: Settings) -> Wiring:
         service_days=SqlServiceDays(engine), calendar=holidays, secret_key=secret_key(settings),
         payment_gateway=EopaymentGateway(load_payment_settings(settings.payments_file))
         if settings.payments_file else None,
+        background=background,
     )
     return Wiring(settings=settings, portal=portal, uow=uow, rules=rules, engine=engine, hasher=hasher,
                   calendar=holidays)
@@ -111,6 +115,7 @@ def _key_file(path: Path) -> bytes:
 def create_wsgi_app(settings: Settings | None = None) -> Any:
     """The Falcon WSGI application, for gunicorn (`famille serve`) or any WSGI server."""
     from famille.adapters.http.app import create_app
+    from famille.adapters.http.throttle import trusted_networks
 
     wiring = build(settings or Settings.from_environ())
     # Each gunicorn worker builds its app after the fork, so each watches the rule files itself.
@@ -120,5 +125,8 @@ def create_wsgi_app(settings: Settings | None = None) -> Any:
         wiring.portal,
         rate_limit_storage=wiring.settings.rate_limit_storage,
         login_rate=wiring.settings.login_rate,
+        account_rate=wiring.settings.account_rate,
+        trusted_proxies=trusted_networks(wiring.settings.trusted_proxies),
         secure_cookies=wiring.settings.secure_cookies,
+        hsts=wiring.settings.https,
     )

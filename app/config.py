@@ -45,6 +45,8 @@ class Settings:
     smtp_password: str | None = None
     rate_limit_storage: str = "memory://"
     login_rate: str = "30/minute"
+    account_rate: str = "10/minute"
+    trusted_proxies: tuple[str, ...] = ()
     rules_reload_seconds: float = 5.0
     secure_cookies: bool = False
     argon2_memory_kib: int = 19 * 1024
@@ -55,6 +57,11 @@ class Settings:
     clock_start: datetime | None = None  # None: the machine's clock (always, unless FAMILLE_CLOCK is set)
     #: Each organisation's online payment service (PayFIP); None: no online payment.
     payments_file: Path | None = None
+
+    @property
+    def https(self) -> bool:
+        """Whether the portal is reached over https (then browsers are told to keep to it: HSTS)."""
+        return self.portal_url.lower().startswith("https://")
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -75,6 +82,8 @@ class Settings:
             smtp_password=env.get("FAMILLE_SMTP_PASSWORD") or None,
             rate_limit_storage=env.get("FAMILLE_RATE_LIMIT_STORAGE", "memory://"),
             login_rate=env.get("FAMILLE_LOGIN_RATE", "30/minute"),
+            account_rate=env.get("FAMILLE_ACCOUNT_RATE", "10/minute"),
+            trusted_proxies=tuple(env.get("FAMILLE_TRUSTED_PROXIES", "").replace(",", " ").split()),
             rules_reload_seconds=float(env.get("FAMILLE_RULES_RELOAD_SECONDS", "5")),
             secure_cookies=_flag(env.get("FAMILLE_SECURE_COOKIES"), portal_url.startswith("https://")),
             argon2_memory_kib=int(env.get("FAMILLE_ARGON2_MEMORY_KIB", str(19 * 1024))),

@@ -24,8 +24,27 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return create_wsgi_app()
 
 
+def _without_server_banner() -> None:
+    """gunicorn writes `Server: gunicorn` on every answer, with no setting to drop it: drop that line.
+
+    Naming the server and its version only helps whoever looks for a known flaw.
+    """
+    from gunicorn.http import wsgi
+
+    original = wsgi.Response.default_headers
+    if getattr(original, "without_banner", False):
+        return
+
+    def default_headers(self: Any) -> list[str]:
+        return [line for line in original(self) if not line.lower().startswith("server:")]
+
+    default_headers.without_banner = True  # type: ignore[attr-defined]
+    wsgi.Response.default_headers = default_headers
+
+
 def serve(*, host: str = "127.0.0.1", port: int = 8000, workers: int = 2, threads: int = 1) -> None:
     """Serve the portal until stopped (Ctrl-C)."""
+    _without_server_banner()
     _Gunicorn(
         {
             "bind": f"{host}:{port}",

@@ -59,7 +59,8 @@ def main() -> None:
     print(baseline.line())
 
     with tempfile.TemporaryDirectory() as folder:
-        env = {"FAMILLE_DATABASE_URL": f"sqlite:///{folder}/bench.db", "FAMILLE_LOGIN_RATE": "1000000/minute"}
+        env = {"FAMILLE_DATABASE_URL": f"sqlite:///{folder}/bench.db", "FAMILLE_LOGIN_RATE": "1000000/minute",
+               "FAMILLE_ACCOUNT_RATE": "1000000/minute"}
         famille("migrate", env=env)
         famille("demo", env=env)
         with running_portal(env, workers=args.workers) as base:

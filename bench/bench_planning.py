@@ -64,7 +64,8 @@ def _sessions(wiring: Any, account_ids: list[str]) -> list[str]:
 
 
 def _settings(url: str, rules: Path | None = None) -> Settings:
-    return Settings(database_url=url, rules_dir=rules, rules_reload_seconds=0, login_rate="1000000/minute")
+    return Settings(database_url=url, rules_dir=rules, rules_reload_seconds=0, login_rate="1000000/minute",
+                    account_rate="1000000/minute")
 
 
 def bench_year(folder: Path) -> tuple[float, int]:
@@ -113,7 +114,7 @@ def bench_grid(folder: Path, seconds: float, threads: int, workers: int) -> tupl
         os.killpg(bare.pid, 15)
         bare.wait()
     print(baseline.line())
-    env = {"FAMILLE_DATABASE_URL": f"sqlite:///{folder}/grid.db", "FAMILLE_LOGIN_RATE": "1000000/minute",
+    env = {"FAMILLE_DATABASE_URL": f"sqlite:///{folder}/grid.db", "FAMILLE_LOGIN_RATE": "1000000/minute", "FAMILLE_ACCOUNT_RATE": "1000000/minute",
            "FAMILLE_RULES_RELOAD_SECONDS": "0"}
     famille("migrate", env=env)
     famille("demo", env=env)

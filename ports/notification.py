@@ -21,10 +21,15 @@ class Recipient:
 
 @attrs.frozen
 class Notice:
-    """A message in French: a subject and a plain-text body."""
+    """A message in French: a subject and a plain-text body.
+
+    `inbox_body`, when given, is what the inbox keeps instead of `body`: a body
+    holding a secret (a reset link) is sent by e-mail only, never stored.
+    """
 
     subject: str
     body: str
+    inbox_body: str | None = None
 
 
 class Notifier(Protocol):

@@ -16,7 +16,7 @@ from famille.ports.billing_persistence import BillingRepository
 from famille.ports.planning_persistence import PlanningRepository
 
 if TYPE_CHECKING:
-    from famille.kernel.accounts.model import Account, AuthSession, ResetToken
+    from famille.kernel.accounts.model import Account, AuthSession, LoginFailures, ResetToken
     from famille.kernel.families.inbox import InboxMessage
     from famille.kernel.families.model import Child, Family
     from famille.kernel.families.records import ChildSections, FamilySections, Photo
@@ -47,12 +47,20 @@ class AccountRepository(Protocol):
         """Replace the password hash (`changed_at` None keeps the date: a rehash is no change)."""
         ...
 
-    def record_failed_login(self, account_id: str) -> int:
-        """Add one failed attempt atomically (safe across processes); return the new count."""
+
+class LoginFailureRepository(Protocol):
+    """Failed login attempts in a row, per `failure_key` (for logins that exist and that do not)."""
+
+    def get(self, key: str) -> LoginFailures | None:
+        """The failures counted under `key`, or None."""
         ...
 
-    def clear_failed_logins(self, account_id: str) -> None:
-        """Set the failed attempts back to zero."""
+    def record(self, key: str, at: datetime) -> int:
+        """Add one failure at `at` and return the new count; concurrent calls never lose one."""
+        ...
+
+    def clear(self, key: str) -> None:
+        """Forget the failures under `key` (a successful login, a new password)."""
         ...
 
 
@@ -85,6 +93,14 @@ class ResetTokenRepository(Protocol):
 
     def by_digest(self, token_digest: str) -> ResetToken | None:
         """The token with this digest, or None."""
+        ...
+
+    def issued_since(self, account_id: str, since: datetime) -> int:
+        """How many tokens were issued for the account after `since`."""
+        ...
+
+    def revoke_for_account(self, account_id: str, at: datetime) -> None:
+        """Mark every unused token of the account as used at `at`: older links stop working."""
         ...
 
     def consume(self, token_id: str, used_at: datetime) -> bool:
@@ -259,6 +275,7 @@ class UnitOfWork(Protocol):
     """One transaction over every repository; rolled back unless committed."""
 
     accounts: AccountRepository
+    login_failures: LoginFailureRepository
     sessions: SessionRepository
     reset_tokens: ResetTokenRepository
     organisations: OrganisationRepository

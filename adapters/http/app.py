@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from importlib import resources
 from typing import Any
 
@@ -35,12 +35,10 @@ from famille.adapters.http.planning.resources import add_planning_routes
 from famille.adapters.http.portal.home import HomeResource
 from famille.adapters.http.portal.meta import HealthResource, OpenApiResource
 from famille.adapters.http.portal.onboarding import add_onboarding_routes
-from famille.adapters.http.throttle import ThrottleMiddleware
+from famille.adapters.http.throttle import Network, ThrottleMiddleware
 from famille.ports.http import Application
 
 API = "/api/v1"
-#: The routes where passwords or logins are guessed: throttled per client address.
-THROTTLED = (("POST", f"{API}/session"), ("POST", f"{API}/password-reset"))
 
 
 def load_openapi() -> dict[str, Any]:
@@ -62,16 +60,24 @@ def create_app(
     *,
     rate_limit_storage: str = "memory://",
     login_rate: str = "30/minute",
+    account_rate: str = "10/minute",
+    trusted_proxies: Sequence[Network] = (),
     secure_cookies: bool = False,
+    hsts: bool = False,
     on_request: Callable[[], object] | None = None,
 ) -> falcon.App[falcon.Request, falcon.Response]:
-    """The WSGI application serving `portal` under `/api/v1`."""
+    """The WSGI application serving `portal` under `/api/v1` and its pages under `/`.
+
+    Logins and reset requests (resources declaring `throttle`, API and pages alike)
+    are limited to `login_rate` per client address and `account_rate` per login;
+    `hsts` adds Strict-Transport-Security (the portal is served over https).
+    """
     middleware: list[Any] = []
     if on_request is not None:
         middleware.append(BeforeRequest(on_request))
     middleware += [
-        SecurityHeaders(),
-        ThrottleMiddleware(rate_limit_storage, login_rate, THROTTLED),
+        SecurityHeaders(hsts=hsts),
+        ThrottleMiddleware(rate_limit_storage, login_rate, account_rate, trusted_proxies=trusted_proxies),
         AuthMiddleware(portal.authentication),
     ]
     app = falcon.App(middleware=middleware)
@@ -99,6 +105,5 @@ def create_app(
 
     from famille.adapters.web import add_pages  # the web portal's pages, under `/`
 
-    add_pages(app, portal, secure_cookies=secure_cookies, rate_limit_storage=rate_limit_storage,
-              login_rate=login_rate)
+    add_pages(app, portal, secure_cookies=secure_cookies)
     return app

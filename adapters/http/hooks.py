@@ -27,8 +27,19 @@ class BeforeRequest:
             log.exception("Échec du traitement préalable à la requête (rechargement des règles ?)")
 
 
+#: Browsers keep to https for a year once they have seen the portal over https.
+HSTS = "max-age=31536000; includeSubDomains"
+
+
 class SecurityHeaders:
-    """Personal data and tokens must not be cached, nor sniffed as another content type."""
+    """Personal data and tokens must not be cached, nor sniffed as another content type.
+
+    With `hsts` (the portal's address is https), every answer also tells the browser
+    never to come back over plain http (Strict-Transport-Security).
+    """
+
+    def __init__(self, *, hsts: bool = False) -> None:
+        self._hsts = hsts
 
     def process_response(
         self, req: falcon.Request, resp: falcon.Response, resource: object, req_succeeded: bool
@@ -37,3 +48,5 @@ class SecurityHeaders:
         if resp.get_header("Cache-Control") is None:
             resp.set_header("Cache-Control", "no-store")
         resp.set_header("X-Content-Type-Options", "nosniff")
+        if self._hsts:
+            resp.set_header("Strict-Transport-Security", HSTS)

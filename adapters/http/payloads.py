@@ -31,6 +31,7 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 from cattrs.gen import make_dict_structure_fn, override
 
 from famille.adapters.http.errors import ApiProblem
+from famille.kernel.shared import dates
 from famille.kernel.shared.errors import FieldError, ValidationFailed
 
 #: The largest body any route reads; well above any valid body, well below a memory problem.
@@ -145,6 +146,16 @@ def _strict_int(value: Any, _type: Any) -> int:
     return value
 
 
+def _day(value: Any, _type: Any) -> date:
+    """Every date of every payload: the one bounded reader (`famille.kernel.shared.dates`)."""
+    if not isinstance(value, str):
+        raise PayloadTypeError(f"doit être {dates.DAY_FORMAT}")
+    try:
+        return dates.read_day(value)
+    except dates.DateRefused as refused:
+        raise PayloadValueError(f"doit être {refused.args[0]}") from None
+
+
 def _iso(parse: Any, length: int, reason: str) -> Any:
     """A hook reading an ISO date or time of exactly `length` characters (`reason` otherwise)."""
 
@@ -195,7 +206,7 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook(str, lambda value, _t: bounded_string(value, Limit(TEXT_MAX)))
     converter.register_structure_hook(bool, _strict_bool)
     converter.register_structure_hook(int, _strict_int)
-    converter.register_structure_hook(date, _iso(date.fromisoformat, 10, "doit être une date AAAA-MM-JJ"))
+    converter.register_structure_hook(date, _day)
     converter.register_structure_hook(time, _iso(time.fromisoformat, 5, "doit être une heure HH:MM"))
     converter.register_structure_hook_func(
         lambda t: _limit_of(t) is not None,
@@ -268,7 +279,14 @@ def field_errors(error: BaseException) -> list[FieldError]:
 
 
 def read_json(req: falcon.Request) -> Any:
-    """The parsed JSON body of `req` (400, 413 or 415 problems otherwise)."""
+    """The parsed JSON body of `req` (400, 413 or 415 problems otherwise); read once, then kept."""
+    if "json_body" in req.context:  # already read (by the throttle, for the login)
+        return req.context.json_body
+    req.context.json_body = _read_json(req)
+    return req.context.json_body
+
+
+def _read_json(req: falcon.Request) -> Any:
     if req.content_length is not None and req.content_length > MAX_BODY_BYTES:
         raise _too_large()
     media_type = (req.content_type or "application/json").split(";")[0].strip().lower()

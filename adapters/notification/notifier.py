@@ -78,7 +78,7 @@ class PortalNotifier:
             id=str(uuid.uuid4()),
             account_id=recipient.account_id,
             subject=notice.subject,
-            body=notice.body,
+            body=notice.body if notice.inbox_body is None else notice.inbox_body,
             created_at=self._clock.now(),
             sender=self._sender,
         )

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from famille.adapters.primitives import as_row, from_row
-from famille.adapters.sqlalchemy.tables import accounts, auth_sessions, families, reset_tokens
-from famille.kernel.accounts.model import Account, AuthSession, ResetToken
+from famille.adapters.sqlalchemy.tables import accounts, auth_sessions, families, login_failures, reset_tokens
+from famille.kernel.accounts.model import Account, AuthSession, LoginFailures, ResetToken
 
 Values = dict[str, Any]
 
@@ -63,14 +65,6 @@ _SET_PASSWORD = (
 _REHASH_PASSWORD = (
     update(accounts).where(accounts.c.id == bindparam("p_id")).values(password_hash=bindparam("p_hash"))
 )
-# One statement, so that concurrent workers never lose an increment (no read-modify-write).
-_RECORD_FAILED_LOGIN = (
-    update(accounts)
-    .where(accounts.c.id == bindparam("p_id"))
-    .values(failed_logins=accounts.c.failed_logins + 1)
-    .returning(accounts.c.failed_logins)
-)
-_CLEAR_FAILED_LOGINS = update(accounts).where(accounts.c.id == bindparam("p_id")).values(failed_logins=0)
 
 
 class SqlAccountRepository:
@@ -107,16 +101,40 @@ class SqlAccountRepository:
                 _SET_PASSWORD, {"p_id": account_id, "p_hash": password_hash, "p_changed_at": changed_at}
             )
 
-    def record_failed_login(self, account_id: str) -> int:
-        """Add one failed attempt in the database itself and return the new count."""
-        count = self._connection.execute(_RECORD_FAILED_LOGIN, {"p_id": account_id}).scalar_one_or_none()
-        if count is None:
-            raise LookupError(f"no account {account_id!r}")
-        return int(count)
 
-    def clear_failed_logins(self, account_id: str) -> None:
-        """Set the failed attempts back to zero."""
-        self._connection.execute(_CLEAR_FAILED_LOGINS, {"p_id": account_id})
+_FAILURES_BY_KEY = select(login_failures).where(login_failures.c.key == bindparam("p_key"))
+_CLEAR_FAILURES = delete(login_failures).where(login_failures.c.key == bindparam("p_key"))
+
+
+class SqlLoginFailureRepository:
+    """Failed logins in a row per login digest; `record` is one upsert, so no increment is lost."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+        dialect = connection.dialect.name
+        self._insert: Any = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}[dialect]
+
+    def get(self, key: str) -> LoginFailures | None:
+        """The failures under `key`, or None."""
+        row = self._connection.execute(_FAILURES_BY_KEY, {"p_key": key}).first()
+        return LoginFailures(count=row.failures, last_failed_at=row.last_failed_at) if row else None
+
+    def record(self, key: str, at: datetime) -> int:
+        """Add one failure in the database itself (insert or increment) and return the new count."""
+        statement = (
+            self._insert(login_failures)
+            .values(key=key, failures=1, last_failed_at=at)
+            .on_conflict_do_update(
+                index_elements=[login_failures.c.key],
+                set_={"failures": login_failures.c.failures + 1, "last_failed_at": at},
+            )
+            .returning(login_failures.c.failures)
+        )
+        return int(self._connection.execute(statement).scalar_one())
+
+    def clear(self, key: str) -> None:
+        """Forget the failures under `key`."""
+        self._connection.execute(_CLEAR_FAILURES, {"p_key": key})
 
 
 _SESSION_BY_DIGEST = select(auth_sessions).where(auth_sessions.c.token_digest == bindparam("p_digest"))
@@ -167,6 +185,16 @@ _CONSUME_TOKEN = (
 )
 
 
+_ISSUED_SINCE = select(func.count()).select_from(reset_tokens).where(
+    reset_tokens.c.account_id == bindparam("p_account_id"), reset_tokens.c.created_at > bindparam("p_since")
+)
+_REVOKE_TOKENS = (
+    update(reset_tokens)
+    .where(reset_tokens.c.account_id == bindparam("p_account_id"), reset_tokens.c.used_at.is_(None))
+    .values(used_at=bindparam("p_at"))
+)
+
+
 class SqlResetTokenRepository:
     """Single-use tokens; `consume` is decided by the database, not by a read."""
 
@@ -181,6 +209,15 @@ class SqlResetTokenRepository:
         """The token with this digest, or None."""
         row = self._connection.execute(_TOKEN_BY_DIGEST, {"p_digest": token_digest}).first()
         return reset_token_from_row(row) if row else None
+
+    def issued_since(self, account_id: str, since: datetime) -> int:
+        """How many tokens were issued for the account after `since`."""
+        return int(self._connection.execute(
+            _ISSUED_SINCE, {"p_account_id": account_id, "p_since": since}).scalar_one())
+
+    def revoke_for_account(self, account_id: str, at: datetime) -> None:
+        """Every unused token of the account stops working."""
+        self._connection.execute(_REVOKE_TOKENS, {"p_account_id": account_id, "p_at": at})
 
     def consume(self, token_id: str, used_at: datetime) -> bool:
         """Mark the token used; True only for the one caller whose UPDATE changed it."""

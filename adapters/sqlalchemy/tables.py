@@ -175,12 +175,20 @@ accounts = Table(
     Column("password_hash", String, nullable=True),
     Column("family_id", String(ID), ForeignKey("families.id"), nullable=True),
     Column("email", String, nullable=True),
-    Column("failed_logins", Integer, nullable=False, server_default=text("0")),
     Column("password_changed_at", AwareDateTime, nullable=True),
     UniqueConstraint("login_key"),
     # one account per family: the responsable's
     UniqueConstraint("family_id"),
     Index(None, "organisation_code"),
+)
+
+# Failed logins in a row, per digest of the login typed (`failure_key`), whether an account has it or not.
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("key", String(DIGEST), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_failed_at", AwareDateTime, nullable=False),
 )
 
 auth_sessions = Table(

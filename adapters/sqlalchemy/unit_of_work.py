@@ -8,6 +8,7 @@ from sqlalchemy import Connection, Engine, RootTransaction
 
 from famille.adapters.sqlalchemy.accounts import (
     SqlAccountRepository,
+    SqlLoginFailureRepository,
     SqlResetTokenRepository,
     SqlSessionRepository,
 )
@@ -33,6 +34,7 @@ class SqlUnitOfWork:
     """
 
     accounts: SqlAccountRepository
+    login_failures: SqlLoginFailureRepository
     sessions: SqlSessionRepository
     reset_tokens: SqlResetTokenRepository
     organisations: SqlOrganisationRepository
@@ -56,6 +58,7 @@ class SqlUnitOfWork:
         self._connection = connection
         self._transaction = connection.begin()
         self.accounts = SqlAccountRepository(connection)
+        self.login_failures = SqlLoginFailureRepository(connection)
         self.sessions = SqlSessionRepository(connection)
         self.reset_tokens = SqlResetTokenRepository(connection)
         self.organisations = SqlOrganisationRepository(connection)

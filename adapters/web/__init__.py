@@ -18,7 +18,6 @@ import falcon
 
 from famille.adapters.http.auth import AGENT, FAMILY
 from famille.adapters.http.billing.resources import InvoicePdfResource
-from famille.adapters.http.throttle import ThrottleMiddleware
 from famille.adapters.web import errors
 from famille.adapters.web.accounts.password import (
     ChangePasswordResource,
@@ -130,8 +129,6 @@ PAGES: tuple[tuple[str, Callable[[Site], object]], ...] = (
     ("/agent/familles", _soon("Familles", "Vous y trouverez les familles et les enfants de votre "
                               "organisation.", AGENT)),
 )
-#: The forms where passwords or logins are guessed: throttled per address, like the API's.
-THROTTLED = (("POST", "/connexion"), ("POST", "/mot-de-passe-oublie"))
 
 
 def add_pages(
@@ -139,8 +136,6 @@ def add_pages(
     portal: Application,
     *,
     secure_cookies: bool,
-    rate_limit_storage: str = "memory://",
-    login_rate: str = "30/minute",
 ) -> None:
     """Mount the portal's pages, their static files, their guard and their error pages on `app`."""
     site = Site(portal=portal, renderer=Renderer(), secure_cookies=secure_cookies)
@@ -150,10 +145,7 @@ def add_pages(
         app.add_route(template, resource)
         routes.add(template, resource)
     app.add_static_route("/static", STATIC_DIR)
-    app.add_middleware([
-        ThrottleMiddleware(rate_limit_storage, login_rate, THROTTLED),
-        PageGuard(routes, secure_cookies=secure_cookies),
-    ])
+    app.add_middleware([PageGuard(routes, secure_cookies=secure_cookies)])
     errors.install(app, site, routes)
 
 

@@ -25,6 +25,7 @@ from famille.kernel.shared.errors import (
     Forbidden,
     NotFound,
     Unauthenticated,
+    ValidationFailed,
 )
 from famille.ports.rules import RulesUnavailable
 
@@ -38,6 +39,7 @@ DOMAIN_STATUSES: tuple[tuple[type[DomainError], str], ...] = (
     (Conflict, falcon.HTTP_409),
     (AccountLocked, falcon.HTTP_423),
     (PaymentServiceUnavailable, falcon.HTTP_503),
+    (ValidationFailed, falcon.HTTP_422),  # a wrong value in the address (a month, a day)
     (DomainError, falcon.HTTP_400),
 )
 PAGE_TITLES = {

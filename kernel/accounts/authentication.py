@@ -5,13 +5,22 @@ The change of password is the only change no agent validates (guide, 7.1).
 
 from __future__ import annotations
 
+import functools
 import secrets
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import attrs
 
-from famille.kernel.accounts.model import Account, AuthSession, Principal, ResetToken, token_digest
+from famille.kernel.accounts.model import (
+    Account,
+    AuthSession,
+    LoginFailures,
+    Principal,
+    ResetToken,
+    failure_key,
+    token_digest,
+)
 from famille.kernel.accounts.passwords import check_password
 from famille.kernel.shared.errors import (
     AccountLocked,
@@ -21,6 +30,7 @@ from famille.kernel.shared.errors import (
     Unauthenticated,
     ValidationFailed,
 )
+from famille.ports.background import Background
 from famille.ports.clock import Clock
 from famille.ports.notification import Notice, Notifier, Recipient
 from famille.ports.password_hashing import PasswordHasher
@@ -30,6 +40,12 @@ from famille.ports.rules import Rules
 LOCKOUT_POLICY = "login_lockout"
 SESSION_LIFETIME = timedelta(hours=12)
 RESET_LIFETIME = timedelta(hours=1)
+#: At most this many reset links per account in `RESET_CAP_PERIOD` (more requests send nothing).
+RESET_CAP = 3
+RESET_CAP_PERIOD = timedelta(hours=1)
+#: The lockout policy counts failures up to this (its input's maximum).
+MAX_COUNTED = 1000
+LOGIN_MAX = 200
 ACTIVATION_LIFETIME = timedelta(days=30)
 
 
@@ -52,6 +68,7 @@ class Authentication:
         rules: Rules,
         hasher: PasswordHasher,
         notifier: Notifier,
+        background: Background,
         *,
         portal_url: str = "http://127.0.0.1:8000",
     ) -> None:
@@ -60,28 +77,38 @@ class Authentication:
         self._rules = rules
         self._hasher = hasher
         self._notifier = notifier
+        self._background = background
         self._portal_url = portal_url.rstrip("/")
         # Verified against when the login is unknown, so both answers take the same time.
         self._decoy_hash = hasher.hash(secrets.token_urlsafe(16))
 
     def login(self, login: str, password: str) -> LoginGrant:
-        """Open a session, or refuse: wrong credentials, or an account locked by the lockout rule."""
+        """Open a session, or refuse: wrong credentials, or a login locked by the lockout rule.
+
+        Known and unknown logins take the same path: the same password hash is
+        verified (a decoy one for an unknown login), failures are counted per login
+        typed, and the lockout answers the same on the same try for both.
+        """
+        key = failure_key(login)
         with self._uow() as uow:
             account = uow.accounts.by_login(login.strip())
-            if account is None or account.password_hash is None:
-                self._hasher.verify(self._decoy_hash, password)
-                raise InvalidCredentials()
-            self._refuse_if_locked(account)
-            if not self._hasher.verify(account.password_hash, password):
-                failed = uow.accounts.record_failed_login(account.id)
+            stored = account.password_hash if account is not None else None
+            verified = self._hasher.verify(stored or self._decoy_hash, password) and stored is not None
+            now = self._clock.now()
+            failures = uow.login_failures.get(key)
+            locked = self._lockout(failures, now)
+            if locked is not None:
+                raise locked
+            if not verified or account is None or stored is None:
+                count = uow.login_failures.record(key, now)
                 uow.commit()
-                locked = self._lockout(account, failed)
+                locked = self._lockout(LoginFailures(count, now), now)
                 if locked is not None:
                     raise locked
                 raise InvalidCredentials()
-            if account.failed_logins:
-                uow.accounts.clear_failed_logins(account.id)
-            if self._hasher.needs_rehash(account.password_hash):
+            if failures is not None:
+                uow.login_failures.clear(key)
+            if self._hasher.needs_rehash(stored):
                 uow.accounts.set_password(account.id, self._hasher.hash(password), None)
             grant = self._open_session(uow, account)
             uow.commit()
@@ -121,9 +148,10 @@ class Authentication:
             if login.strip().casefold() != account.login.casefold():
                 errors.append(FieldError("login", "L'identifiant ne correspond pas à votre compte."))
             if account.password_hash is None or not self._hasher.verify(account.password_hash, current):
-                failed = uow.accounts.record_failed_login(account.id)
+                now = self._clock.now()
+                count = uow.login_failures.record(failure_key(account.login), now)
                 uow.commit()
-                locked = self._lockout(account, failed)
+                locked = self._lockout(LoginFailures(count, now), now)
                 if locked is not None:
                     raise locked
                 errors.append(FieldError("current_password", "Le mot de passe actuel est incorrect."))
@@ -134,24 +162,43 @@ class Authentication:
             uow.commit()
 
     def request_reset(self, login: str) -> None:
-        """Send a single-use reset link to the account's e-mail; silent whether the login exists or not."""
+        """Send a single-use reset link to the account's e-mail; silent whether the login exists or not.
+
+        The lookup and the sending happen in the background: the caller's answer,
+        and its time, are the same for every login. At most `RESET_CAP` links per
+        account and per `RESET_CAP_PERIOD`; a new link revokes the older ones.
+        """
+        self._background.submit(functools.partial(self._send_reset, login.strip()[:LOGIN_MAX]))
+
+    def _send_reset(self, login: str) -> None:
         with self._uow() as uow:
-            account = uow.accounts.by_login(login.strip())
-            if account is None:
+            account = uow.accounts.by_login(login)
+            if account is None or not account.email:
+                return
+            if uow.reset_tokens.issued_since(account.id, self._clock.now() - RESET_CAP_PERIOD) >= RESET_CAP:
                 return
             token = self._issue_token(uow, account, RESET_LIFETIME)
             uow.commit()
+        greeting = f"Bonjour {account.display_name},\n\n"
         self._notifier.notify(
             Recipient(account_id=account.id, display_name=account.display_name, email=account.email),
             Notice(
                 subject="Réinitialisation de votre mot de passe",
                 body=(
-                    f"Bonjour {account.display_name},\n\n"
+                    f"{greeting}"
                     "Vous avez demandé à réinitialiser le mot de passe de votre compte du portail famille "
                     f"(identifiant : {account.login}).\n"
                     f"Ce lien est valable une heure et ne sert qu'une fois :\n"
                     f"{self._portal_url}/mot-de-passe/nouveau?jeton={token}\n\n"
                     "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : "
+                    "votre mot de passe reste inchangé."
+                ),
+                # The inbox is read after login: it never keeps the link, only that one was sent.
+                inbox_body=(
+                    f"{greeting}"
+                    "Un lien de réinitialisation de votre mot de passe a été envoyé à votre adresse "
+                    "électronique. Il est valable une heure et remplace les liens envoyés auparavant.\n\n"
+                    "Si vous n'êtes pas à l'origine de cette demande, ignorez-la : "
                     "votre mot de passe reste inchangé."
                 ),
             ),
@@ -177,7 +224,8 @@ class Authentication:
             self._set_password(uow, account, new, confirmation)
             if not uow.reset_tokens.consume(stored.id, now):
                 raise InvalidResetToken()
-            uow.accounts.clear_failed_logins(account.id)
+            uow.reset_tokens.revoke_for_account(account.id, now)  # any other link stops working
+            uow.login_failures.clear(failure_key(account.login))
             uow.sessions.delete_for_account(account.id)
             uow.commit()
 
@@ -195,18 +243,21 @@ class Authentication:
             raise Unauthenticated("Votre session a expiré ; veuillez vous reconnecter.")
         return account
 
-    def _lockout(self, account: Account, failed_logins: int) -> AccountLocked | None:
-        decision = self._rules.decide(
-            LOCKOUT_POLICY, {"failed_attempts": failed_logins}, organisation=account.organisation_code
-        )
-        if decision.outcome.get("locked"):
-            return AccountLocked(decision.message, decision.rule_id)
-        return None
+    def _lockout(self, failures: LoginFailures | None, now: datetime) -> AccountLocked | None:
+        """The refusal while the lockout rule locks these failures and its delay has not run out.
 
-    def _refuse_if_locked(self, account: Account) -> None:
-        locked = self._lockout(account, account.failed_logins)
-        if locked is not None:
-            raise locked
+        Decided by the portal-wide policy (no organisation): an unknown login has
+        none, and its answer must not differ from a known one's.
+        """
+        if failures is None:
+            return None
+        decision = self._rules.decide(LOCKOUT_POLICY, {"failed_attempts": min(failures.count, MAX_COUNTED)})
+        if not decision.outcome.get("locked"):
+            return None
+        until = failures.last_failed_at + timedelta(minutes=int(decision.outcome["unlock_after_minutes"]))
+        if now >= until:
+            return None
+        return AccountLocked(decision.message, decision.rule_id)
 
     def _open_session(self, uow: UnitOfWork, account: Account) -> LoginGrant:
         token = secrets.token_urlsafe(32)
@@ -224,6 +275,7 @@ class Authentication:
     def _issue_token(self, uow: UnitOfWork, account: Account, lifetime: timedelta) -> str:
         token = secrets.token_urlsafe(32)
         now = self._clock.now()
+        uow.reset_tokens.revoke_for_account(account.id, now)  # a new link replaces the older ones
         uow.reset_tokens.add(
             ResetToken(
                 id=str(uuid.uuid4()),

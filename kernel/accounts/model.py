@@ -31,7 +31,6 @@ class Account:
     password_hash: str | None = None
     family_id: str | None = None
     email: str | None = None
-    failed_logins: int = 0
     password_changed_at: datetime | None = None
 
 
@@ -78,3 +77,19 @@ class ResetToken:
 def token_digest(token: str) -> str:
     """The digest under which a secret token is stored (the token itself never is)."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@attrs.frozen
+class LoginFailures:
+    """The failed attempts in a row on one login, known or not, and when the last one was."""
+
+    count: int
+    last_failed_at: datetime
+
+
+def failure_key(login: str) -> str:
+    """The key failed attempts are counted under: any login, existing or not, case and spaces aside.
+
+    A digest, so the table of failures holds no login typed by anyone.
+    """
+    return hashlib.sha256(login.strip().casefold().encode("utf-8", "replace")).hexdigest()

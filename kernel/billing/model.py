@@ -7,20 +7,18 @@ a percentage or a share makes it necessary; never a float.
 from __future__ import annotations
 
 import enum
-import re
 import uuid
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 import attrs
 
-from famille.kernel.shared.errors import FieldError, ValidationFailed
+from famille.kernel.shared import dates
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 #: A whole share: the family pays all of the day.
 FULL_SHARE = Decimal("100")
-MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _IDS = uuid.UUID("6b1f8a52-55c7-4a44-9a57-6a3b0e1f9c11")
 
 
@@ -30,11 +28,15 @@ def cents(value: Decimal) -> Decimal:
 
 
 def parse_month(text: str) -> tuple[int, int]:
-    """(year, month) of "YYYY-MM", or `ValidationFailed` on field `month`."""
-    found = MONTH.match(text or "")
-    if not found:
-        raise ValidationFailed([FieldError("month", "Le mois doit s'écrire AAAA-MM, par exemple 2026-12.")])
-    return int(found.group(1)), int(found.group(2))
+    """(year, month) of "YYYY-MM" within the portal's years, or `ValidationFailed` on field `month`."""
+    first = dates.parse_month(text, "month")
+    return first.year, first.month
+
+
+def month_ended(month: str, today: date) -> bool:
+    """Whether every day of `month` ("YYYY-MM") is before `today`."""
+    year, number = parse_month(month)
+    return today >= (date(year + 1, 1, 1) if number == 12 else date(year, number + 1, 1))
 
 
 def stable_id(*parts: str) -> str:
@@ -179,6 +181,8 @@ class RunReview:
 
     run: BillingRun
     invoices: tuple[Invoice, ...]
+    #: A draft of a month that has not ended: days still to come may change it.
+    provisional: bool = False
 
     @property
     def total(self) -> Decimal:

@@ -29,6 +29,7 @@ from famille.kernel.billing.model import (
     RunStatus,
     RunSummary,
     invoice_total,
+    month_ended,
     parse_month,
     stable_id,
 )
@@ -172,7 +173,7 @@ class Billing:
         if final:
             return self._finalise(organisation_code, summary.run.id, by=by, accept_flagged=accept_flagged)
         with self._uow() as uow:
-            return RunReview(summary.run, tuple(uow.billing.invoices_of_run(summary.run.id)))
+            return self._review(summary.run, tuple(uow.billing.invoices_of_run(summary.run.id)))
 
     def draft(self, principal: Principal, month: str) -> RunReview:
         """An agent computes (or recomputes) its organisation's draft for `month`."""
@@ -184,7 +185,7 @@ class Billing:
             run = uow.billing.run(run_id)
             if run is None or run.organisation_code != principal.organisation_code:
                 raise NotFound("Facturation introuvable.")
-            return RunReview(run, tuple(uow.billing.invoices_of_run(run_id)))
+            return self._review(run, tuple(uow.billing.invoices_of_run(run_id)))
 
     def finalise(self, principal: Principal, run_id: str, *, accept_flagged: bool = False) -> RunReview:
         """Make a draft of the agent's organisation final: number, date and due date on each invoice."""
@@ -212,12 +213,23 @@ class Billing:
             uow.commit()
         return RunReview(summary.run, issued)
 
+    def _review(self, run: BillingRun, invoices: tuple[Invoice, ...]) -> RunReview:
+        provisional = run.status is RunStatus.DRAFT and not month_ended(run.month, self._clock.now().date())
+        return RunReview(run, invoices, provisional)
+
     def _close(self, uow: UnitOfWork, organisation_code: str, run_id: str, *, by: str,
                accept_flagged: bool) -> RunSummary:
-        """Number, date and give a due date to the run's invoices above 0, with set-based writes."""
+        """Number, date and give a due date to the run's invoices above 0, with set-based writes.
+
+        Only for a month that has ended: invoices never cover days still to come.
+        """
         today = self._clock.now()
-        if uow.billing.run(run_id) is None:
+        run = uow.billing.run(run_id)
+        if run is None:
             raise NotFound("Facturation introuvable.")
+        if not month_ended(run.month, today.date()):
+            raise Conflict(f"Le mois {run.month} n'est pas terminé : sa facturation ne peut être rendue définitive "
+                           "qu'à partir du premier jour du mois suivant. Le brouillon reste provisoire.")
         totals = uow.billing.run_totals(run_id)
         if totals.flagged and not accept_flagged:
             raise Conflict(f"{totals.flagged} jour(s) à vérifier (pointage manquant) : corrigez les pointages et "

@@ -34,6 +34,7 @@ from famille.kernel.families.records import (
     PratiqueAlimentaire,
 )
 from famille.kernel.families.requests import Changes, Primitive, RequestKind
+from famille.kernel.shared.dates import RECORD_FIRST_YEAR, DateRefused, read_day
 from famille.kernel.shared.errors import Conflict, FieldError, ValidationFailed
 
 
@@ -126,11 +127,11 @@ def _problem(field: Field, value: Any) -> str | None:
         return "obligatoire"
     if field.kind == "decimal":
         return None if _decimal(value) is not None else "doit être un nombre décimal positif"
-    if field.kind == "date":
+    if field.kind == "date" and value.strip():
         try:
-            date.fromisoformat(value)
-        except ValueError:
-            return "doit être une date AAAA-MM-JJ"
+            read_day(value, since=RECORD_FIRST_YEAR)
+        except DateRefused as refused:
+            return f"doit être {refused.args[0]}"
     if field.kind == "choice" and value not in field.choices:
         return "doit être l'une des valeurs : " + ", ".join(field.choices)
     return None

@@ -276,6 +276,9 @@ class AgentPlanning:
             child = access.visible_child(uow, principal, child_id)
             if service_code not in {s.code for s in uow.organisations.services(organisation)}:
                 raise ValidationFailed([FieldError("service", f"Service inconnu : {service_code}.")])
+            if day > self._clock.now().date():
+                raise ValidationFailed([FieldError("date", "Le pointage d'un jour à venir est impossible : on "
+                                                           "pointe le jour même ou un jour passé.")])
             record = AttendanceRecord(child.id, service_code, day, organisation,
                                       Attendance(status, arrival, departure), principal.account_id,
                                       self._clock.now())

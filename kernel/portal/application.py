@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 
 import attrs
 
@@ -19,6 +20,7 @@ from famille.kernel.planning.calendar_feed import CalendarFeeds
 from famille.kernel.planning.service import Planning
 from famille.kernel.portal.home import Home
 from famille.kernel.portal.onboarding import Onboarding
+from famille.ports.background import Background
 from famille.ports.billing_source import ServiceDaySource
 from famille.ports.calendar import HolidayCalendar
 from famille.ports.clock import Clock
@@ -27,6 +29,14 @@ from famille.ports.password_hashing import PasswordHasher
 from famille.ports.payment_gateway import PaymentGateway
 from famille.ports.persistence import UnitOfWorkFactory
 from famille.ports.rules import Rules
+
+
+class RunNow:
+    """Background work run at once, in the caller's thread (embedding software, tests)."""
+
+    def submit(self, work: Callable[[], None]) -> None:
+        """Run `work` now."""
+        work()
 
 
 @attrs.frozen
@@ -61,12 +71,14 @@ def build_portal(
     service_days: ServiceDaySource | None = None,
     secret_key: bytes | None = None,
     payment_gateway: PaymentGateway | None = None,
+    background: Background | None = None,
 ) -> Portal:
     """Wire the use cases on the given ports (`calendar` None: no holidays at all, for tests;
     `service_days` None: billing sees no day; `secret_key` None: a key drawn for this process,
-    so the private calendar addresses change at each start; `payment_gateway` None: no online payment)."""
+    so the private calendar addresses change at each start; `payment_gateway` None: no online payment;
+    `background` None: background work runs at once)."""
     holidays = calendar or NoHolidays()
-    authentication = Authentication(uow, clock, rules, hasher, notifier, portal_url=portal_url)
+    authentication = Authentication(uow, clock, rules, hasher, notifier, background or RunNow(), portal_url=portal_url)
     return Portal(
         clock=clock,
         rules=rules,

@@ -89,7 +89,7 @@ def demo_env(tmp_path: Path, port: int) -> Iterator[dict[str, str]]:
     with fresh_database("sqlite", tmp_path) as url:
         env = {"FAMILLE_DATABASE_URL": url, "FAMILLE_RULES_DIR": str(rules),
                "FAMILLE_ARGON2_MEMORY_KIB": "8192", "FAMILLE_ARGON2_TIME_COST": "1",
-               "FAMILLE_LOGIN_RATE": "1000/minute", "FAMILLE_CLOCK": CLOCK.isoformat(),
+               "FAMILLE_LOGIN_RATE": "1000/minute", "FAMILLE_ACCOUNT_RATE": "1000/minute", "FAMILLE_CLOCK": CLOCK.isoformat(),
                "FAMILLE_PORTAL_URL": f"http://127.0.0.1:{port}"}
         famille("migrate", env=env)
         famille("demo", env=env)

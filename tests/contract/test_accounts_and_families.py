@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import attrs
 import pytest
 
+from famille.kernel.accounts.model import LoginFailures, failure_key
 from famille.kernel.families.inbox import InboxMessage
 from famille.kernel.shared.organisations import Organisation, OrganisationKind
 from famille.ports.persistence import UnitOfWorkFactory
@@ -125,23 +126,37 @@ def test_password_change_sets_the_date_and_a_rehash_keeps_it(seeded: UnitOfWorkF
         )
 
 
-def test_failed_logins_are_counted_and_cleared(seeded: UnitOfWorkFactory) -> None:
-    account = samples.account()  # already 2 failures
+def test_failed_logins_are_counted_per_login_typed_and_cleared(seeded: UnitOfWorkFactory) -> None:
+    key, later = failure_key("personne"), samples.NOW + timedelta(minutes=3)
+    with seeded() as uow:
+        assert uow.login_failures.get(key) is None
+        assert uow.login_failures.record(key, samples.NOW) == 1
+        assert uow.login_failures.record(key, later) == 2
+        uow.commit()
+    with seeded() as uow:
+        assert uow.login_failures.get(key) == LoginFailures(2, later)
+        assert uow.login_failures.get(failure_key("autre")) is None
+        uow.login_failures.clear(key)
+        uow.commit()
+    with seeded() as uow:
+        assert uow.login_failures.get(key) is None
+
+
+def test_reset_tokens_are_counted_and_revoked_per_account(seeded: UnitOfWorkFactory) -> None:
+    account = samples.account()
+    first = samples.reset_token(account.id, "1" * 64)
+    second = attrs.evolve(samples.reset_token(account.id, "2" * 64), created_at=samples.NOW + timedelta(minutes=5))
     with seeded() as uow:
         uow.accounts.add(account)
-        assert uow.accounts.record_failed_login(account.id) == 3
-        assert uow.accounts.record_failed_login(account.id) == 4
+        uow.reset_tokens.add(first)
+        uow.reset_tokens.add(second)
+        assert uow.reset_tokens.issued_since(account.id, samples.NOW - timedelta(hours=1)) == 2
+        assert uow.reset_tokens.issued_since(account.id, samples.NOW) == 1
+        uow.reset_tokens.revoke_for_account(account.id, samples.NOW + timedelta(minutes=6))
         uow.commit()
     with seeded() as uow:
-        assert uow.accounts.get(account.id).failed_logins == 4
-        uow.accounts.clear_failed_logins(account.id)
-        uow.commit()
-        assert uow.accounts.get(account.id).failed_logins == 0
-
-
-def test_a_failed_login_for_an_unknown_account_is_an_error(seeded: UnitOfWorkFactory) -> None:
-    with seeded() as uow, pytest.raises(LookupError):
-        uow.accounts.record_failed_login("inconnu")
+        assert uow.reset_tokens.by_digest("1" * 64).used_at == samples.NOW + timedelta(minutes=6)
+        assert not uow.reset_tokens.consume(second.id, samples.NOW + timedelta(minutes=7))
 
 
 def test_sessions_are_found_by_digest_and_deleted(seeded: UnitOfWorkFactory) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from famille.kernel.accounts.model import Account, AuthSession, ResetToken
+from famille.kernel.accounts.model import Account, AuthSession, LoginFailures, ResetToken
 from famille.kernel.families.inbox import InboxMessage
 from famille.kernel.families.model import Child, Family
 from famille.kernel.families.records import ChildSections, FamilySections, Photo
@@ -43,6 +43,7 @@ class Store:
     accounts: dict[str, Account] = attrs.Factory(dict)
     sessions: dict[str, AuthSession] = attrs.Factory(dict)
     reset_tokens: dict[str, ResetToken] = attrs.Factory(dict)
+    login_failures: dict[str, LoginFailures] = attrs.Factory(dict)
     organisations: dict[str, Organisation] = attrs.Factory(dict)
     structures: dict[str, Structure] = attrs.Factory(dict)
     services: dict[str, Service] = attrs.Factory(dict)
@@ -109,13 +110,25 @@ class _Accounts:
             password_changed_at=changed_at or account.password_changed_at,
         )
 
-    def record_failed_login(self, account_id: str) -> int:
-        account = self.s.accounts[account_id]
-        self.s.accounts[account_id] = attrs.evolve(account, failed_logins=account.failed_logins + 1)
-        return account.failed_logins + 1
 
-    def clear_failed_logins(self, account_id: str) -> None:
-        self.s.accounts[account_id] = attrs.evolve(self.s.accounts[account_id], failed_logins=0)
+class _LoginFailures:
+    def __init__(self, store: Store, committed: Committed) -> None:
+        self.s = store
+        self.committed = committed
+
+    def get(self, key: str) -> LoginFailures | None:
+        return self.s.login_failures.get(key)
+
+    def record(self, key: str, at: datetime) -> int:
+        # One statement in a database: the increment counts what others committed meanwhile.
+        shared = self.committed.get("login_failures", key)
+        mine = self.s.login_failures.get(key)
+        count = max(shared.count if shared else 0, mine.count if mine else 0) + 1
+        self.s.login_failures[key] = LoginFailures(count=count, last_failed_at=at)
+        return count
+
+    def clear(self, key: str) -> None:
+        self.s.login_failures.pop(key, None)
 
 
 class _Sessions:
@@ -146,6 +159,14 @@ class _ResetTokens:
 
     def by_digest(self, token_digest: str) -> ResetToken | None:
         return next((x for x in self.s.reset_tokens.values() if x.token_digest == token_digest), None)
+
+    def issued_since(self, account_id: str, since: datetime) -> int:
+        return sum(1 for x in self.s.reset_tokens.values() if x.account_id == account_id and x.created_at > since)
+
+    def revoke_for_account(self, account_id: str, at: datetime) -> None:
+        for key, token in list(self.s.reset_tokens.items()):
+            if token.account_id == account_id and token.used_at is None:
+                self.s.reset_tokens[key] = attrs.evolve(token, used_at=at)
 
     def consume(self, token_id: str, used_at: datetime) -> bool:
         token = self.s.reset_tokens.get(token_id)
@@ -258,6 +279,7 @@ class FakeUnitOfWork:
             self._work = copy.deepcopy(self._shared)
         work, committed = self._work, Committed(self._shared, self._lock)
         self.accounts = _Accounts(work)
+        self.login_failures = _LoginFailures(work, committed)
         self.sessions = _Sessions(work)
         self.reset_tokens = _ResetTokens(work, committed)
         self.organisations = _Organisations(work)

@@ -95,6 +95,7 @@ class World:
     def app(self, **options: Any) -> falcon.App:
         """A fresh app on this world (its own in-memory throttle counters)."""
         options.setdefault("login_rate", "1000/minute")
+        options.setdefault("account_rate", "1000/minute")
         return create_app(self.portal, **options)
 
 

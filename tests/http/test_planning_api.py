@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 
 import falcon.testing
 import pytest
@@ -11,6 +11,7 @@ import pytest
 from famille.kernel.planning.inputs import Enrolment
 from famille.kernel.portal.application import build_portal
 from famille.kernel.shared.organisations import Service, Structure, StructureKind
+from famille.kernel.shared.time import PARIS
 from tests.fakes.rules import bookings_wait_for_an_agent
 from tests.http.conftest import HASHER, PORTAL_URL, World, bearer
 from tests.unit.planning.conftest import HOLIDAYS
@@ -193,7 +194,8 @@ def test_headcounts_come_as_json_or_as_csv_for_excel(as_: Callable[[str], Call])
     assert "07/12/2026;Cantine ville-a;RESTAURATION;2;--Aucun--;2" in lines
 
 
-def test_closures_and_attendance_by_agents(as_: Callable[[str], Call]) -> None:
+def test_closures_and_attendance_by_agents(as_: Callable[[str], Call], world: World) -> None:
+    world.clock.set(datetime(2026, 12, 8, 18, 5, tzinfo=PARIS))  # attendance is taken on the day
     agent = as_(AGENT_A)
     created = agent("POST", "/api/v1/agent/closures", json={"date": "2026-12-10", "service": None,
                                                             "reason": "Grève"})

@@ -28,7 +28,8 @@ def demo_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[st
     with fresh_database(request.param, tmp_path) as url:
         env = {"FAMILLE_DATABASE_URL": url, "FAMILLE_RULES_DIR": str(rules),
                "FAMILLE_RULES_RELOAD_SECONDS": "0.2", "FAMILLE_ARGON2_MEMORY_KIB": "8192",
-               "FAMILLE_ARGON2_TIME_COST": "1", "FAMILLE_LOGIN_RATE": "1000/minute"}
+               "FAMILLE_ARGON2_TIME_COST": "1", "FAMILLE_LOGIN_RATE": "1000/minute",
+               "FAMILLE_ACCOUNT_RATE": "1000/minute"}
         famille("migrate", env=env)
         famille("demo", env=env)
         yield env
@@ -44,8 +45,10 @@ def test_a_family_logs_in_reads_its_home_page_and_logs_out(demo_env: dict[str, s
         status, body = _login(base, "ztest", "Portail2026")
         assert status == 201, body
         token = body["token"]
-        status, _, me = call("GET", f"{base}/api/v1/me", token=token)
+        status, headers, me = call("GET", f"{base}/api/v1/me", token=token)
         assert status == 200
+        assert "Server" not in headers  # no banner naming gunicorn and its version
+        assert "Strict-Transport-Security" not in headers  # served over plain http here
         assert me["family_number"] == "381623867924"
         assert [c["prenom"] for c in me["children"]] == ["COMMUNE", "CRECHE", "PRINCESSE"]
         assert me["new_messages"] == 1

@@ -70,7 +70,7 @@ def test_tenth_failure_locks_the_account_and_the_right_password_is_then_refused(
         assert locked.status_code == 423
         assert locked.headers["Content-Type"] == "application/problem+json"
         assert LOCK_ADVICE in locked.json["detail"]
-        assert locked.json["rule_id"] == "compte-verrouille-apres-10-echecs"
+        assert locked.json["rule_id"] == "compte-verrouille-15min-apres-10-echecs"
         assert locked.json["title"] == "Compte verrouillé"
 
 

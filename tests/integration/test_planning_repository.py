@@ -74,6 +74,7 @@ def test_absences_decisions_attendance_and_headcounts_round_trip(seeded: SqlUnit
     report = portal.planning.declare_absence(family, "ville-a-enf-1-0", [("GARDERIE SOIR", MONDAY)],
                                              "RAISON MEDICALE", document="certificat-2026-12-07.pdf")
     assert report.results[0].outcome is Outcome.CANCELLED
+    portal.clock.set(datetime(2026, 12, 7, 13, 30, tzinfo=PARIS))  # type: ignore[attr-defined]
     portal.planning_agent.record_attendance(agent, "ville-a-enf-1-0", "RESTAURATION", MONDAY,
                                             AttendanceStatus.PRESENT, time(11, 45), time(13, 15))
 

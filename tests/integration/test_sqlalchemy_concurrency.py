@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 from famille.adapters.sqlalchemy.database import make_engine
 from famille.adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
+from famille.kernel.accounts.model import LoginFailures, failure_key
 from tests.support import samples
 from tests.support.samples import NOW
 
@@ -43,12 +44,11 @@ def _run_together(database_url: str, work: Callable[[SqlUnitOfWorkFactory, int],
 
 
 def _seed_account(uow_factory: SqlUnitOfWorkFactory) -> str:
-    """Store an account with no failed login; return its id."""
+    """Store an account; return its id."""
     account = samples.account()
     with uow_factory() as uow:
         uow.organisations.add(samples.organisation())
         uow.accounts.add(account)
-        uow.accounts.clear_failed_logins(account.id)
         uow.commit()
     return account.id
 
@@ -56,20 +56,20 @@ def _seed_account(uow_factory: SqlUnitOfWorkFactory) -> str:
 def test_failed_logins_recorded_concurrently_are_all_counted(
     database_url: str, uow_factory: SqlUnitOfWorkFactory
 ) -> None:
-    account_id = _seed_account(uow_factory)
+    key = failure_key("marie.dupont")
     seen: list[int] = []
 
     def fail_logins(factory: SqlUnitOfWorkFactory, _number: int) -> None:
         for _ in range(25):
             with factory() as uow:
-                uow.accounts.get(account_id)  # a login reads the account first
-                seen.append(uow.accounts.record_failed_login(account_id))
+                uow.login_failures.get(key)  # a login reads the count first
+                seen.append(uow.login_failures.record(key, samples.NOW))
                 uow.commit()
 
     _run_together(database_url, fail_logins)
 
     with uow_factory() as uow:
-        assert uow.accounts.get(account_id).failed_logins == 4 * 25
+        assert uow.login_failures.get(key) == LoginFailures(4 * 25, samples.NOW)
     assert sorted(seen) == list(range(1, 101))
 
 

@@ -98,7 +98,6 @@ def account(login: str = "marie.dupont", *, family_id: str | None = None) -> Acc
         password_hash="$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA",
         family_id=family_id,
         email="marie.dupont@example.org",
-        failed_logins=2,
         password_changed_at=NOW,
     )
 

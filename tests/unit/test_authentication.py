@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
 
+from famille.kernel.accounts.authentication import Authentication
+from famille.kernel.portal.application import build_portal
 from famille.kernel.shared.errors import (
     AccountLocked,
     InvalidCredentials,
@@ -15,6 +18,7 @@ from famille.kernel.shared.errors import (
     Unauthenticated,
     ValidationFailed,
 )
+from tests.fakes.hashing import FakeHasher
 from tests.unit.world import PASSWORDS, World, make_world
 
 
@@ -178,3 +182,136 @@ def test_first_activation_sets_the_password_of_a_new_account(world: World) -> No
     token = auth.issue_activation("acc-durand")
     auth.reset_password(token, new="Premier2026", confirmation="Premier2026")
     assert auth.login("durand", "Premier2026").account.id == "acc-durand"
+
+
+class CountingHasher(FakeHasher):
+    """Counts the hashes verified: the work a login does, whatever its answer."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.verified = 0
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        self.verified += 1
+        return super().verify(password_hash, password)
+
+
+class QueuedBackground:
+    """Keeps background work until the test runs it."""
+
+    def __init__(self) -> None:
+        self.queued: list[Callable[[], None]] = []
+
+    def submit(self, work: Callable[[], None]) -> None:
+        self.queued.append(work)
+
+    def run(self) -> None:
+        while self.queued:
+            self.queued.pop(0)()
+
+
+def _rebuilt(world: World, **ports: object) -> Authentication:
+    wiring: dict[str, object] = {"hasher": world.hasher, "notifier": world.notifier, **ports}
+    return build_portal(uow=world.uow, clock=world.clock, rules=world.rules,
+                        portal_url="https://portail.example", **wiring).authentication  # type: ignore[arg-type]
+
+
+def _ten_tries(auth: Authentication, login: str) -> list[tuple[str, str, str]]:
+    answers = []
+    for _ in range(11):
+        with pytest.raises((InvalidCredentials, AccountLocked)) as refused:
+            auth.login(login, "mauvais")
+        answers.append((type(refused.value).__name__, refused.value.message,
+                        getattr(refused.value, "rule_id", "")))
+    return answers
+
+
+def test_an_unknown_login_is_answered_exactly_like_a_known_one_up_to_the_lockout(world: World) -> None:
+    hasher = CountingHasher()
+    auth = _rebuilt(world, hasher=hasher)
+
+    known = _ten_tries(auth, "dupont")
+    work_known, hasher.verified = hasher.verified, 0
+    unknown = _ten_tries(auth, "personne")
+
+    assert known == unknown
+    assert [kind for kind, _, _ in known] == ["InvalidCredentials"] * 9 + ["AccountLocked"] * 2
+    assert work_known == hasher.verified == 11  # one hash verified per try, locked or not
+
+
+def test_a_locked_login_unlocks_by_itself_after_the_delay_of_the_rule(world: World) -> None:
+    auth = world.portal.authentication
+    _ten_tries(auth, "dupont")
+    world.clock.advance(timedelta(minutes=14, seconds=59))
+    with pytest.raises(AccountLocked):
+        auth.login("dupont", PASSWORDS["dupont"])
+
+    world.clock.advance(timedelta(seconds=1))
+
+    assert auth.login("dupont", PASSWORDS["dupont"]).account.id == "acc-dupont"
+
+
+def test_failures_after_an_unlock_lock_again_for_longer(world: World) -> None:
+    auth = world.portal.authentication
+    _ten_tries(auth, "dupont")  # 10 counted (the 11th was refused while locked)
+    for _ in range(10):
+        world.clock.advance(timedelta(minutes=15))
+        with pytest.raises(AccountLocked):
+            auth.login("dupont", "mauvais")
+    with pytest.raises(AccountLocked) as locked:  # 20 failures: an hour
+        world.clock.advance(timedelta(minutes=59))
+        auth.login("dupont", PASSWORDS["dupont"])
+    assert locked.value.rule_id == "compte-verrouille-1h-apres-20-echecs"
+    world.clock.advance(timedelta(minutes=1))
+    assert auth.login("dupont", PASSWORDS["dupont"]).account.id == "acc-dupont"
+
+
+def test_asking_for_a_reset_does_the_same_work_whether_the_login_exists(world: World) -> None:
+    background = QueuedBackground()
+    auth = _rebuilt(world, background=background)
+
+    auth.request_reset("personne")
+    auth.request_reset("dupont")
+
+    assert len(background.queued) == 2 and world.notifier.sent == [] and not world.uow.store.reset_tokens
+    background.run()
+    assert [sent.recipient.account_id for sent in world.notifier.sent] == ["acc-dupont"]
+
+
+def test_at_most_three_reset_links_an_hour_per_account(world: World) -> None:
+    auth = world.portal.authentication
+    for _ in range(5):
+        auth.request_reset("dupont")
+    assert len(world.notifier.sent) == 3
+    world.clock.advance(timedelta(hours=1))
+    auth.request_reset("dupont")
+    assert len(world.notifier.sent) == 4
+
+
+def test_a_new_reset_link_revokes_the_older_ones(world: World) -> None:
+    auth = world.portal.authentication
+    auth.request_reset("dupont")
+    older = _reset_token(world)
+    auth.request_reset("dupont")
+    newer = _reset_token(world)
+
+    with pytest.raises(InvalidResetToken):
+        auth.reset_password(older, new="Nouveau2027", confirmation="Nouveau2027")
+    auth.reset_password(newer, new="Nouveau2027", confirmation="Nouveau2027")
+    with pytest.raises(InvalidResetToken):
+        auth.reset_password(older, new="Encore2028x", confirmation="Encore2028x")
+
+
+def test_the_inbox_never_keeps_the_reset_link(world: World) -> None:
+    from famille.adapters.notification.notifier import PortalNotifier
+    from famille.adapters.notification.sms import LogSms
+
+    notifier = PortalNotifier(world.uow, world.clock, mailer=None, sms=LogSms())
+    auth = _rebuilt(world, notifier=notifier)
+
+    auth.request_reset("dupont")
+
+    with world.uow() as uow:
+        (message,) = uow.inbox.for_account("acc-dupont")
+    assert "jeton" not in message.body and "mot-de-passe/nouveau" not in message.body
+    assert "lien de réinitialisation" in message.body

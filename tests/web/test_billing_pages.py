@@ -200,7 +200,7 @@ def test_the_sepa_page_answers_in_french_when_nothing_is_to_be_debited(agent: Pa
     nobody = download(agent, "/agent/prelevements?mois=2026-12")
     assert nobody.status_code == 200 and "Aucune facture de décembre 2026 n'est à prélever" in text_of(nobody)
     no_month = download(agent, "/agent/prelevements")
-    assert no_month.status_code == 400 and "AAAA-MM" in text_of(no_month)
+    assert no_month.status_code == 422 and "AAAA-MM" in text_of(no_month)
 
 
 def test_the_agent_menu_has_billing_and_payments(agent: PageClient) -> None:

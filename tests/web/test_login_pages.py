@@ -94,7 +94,7 @@ def test_the_tenth_failure_shows_the_lockout_message_pointing_to_mot_de_passe_ou
     assert statuses == [401] * 9
     assert locked.status_code == still_locked.status_code == 423
     assert "Compte verrouillé" in text_of(still_locked)
-    assert "Votre compte est verrouillé après 10 tentatives" in text_of(still_locked)
+    assert "Votre compte est verrouillé pour 15 minutes" in text_of(still_locked)
     assert 'href="/mot-de-passe-oublie">Mot de passe oublié<' in still_locked.text
     assert "famille_session" not in still_locked.cookies
 

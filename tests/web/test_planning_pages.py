@@ -4,9 +4,11 @@ booking a pattern, and the agents' pages. The fake clock says Saturday 28 Novemb
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import pytest
 
+from famille.kernel.shared.time import PARIS
 from tests.fakes.rules import bookings_wait_for_an_agent
 from tests.http.test_planning_api import CHILD_A, CHILD_A2, CHILD_B, PlanningWorld
 from tests.web.conftest import PageClient, text_of
@@ -286,6 +288,7 @@ def test_the_agent_records_attendance_with_times_for_the_garderie(family: PageCl
                                                                    world: PlanningWorld) -> None:
     family.get(f"{DAY}?date=2026-12-04&service=GARDERIE+MATIN")
     family.post(DAY, {"date": "2026-12-04", "service": "GARDERIE MATIN", "action": "reserver"})
+    world.clock.set(datetime(2026, 12, 4, 8, 30, tzinfo=PARIS))  # attendance is taken on the day
     agent = PageClient(world.app())
     agent.login("agent.villeneuve")
     page = agent.get("/agent/pointage?date=2026-12-04&service=GARDERIE+MATIN")

@@ -109,3 +109,23 @@ def test_an_agent_is_refused_a_family_page_with_a_french_page(agent: PageClient)
 
     assert result.status_code == 403
     assert "Cette page est réservée aux familles." in text_of(result)
+
+
+def test_an_https_portal_tells_browsers_to_keep_to_https_on_pages_and_api(world: World) -> None:
+    from famille.config import Settings
+
+    settings = Settings.from_environ({"FAMILLE_PORTAL_URL": "https://portail.example.fr"})
+    client = falcon.testing.TestClient(world.app(hsts=settings.https))
+
+    for result in (client.simulate_get("/connexion"), client.simulate_get("/api/v1/me"),
+                   client.simulate_get("/static/portail.css")):
+        assert result.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_a_plain_http_portal_sends_no_hsts(world: World) -> None:
+    from famille.config import Settings
+
+    assert not Settings.from_environ({"FAMILLE_PORTAL_URL": "http://127.0.0.1:8000"}).https
+    result = falcon.testing.TestClient(world.app()).simulate_get("/connexion")
+
+    assert "Strict-Transport-Security" not in result.headers

@@ -11,6 +11,7 @@ from famille.adapters.http.payloads import (
     ResetRequestBody,
     load,
 )
+from famille.adapters.http.throttle import LOGIN_ATTEMPTS
 from famille.kernel.accounts.authentication import Authentication
 
 RESET_REQUESTED = (
@@ -44,6 +45,7 @@ class PasswordResetResource:
     """« Mot de passe oublié » : sends a link; the answer never tells whether the login exists."""
 
     auth = PUBLIC
+    throttle = LOGIN_ATTEMPTS
 
     def __init__(self, authentication: Authentication) -> None:
         self._authentication = authentication

@@ -6,6 +6,7 @@ import falcon
 
 from famille.adapters.http.auth import AUTHENTICATED, PUBLIC, SESSION_COOKIE
 from famille.adapters.http.payloads import LoginBody, load
+from famille.adapters.http.throttle import LOGIN_ATTEMPTS
 from famille.adapters.http.views import grant_view
 from famille.kernel.accounts.authentication import Authentication
 from famille.ports.clock import Clock
@@ -15,6 +16,7 @@ class SessionResource:
     """Opens a session (token in the body and in an HttpOnly cookie) or ends the caller's."""
 
     auth = {"POST": PUBLIC, "DELETE": AUTHENTICATED}
+    throttle = LOGIN_ATTEMPTS
 
     def __init__(self, authentication: Authentication, clock: Clock, *, secure_cookies: bool) -> None:
         self._authentication = authentication

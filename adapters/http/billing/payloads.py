@@ -7,7 +7,7 @@ from datetime import date
 import attrs
 import falcon
 
-from famille.kernel.shared.errors import FieldError, ValidationFailed
+from famille.kernel.shared import dates
 
 
 @attrs.frozen
@@ -89,9 +89,4 @@ class CreditorBody:
 
 def query_date(req: falcon.Request, name: str) -> date:
     """A required `YYYY-MM-DD` query parameter, or 422 naming it."""
-    value = req.get_param(name)
-    try:
-        return date.fromisoformat(value or "")
-    except ValueError:
-        raise ValidationFailed([FieldError(name, f"Le paramètre « {name} » doit être une date AAAA-MM-JJ.")]) \
-            from None
+    return dates.parse_day(req.get_param(name), name)

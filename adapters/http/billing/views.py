@@ -36,7 +36,7 @@ def review_view(review: RunReview) -> dict[str, Any]:
     return {
         "id": run.id, "organisation_code": run.organisation_code, "month": run.month, "status": run.status.value,
         "created_at": instant(run.created_at), "finalised_at": instant(run.finalised_at),
-        "rules_version": run.rules_version,
+        "rules_version": run.rules_version, "provisional": review.provisional,
         "totals": {"amount": amount(review.total), "invoices": len(review.invoices), "lines": review.line_count,
                    "flagged": len(review.flagged)},
         "flagged": [{"invoice_id": invoice.id, "family_id": invoice.family_id, **line_view(line, n)}

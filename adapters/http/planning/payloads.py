@@ -16,6 +16,7 @@ import falcon
 
 from famille.adapters.http.payloads import key, load, load_sent, text
 from famille.kernel.planning.service import MAX_CELLS, cells_of_pattern
+from famille.kernel.shared import dates
 from famille.kernel.shared.errors import FieldError, ValidationFailed
 from famille.kernel.shared.french_dates import WEEKDAYS
 
@@ -218,12 +219,7 @@ def query_day(req: falcon.Request, name: str = "date", *, required: bool = True)
     value = req.get_param(name)
     if value is None and not required:
         return None
-    try:
-        if value is None or len(value) != 10:
-            raise ValueError(value)
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValidationFailed([FieldError(name, f"Paramètre « {name} » : une date AAAA-MM-JJ.")]) from None
+    return dates.parse_day(value, name)
 
 
 def query_month(req: falcon.Request, today: date) -> date:
@@ -231,12 +227,7 @@ def query_month(req: falcon.Request, today: date) -> date:
     value = req.get_param("month")
     if value is None:
         return today.replace(day=1)
-    try:
-        if len(value) != 7:
-            raise ValueError(value)
-        return date.fromisoformat(f"{value}-01")
-    except ValueError:
-        raise ValidationFailed([FieldError("month", "Paramètre « month » : un mois AAAA-MM.")]) from None
+    return dates.parse_month(value, "month")
 
 
 def query_text(req: falcon.Request, name: str, limit: int = CODE_MAX) -> str | None:

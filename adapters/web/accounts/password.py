@@ -5,6 +5,7 @@ from __future__ import annotations
 import falcon
 
 from famille.adapters.http.auth import AUTHENTICATED, PUBLIC
+from famille.adapters.http.throttle import LOGIN_ATTEMPTS
 from famille.adapters.web.accounts.requirements import password_requirements
 from famille.adapters.web.forms import Form, posted
 from famille.adapters.web.rendering import redirect
@@ -70,6 +71,7 @@ class ForgottenPasswordResource:
     """« Mot de passe oublié » : the same answer whether the login exists or not."""
 
     auth = PUBLIC
+    throttle = LOGIN_ATTEMPTS
 
     def __init__(self, site: Site) -> None:
         self._site = site

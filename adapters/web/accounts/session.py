@@ -5,6 +5,7 @@ from __future__ import annotations
 import falcon
 
 from famille.adapters.http.auth import AUTHENTICATED, PUBLIC
+from famille.adapters.http.throttle import LOGIN_ATTEMPTS
 from famille.adapters.web.forms import Form, posted
 from famille.adapters.web.rendering import redirect
 from famille.adapters.web.security import session_cookie
@@ -41,6 +42,7 @@ class LoginResource:
     """« Accès famille » : identifiant, mot de passe, « Mot de passe oublié »."""
 
     auth = PUBLIC
+    throttle = LOGIN_ATTEMPTS
 
     def __init__(self, site: Site) -> None:
         self._site = site

@@ -21,8 +21,9 @@ from famille.adapters.web.forms import Form, posted
 from famille.adapters.web.planning.forms import address, month_key, parse_day, shift_month, short_text
 from famille.adapters.web.rendering import redirect
 from famille.adapters.web.site import Site
-from famille.kernel.billing.model import MONTH, PaymentMethod, RunReview, RunStatus
+from famille.kernel.billing.model import PaymentMethod, RunReview, RunStatus
 from famille.kernel.billing.service import run_id_of
+from famille.kernel.shared.dates import is_month
 from famille.kernel.shared.errors import Conflict, NotFound, ValidationFailed
 from famille.kernel.shared.french_dates import MONTHS
 
@@ -97,7 +98,7 @@ class BillingPage(_AgentPage):
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         """The forms; with `mois`, the month's run if there is one."""
         month = req.get_param("mois") or ""
-        if MONTH.match(month):
+        if is_month(month):
             try:
                 run = self._billing.review(req.context.principal, run_id_of(req.context.principal.organisation_code,
                                                                                month))
@@ -107,7 +108,7 @@ class BillingPage(_AgentPage):
                 redirect(resp, f"/agent/facturation/{run.run.id}")
                 return
         self._show(req, resp, Form(values={"mois": month or month_key(shift_month(self._today(), -1))}),
-                   missing=month if MONTH.match(month) else None)
+                   missing=month if is_month(month) else None)
 
     def _show(self, req: falcon.Request, resp: falcon.Response, form: Form, *, missing: str | None = None,
               status: str = falcon.HTTP_200) -> None:
@@ -291,7 +292,7 @@ class SepaPage(_AgentPage):
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         """The XML file, as a download; a page saying so when no family is to be debited that month."""
         month = req.get_param("mois") or ""
-        if MONTH.match(month) and not self._billing.direct_debits(req.context.principal, month):
+        if is_month(month) and not self._billing.direct_debits(req.context.principal, month):
             # sepaxml refuses a file without any debit: say it rather than fail.
             self._site.page(req, resp, "erreur.html", title="Aucun prélèvement",
                             detail=f"Aucune facture de {month_label(month)} n'est à prélever : aucune famille "

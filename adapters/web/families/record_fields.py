@@ -24,6 +24,7 @@ from famille.adapters.web.forms import Form
 from famille.kernel.families.changes import SECTIONS
 from famille.kernel.families.fields import family_fields
 from famille.kernel.families.requests import RequestKind
+from famille.kernel.shared.dates import LAST_YEAR, RECORD_FIRST_YEAR, DateRefused, read_day
 from famille.kernel.shared.errors import FieldError, ValidationFailed
 
 YES, NO = "oui", "non"
@@ -173,10 +174,12 @@ def _read(spec: Input, raw: str) -> tuple[Any, str | None]:
         return None, "Saisissez un nombre, par exemple 28 500 ou 2,5."
     if spec.kind == "date":
         found = _FR_DATE.fullmatch(raw)
+        iso = f"{found[3]}-{int(found[2]):02d}-{int(found[1]):02d}" if found else raw
         try:
-            day = (date(int(found[3]), int(found[2]), int(found[1])) if found else date.fromisoformat(raw))
-        except ValueError:
-            return None, "Saisissez une date valide, par exemple 01/05/2015."
+            day = read_day(iso, since=RECORD_FIRST_YEAR)
+        except DateRefused:
+            return None, (f"Saisissez une date valide entre {RECORD_FIRST_YEAR} et {LAST_YEAR}, "
+                          "par exemple 01/05/2015.")
         return day.isoformat(), None
     if len(raw) > 1000:
         return None, "1000 caractères au plus."

@@ -16,7 +16,7 @@ import falcon
 from famille.adapters.http.auth import AGENT
 from famille.adapters.http.planning.views import headcounts_csv
 from famille.adapters.web.forms import Form, posted
-from famille.adapters.web.planning.forms import address, parse_day, parse_time, short_text
+from famille.adapters.web.planning.forms import address, parse_day, parse_time, query_day, short_text
 from famille.adapters.web.rendering import redirect
 from famille.adapters.web.site import Site
 from famille.kernel.planning.agent import PendingEntry, RollCall
@@ -37,7 +37,7 @@ MAX_LINES = 500
 
 
 def _day(req: falcon.Request, today: date, name: str = "date") -> date:
-    return parse_day(req.get_param(name)) or today
+    return query_day(req, name, today)
 
 
 def _is_timed(service_code: str) -> bool:

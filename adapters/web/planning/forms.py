@@ -14,6 +14,8 @@ from urllib.parse import urlencode
 import falcon
 
 from famille.adapters.web.forms import FORM_URLENCODED
+from famille.kernel.shared import dates
+from famille.kernel.shared.dates import DateRefused, read_day
 from famille.kernel.shared.french_dates import WEEKDAYS
 
 CODE_MAX = 40
@@ -25,23 +27,24 @@ SCHOOL_WEEKDAYS = WEEKDAYS[:5]
 
 
 def parse_day(value: str | None) -> date | None:
-    """« 2026-12-05 » as a date, None when absent or not a date."""
-    if not value or len(value) != 10:
-        return None
+    """« 2026-12-05 » as a date of the portal's window, None when absent or not such a date."""
     try:
-        return date.fromisoformat(value)
-    except ValueError:
+        return read_day(value)
+    except DateRefused:
         return None
+
+
+def query_day(req: falcon.Request, name: str, today: date) -> date:
+    """A day in the address (`?date=`): `today` when absent, 422 naming it when not a day of the window."""
+    value = req.get_param(name)
+    return today if value is None or value == "" else dates.parse_day(value, name)
 
 
 def parse_month(value: str | None, today: date) -> date:
-    """`?mois=YYYY-MM` as the first of the month; this month when absent or wrong."""
-    if value and len(value) == 7:
-        try:
-            return date.fromisoformat(f"{value}-01")
-        except ValueError:
-            pass
-    return today.replace(day=1)
+    """`?mois=YYYY-MM` as the first of the month; this month when absent, 422 naming it when wrong."""
+    if value is None or value == "":
+        return today.replace(day=1)
+    return dates.parse_month(value, "mois")
 
 
 def parse_time(value: str | None) -> time | None:

@@ -103,3 +103,25 @@ def test_a_run_streamed_one_child_at_a_time_gives_the_invoices_of_the_whole_mont
     assert (zoe.share, zoe.amount) == (Decimal("75"), Decimal("3.37"))  # 3.375: the first family takes the half cent
     final = portal.billing.finalise_run("org-a", MONTH, by="a")
     assert (final.first_number, final.last_number, final.totals.issued) == ("2027-000001", "2027-000003", 3)
+
+
+def test_a_month_still_running_has_a_provisional_draft_and_cannot_be_made_final() -> None:
+    from datetime import datetime
+
+    from famille.kernel.shared.time import PARIS
+
+    portal, _, world = billing_world([day(1)])
+    world.clock.set(datetime(2026, 12, 31, 23, 59, tzinfo=PARIS))
+
+    draft = portal.billing.draft(agent(), MONTH)
+
+    assert draft.provisional
+    with pytest.raises(Conflict, match="n'est pas terminé"):
+        portal.billing.finalise(agent(), draft.run.id, accept_flagged=True)
+    with pytest.raises(Conflict, match="n'est pas terminé"):
+        portal.billing.finalise_run("org-a", MONTH, by="a", accept_flagged=True)
+    assert portal.billing.review(agent(), draft.run.id).run.status.value == "draft"
+
+    world.clock.set(datetime(2027, 1, 1, 0, 0, tzinfo=PARIS))
+    assert not portal.billing.review(agent(), draft.run.id).provisional
+    assert portal.billing.finalise(agent(), draft.run.id, accept_flagged=True).run.status.value == "final"

@@ -137,6 +137,7 @@ def test_a_present_child_without_departure_time_shows_a_missing_check_out_once_t
     world: World,
 ) -> None:
     _book(world, ("GARDERIE SOIR", MONDAY))
+    world.clock.set(datetime(2026, 12, 7, 16, 35, tzinfo=PARIS))
     world.portal.planning_agent.record_attendance(AGENT_A, "child-lea", "GARDERIE SOIR", MONDAY,
                                                   AttendanceStatus.PRESENT, time(16, 30), None)
     world.clock.set(datetime(2026, 12, 8, 8, 0, tzinfo=PARIS))
@@ -196,3 +197,18 @@ def test_a_late_medical_absence_shows_excused_on_the_grid_only_with_its_certific
     grid = world.portal.planning.month(DUPONT, "child-lea", MONDAY)
     cell = next(c for r in grid.rows if r.service_code == "RESTAURATION" for c in r.cells if c.day == MONDAY)
     assert cell.status is status
+
+
+def test_attendance_is_recorded_for_today_or_a_past_day_never_a_day_to_come(world: World) -> None:
+    _book(world, ("GARDERIE SOIR", MONDAY), ("GARDERIE SOIR", date(2026, 12, 8)))
+    world.clock.set(datetime(2026, 12, 7, 23, 59, tzinfo=PARIS))
+    agent = world.portal.planning_agent
+
+    with pytest.raises(ValidationFailed) as refused:
+        agent.record_attendance(AGENT_A, "child-lea", "GARDERIE SOIR", date(2026, 12, 8),
+                                AttendanceStatus.PRESENT, time(16, 30), None)
+
+    assert [e.field for e in refused.value.errors] == ["date"]
+    assert "jour à venir" in refused.value.message
+    assert agent.record_attendance(AGENT_A, "child-lea", "GARDERIE SOIR", MONDAY, AttendanceStatus.PRESENT,
+                                   time(16, 30), None).day == MONDAY

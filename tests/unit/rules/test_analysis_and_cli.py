@@ -28,7 +28,7 @@ def test_every_shipped_file_passes_check_without_gap_or_dead_rule() -> None:
 
 def test_integer_inputs_are_partitioned_on_the_thresholds_used() -> None:
     policy = load_bundle(default_rules_dir()).policy("login_lockout", None)
-    assert integer_points(policy, "failed_attempts") == [0, 9, 10, 11, 1000]
+    assert integer_points(policy, "failed_attempts") == [0, 9, 10, 11, 19, 20, 21, 29, 30, 31, 1000]
 
 
 def test_a_rule_hidden_by_an_earlier_rule_is_reported_dead(tmp_path: Path) -> None:

@@ -27,13 +27,14 @@ def shipped() -> DurableRules:
 
 def test_the_adapter_satisfies_the_rules_port(shipped: DurableRules) -> None:
     port: Rules = shipped
-    assert port.decide("login_lockout", {"failed_attempts": 3}).outcome == {"locked": False}
+    assert port.decide("login_lockout", {"failed_attempts": 3}).outcome == {"locked": False, "unlock_after_minutes": 0}
 
 
 def test_locks_the_account_from_the_tenth_failed_attempt(shipped: DurableRules) -> None:
     assert not shipped.decide("login_lockout", {"failed_attempts": 9}).outcome["locked"]
     decision = shipped.decide("login_lockout", {"failed_attempts": 10})
-    assert decision.outcome["locked"] and decision.rule_id == "compte-verrouille-apres-10-echecs"
+    assert decision.outcome["locked"] and decision.rule_id == "compte-verrouille-15min-apres-10-echecs"
+    assert decision.outcome["unlock_after_minutes"] == 15
     assert "10 tentatives" in decision.message
 
 
@@ -145,7 +146,12 @@ def test_explain_gives_the_table_cell_and_the_trace_of_the_plain_evaluator(shipp
     assert decision.hits == shipped.decide("login_lockout", {"failed_attempts": 2}).hits
     assert decision.trace == (
         "table compilée de 3 cases, case n° 0 : failed_attempts dans [0, 9]",
-        "compte-verrouille-apres-10-echecs : écartée, condition « failed_attempts >= 10 » fausse (failed_attempts = 2)",
+        "compte-verrouille-24h-apres-30-echecs : écartée, condition « failed_attempts >= 30 » fausse "
+        "(failed_attempts = 2)",
+        "compte-verrouille-1h-apres-20-echecs : écartée, condition « failed_attempts >= 20 » fausse "
+        "(failed_attempts = 2)",
+        "compte-verrouille-15min-apres-10-echecs : écartée, condition « failed_attempts >= 10 » fausse "
+        "(failed_attempts = 2)",
         "compte-ouvert : retenue",
     )
 
