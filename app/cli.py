@@ -9,8 +9,20 @@ from collections.abc import Sequence
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from famille.adapters.cli.rules import startup_problems
+    from famille.config import Settings
+    from famille.rules import default_rules_dir
     from famille.server import serve
 
+    # A broken rules folder stops the start with check's French messages, not « Worker failed to boot ».
+    rules_dir = Settings.from_environ().rules_dir or default_rules_dir()
+    problems = startup_problems(rules_dir)
+    if problems:
+        for problem in problems:
+            print(f"ERREUR {problem}", file=sys.stderr)
+        print(f"Le portail ne démarre pas : {len(problems)} problème(s) dans les règles de {rules_dir} "
+              "(famille rules check --rules …).", file=sys.stderr)
+        return 1
     serve(host=args.host, port=args.port, workers=args.workers)
     return 0
 

@@ -50,6 +50,21 @@ def run(args: argparse.Namespace) -> int:
     return _eval(rules_dir, args.policy, args.facts, args.organisation)
 
 
+def startup_problems(rules_dir: Path) -> list[str]:
+    """What stops the portal from starting on `rules_dir`: `check`'s problems, then failing examples."""
+    try:
+        _, problems = inspect(rules_dir)
+    except RuleFileError as error:
+        return list(error.problems)
+    if problems:
+        return problems
+    try:
+        DurableRules(rules_dir)
+    except RulesError as error:
+        return str(error).splitlines()
+    return []
+
+
 def _check(rules_dir: Path) -> int:
     try:
         bundle, problems = inspect(rules_dir)

@@ -21,6 +21,17 @@ from famille.adapters.rules.load import parse_override, parse_policy, read_yaml
 
 ORGANISATION_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 Stamp = tuple[tuple[str, int, int], ...]
+#: The policies the kernel asks for: a folder missing one is refused (at check, test and reload).
+POLICIES = ("absence_reasons", "billing_eligibility", "booking_deadlines", "login_lockout", "password_policy",
+            "pricing", "qf_brackets", "request_validation")
+#: The outputs the kernel reads from a policy's decision: a policy without them is refused.
+REQUIRED_OUTPUTS = {"login_lockout": ("locked", "unlock_after_minutes")}
+#: The word lists the policies read.
+WORD_LISTS = ("common_passwords",)
+#: The sub-folders of a rules folder; anything else in it is refused, not ignored.
+SUBFOLDERS = ("organisations", "profiles")
+#: What a rules folder shipped inside the Python package also holds (never read as rules).
+PACKAGE_FILES = ("__init__.py", "__pycache__")
 
 
 @dataclass(frozen=True)
@@ -40,11 +51,11 @@ class Bundle:
 
 
 def rule_files(rules_dir: Path) -> list[Path]:
-    """Every file of the folder that the rules read, sorted."""
+    """Every file of the folder (but the package's own), sorted: what the version and the reload watch."""
     if not rules_dir.is_dir():
         raise RuleFileError([f"{rules_dir} : dossier de règles introuvable"])
-    top = [p for p in rules_dir.iterdir() if p.is_file() and p.suffix in (".yaml", ".txt")]
-    nested = [p for sub in ("organisations", "profiles") for p in (rules_dir / sub).glob("*/*.yaml")]
+    top = [p for p in rules_dir.iterdir() if p.is_file() and p.name not in PACKAGE_FILES]
+    nested = [p for sub in SUBFOLDERS for p in (rules_dir / sub).glob("*/*") if p.is_file()]
     return sorted(top + nested)
 
 
@@ -65,10 +76,50 @@ def digest(rules_dir: Path) -> str:
     return h.hexdigest()
 
 
-def read_word_list(path: Path) -> frozenset[str]:
-    """A word list: one word a line, lower-cased; blank lines and `#` comments ignored."""
-    words = (line.strip().casefold() for line in path.read_text(encoding="utf-8").splitlines())
+def read_word_list(path: Path, shown: str | None = None) -> frozenset[str]:
+    """A word list: one word a line (UTF-8), lower-cased; blank lines and `#` comments ignored.
+
+    `RuleFileError` naming the file and the line when it is not UTF-8 text.
+    """
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise RuleFileError([f"{shown or path.name}, ligne {line} : le fichier n'est pas en UTF-8 (octet "
+                             f"0x{data[error.start]:02x}) ; enregistrez-le en UTF-8"]) from None
+    words = (line.strip().casefold() for line in text.splitlines())
     return frozenset(w for w in words if w and not w.startswith("#"))
+
+
+def layout_problems(rules_dir: Path) -> list[str]:
+    """Files and folders a rules folder must not hold, and the policies and word lists it lacks."""
+    root = rules_dir.name
+    problems = []
+    known = {f"{name}.yaml" for name in POLICIES} | {f"{name}.txt" for name in WORD_LISTS}
+    for path in sorted(rules_dir.iterdir()):
+        if path.name in PACKAGE_FILES or (path.name in SUBFOLDERS and path.is_dir()):
+            continue
+        if path.name not in known:
+            problems.append(f"{root}/{path.name} : fichier inconnu, refusé (fichiers permis : "
+                            f"{', '.join(sorted(known))}, et les dossiers {' et '.join(SUBFOLDERS)})")
+    for name in sorted(known):
+        if not (rules_dir / name).is_file():
+            problems.append(f"{root}/{name} : fichier manquant ; le portail a besoin de chacun de : "
+                            f"{', '.join(sorted(known))}")
+    for sub in SUBFOLDERS:
+        folder = rules_dir / sub
+        if not folder.is_dir():
+            continue
+        for group in sorted(folder.iterdir()):
+            if not group.is_dir():
+                problems.append(f"{root}/{sub}/{group.name} : un dossier par organisation (ou profil) est attendu ici")
+                continue
+            for path in sorted(group.iterdir()):
+                if path.suffix != ".yaml" or path.stem not in POLICIES or not path.is_file():
+                    problems.append(f"{root}/{sub}/{group.name}/{path.name} : fichier inconnu, refusé (une "
+                                    f"surcharge s'appelle <politique>.yaml, politiques : {', '.join(POLICIES)})")
+    return problems
 
 
 def inspect(rules_dir: Path) -> tuple[Bundle, list[str]]:
@@ -79,8 +130,12 @@ def inspect(rules_dir: Path) -> tuple[Bundle, list[str]]:
     profiles: dict[tuple[str, str], Policy] = {}
     word_lists: dict[str, frozenset[str]] = {}
     before = stamp(rules_dir)
+    problems.extend(layout_problems(rules_dir))
     for path in sorted(rules_dir.glob("*.txt")):
-        word_lists[path.stem] = read_word_list(path)
+        try:
+            word_lists[path.stem] = read_word_list(path, f"{shown_root}/{path.name}")
+        except RuleFileError as error:
+            problems.extend(error.problems)
     for path in sorted(rules_dir.glob("*.yaml")):
         shown = f"{shown_root}/{path.name}"
         try:
@@ -111,6 +166,9 @@ def inspect(rules_dir: Path) -> tuple[Bundle, list[str]]:
                 profiles[(code, merged.name)] = merged
     for policy in [*policies.values(), *profiles.values()]:
         problems.extend(analyse(policy).problems(policy))
+        for output in REQUIRED_OUTPUTS.get(policy.name, ()):
+            if output not in policy.outputs:
+                problems.append(f"{policy.source} : sortie « {output} » manquante (le portail la lit)")
     bundle = Bundle(digest=digest(rules_dir), policies=policies, profiles=profiles, word_lists=word_lists,
                     stamp=before)
     return bundle, problems

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from famille.ports.rules import NoDecision, RulesError
@@ -92,10 +93,12 @@ class Rule:
     message: str
 
     def message_for(self, facts: Mapping[str, Any]) -> str:
-        """The message with its `{field}` placeholders filled from the facts and the outcome."""
+        """The message with its placeholders filled: `{in.x}` from the facts, `{out.x}` from the outcome,
+        `{x}` from whichever has it (the check refuses a name that both have)."""
         if "{" not in self.message:
             return self.message
-        return self.message.format_map({**facts, **self.then})
+        return self.message.format_map(
+            {**facts, **self.then, "in": SimpleNamespace(**facts), "out": SimpleNamespace(**self.then)})
 
 
 @dataclass(frozen=True)

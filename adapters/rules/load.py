@@ -40,9 +40,25 @@ EXPECT_KEYS = ("rule", "rules", "then", "message")
 RULE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
+#: A rule file may reuse a table or a list through YAML aliases (`*nom`) this many times at most: an
+#: « alias bomb » (aliases of aliases) would otherwise expand to gigabytes from a few lines.
+MAX_ALIASES = 50
+
+
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """SafeLoader refusing duplicate keys and keeping `HH:MM` as text (libyaml's parser when present:
-    several times quicker, which a reload and the tests feel)."""
+    """SafeLoader refusing duplicate keys, more than `MAX_ALIASES` aliases of tables or lists, and keeping
+    `HH:MM` as text (libyaml's parser when present: several times quicker, which a reload and the tests feel)."""
+
+    aliases_seen = 0
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        # An alias is the same node met again; only tables and lists can multiply (scalars cannot).
+        if isinstance(node, yaml.CollectionNode) and node in self.constructed_objects:
+            self.aliases_seen += 1
+            if self.aliases_seen > MAX_ALIASES:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"plus de {MAX_ALIASES} alias YAML (*nom) : refusé", node.start_mark)
+        return super().construct_object(node, deep=deep)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
@@ -70,10 +86,33 @@ def read_yaml(path: Path, shown: str) -> Any:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f", ligne {mark.line + 1}" if mark is not None else ""
-        problem = getattr(error, "problem", None) or str(error)
-        raise RuleFileError([f"{shown}{where} : YAML illisible : {problem}"]) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise RuleFileError([f"{shown} : fichier illisible : {error}"]) from None
+        problem = str(getattr(error, "problem", None) or error)
+        raise RuleFileError([f"{shown}{where} : YAML illisible : {_in_french(problem)}"]) from None
+    except UnicodeDecodeError as error:
+        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        raise RuleFileError([f"{shown}, ligne {line} : le fichier n'est pas en UTF-8 ; enregistrez-le en UTF-8"]) \
+            from None
+    except OSError as error:
+        raise RuleFileError([f"{shown} : fichier illisible : {error.strerror or error}"]) from None
+
+
+#: PyYAML's usual complaints, in the words of a policy editor.
+_YAML_PROBLEMS = (
+    ("mapping values are not allowed", "« : » inattendu ; un texte contenant « : » s'écrit entre guillemets"),
+    ("could not find expected ':'", "« : » attendu après une clé"),
+    ("cannot start any token", "caractère interdit en début de valeur (une tabulation ? indentez avec des espaces)"),
+    ("found undefined alias", "alias (*nom) sans ancre (&nom) correspondante"),
+    ("expected <block end>", "indentation incohérente"),
+    ("found unexpected end of stream", "fin de fichier inattendue : guillemet, crochet ou accolade non fermé"),
+    ("while scanning a quoted scalar", "guillemet non fermé"),
+)
+
+
+def _in_french(problem: str) -> str:
+    for english, french in _YAML_PROBLEMS:
+        if english in problem:
+            return french
+    return problem if not problem.isascii() else f"erreur de syntaxe YAML ({problem})"
 
 
 class _Problems:
@@ -133,6 +172,8 @@ def parse_policy(raw: Any, shown: str) -> Policy:
     rules = _parse_rules(raw["rules"], inputs, outputs, p, RULE_KEYS)
     _check_unique_ids(rules, p)
     examples = _parse_examples(raw.get("examples") or [], inputs, outputs, rules, p)
+    if not examples:
+        p.add("aucun exemple : chaque politique garde des exemples (examples) que « famille rules test » vérifie")
     p.raise_if_any()
     return Policy(
         name=name, description=str(raw.get("description") or ""), hit_policy=raw["hit_policy"],
@@ -258,7 +299,7 @@ def _parse_rules(raw: Any, inputs: Mapping[str, FieldSpec], outputs: Mapping[str
             problem = value_problem(outputs[name], value)
             if problem:
                 p.add(problem, rule=rule_id, field=name)
-        _check_placeholders(message, set(inputs) | set(then), p, rule_id)
+        _check_placeholders(message, set(inputs), set(then), p, rule_id)
         parsed.append((Rule(id=rule_id, tests=tuple(tests), then=dict(then), message=message), item))
     return parsed
 
@@ -314,18 +355,22 @@ def _parse_test(name: str, spec: FieldSpec, op: Any, operand: Any, p: _Problems,
     return Test(name, "in" if op == "in" else "not in", tuple(values))
 
 
-def _check_placeholders(message: str, allowed: set[str], p: _Problems, rule_id: str) -> None:
+def _check_placeholders(message: str, inputs: set[str], outputs: set[str], p: _Problems, rule_id: str) -> None:
+    """`{x}` names an input or an output of the rule; `{in.x}` / `{out.x}` say which when both exist."""
     try:
         parts = list(string.Formatter().parse(message))
     except ValueError as error:
         p.add(f"message : accolades mal formées ({error}) ; écrivez {{{{ et }}}} pour une accolade", rule=rule_id)
         return
+    allowed = sorted(inputs | outputs) + [f"in.{n}" for n in sorted(inputs)] + [f"out.{n}" for n in sorted(outputs)]
     for _, name, spec, conversion in parts:
         if name is None:
             continue
-        if name not in allowed or spec or conversion:
-            p.add(f"message : champ {{{name}}} inconnu (champs utilisables : {', '.join(sorted(allowed))})",
-                  rule=rule_id)
+        if name in inputs and name in outputs:
+            p.add(f"message : champ {{{name}}} ambigu, à la fois entrée et sortie de la règle ; écrivez "
+                  f"{{in.{name}}} pour le fait reçu ou {{out.{name}}} pour la valeur décidée", rule=rule_id)
+        elif name not in allowed or spec or conversion:
+            p.add(f"message : champ {{{name}}} inconnu (champs utilisables : {', '.join(allowed)})", rule=rule_id)
 
 
 def _check_unique_ids(rules: list[tuple[Rule, dict[str, Any]]], p: _Problems) -> None:

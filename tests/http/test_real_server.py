@@ -102,14 +102,15 @@ inputs:
   failed_attempts: {type: integer, min: 0, max: 1000}
 outputs:
   locked: {type: boolean}
+  unlock_after_minutes: {type: integer, min: 0, max: 10080}
 rules:
   - id: compte-verrouille-apres-3-echecs
     when: {failed_attempts: {">=": 3}}
-    then: {locked: true}
+    then: {locked: true, unlock_after_minutes: 15}
     message: "Votre compte est verrouillé après 3 tentatives. Utilisez « Mot de passe oublié »."
   - id: compte-ouvert
     when: {}
-    then: {locked: false}
+    then: {locked: false, unlock_after_minutes: 0}
     message: "Le compte n'est pas verrouillé."
 examples:
   - facts: {failed_attempts: 2}

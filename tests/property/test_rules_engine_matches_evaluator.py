@@ -15,6 +15,7 @@ from famille.adapters.rules.engine import DurableRules
 from famille.adapters.rules.evaluate import matching_rules
 from famille.adapters.rules.format import FieldSpec, Policy, RuleFileError
 from famille.rules import default_rules_dir
+from tests.unit.rules.helpers import shipped_copy
 
 ENGINE = DurableRules(default_rules_dir())
 #: Every shipped policy, each organisation's overrides and every profile: (profile or None, policy).
@@ -125,31 +126,35 @@ def small_table(draw: st.DrawFn) -> dict[str, Any]:
         rules.append({"id": f"r{index}", "when": when, "then": {"out": index}, "message": f"règle {index}"})
     rules.append({"id": "defaut", "when": {}, "then": {"out": 99}, "message": "défaut"})
     return {
-        "policy": "random_table", "hit_policy": draw(st.sampled_from(["first", "collect"])),
+        "policy": NAME, "hit_policy": draw(st.sampled_from(["first", "collect"])),
         "inputs": {"x": {"type": "enum", "values": VALUES}, "n": {"type": "integer", "min": 0, "max": 20},
                    "f": {"type": "boolean"}},
         "outputs": {"out": {"type": "integer"}}, "rules": rules,
     }
 
 
+#: The shipped policy the random table stands in for (any of them: only the engine reads it here).
+NAME = "qf_brackets"
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(small_table())
 def test_table_and_durable_decide_like_the_plain_evaluator_on_random_small_tables(table: dict[str, Any]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "rules"
-        folder.mkdir()
-        (folder / "random_table.yaml").write_text(yaml.safe_dump(table, allow_unicode=True), encoding="utf-8")
+        folder = shipped_copy(Path(tmp))  # every policy is required: the random table takes one's place
+        table = {**table, "examples": [{"facts": {"x": VALUES[0], "n": 0, "f": False}, "expect": {}}]}
+        (folder / f"{NAME}.yaml").write_text(yaml.safe_dump(table, allow_unicode=True), encoding="utf-8")
         try:
             load_bundle(folder)
         except RuleFileError as error:  # dead rules are refused at load: nothing to compare
             assert all("jamais retenue" in p for p in error.problems)
             return
         engine = DurableRules(folder)
-        policy = engine.bundle.policy("random_table", None)
+        policy = engine.bundle.policy(NAME, None)
         for x in VALUES:
             for n in range(21):
                 for f in (False, True):
                     facts = {"x": x, "n": n, "f": f}
                     expected = [r.id for r in matching_rules(policy, facts)]
-                    assert [h.rule_id for h in engine.decide("random_table", facts).hits] == expected
-                    assert [h.rule_id for h in engine.decide_by_engine("random_table", facts).hits] == expected
+                    assert [h.rule_id for h in engine.decide(NAME, facts).hits] == expected
+                    assert [h.rule_id for h in engine.decide_by_engine(NAME, facts).hits] == expected

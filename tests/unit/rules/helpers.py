@@ -15,14 +15,15 @@ inputs:
   failed_attempts: {type: integer, min: 0, max: 1000}
 outputs:
   locked: {type: boolean}
+  unlock_after_minutes: {type: integer, min: 0}
 rules:
   - id: verrouille
     when: {failed_attempts: {">=": 10}}
-    then: {locked: true}
+    then: {locked: true, unlock_after_minutes: 15}
     message: "Verrouillé après {failed_attempts} échecs."
   - id: ouvert
     when: {}
-    then: {locked: false}
+    then: {locked: false, unlock_after_minutes: 0}
     message: "Ouvert."
 examples:
   - facts: {failed_attempts: 10}
@@ -47,6 +48,9 @@ rules:
     when: {}
     then: {days: 1, at: "18:00"}
     message: "La veille."
+examples:
+  - facts: {service: RESTAURATION, weekday: lundi}
+    expect: {rule: cantine-lundi}
 """
 
 
@@ -59,9 +63,11 @@ def write(folder: Path, name: str, text: str) -> Path:
 
 
 def rules_folder(tmp_path: Path, **files: str) -> Path:
-    """A folder named `rules` holding the given files (name → text; `/` in names as `__`)."""
+    """The shipped rules (every policy is required) with the given files in place of theirs
+    (name → text; `/` in names as `__`), in a folder named `rules`."""
     folder = tmp_path / "rules"
-    folder.mkdir(parents=True, exist_ok=True)
+    if not folder.exists():
+        shipped_copy(tmp_path)
     for name, text in files.items():
         write(folder, name.replace("__", "/"), text)
     return folder

@@ -84,8 +84,8 @@ def test_reports_duplicate_yaml_keys_that_yaml_would_silently_drop(tmp_path: Pat
 
 def test_reports_undeclared_output_and_wrong_output_type(tmp_path: Path) -> None:
     found = problems_of(tmp_path, "login_lockout.yaml",
-                        LOCKOUT.replace("then: {locked: true}", "then: {lock: true}").replace(
-                            "then: {locked: false}", 'then: {locked: "non"}'))
+                        LOCKOUT.replace("then: {locked: true,", "then: {lock: true,").replace(
+                            "then: {locked: false,", 'then: {locked: "non",'))
     assert "règle « verrouille », champ « lock » : sortie inconnue" in found
     assert "règle « ouvert », champ « locked » : « non » n'est pas un booléen" in found
 
@@ -96,7 +96,7 @@ def test_reports_unknown_message_placeholder(tmp_path: Path) -> None:
 
 
 def test_reports_missing_default_as_undecided_facts(tmp_path: Path) -> None:
-    text = DEADLINES.split("  - id: defaut")[0]
+    text = DEADLINES.replace('  - id: defaut\n    when: {}\n    then: {days: 1, at: "18:00"}\n    message: "La veille."\n', "")
     found = problems_of(tmp_path, "booking_deadlines.yaml", text)
     assert "faits non décidés : service=RESTAURATION, weekday=mardi" in found
 

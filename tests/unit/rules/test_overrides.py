@@ -74,8 +74,10 @@ def test_an_override_naming_an_unknown_rule_is_an_error(tmp_path: Path) -> None:
 def test_an_override_of_a_policy_without_default_file_is_an_error(tmp_path: Path) -> None:
     folder = rules_folder(tmp_path, **{"booking_deadlines.yaml": DEADLINES,
                                        "organisations__x__billing_eligibility.yaml": "policy: billing_eligibility\n"})
-    with pytest.raises(RuleFileError, match="aucune politique par défaut « billing_eligibility »"):
+    (folder / "billing_eligibility.yaml").unlink()
+    with pytest.raises(RuleFileError, match="aucune politique par défaut « billing_eligibility »") as refused:
         load_bundle(folder)
+    assert any(p.startswith("rules/billing_eligibility.yaml : fichier manquant") for p in refused.value.problems)
 
 
 def test_an_override_that_makes_a_rule_unreachable_is_reported(tmp_path: Path) -> None:
