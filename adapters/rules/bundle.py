@@ -26,6 +26,8 @@ POLICIES = ("absence_reasons", "billing_eligibility", "booking_deadlines", "logi
             "pricing", "qf_brackets", "request_validation")
 #: The outputs the kernel reads from a policy's decision: a policy without them is refused.
 REQUIRED_OUTPUTS = {"login_lockout": ("locked", "unlock_after_minutes")}
+#: Policies decided for the whole portal, never per organisation (an unknown login has none).
+PORTAL_WIDE = ("login_lockout",)
 #: The word lists the policies read.
 WORD_LISTS = ("common_passwords",)
 #: The sub-folders of a rules folder; anything else in it is refused, not ignored.
@@ -116,7 +118,11 @@ def layout_problems(rules_dir: Path) -> list[str]:
                 problems.append(f"{root}/{sub}/{group.name} : un dossier par organisation (ou profil) est attendu ici")
                 continue
             for path in sorted(group.iterdir()):
-                if path.suffix != ".yaml" or path.stem not in POLICIES or not path.is_file():
+                if sub == "organisations" and path.name in {f"{name}.yaml" for name in PORTAL_WIDE}:
+                    problems.append(f"{root}/{sub}/{group.name}/{path.name} : cette politique vaut pour tout le "
+                                    "portail (un identifiant inconnu n'a pas d'organisation) ; changez "
+                                    f"{root}/{path.name}")
+                elif path.suffix != ".yaml" or path.stem not in POLICIES or not path.is_file():
                     problems.append(f"{root}/{sub}/{group.name}/{path.name} : fichier inconnu, refusé (une "
                                     f"surcharge s'appelle <politique>.yaml, politiques : {', '.join(POLICIES)})")
     return problems

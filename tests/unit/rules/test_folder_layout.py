@@ -186,3 +186,13 @@ def test_in_and_out_name_the_fact_received_and_the_value_decided(tmp_path: Path)
     rule = bundle.policy("booking_deadlines", None).rule("veille")
 
     assert rule.message_for({"weekday": "lundi"}) == "Pour un lundi, réservez le jeudi d'avant."
+
+
+def test_an_organisation_cannot_override_the_portal_wide_lockout(tmp_path: Path) -> None:
+    folder = shipped_copy(tmp_path)
+    (folder / "organisations" / "ville-a").mkdir(parents=True)
+    (folder / "organisations" / "ville-a" / "login_lockout.yaml").write_text("policy: login_lockout\n",
+                                                                              encoding="utf-8")
+
+    assert any(p.startswith("rules/organisations/ville-a/login_lockout.yaml : cette politique vaut pour tout le "
+                            "portail") for p in _problems(folder))
