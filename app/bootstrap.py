@@ -56,7 +56,8 @@ def build(settings: Settings) -> Wiring:
     if settings.clock_start:
         log.warning("Horloge du portail démarrée au %s (FAMILLE_CLOCK), pas à l'heure de la machine",
                     settings.clock_start.isoformat())
-    rules = DurableRules(settings.rules_dir or default_rules_dir(), logger=log)
+    rules = DurableRules(settings.rules_dir or default_rules_dir(), logger=log,
+                         organisations=lambda: _organisation_codes(uow))
     mailer = (
         SmtpMailer(
             settings.smtp_host,
@@ -110,6 +111,26 @@ def _key_file(path: Path) -> bytes:
             return key.encode("ascii")
         time.sleep(0.01)
     raise RuntimeError(f"La clé secrète {path} est vide ou trop courte : renseignez FAMILLE_SECRET_KEY.")
+
+
+def _organisation_codes(uow: SqlUnitOfWorkFactory) -> list[str] | None:
+    """The codes of the organisations in the database, or None when it cannot say (not migrated yet)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        with uow() as work:
+            return [organisation.code for organisation in work.organisations.list()]
+    except SQLAlchemyError:
+        return None
+
+
+def organisation_codes(settings: Settings) -> list[str] | None:
+    """`_organisation_codes` of the database `settings` name (for `famille rules check` and `serve`)."""
+    engine = make_engine(settings.database_url)
+    try:
+        return _organisation_codes(SqlUnitOfWorkFactory(engine))
+    finally:
+        engine.dispose()
 
 
 def create_wsgi_app(settings: Settings | None = None) -> Any:

@@ -10,13 +10,15 @@ from collections.abc import Sequence
 
 def _serve(args: argparse.Namespace) -> int:
     from famille.adapters.cli.rules import startup_problems
+    from famille.bootstrap import organisation_codes
     from famille.config import Settings
     from famille.rules import default_rules_dir
     from famille.server import serve
 
     # A broken rules folder stops the start with check's French messages, not « Worker failed to boot ».
-    rules_dir = Settings.from_environ().rules_dir or default_rules_dir()
-    problems = startup_problems(rules_dir)
+    settings = Settings.from_environ()
+    rules_dir = settings.rules_dir or default_rules_dir()
+    problems = startup_problems(rules_dir, organisation_codes(settings))
     if problems:
         for problem in problems:
             print(f"ERREUR {problem}", file=sys.stderr)
@@ -25,6 +27,16 @@ def _serve(args: argparse.Namespace) -> int:
         return 1
     serve(host=args.host, port=args.port, workers=args.workers)
     return 0
+
+
+def _rules(args: argparse.Namespace) -> int:
+    from famille.adapters.cli import rules as rules_cli
+    from famille.bootstrap import organisation_codes
+    from famille.config import Settings
+
+    # `check` refuses an override folder naming no organisation of the database (when it can say).
+    codes = organisation_codes(Settings.from_environ()) if args.rules_command == "check" else None
+    return rules_cli.run(args, codes)
 
 
 def _migrate(args: argparse.Namespace) -> int:
@@ -119,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
                            "avec le mois précédent rempli")
     demo.set_defaults(func=_demo)
 
-    rules_cli.add_parser(sub).set_defaults(func=rules_cli.run)
+    rules_cli.add_parser(sub).set_defaults(func=_rules)
     billing_cli.add_parser(sub).set_defaults(func=_billing)
     imports, families = families_cli.add_parsers(sub)
     imports.set_defaults(func=_import)

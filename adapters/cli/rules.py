@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from famille.adapters.rules.bundle import inspect
@@ -39,21 +39,28 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     evaluate.add_argument("--organisation", default=None, help="code de l'organisation (ses surcharges)")
 
 
-def run(args: argparse.Namespace) -> int:
-    """Run the chosen command; 0 when everything is right, 1 otherwise."""
+def run(args: argparse.Namespace, organisations: Iterable[str] | None = None) -> int:
+    """Run the chosen command; 0 when everything is right, 1 otherwise.
+
+    `organisations`: the codes of the organisations that exist, for `check` (None: the folder's
+    `organisations.txt`, if any).
+    """
     rules_dir = args.rules or default_rules_dir()
     command = args.rules_command
     if command == "check":
-        return _check(rules_dir)
+        return _check(rules_dir, organisations)
     if command == "test":
         return _test(rules_dir)
     return _eval(rules_dir, args.policy, args.facts, args.organisation)
 
 
-def startup_problems(rules_dir: Path) -> list[str]:
-    """What stops the portal from starting on `rules_dir`: `check`'s problems, then failing examples."""
+def startup_problems(rules_dir: Path, organisations: Iterable[str] | None = None) -> list[str]:
+    """What stops the portal from starting on `rules_dir`: `check`'s problems, then failing examples.
+
+    `organisations`: the codes that exist (None: the folder's `organisations.txt`, if any).
+    """
     try:
-        _, problems = inspect(rules_dir)
+        _, problems = inspect(rules_dir, organisations)
     except RuleFileError as error:
         return list(error.problems)
     if problems:
@@ -65,9 +72,9 @@ def startup_problems(rules_dir: Path) -> list[str]:
     return []
 
 
-def _check(rules_dir: Path) -> int:
+def _check(rules_dir: Path, organisations: Iterable[str] | None = None) -> int:
     try:
-        bundle, problems = inspect(rules_dir)
+        bundle, problems = inspect(rules_dir, organisations)
     except RuleFileError as error:
         problems, bundle = error.problems, None
     for problem in problems:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +30,9 @@ REQUIRED_OUTPUTS = {"login_lockout": ("locked", "unlock_after_minutes")}
 PORTAL_WIDE = ("login_lockout",)
 #: The word lists the policies read.
 WORD_LISTS = ("common_passwords",)
+#: An optional list of the organisation codes the folder may hold overrides for (one a line), used
+#: when the database cannot say which organisations exist.
+ORGANISATIONS_FILE = "organisations.txt"
 #: The sub-folders of a rules folder; anything else in it is refused, not ignored.
 SUBFOLDERS = ("organisations", "profiles")
 #: What a rules folder shipped inside the Python package also holds (never read as rules).
@@ -78,19 +81,23 @@ def digest(rules_dir: Path) -> str:
     return h.hexdigest()
 
 
+def read_text(path: Path, shown: str | None = None) -> str:
+    """A text file of the folder, or `RuleFileError` naming the file and the line when it is not UTF-8."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise RuleFileError([f"{shown or path.name}, ligne {line} : le fichier n'est pas en UTF-8 (octet "
+                             f"0x{data[error.start]:02x}) ; enregistrez-le en UTF-8"]) from None
+
+
 def read_word_list(path: Path, shown: str | None = None) -> frozenset[str]:
     """A word list: one word a line (UTF-8), lower-cased; blank lines and `#` comments ignored.
 
     `RuleFileError` naming the file and the line when it is not UTF-8 text.
     """
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise RuleFileError([f"{shown or path.name}, ligne {line} : le fichier n'est pas en UTF-8 (octet "
-                             f"0x{data[error.start]:02x}) ; enregistrez-le en UTF-8"]) from None
-    words = (line.strip().casefold() for line in text.splitlines())
+    words = (line.strip().casefold() for line in read_text(path, shown).splitlines())
     return frozenset(w for w in words if w and not w.startswith("#"))
 
 
@@ -100,11 +107,11 @@ def layout_problems(rules_dir: Path) -> list[str]:
     problems = []
     known = {f"{name}.yaml" for name in POLICIES} | {f"{name}.txt" for name in WORD_LISTS}
     for path in sorted(rules_dir.iterdir()):
-        if path.name in PACKAGE_FILES or (path.name in SUBFOLDERS and path.is_dir()):
+        if path.name in PACKAGE_FILES or (path.name in SUBFOLDERS and path.is_dir()) or path.name == ORGANISATIONS_FILE:
             continue
         if path.name not in known:
             problems.append(f"{root}/{path.name} : fichier inconnu, refusé (fichiers permis : "
-                            f"{', '.join(sorted(known))}, et les dossiers {' et '.join(SUBFOLDERS)})")
+                            f"{', '.join(sorted(known))}, {ORGANISATIONS_FILE}, et les dossiers {' et '.join(SUBFOLDERS)})")
     for name in sorted(known):
         if not (rules_dir / name).is_file():
             problems.append(f"{root}/{name} : fichier manquant ; le portail a besoin de chacun de : "
@@ -128,8 +135,29 @@ def layout_problems(rules_dir: Path) -> list[str]:
     return problems
 
 
-def inspect(rules_dir: Path) -> tuple[Bundle, list[str]]:
-    """Read the folder, collecting every problem of every file (validation and analysis)."""
+def organisation_problems(rules_dir: Path, organisations: Iterable[str] | None) -> list[str]:
+    """Organisation folders naming no known organisation (from `organisations`, else `organisations.txt`)."""
+    declared = rules_dir / ORGANISATIONS_FILE
+    if organisations is not None:
+        known = set(organisations)
+    elif declared.is_file():
+        text = read_text(declared, f"{rules_dir.name}/{ORGANISATIONS_FILE}")
+        known = {code for code in (line.strip() for line in text.splitlines()) if code and not code.startswith("#")}
+    else:
+        return []
+    folder = rules_dir / "organisations"
+    codes = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+    return [f"{rules_dir.name}/organisations/{code} : aucune organisation « {code} » (organisations connues : "
+            f"{', '.join(sorted(known)) or 'aucune'}) ; ses règles ne s'appliqueraient à personne"
+            for code in codes if code not in known]
+
+
+def inspect(rules_dir: Path, organisations: Iterable[str] | None = None) -> tuple[Bundle, list[str]]:
+    """Read the folder, collecting every problem of every file (validation and analysis).
+
+    `organisations`: the codes of the organisations that exist (from the database), to refuse an
+    override folder naming none of them; None reads `organisations.txt` if the folder has one.
+    """
     shown_root = rules_dir.name
     problems: list[str] = []
     policies: dict[tuple[str | None, str], Policy] = {}
@@ -137,7 +165,13 @@ def inspect(rules_dir: Path) -> tuple[Bundle, list[str]]:
     word_lists: dict[str, frozenset[str]] = {}
     before = stamp(rules_dir)
     problems.extend(layout_problems(rules_dir))
+    try:
+        problems.extend(organisation_problems(rules_dir, organisations))
+    except RuleFileError as error:
+        problems.extend(error.problems)
     for path in sorted(rules_dir.glob("*.txt")):
+        if path.name == ORGANISATIONS_FILE:
+            continue
         try:
             word_lists[path.stem] = read_word_list(path, f"{shown_root}/{path.name}")
         except RuleFileError as error:
@@ -180,9 +214,9 @@ def inspect(rules_dir: Path) -> tuple[Bundle, list[str]]:
     return bundle, problems
 
 
-def load_bundle(rules_dir: Path) -> Bundle:
+def load_bundle(rules_dir: Path, organisations: Iterable[str] | None = None) -> Bundle:
     """The folder's bundle, or `RuleFileError` listing every problem found."""
-    bundle, problems = inspect(rules_dir)
+    bundle, problems = inspect(rules_dir, organisations)
     if problems:
         raise RuleFileError(problems)
     return bundle

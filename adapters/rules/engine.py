@@ -17,7 +17,7 @@ import itertools
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -89,8 +89,11 @@ class DurableRules:
     No thread is started unless `start_watching()` is called.
     """
 
-    def __init__(self, rules_dir: Path, *, logger: logging.Logger | None = None, run_examples: bool = True) -> None:
+    def __init__(self, rules_dir: Path, *, logger: logging.Logger | None = None, run_examples: bool = True,
+                 organisations: Callable[[], Iterable[str] | None] | None = None) -> None:
         self._dir = Path(rules_dir)
+        # The organisations that exist (asked at each load): an override folder must name one.
+        self._organisations = organisations or (lambda: None)
         self._log = logger or _LOG
         self._host = QuietHost()
         self._host_lock = threading.Lock()
@@ -100,7 +103,7 @@ class DurableRules:
         self._refused_digest: str | None = None
         self._watcher: threading.Thread | None = None
         self._stop_watching = threading.Event()
-        self._active = self._prepare(load_bundle(self._dir), examples=run_examples)
+        self._active = self._prepare(load_bundle(self._dir, self._organisations()), examples=run_examples)
 
     # --- the port ------------------------------------------------------------------------
 
@@ -200,7 +203,7 @@ class DurableRules:
             if new_digest == self._refused_digest:
                 return False
             try:
-                candidate = self._prepare(load_bundle(self._dir), keep=current.all_names())
+                candidate = self._prepare(load_bundle(self._dir, self._organisations()), keep=current.all_names())
             except RuleFileError as error:
                 self._refused_digest = new_digest
                 self._counts["refused_reloads"] += 1

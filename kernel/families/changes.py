@@ -127,7 +127,7 @@ def _problem(field: Field, value: Any) -> str | None:
         return "obligatoire"
     if field.kind == "decimal":
         return None if _decimal(value) is not None else "doit être un nombre décimal positif"
-    if field.kind == "date" and value.strip():
+    if field.kind == "date":
         try:
             read_day(value, since=RECORD_FIRST_YEAR)
         except DateRefused as refused:

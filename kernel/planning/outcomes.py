@@ -80,11 +80,15 @@ class CellRefused(ValidationFailed):
     title = "Demande refusée"
 
     def __init__(self, result: CellResult) -> None:
-        super().__init__([FieldError("date", result.message, result.rule_id)])
+        field = {SkipReason.UNKNOWN_SERVICE: "service", SkipReason.REASON_NOT_ALLOWED: "reason"}.get(
+            result.skip, "date") if result.skip else "date"
+        super().__init__([FieldError(field, result.message, result.rule_id)])
         self.result = result
-        self.problem_extra: dict[str, object] = {
+        extra: dict[str, object | None] = {
             "reason": result.skip.value if result.skip else None,
             "rule_id": result.rule_id,
             "deadline": result.deadline.instant.isoformat() if result.deadline else None,
             "deadline_description": result.deadline.description if result.deadline else None,
         }
+        # What is not known is left out, as the API document describes (never a null where a text is due).
+        self.problem_extra: dict[str, object] = {k: v for k, v in extra.items() if v is not None}

@@ -196,3 +196,31 @@ def test_an_organisation_cannot_override_the_portal_wide_lockout(tmp_path: Path)
 
     assert any(p.startswith("rules/organisations/ville-a/login_lockout.yaml : cette politique vaut pour tout le "
                             "portail") for p in _problems(folder))
+
+
+def _override(folder: Path, code: str) -> None:
+    source = folder / "profiles" / "cnil-2022" / "password_policy.yaml"
+    (folder / "organisations" / code).mkdir(parents=True)
+    (folder / "organisations" / code / "password_policy.yaml").write_text(source.read_text("utf-8"), "utf-8")
+
+
+def test_an_organisation_folder_must_name_an_organisation_of_the_database(tmp_path: Path) -> None:
+    folder = shipped_copy(tmp_path)
+    _override(folder, "saint-veran")
+    _override(folder, "ville-a")
+
+    assert inspect(folder, ["ville-a", "rpi-b"])[1] == [
+        "rules/organisations/saint-veran : aucune organisation « saint-veran » (organisations connues : rpi-b, "
+        "ville-a) ; ses règles ne s'appliqueraient à personne"]
+    with pytest.raises(RuleFileError, match="saint-veran"):
+        DurableRules(folder, organisations=lambda: ["ville-a"])
+
+
+def test_without_the_database_the_folder_declares_its_organisations(tmp_path: Path) -> None:
+    folder = shipped_copy(tmp_path)
+    _override(folder, "saint-veran")
+    assert _problems(folder) == []  # nothing says which organisations exist
+
+    (folder / "organisations.txt").write_text("# les organisations du portail\nsaint-verand\n", encoding="utf-8")
+
+    assert [p.split(" : ")[0] for p in _problems(folder)] == ["rules/organisations/saint-veran"]
