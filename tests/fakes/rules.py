@@ -6,8 +6,8 @@ drifted from rules/. The engine on the shipped folder is built once per test ses
 
 A test that needs another policy writes rule files (YAML), as a policy editor would:
 `rules_with({"organisations/org-a/booking_deadlines.yaml": text})` copies the shipped folder
-(or only the policies named in `only`) to a temporary folder, adds the files and builds an
-engine on it, once per distinct set of files. The overrides kept for tests are YAML files in
+(every policy: a folder missing one is refused) to a temporary folder, adds the files and builds
+an engine on it, once per distinct set of files. The overrides kept for tests are YAML files in
 tests/fakes/rule_files/ (`rule_file(name)`).
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ from famille.rules import default_rules_dir
 
 RULE_FILES = Path(__file__).parent / "rule_files"
 
-_BUILT: dict[tuple[Any, ...], DurableRules] = {}
+_BUILT: dict[tuple[tuple[str, str], ...], DurableRules] = {}
 _FOLDERS: list[tempfile.TemporaryDirectory[str]] = []
 
 
@@ -41,24 +41,15 @@ def rule_file(name: str) -> str:
     return (RULE_FILES / f"{name}.yaml").read_text(encoding="utf-8")
 
 
-def rules_with(files: Mapping[str, str], *, only: Collection[str] | None = None) -> DurableRules:
-    """An engine on the shipped rule files plus `files` (path in the folder → YAML text).
-
-    `only` keeps just these shipped policies (by name) and no word list: a quicker load,
-    for tests that ask one policy many times with different files.
-    """
-    key = (tuple(sorted(files.items())), None if only is None else tuple(sorted(only)))
+def rules_with(files: Mapping[str, str]) -> DurableRules:
+    """An engine on the shipped rule files plus `files` (path in the folder → YAML text)."""
+    key = tuple(sorted(files.items()))
     if key not in _BUILT:
         holder = tempfile.TemporaryDirectory(prefix="famille-rules-")
         _FOLDERS.append(holder)
         folder = Path(holder.name)
-        shipped = default_rules_dir()
-        if only is None:
-            shutil.copytree(shipped, folder, dirs_exist_ok=True,
-                            ignore=shutil.ignore_patterns("__pycache__", "*.py"))
-        else:
-            for name in only:
-                shutil.copy(shipped / f"{name}.yaml", folder / f"{name}.yaml")
+        shutil.copytree(default_rules_dir(), folder, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.py"))
         for relative, text in files.items():
             path = folder / relative
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -73,9 +64,9 @@ class ShippedRules:
     def __init__(self, engine: DurableRules | None = None) -> None:
         self.engine = engine or shipped_engine()
 
-    def use(self, files: Mapping[str, str], *, only: Collection[str] | None = None) -> None:
+    def use(self, files: Mapping[str, str]) -> None:
         """Decide from now on by the shipped files plus `files` (see `rules_with`)."""
-        self.engine = rules_with(files, only=only)
+        self.engine = rules_with(files)
 
     def decide(self, policy: str, facts: Mapping[str, Any], *, organisation: str | None = None) -> Decision:
         return self.engine.decide(policy, facts, organisation=organisation)

@@ -67,11 +67,11 @@ def rule_file(policy: dict[str, object]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _world(policy: dict[str, object], *, policies: tuple[str, ...] = ("booking_deadlines",)) -> World:
-    """The planning world deciding by these deadlines (and only the shipped `policies`: a quicker load)."""
+def _world(policy: dict[str, object]) -> World:
+    """The planning world deciding by these deadlines (the other policies: the shipped ones)."""
     world = make_planning_world()
     world.uow.store.enrolments.extend(Enrolment("child-lea", s, date(2027, 9, 1)) for s in SERVICES)
-    world.rules.use({"organisations/org-a/booking_deadlines.yaml": rule_file(policy)}, only=policies)
+    world.rules.use({"organisations/org-a/booking_deadlines.yaml": rule_file(policy)})
     return world
 
 
@@ -147,7 +147,7 @@ GUIDE = {"canteen": {"lundi": 4, "mardi": 4, "mercredi": 2, "jeudi": 2, "vendred
 def test_booking_then_cancelling_before_the_deadline_leaves_the_cell_as_it_was(
     service: str, day: date, hours_before: int
 ) -> None:
-    world = _world(GUIDE, policies=("booking_deadlines", "absence_reasons"))
+    world = _world(GUIDE)
     deadline = _deadline(GUIDE, service, day)
     if deadline is None:
         return
