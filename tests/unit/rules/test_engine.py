@@ -14,7 +14,7 @@ from famille.adapters.rules.engine import DurableRules
 from famille.ports.rules import NoDecision, Rules, RulesError, RulesUnavailable
 from famille.rules import default_rules_dir
 
-from .helpers import DEADLINES, LOCKOUT, rules_folder, write
+from .helpers import DEADLINES, LOCKOUT, rules_folder, shipped_copy, write
 
 GOOD_PASSWORD = {"length": 12, "has_upper": True, "has_lower": True, "has_digit": True, "has_symbol": False,
                  "is_common": False, "contains_login": False}
@@ -106,7 +106,10 @@ def test_messages_fill_placeholders_from_facts(shipped: DurableRules) -> None:
 def test_decisions_are_read_from_the_table_the_engine_filled_at_load(tmp_path: Path) -> None:
     thirteen = LOCKOUT.replace('">=": 10', '">=": 13').replace("failed_attempts: 10}", "failed_attempts: 13}")
     engine = DurableRules(rules_folder(tmp_path, **{"login_lockout.yaml": thirteen}))
-    assert engine.stats()["cells"] == 3  # [0, 12], {13}, [14, 1000]: the engine decided each cell once
+    shipped = DurableRules(shipped_copy(tmp_path / "livrees"))
+    # The folder holds every policy: the shipped lockout has 7 cells (its thresholds 10, 20 and 30 each make
+    # a cell of their own), this one 3 ([0, 12], {13}, [14, 1000]); the engine decided each cell once.
+    assert engine.stats()["cells"] == shipped.stats()["cells"] - 7 + 3
     calls = engine.stats()["engine_calls"]
     for attempts in range(0, 1001):
         assert engine.decide("login_lockout", {"failed_attempts": attempts}).outcome["locked"] is (attempts >= 13)
@@ -145,7 +148,7 @@ def test_explain_gives_the_table_cell_and_the_trace_of_the_plain_evaluator(shipp
     decision = shipped.explain("login_lockout", {"failed_attempts": 2})
     assert decision.hits == shipped.decide("login_lockout", {"failed_attempts": 2}).hits
     assert decision.trace == (
-        "table compilée de 3 cases, case n° 0 : failed_attempts dans [0, 9]",
+        "table compilée de 7 cases, case n° 0 : failed_attempts dans [0, 9]",
         "compte-verrouille-24h-apres-30-echecs : écartée, condition « failed_attempts >= 30 » fausse "
         "(failed_attempts = 2)",
         "compte-verrouille-1h-apres-20-echecs : écartée, condition « failed_attempts >= 20 » fausse "
