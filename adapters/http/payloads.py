@@ -43,6 +43,9 @@ NOT_AN_OBJECT = "Le corps de la requête doit être un objet JSON."
 Text = NewType("Text", str)
 """A string of at most `TEXT_MAX` characters (logins, tokens)."""
 
+RecordDate = NewType("RecordDate", str)
+"""A date of a family's record « AAAA-MM-JJ », from 1900, kept as its text (the bounded reader checks it)."""
+
 Password = NewType("Password", str)
 """A password: at most `PASSWORD_MAX` characters (hashing a longer one only costs us time)."""
 
@@ -156,6 +159,18 @@ def _day(value: Any, _type: Any) -> date:
         raise PayloadValueError(f"doit être {refused.args[0]}") from None
 
 
+def _record_date(value: Any, _type: Any) -> str:
+    """A date of a family's record (a parent's birth: from 1900); an empty text is no date (null is)."""
+    expected = dates.DAY_FORMAT.replace(str(dates.FIRST_YEAR), str(dates.RECORD_FIRST_YEAR), 1)
+    if not isinstance(value, str):
+        raise PayloadTypeError(f"doit être {expected} ou null")
+    try:
+        dates.read_day(value, since=dates.RECORD_FIRST_YEAR)
+    except dates.DateRefused:
+        raise PayloadValueError(f"doit être {expected} ou null") from None
+    return value
+
+
 def _iso(parse: Any, length: int, reason: str) -> Any:
     """A hook reading an ISO date or time of exactly `length` characters (`reason` otherwise)."""
 
@@ -207,6 +222,7 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook(bool, _strict_bool)
     converter.register_structure_hook(int, _strict_int)
     converter.register_structure_hook(date, _day)
+    converter.register_structure_hook(RecordDate, _record_date)
     converter.register_structure_hook(time, _iso(time.fromisoformat, 5, "doit être une heure HH:MM"))
     converter.register_structure_hook_func(
         lambda t: _limit_of(t) is not None,

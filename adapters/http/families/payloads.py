@@ -21,7 +21,7 @@ from email_validator import EmailNotValidError, validate_email
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
-from famille.adapters.http.payloads import load_sent, text
+from famille.adapters.http.payloads import RecordDate, load_sent, text
 from famille.kernel.families.changes import SECTIONS
 from famille.kernel.families.fields import family_fields, section_fields
 from famille.kernel.families.requests import RequestKind
@@ -30,7 +30,7 @@ from famille.kernel.shared.errors import FieldError, ValidationFailed
 Str = str | None
 
 #: The JSON type of each kind of field; decimals, dates and choices travel as strings.
-_WIRE = {"yesno": bool, "int": int}
+_WIRE: dict[str, Any] = {"yesno": bool, "int": int, "date": RecordDate}
 
 
 def body_of(section: type, name: str) -> type:
