@@ -31,7 +31,7 @@ def test_the_migrations_produce_exactly_the_tables_of_the_metadata(empty_databas
             assert compare_metadata(context, metadata) == []
     finally:
         engine.dispose()
-    assert current_revision(empty_database_url) == "0008"
+    assert current_revision(empty_database_url) == "0009"
 
 
 def test_downgrade_to_base_removes_every_table(empty_database_url: str) -> None:
@@ -46,7 +46,7 @@ def test_downgrade_to_base_removes_every_table(empty_database_url: str) -> None:
 def test_upgrading_an_up_to_date_database_changes_nothing(empty_database_url: str) -> None:
     upgrade(empty_database_url)
     upgrade(empty_database_url)
-    assert current_revision(empty_database_url) == "0008"
+    assert current_revision(empty_database_url) == "0009"
 
 
 def test_migration_0005_keeps_the_rows_and_converts_the_shares_of_existing_lines(empty_database_url: str) -> None:
