@@ -14,12 +14,14 @@ if TYPE_CHECKING:
     from famille.kernel.billing.online import OnlinePayments
     from famille.kernel.billing.service import Billing
     from famille.kernel.billing.setup import BillingSetup
+    from famille.kernel.families.directory import FamilyDirectory
     from famille.kernel.families.inbox_service import Inbox
     from famille.kernel.families.record_service import Records
     from famille.kernel.families.request_service import Requests
     from famille.kernel.planning.agent import AgentPlanning
     from famille.kernel.planning.calendar_feed import CalendarFeeds
     from famille.kernel.planning.service import Planning
+    from famille.kernel.portal.back_office import BackOffice
     from famille.kernel.portal.home import Home
     from famille.kernel.portal.onboarding import Onboarding
     from famille.ports.clock import Clock
@@ -97,4 +99,14 @@ class Application(Protocol):
     @property
     def onboarding(self) -> Onboarding:
         """Agents bring families in: families, accounts, children, enrolments, activation links."""
+        ...
+
+    @property
+    def directory(self) -> FamilyDirectory:
+        """The agents' search among their organisation's families."""
+        ...
+
+    @property
+    def back_office(self) -> BackOffice:
+        """A family's whole file, and the agent's day."""
         ...

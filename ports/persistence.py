@@ -17,6 +17,7 @@ from famille.ports.planning_persistence import PlanningRepository
 
 if TYPE_CHECKING:
     from famille.kernel.accounts.model import Account, AuthSession, LoginFailures, ResetToken
+    from famille.kernel.families.directory import FamilyMatches
     from famille.kernel.families.inbox import InboxMessage
     from famille.kernel.families.model import Child, Family
     from famille.kernel.families.records import ChildSections, FamilySections, Photo
@@ -169,6 +170,13 @@ class FamilyRepository(Protocol):
 
     def children_of(self, family_id: str) -> Sequence[Child]:
         """The children a family is responsible for, by date of birth."""
+        ...
+
+    def search(self, organisation_code: str, words: Sequence[str], offset: int, limit: int) -> FamilyMatches:
+        """The organisation's families where every word (folded, see `kernel.families.directory.fold`) is
+        part of `family_search_text` or of the `child_search_text` of one of its children of the
+        organisation; by responsable's name, first name, N° famille; `limit` of them from `offset`,
+        and the count of all. Searched by the storage itself, never by loading every family."""
         ...
 
 

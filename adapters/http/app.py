@@ -32,6 +32,7 @@ from famille.adapters.http.families.records import add_record_routes
 from famille.adapters.http.hooks import BeforeRequest, SecurityHeaders
 from famille.adapters.http.planning.calendar import add_calendar_routes
 from famille.adapters.http.planning.resources import add_planning_routes
+from famille.adapters.http.portal.back_office import add_back_office_routes
 from famille.adapters.http.portal.home import HomeResource
 from famille.adapters.http.portal.meta import HealthResource, OpenApiResource
 from famille.adapters.http.portal.onboarding import add_onboarding_routes
@@ -101,6 +102,7 @@ def create_app(
     add_billing_routes(app, portal)  # invoices, statement, runs, payments, credit notes, SEPA
     add_billing_setup_routes(app, portal.billing_setup)  # shares, residence, mandates, SEPA creditor
     add_online_payment_routes(app, portal.payments)  # paying invoices online (PayFIP)
+    add_back_office_routes(app, portal)  # agents: family list and search, family file, the day
     app.add_route("/openapi.json", OpenApiResource(load_openapi()))
 
     from famille.adapters.web import add_pages  # the web portal's pages, under `/`

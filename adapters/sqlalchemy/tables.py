@@ -122,6 +122,9 @@ families = Table(
     *_adult_columns("conjoint", required=False),
     # habite la commune: pricing's `resident` fact (migration 0005)
     Column("resident", Boolean, nullable=False, server_default=true()),
+    # N° famille and the adults' names, folded for the agents' search: derived from the columns above
+    # on every write (translation.family_to_values), never written on its own (migration 0008)
+    Column("search_text", String, nullable=False, server_default=text("''")),
     UniqueConstraint("organisation_code", "number"),
     CheckConstraint(
         "(conjoint_nom IS NULL AND conjoint_prenom IS NULL"
@@ -143,6 +146,8 @@ children = Table(
     Column("date_naissance", Date, nullable=False),
     Column("lieu_naissance", String, nullable=True),
     Column("scolarite", String, nullable=True),
+    # first name and name, folded for the agents' search, derived on every write (migration 0008)
+    Column("search_text", String, nullable=False, server_default=text("''")),
     Index(None, "organisation_code"),
 )
 

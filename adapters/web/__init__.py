@@ -7,7 +7,7 @@ a refusal with a page: no session sends the browser to `/connexion`, anything
 else shows a French error page. Every form carries a CSRF token (`security.py`).
 
 To add a page: a resource in `resources/`, a template extending `base.html`, and
-one line in `PAGES` below (replace the `SoonResource` of its menu entry).
+one line in `PAGES` below.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from collections.abc import Callable
 
 import falcon
 
-from famille.adapters.http.auth import AGENT, FAMILY
 from famille.adapters.http.billing.resources import InvoicePdfResource
 from famille.adapters.web import errors
 from famille.adapters.web.accounts.password import (
@@ -42,14 +41,13 @@ from famille.adapters.web.families.children import (
 from famille.adapters.web.families.inbox import InboxResource, MessageReadResource, MessageResource
 from famille.adapters.web.families.requests import (
     AgentDecisionResource,
-    AgentFamilyResource,
     AgentRequestsResource,
     FamilyRequestsResource,
 )
 from famille.adapters.web.planning import agent as agent_planning
 from famille.adapters.web.planning import family as planning_pages
+from famille.adapters.web.portal.back_office import FamiliesPage, FamilyFilePage
 from famille.adapters.web.portal.home import HomeResource
-from famille.adapters.web.portal.soon import SoonResource
 from famille.adapters.web.rendering import STATIC_DIR, Renderer
 from famille.adapters.web.security import PageGuard, PageRoutes
 from famille.adapters.web.site import Site
@@ -57,10 +55,6 @@ from famille.kernel.families.requests import RequestKind
 from famille.ports.http import Application
 
 __all__ = ["PAGES", "add_pages"]
-
-
-def _soon(title: str, summary: str, auth: str = FAMILY) -> Callable[[Site], object]:
-    return lambda site: SoonResource(site, title, summary, auth=auth)
 
 
 #: Every page: its address and how to build its resource.
@@ -108,7 +102,8 @@ PAGES: tuple[tuple[str, Callable[[Site], object]], ...] = (
     ("/demandes", FamilyRequestsResource),
     ("/agent/demandes", AgentRequestsResource),
     ("/agent/demandes/{request_id}", lambda site: AgentDecisionResource(site, AgentRequestsResource(site))),
-    ("/agent/familles/{family_id}", AgentFamilyResource),
+    ("/agent/familles", FamiliesPage),
+    ("/agent/familles/{family_id}", FamilyFilePage),
     ("/agent/reservations", agent_planning.PendingPage),
     ("/agent/reservations/{kind}/{record_id}",
      lambda site: agent_planning.PendingDecision(site, agent_planning.PendingPage(site))),
@@ -126,8 +121,6 @@ PAGES: tuple[tuple[str, Callable[[Site], object]], ...] = (
     ("/agent/factures/{invoice_id}/avoir", agent_billing.CreditNotePage),
     ("/agent/paiements", agent_billing.PaymentsPage),
     ("/agent/prelevements", agent_billing.SepaPage),
-    ("/agent/familles", _soon("Familles", "Vous y trouverez les familles et les enfants de votre "
-                              "organisation.", AGENT)),
 )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import attrs
 
@@ -87,6 +87,19 @@ class RollCall:
     service_code: str
     expected: bool
     attendance: Attendance
+
+
+@attrs.frozen
+class MissingAttendance:
+    """A service's day where children expected have no pointage (or a garderie time is missing)."""
+
+    day: date
+    service_code: str
+    children: int
+
+
+#: The longest range `missing_attendance` looks at, in days.
+MISSING_RANGE_MAX = 62
 
 
 def _require_agent(principal: Principal) -> str:
@@ -299,6 +312,33 @@ class AgentPlanning:
                           recorded.get((child, service), Attendance.none()))
                  for child, service in expected | set(recorded)]
         return sorted(lines, key=lambda line: (line.service_code, line.nom, line.prenom, line.child_id))
+
+    def missing_attendance(self, principal: Principal, first: date, last: date) -> list[MissingAttendance]:
+        """Per open day and service from `first` to `last`, the children expected (booked, not absent)
+        with nothing recorded, and those present whose arrival or departure time is missing: what
+        billing will flag (« à vérifier ») unless an agent fills the pointage in."""
+        organisation = _require_agent(principal)
+        if last < first or (last - first).days >= MISSING_RANGE_MAX:
+            raise ValidationFailed([FieldError("to", f"Une période de {MISSING_RANGE_MAX} jours au plus.")])
+        days = [first + timedelta(n) for n in range((last - first).days + 1)]
+        with self._uow() as uow:
+            setup = OrganisationSetup.load(uow, organisation, first, last, self._calendar, self._rules)
+            found = [(day, uow.planning.expected_on(organisation, day), uow.planning.attendance_on(organisation, day))
+                     for day in days]
+        missing = []
+        for day, expected, recorded in found:
+            calendar = setup.calendar(day)
+            marks = {(a.child_id, a.service_code): a.attendance for a in recorded}
+            counts: Counter[str] = Counter()
+            for entry in expected:
+                if (entry.child_id, entry.service_code) not in marks:
+                    counts[entry.service_code] += 1
+            for (_, service_code), mark in marks.items():
+                if mark.is_timed and (mark.arrival is None or mark.departure is None):
+                    counts[service_code] += 1
+            missing += [MissingAttendance(day, code, count) for code, count in sorted(counts.items())
+                        if code in setup.services and calendar.day_kind(day, code) is DayKind.OPEN]
+        return missing
 
     # --- headcounts -------------------------------------------------------------------------
 

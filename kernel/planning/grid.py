@@ -70,6 +70,14 @@ class CellAction:
 #: Statuses where the family holds a place it may cancel by declaring an absence.
 CANCELLABLE = frozenset({CellStatus.RESERVE, CellStatus.RESERVATION_EN_COURS, CellStatus.DEMANDE_EN_ATTENTE})
 
+def agent_action(status: CellStatus) -> ActionKind | None:
+    """What an agent may do for the family on a cell of `status`, whatever the deadline: book a free
+    cell, declare an absence where a place is held (the kernel records it as late if it is)."""
+    if status is CellStatus.LIBRE:
+        return ActionKind.RESERVER
+    return ActionKind.DECLARER_ABSENCE if status in CANCELLABLE else None
+
+
 #: Deadline rules by (service code, weekday of the booked day 0 = Monday, action), or a
 #: function of (service code, day, action); None means « this action is never open ».
 DeadlineSpecs = (

@@ -50,7 +50,7 @@ from famille.kernel.planning.rules import (
     DeadlineRules,
     absence_reason,
 )
-from famille.kernel.shared.errors import FieldError, NotFound, ValidationFailed
+from famille.kernel.shared.errors import FieldError, Forbidden, NotFound, ValidationFailed
 from famille.kernel.shared.french_dates import describe_date
 from famille.kernel.shared.organisations import Service, Structure
 from famille.ports.calendar import HolidayCalendar
@@ -187,6 +187,7 @@ class Planning:
         self, principal: Principal, child_ids: Sequence[str], cells: Sequence[Cell], *, as_agent: bool = False
     ) -> list[ChangeReport]:
         """Book the same cells for several children in one transaction; a report per child."""
+        _check_agent(principal, as_agent)
         _check_size(child_ids, cells)
         now = self._clock.now()
         wanted = sorted(set(cells), key=lambda cell: (cell[1], cell[0]))
@@ -307,6 +308,7 @@ class Planning:
         A single cell that cannot be cancelled is refused; for several, every booked
         cell of the selection is handled and the others reported.
         """
+        _check_agent(principal, as_agent)
         _check_size([child_id], cells)
         now = self._clock.now()
         with self._uow() as uow:
@@ -425,6 +427,12 @@ def _single(report: ChangeReport, asked: int) -> ChangeReport:
     if asked == 1 and report.skipped:
         raise CellRefused(report.skipped[0])
     return report
+
+
+def _check_agent(principal: Principal, as_agent: bool) -> None:
+    """Only an agent acts past the families' deadlines."""
+    if as_agent and not principal.is_agent:
+        raise Forbidden("Cette action est réservée aux agents.")
 
 
 def _check_size(child_ids: Sequence[str], cells: Sequence[Cell]) -> None:

@@ -12,12 +12,14 @@ from famille.kernel.billing.online import NoOnlinePayment, OnlinePayments
 from famille.kernel.billing.service import Billing, NoServiceDays
 from famille.kernel.billing.setup import BillingSetup
 from famille.kernel.calendar.loading import NoHolidays
+from famille.kernel.families.directory import FamilyDirectory
 from famille.kernel.families.inbox_service import Inbox
 from famille.kernel.families.record_service import Records
 from famille.kernel.families.request_service import Requests
 from famille.kernel.planning.agent import AgentPlanning
 from famille.kernel.planning.calendar_feed import CalendarFeeds
 from famille.kernel.planning.service import Planning
+from famille.kernel.portal.back_office import BackOffice
 from famille.kernel.portal.home import Home
 from famille.kernel.portal.onboarding import Onboarding
 from famille.ports.background import Background
@@ -57,6 +59,8 @@ class Portal:
     billing_setup: BillingSetup
     payments: OnlinePayments
     onboarding: Onboarding
+    directory: FamilyDirectory
+    back_office: BackOffice
 
 
 def build_portal(
@@ -79,6 +83,7 @@ def build_portal(
     `background` None: background work runs at once)."""
     holidays = calendar or NoHolidays()
     authentication = Authentication(uow, clock, rules, hasher, notifier, background or RunNow(), portal_url=portal_url)
+    planning_agent = AgentPlanning(uow, clock, rules, holidays, notifier)
     return Portal(
         clock=clock,
         rules=rules,
@@ -88,10 +93,12 @@ def build_portal(
         records=Records(uow),
         requests=Requests(uow, clock, rules, notifier),
         planning=Planning(uow, clock, rules, holidays),
-        planning_agent=AgentPlanning(uow, clock, rules, holidays, notifier),
+        planning_agent=planning_agent,
         calendars=CalendarFeeds(uow, clock, key=secret_key or secrets.token_bytes(32), portal_url=portal_url),
         billing=Billing(uow, clock, rules, service_days or NoServiceDays(), calendar=holidays),
         billing_setup=BillingSetup(uow),
         payments=OnlinePayments(uow, clock, payment_gateway or NoOnlinePayment(), portal_url=portal_url),
         onboarding=Onboarding(uow, clock, authentication, notifier, portal_url=portal_url),
+        directory=FamilyDirectory(uow),
+        back_office=BackOffice(uow, clock, planning_agent),
     )

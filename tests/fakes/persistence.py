@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from famille.kernel.accounts.model import Account, AuthSession, LoginFailures, ResetToken
+from famille.kernel.families.directory import FamilyMatches, child_search_text, family_search_text
 from famille.kernel.families.inbox import InboxMessage
 from famille.kernel.families.model import Child, Family
 from famille.kernel.families.records import ChildSections, FamilySections, Photo
@@ -233,6 +234,16 @@ class _Families:
     def children_of(self, family_id: str) -> Sequence[Child]:
         return sorted((c for c in self.s.children.values() if family_id in c.family_ids),
                       key=lambda c: c.date_naissance)
+
+    def search(self, organisation_code: str, words: Sequence[str], offset: int, limit: int) -> FamilyMatches:
+        def texts(family: Family) -> list[str]:
+            return [family_search_text(family)] + [child_search_text(c) for c in self.children_of(family.id)
+                                                    if c.organisation_code == organisation_code]
+
+        found = sorted((f for f in self.s.families.values() if f.organisation_code == organisation_code
+                        and all(any(word in text for text in texts(f)) for word in words)),
+                       key=lambda f: (f.responsable.nom, f.responsable.prenom, f.number, f.id))
+        return FamilyMatches(len(found), tuple(found[offset:offset + limit]))
 
 
 class _Inbox:

@@ -116,3 +116,36 @@ def test_migration_0007_moves_a_family_login_e_mail_onto_the_record_and_drops_th
         assert not {"photo_url", "prelevement"} & columns
     finally:
         engine.dispose()
+
+
+def test_migration_0008_gives_the_stored_families_and_children_their_folded_search_text(
+    empty_database_url: str,
+) -> None:
+    """Families and children written under 0007 are found by the agents' search once migrated."""
+    from datetime import date
+
+    from sqlalchemy import text
+
+    upgrade(empty_database_url, "0007")
+    engine = make_engine(empty_database_url, poolclass=NullPool)
+    try:
+        with engine.begin() as c:
+            c.execute(text("INSERT INTO organisations (code, name, kind, school_zone, alsace_moselle) "
+                           "VALUES ('o', 'O', 'commune', 'A', false)"))
+            c.execute(text("INSERT INTO families (id, organisation_code, number, responsable_nom, responsable_prenom,"
+                           " responsable_autorisation_courriel, responsable_autorisation_sms, conjoint_nom,"
+                           " conjoint_prenom, conjoint_autorisation_courriel, conjoint_autorisation_sms)"
+                           " VALUES ('f', 'o', 'A-0012', 'CŒUR', 'Hélène', false, false, 'N''DIAYE', 'Jean-Noël',"
+                           " false, false)"))
+            c.execute(text("INSERT INTO children (id, organisation_code, nom, prenom, sexe, date_naissance)"
+                           " VALUES ('c', 'o', 'CŒUR', 'Léa', 'F', :born)"), {"born": date(2017, 1, 1)})
+        upgrade(empty_database_url)
+        with engine.connect() as c:
+            assert c.execute(text("SELECT search_text FROM families")).scalar_one() == \
+                "a-0012 helene coeur jean-noel n'diaye"
+            assert c.execute(text("SELECT search_text FROM children")).scalar_one() == "lea coeur"
+        downgrade(empty_database_url, "0007")
+        with engine.connect() as c:
+            assert c.execute(text("SELECT count(*) FROM families")).scalar_one() == 1
+    finally:
+        engine.dispose()

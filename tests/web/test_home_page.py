@@ -54,13 +54,6 @@ def test_the_menu_is_the_guides_and_marks_the_current_page(family: PageClient) -
     assert 'href="/accueil" aria-current="page">Accueil<' in menu
 
 
-def test_pages_not_built_yet_say_so(agent: PageClient) -> None:
-    for path in ("/agent/familles",):
-        result = agent.get(path)
-        assert result.status_code == 200, path
-        assert "Bientôt disponible" in text_of(result), path
-
-
 def test_a_name_with_markup_is_shown_as_text(world: World, browser: PageClient) -> None:
     family = world.uow.store.families["fam-a"]
     hostile = attrs.evolve(family.responsable, nom='<script>alert("x")</script>', prenom="<b>Marie</b>")
@@ -79,7 +72,7 @@ def test_an_agent_sees_its_organisation_and_no_family(agent: PageClient) -> None
     text = text_of(page)
 
     assert "Bienvenue Agnès ROUX, vous avez 0 nouveau message" in text
-    assert "Votre organisation Commune de Villeneuve" in text
+    assert "Commune de Villeneuve" in text
     assert "Demandes à traiter" in text and 'href="/agent/demandes"' in page.text
     assert "Responsable" not in text and "Mes enfants" not in text
 

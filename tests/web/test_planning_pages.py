@@ -66,15 +66,6 @@ def test_another_family_or_organisation_gets_the_not_found_page(browser: PageCli
         assert "Page introuvable" in text_of(result) or "introuvable" in text_of(result)
 
 
-def test_the_agent_of_the_organisation_reads_the_grid_without_forms(agent: PageClient) -> None:
-    grid = agent.get(f"{GRID}?mois=2026-12")
-    cell = agent.get(f"{DAY}?date=2026-12-04&service=GARDERIE+MATIN")
-
-    assert grid.status_code == cell.status_code == 200
-    assert "Déclarer l'absence" not in text_of(grid)
-    assert "Demande de réservation" not in text_of(cell)
-
-
 # --- one cell ------------------------------------------------------------------------------------
 
 
@@ -191,14 +182,6 @@ def test_no_page_changes_anything_on_get(family: PageClient) -> None:
         family.get(path)
 
     assert text_of(family.get(f"{GRID}?mois=2026-12")) == before
-
-
-def test_an_agent_cannot_post_a_family_booking(agent: PageClient) -> None:
-    agent.get(f"{DAY}?date=2026-12-04&service=GARDERIE+MATIN")
-
-    result = agent.post(DAY, {"date": "2026-12-04", "service": "GARDERIE MATIN", "action": "reserver"})
-
-    assert result.status_code in (403, 404)
 
 
 # --- ranges and patterns ---------------------------------------------------------------------------

@@ -94,20 +94,6 @@ class AccountSectionResource:
         _accepted(resp, self._requests.submit(req.context.principal, kind, changes))
 
 
-class AgentFamilyResource:
-    """A family's record as an agent of its organisation reads it."""
-
-    auth = AGENT
-
-    def __init__(self, records: Records) -> None:
-        self._records = records
-
-    def on_get(self, req: falcon.Request, resp: falcon.Response, family_id: str) -> None:
-        """The record, with every pending request."""
-        family_id = _identifier(family_id, "Famille")
-        resp.media = family_record_view(self._records.family_record(req.context.principal, family_id))
-
-
 class ChildrenResource:
     """« Ajout enfant »: a family asks to add a child."""
 
@@ -305,7 +291,6 @@ def add_record_routes(app: falcon.App, portal: Application) -> None:
     child = f"{API}/children/{{child_id}}"
     app.add_route(f"{API}/account", AccountResource(records))
     app.add_route(f"{API}/account/{{section}}", AccountSectionResource(requests))
-    app.add_route(f"{API}/agent/families/{{family_id}}", AgentFamilyResource(records))
     app.add_route(f"{API}/children", ChildrenResource(requests))
     app.add_route(child, ChildResource(records))
     app.add_route(f"{child}/identity", ChildFormPut(requests, RequestKind.IDENTITE_ENFANT, ChildIdentityBody))

@@ -142,6 +142,6 @@ class ActivationResource:
 
 
 def add_onboarding_routes(app: falcon.App[falcon.Request, falcon.Response], onboarding: Onboarding) -> None:
-    """Register the onboarding routes."""
-    app.add_route(f"{API}/agent/families", FamiliesResource(onboarding))
+    """Register the onboarding routes (`POST /agent/families` is served by the back office's resource of the
+    same address, which lists the families on `GET`)."""
     app.add_route(f"{API}/agent/families/{{family_id}}/activation", ActivationResource(onboarding))

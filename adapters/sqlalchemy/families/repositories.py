@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, and_, bindparam, exists, func, insert, or_, select, update
 
 from famille.adapters.primitives import as_row, from_row
 from famille.adapters.sqlalchemy.families import translation as tr
@@ -24,6 +24,7 @@ from famille.adapters.sqlalchemy.tables import (
     services,
     structures,
 )
+from famille.kernel.families.directory import FamilyMatches
 from famille.kernel.families.inbox import InboxMessage
 from famille.kernel.families.model import Child, Family
 from famille.kernel.shared.organisations import Organisation, Service, Structure
@@ -144,6 +145,22 @@ class SqlFamilyRepository:
         links = self._family_ids([row.id for row in rows])
         return [tr.child_from_row(row, links.get(row.id, ())) for row in rows]
 
+    def search(self, organisation_code: str, words: Sequence[str], offset: int, limit: int) -> FamilyMatches:
+        """The organisation's families matching every folded word, a page of them and the count of all.
+
+        Each word is a `LIKE '%word%'` on the stored folded texts (words are letters and digits
+        only, so nothing needs escaping), in SQL on SQLite and PostgreSQL alike.
+        """
+        where = and_(families.c.organisation_code == organisation_code,
+                     *(_family_matches(organisation_code, f"%{word}%") for word in words))
+        total = self._connection.execute(select(func.count()).select_from(families).where(where)).scalar_one()
+        rows = self._connection.execute(
+            select(families).where(where)
+            .order_by(families.c.responsable_nom, families.c.responsable_prenom, families.c.number, families.c.id)
+            .offset(offset).limit(limit)
+        )
+        return FamilyMatches(int(total), tuple(tr.family_from_row(row) for row in rows))
+
     def _family_ids(self, child_ids: list[str]) -> dict[str, tuple[str, ...]]:
         """The ids of the families of each child, in their stored order."""
         if not child_ids:
@@ -152,6 +169,17 @@ class SqlFamilyRepository:
         for child_id, family_id in self._connection.execute(_LINKS_OF_CHILDREN, {"p_child_ids": child_ids}):
             found.setdefault(child_id, []).append(family_id)
         return {child_id: tuple(ids) for child_id, ids in found.items()}
+
+
+def _family_matches(organisation_code: str, pattern: str) -> ColumnElement[bool]:
+    """The family's own text, or one of its children's of the organisation, holds `pattern`."""
+    child_matches = exists().where(
+        child_families.c.family_id == families.c.id,
+        children.c.id == child_families.c.child_id,
+        children.c.organisation_code == organisation_code,
+        children.c.search_text.like(pattern),
+    )
+    return or_(families.c.search_text.like(pattern), child_matches)
 
 
 _MESSAGES_OF_ACCOUNT = (

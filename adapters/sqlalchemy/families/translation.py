@@ -14,6 +14,7 @@ import attrs
 from sqlalchemy import Row
 
 from famille.adapters.primitives import as_row, from_row
+from famille.kernel.families.directory import child_search_text, family_search_text
 from famille.kernel.families.model import Adult, Child, Family
 from famille.kernel.shared.organisations import Service
 
@@ -81,6 +82,7 @@ def family_to_values(family: Family) -> Values:
         "organisme_rattachement": family.organisme_rattachement,
         **adult_to_values("responsable", family.responsable),
         **adult_to_values("conjoint", family.conjoint),
+        "search_text": family_search_text(family),
     }
 
 
@@ -100,7 +102,7 @@ def family_from_row(row: Row[Any]) -> Family:
 
 def child_to_values(child: Child) -> Values:
     """The row of a child (its links to families go to `child_families`)."""
-    values = as_row(child)
+    values = as_row(child, search_text=child_search_text(child))
     del values["family_ids"]
     return values
 

@@ -1,4 +1,4 @@
-"""« Liste des demandes » for a family; the queue of requests and a family's record for an agent."""
+"""« Liste des demandes » for a family; the queue of requests for an agent."""
 
 from __future__ import annotations
 
@@ -165,25 +165,3 @@ class AgentDecisionResource:
             self._queue.show(req, resp, status=falcon.HTTP_409, conflict=conflict.message)
             return
         redirect(resp, "/agent/demandes?message=" + ("demande-acceptee" if accept else "demande-refusee"))
-
-
-class AgentFamilyResource:
-    """`/agent/familles/{family_id}`: a family's record (read only), for an agent of its organisation."""
-
-    auth = AGENT
-
-    def __init__(self, site: Site) -> None:
-        self._site = site
-
-    def on_get(self, req: falcon.Request, resp: falcon.Response, family_id: str) -> None:
-        """Every tab of « Mon compte » and the pending requests."""
-        if len(family_id) > ID_MAX:
-            raise NotFound("Famille introuvable.")
-        page = self._site.portal.records.family_record(req.context.principal, family_id)
-        tabs = []
-        for tab in TABS:
-            current = tab.current(page.record)
-            tabs.append((tab, tab.part(page.record) is not None,
-                         [(spec.label, spec.shown(current.get(spec.name))) for spec in tab.inputs]))
-        self._site.page(req, resp, "agent_famille.html", record=page.record, tabs=tabs,
-                        pending=len(page.pending))

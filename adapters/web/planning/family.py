@@ -4,7 +4,9 @@ whole child over a range, and a booking pattern for several children.
 Works without JavaScript: every cell is a link to its own page, where the family
 reads the deadline that applies (and the rule's message) before it acts, and
 posts a form. A family acts on its own children; an agent of the child's
-organisation reads the same pages; anyone else gets « Page introuvable ».
+organisation acts on the same pages for the family, past the deadline too (the
+kernel records it as done by the agent, late if it is); anyone else gets
+« Page introuvable ».
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from famille.adapters.web.planning.grid_view import LEGEND, build_grid, day_and_
 from famille.adapters.web.rendering import redirect
 from famille.adapters.web.site import Site
 from famille.kernel.planning.cells import CellStatus
-from famille.kernel.planning.grid import ActionKind, Cell
+from famille.kernel.planning.grid import ActionKind, Cell, agent_action
 from famille.kernel.planning.outcomes import CellRefused, CellResult, ChangeReport, Outcome
 from famille.kernel.planning.rules import ABSENCE_REASONS, AbsenceReason, DeadlineRule, absence_reason
 from famille.kernel.planning.service import ChildPlanning, cells_of_pattern
@@ -86,18 +88,41 @@ class Explanation:
     text: str
 
 
+def _verb(kind: ActionKind) -> str:
+    return "réserver" if kind is ActionKind.RESERVER else "déclarer une absence"
+
+
+def explain_to_agent(site: Site, req: falcon.Request, child_id: str, service_code: str, cell: Cell
+                     ) -> Explanation | None:
+    """What an agent may do for the family on `cell`, whatever the deadline (None: as for a family)."""
+    action = agent_action(cell.status)
+    if action is None:
+        return None
+    rule = site.portal.planning.cell_rule(req.context.principal, child_id, service_code, cell.day, action)
+    if cell.deadline is None or cell.deadline.instant > site.portal.clock.now():
+        when = f" (délai de la famille : {cell.deadline.description})" if cell.deadline else ""
+        return Explanation(action, rule, f"Vous pouvez {_verb(action)} pour la famille{when} ; "
+                                         "la demande est enregistrée à votre nom.")
+    return Explanation(action, rule, f"Le délai de la famille est passé ({cell.deadline.description}) : "
+                                     f"vous pouvez encore {_verb(action)} pour elle ; la demande est enregistrée "
+                                     "à votre nom, hors délai.")
+
+
 def explain(site: Site, req: falcon.Request, child_id: str, service_code: str, cell: Cell) -> Explanation:
     """The action open on `cell` with its deadline and rule, or why nothing can be asked."""
     now = site.portal.clock.now()
+    if req.context.principal.is_agent:
+        for_agent = explain_to_agent(site, req, child_id, service_code, cell)
+        if for_agent is not None:
+            return for_agent
     if cell.actions:
         action = cell.actions[0]
         rule = site.portal.planning.cell_rule(req.context.principal, child_id, service_code, cell.day, action.kind)
-        verb = "réserver" if action.kind is ActionKind.RESERVER else "déclarer une absence"
-        return Explanation(action.kind, rule, f"Vous pouvez {verb} jusqu'au {action.deadline.description}.")
+        return Explanation(action.kind, rule, f"Vous pouvez {_verb(action.kind)} jusqu'au {action.deadline.description}.")
     if cell.deadline is not None:
         kind = ActionKind.RESERVER if cell.status is CellStatus.LIBRE else ActionKind.DECLARER_ABSENCE
         rule = site.portal.planning.cell_rule(req.context.principal, child_id, service_code, cell.day, kind)
-        verb = "réserver" if kind is ActionKind.RESERVER else "déclarer une absence"
+        verb = _verb(kind)
         if cell.deadline.instant > now:
             return Explanation(None, rule, f"Les réservations pour ce jour ne sont pas encore ouvertes "
                                            f"(délai : {cell.deadline.description}).")
@@ -141,7 +166,8 @@ class ChildPlanningResource:
                                               structure=structure)
         last_day, last_service = parse_day(req.get_param("jour")), req.get_param("case")
         last = (last_day, last_service) if last_day and last_service else None
-        grid = build_grid(planning, today, structure=structure, service=service, last=last)
+        grid = build_grid(planning, today, structure=structure, service=service, last=last,
+                          for_agent=not view.is_family)
         flash = RESULTS.get(req.get_param("resultat") or "")
         if flash and last_day and any(r.service_code == last_service for r in grid.rows):
             flash = f"{describe_date(last_day)}, {last_service} — {flash}"
@@ -159,13 +185,14 @@ class ChildPlanningResource:
                   grid=grid, legend=LEGEND, structure=structure or "", service=service or "",
                   service_codes=service_codes, enrolled=_enrolled(planning), flash=flash, requirement=requirement,
                   reasons=_reasons(site, planning.child.organisation_code), form=form,
-                  can_act=view.is_family, feed=feed)
+                  can_act=True, is_agent=not view.is_family, family_id=view.family.id, feed=feed)
 
 
 class DayResource:
-    """`/enfants/{child_id}/planning/jour?date=&service=`: one cell, what can be asked on it, and the forms."""
+    """`/enfants/{child_id}/planning/jour?date=&service=`: one cell, what can be asked on it, and the forms
+    (a family's own child, or for an agent a child of its organisation, acting for the family)."""
 
-    auth = {"GET": AUTHENTICATED, "POST": FAMILY}
+    auth = AUTHENTICATED
 
     def __init__(self, site: Site) -> None:
         self._site = site
@@ -196,8 +223,8 @@ class DayResource:
             req, resp, "planning_jour.html", status=status, view=view, child=view.child, day=day, service=service,
             day_title=day_and_month(day), cell=cell, explanation=explanation, refusal=refusal, form=form,
             reasons=_reasons(self._site, planning.child.organisation_code), back=back,
-            structure=planning.structure_of(service), responsable=planning.responsable, can_act=view.is_family,
-            action_kinds=ActionKind,
+            structure=planning.structure_of(service), responsable=planning.responsable, can_act=True,
+            is_agent=not view.is_family, action_kinds=ActionKind,
         )
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
@@ -215,13 +242,14 @@ class DayResource:
         principal = req.context.principal
         try:
             if action == "reserver":
-                report = planning.book(principal, view.child.id, [(service, day)])
+                report = planning.book(principal, view.child.id, [(service, day)], as_agent=principal.is_agent)
             elif reason not in ABSENCE_REASONS:
                 form.add("reason", "Choisissez le motif de l'absence.")
                 self._show(req, resp, view, day, service, form, status=falcon.HTTP_422)
                 return
             else:
-                report = planning.declare_absence(principal, view.child.id, [(service, day)], reason, note=note)
+                report = planning.declare_absence(principal, view.child.id, [(service, day)], reason, note=note,
+                                                  as_agent=principal.is_agent)
         except CellRefused as refused:
             self._show(req, resp, view, day, service, form, refusal=refused.result, status=falcon.HTTP_422)
             return
@@ -274,9 +302,10 @@ class CalendarRevocation:
 
 
 class ChildAbsenceResource:
-    """`POST /enfants/{child_id}/planning/absence`: « Déclarer une absence » for the whole child over a range."""
+    """`POST /enfants/{child_id}/planning/absence`: « Déclarer une absence » for the whole child over a range
+    (by its family, or by an agent for the family)."""
 
-    auth = FAMILY
+    auth = AUTHENTICATED
 
     def __init__(self, site: Site, grid: ChildPlanningResource) -> None:
         self._site = site
@@ -309,7 +338,8 @@ class ChildAbsenceResource:
         cells = cells_of_pattern(services, range(7), first, last)
         note = (fields.get("note") or "").strip()[:NOTE_MAX] or None
         try:
-            report = planning.declare_absence(principal, view.child.id, cells, reason, note=note)
+            report = planning.declare_absence(principal, view.child.id, cells, reason, note=note,
+                                              as_agent=principal.is_agent)
         except CellRefused as refused:
             report = ChangeReport(view.child.id, (refused.result,))
         except ValidationFailed as error:

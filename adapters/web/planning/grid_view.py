@@ -12,7 +12,7 @@ import attrs
 
 from famille.adapters.web.planning.forms import address, month_key, shift_month
 from famille.kernel.planning.cells import CellStatus
-from famille.kernel.planning.grid import ActionKind, Cell
+from famille.kernel.planning.grid import ActionKind, Cell, agent_action
 from famille.kernel.planning.service import ChildPlanning
 from famille.kernel.shared.french_dates import MONTHS, WEEKDAYS, month_title
 
@@ -53,11 +53,12 @@ class GridCell:
     is_today: bool
     is_last: bool
     is_weekend: bool
+    for_agent: bool = False
 
     @property
     def actionable(self) -> bool:
-        """Whether something can be asked on it now."""
-        return bool(self.cell.actions)
+        """Whether something can be asked on it now (by an agent: whatever the deadline)."""
+        return agent_action(self.cell.status) is not None if self.for_agent else bool(self.cell.actions)
 
 
 @attrs.frozen
@@ -84,8 +85,9 @@ class Grid:
 
 
 def build_grid(planning: ChildPlanning, today: date, *, structure: str | None, service: str | None,
-               last: tuple[date, str] | None = None) -> Grid:
-    """The drawn grid of a child's month; `last` marks the cell just changed."""
+               last: tuple[date, str] | None = None, for_agent: bool = False) -> Grid:
+    """The drawn grid of a child's month; `last` marks the cell just changed; `for_agent` marks the cells
+    an agent may change for the family."""
     child_id = planning.child.id
     rows = []
     for row in planning.rows:
@@ -98,6 +100,7 @@ def build_grid(planning: ChildPlanning, today: date, *, structure: str | None, s
                 is_today=cell.day == today,
                 is_last=last == (cell.day, row.service_code),
                 is_weekend=cell.day.weekday() >= 5,
+                for_agent=for_agent,
             )
             for cell in row.cells
         )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import falcon
 
 from famille.adapters.http.auth import AUTHENTICATED
+from famille.adapters.web.billing.agent import month_label
+from famille.adapters.web.planning.forms import address
 from famille.adapters.web.site import Site
 
 
@@ -17,8 +19,15 @@ class HomeResource:
         self._site = site
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        """Responsable, welcome, balance, unpaid invoices, children; an agent's organisation."""
+        """Responsable, welcome, balance, unpaid invoices, children; for an agent, the day: what waits,
+        today's headcounts, missing pointage, last month's billing."""
         principal = req.context.principal
         home = self._site.portal.home.page(principal)
-        template = "accueil_agent.html" if principal.is_agent else "accueil.html"
-        self._site.page(req, resp, template, home=home)
+        if not principal.is_agent:
+            self._site.page(req, resp, "accueil.html", home=home)
+            return
+        today = self._site.portal.back_office.day(principal)
+        self._site.page(req, resp, "accueil_agent.html", home=home, day=today,
+                        month=month_label(today.billing.month),
+                        run_href=f"/agent/facturation/{today.billing.run.id}" if today.billing.run else
+                        address("/agent/facturation", mois=today.billing.month))
