@@ -3,8 +3,8 @@
 Two organisations, the Commune de Villeneuve (25 families) and the RPI des Deux Rives,
 whose family has the same name and a child with the same first name as Villeneuve's:
 the search folds case and accents in SQL, pages in SQL, and never reaches the other
-organisation. The portal is wired as `famille.bootstrap.build()` does (SQL unit of work,
-shipped rules, French holidays), except for the clock.
+organisation. The portal is the composition root's (`tests/support/real_portal.py`), on a
+clock set to Monday 14 December 2026, 08:00.
 """
 
 from __future__ import annotations
@@ -12,23 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 import falcon.testing
 import pytest
 
-from famille.adapters.calendar.holidays_fr import FrenchHolidayCalendar
-from famille.adapters.http.app import create_app
-from famille.adapters.notification.notifier import PortalNotifier
-from famille.adapters.notification.sms import LogSms
-from famille.adapters.rules.engine import DurableRules
-from famille.adapters.sqlalchemy.billing.source import SqlServiceDays
-from famille.adapters.sqlalchemy.database import make_engine
 from famille.adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
 from famille.kernel.accounts.model import Account, Role
 from famille.kernel.families.model import Adult, Child, Family, Sexe
 from famille.kernel.planning.inputs import Enrolment
-from famille.kernel.portal.application import build_portal
 from famille.kernel.shared.organisations import (
     Organisation,
     OrganisationKind,
@@ -37,20 +28,10 @@ from famille.kernel.shared.organisations import (
     StructureKind,
 )
 from famille.kernel.shared.time import PARIS
-from famille.rules import default_rules_dir
-from tests.fakes.clock import FakeClock
-from tests.fakes.hashing import FakeHasher
-from tests.integration.databases import fresh_database, postgres_server_url
+from tests.support.real_portal import HASHER, PASSWORD, RealPortal, database_kinds, real_portal
 
-PASSWORD = "Cantine2026"
-HASHER = FakeHasher()
 FILLERS = 22  # Villeneuve's families besides the three named ones
 SERVICES = ("GARDERIE MATIN", "RESTAURATION")
-
-
-def _kinds() -> list[Any]:
-    postgres = pytest.mark.skipif(postgres_server_url() is None, reason="FAMILLE_TEST_POSTGRES_URL non défini")
-    return ["sqlite", pytest.param("postgresql", marks=[pytest.mark.postgres, postgres])]
 
 
 def _account(id: str, login: str, role: Role, org: str, family: str | None = None) -> Account:
@@ -91,42 +72,15 @@ def _seed(uow: SqlUnitOfWorkFactory) -> None:
         work.commit()
 
 
-class RealPortal:
-    """The app on a real database, with a clock the test sets."""
-
-    def __init__(self, url: str) -> None:
-        self.engine = make_engine(url)
-        uow = SqlUnitOfWorkFactory(self.engine)
-        self.clock = FakeClock(datetime(2026, 12, 14, 8, 0, tzinfo=PARIS))  # a Monday
-        holidays = FrenchHolidayCalendar()
-        portal = build_portal(
-            uow=uow, clock=self.clock, rules=DurableRules(default_rules_dir()), hasher=HASHER,
-            notifier=PortalNotifier(uow, self.clock, mailer=None, sms=LogSms()), portal_url="https://portail.test",
-            service_days=SqlServiceDays(self.engine, holidays), calendar=holidays)
-        _seed(uow)
-        self.client = falcon.testing.TestClient(create_app(portal, login_rate="1000/minute"))
-        self.tokens: dict[str, str] = {}
-
-    def call(self, who: str, method: str, path: str, **kwargs: Any) -> falcon.testing.Result:
-        if who not in self.tokens:
-            session = self.client.simulate_post("/api/v1/session", json={"login": who, "password": PASSWORD})
-            assert session.status_code == 201, session.text
-            self.tokens[who] = session.json["token"]
-        return self.client.simulate_request(method, path, headers={"Authorization": f"Bearer {self.tokens[who]}"},
-                                            **kwargs)
-
-    def search(self, who: str, **params: str) -> falcon.testing.Result:
-        return self.call(who, "GET", "/api/v1/agent/families", params=params)
+def search(real: RealPortal, who: str, **params: str) -> falcon.testing.Result:
+    """`GET /api/v1/agent/families` with `params`."""
+    return real.call(who, "GET", "/api/v1/agent/families", params=params)
 
 
-@pytest.fixture(params=_kinds())
+@pytest.fixture(params=database_kinds())
 def real(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RealPortal]:
-    with fresh_database(request.param, tmp_path) as url:
-        portal = RealPortal(url)
-        try:
-            yield portal
-        finally:
-            portal.engine.dispose()
+    with real_portal(request.param, tmp_path, _seed, datetime(2026, 12, 14, 8, 0, tzinfo=PARIS)) as portal:
+        yield portal  # a Monday
 
 
 def _ids(result: falcon.testing.Result) -> list[str]:
@@ -137,18 +91,18 @@ def _ids(result: falcon.testing.Result) -> list[str]:
 def test_the_search_finds_names_numbers_and_children_whatever_the_case_and_accents(real: RealPortal) -> None:
     agent = "agent.villeneuve"
 
-    assert _ids(real.search(agent, q="lea")) == ["fam-coeur"]
-    assert _ids(real.search(agent, q="LÉA cœur")) == ["fam-coeur"]
-    assert _ids(real.search(agent, q="coeur")) == ["fam-coeur"]
-    assert _ids(real.search(agent, q="jean-noël")) == ["fam-coeur"]  # the conjoint
-    assert _ids(real.search(agent, q="N'Diaye")) == ["fam-coeur"]
-    assert _ids(real.search(agent, q="a-0012")) == ["fam-coeur"]
-    assert _ids(real.search(agent, q="noel")) == ["fam-coeur"]
-    assert _ids(real.search(agent, q="b-0001")) == []
-    assert _ids(real.search(agent, q="emile")) == ["fam-zola"]
-    assert _ids(real.search(agent, q="hugo")) == ["fam-dupont"]
-    assert _ids(real.search(agent, q="lea hugo")) == []  # every word must match
-    found = real.search(agent, q="Dupont")
+    assert _ids(search(real, agent, q="lea")) == ["fam-coeur"]
+    assert _ids(search(real, agent, q="LÉA cœur")) == ["fam-coeur"]
+    assert _ids(search(real, agent, q="coeur")) == ["fam-coeur"]
+    assert _ids(search(real, agent, q="jean-noël")) == ["fam-coeur"]  # the conjoint
+    assert _ids(search(real, agent, q="N'Diaye")) == ["fam-coeur"]
+    assert _ids(search(real, agent, q="a-0012")) == ["fam-coeur"]
+    assert _ids(search(real, agent, q="noel")) == ["fam-coeur"]
+    assert _ids(search(real, agent, q="b-0001")) == []
+    assert _ids(search(real, agent, q="emile")) == ["fam-zola"]
+    assert _ids(search(real, agent, q="hugo")) == ["fam-dupont"]
+    assert _ids(search(real, agent, q="lea hugo")) == []  # every word must match
+    found = search(real, agent, q="Dupont")
     assert _ids(found) == ["fam-dupont"]
     (dupont,) = found.json["families"]
     assert dupont["number"] == "A-0001" and dupont["ville"] == "Villeneuve"
@@ -157,14 +111,14 @@ def test_the_search_finds_names_numbers_and_children_whatever_the_case_and_accen
 
 
 def test_the_search_never_reaches_another_organisations_families(real: RealPortal) -> None:
-    assert _ids(real.search("agent.deuxrives", q="lea")) == ["fam-b"]
-    assert _ids(real.search("agent.deuxrives", q="dupont")) == ["fam-b"]
-    assert _ids(real.search("agent.deuxrives", q="coeur")) == []
-    assert _ids(real.search("agent.deuxrives", q="a-0012")) == []
-    assert real.search("agent.deuxrives").json["total"] == 1
-    assert "fam-b" not in _ids(real.search("agent.villeneuve", q="martin"))
+    assert _ids(search(real, "agent.deuxrives", q="lea")) == ["fam-b"]
+    assert _ids(search(real, "agent.deuxrives", q="dupont")) == ["fam-b"]
+    assert _ids(search(real, "agent.deuxrives", q="coeur")) == []
+    assert _ids(search(real, "agent.deuxrives", q="a-0012")) == []
+    assert search(real, "agent.deuxrives").json["total"] == 1
+    assert "fam-b" not in _ids(search(real, "agent.villeneuve", q="martin"))
     for family in ("marie.dupont", "paul.dupont"):
-        refused = real.search(family, q="lea")
+        refused = search(real, family, q="lea")
         assert refused.status_code == 403
         assert refused.headers["Content-Type"] == "application/problem+json"
 
@@ -172,8 +126,8 @@ def test_the_search_never_reaches_another_organisations_families(real: RealPorta
 def test_the_list_is_paginated_by_name_then_number(real: RealPortal) -> None:
     agent = "agent.villeneuve"
 
-    first, second = real.search(agent), real.search(agent, page="2")
-    beyond = real.search(agent, page="3")
+    first, second = search(real, agent), search(real, agent, page="2")
+    beyond = search(real, agent, page="3")
 
     assert first.json["total"] == second.json["total"] == 3 + FILLERS
     assert (first.json["pages"], first.json["page_size"]) == (2, 20)
@@ -182,7 +136,7 @@ def test_the_list_is_paginated_by_name_then_number(real: RealPortal) -> None:
     names = [f["responsable"]["nom"] for f in first.json["families"] + second.json["families"]]
     assert names == sorted(names) and names[0] == "CŒUR" and names[-1] == "ZOLA"
     assert _ids(beyond) == [] and beyond.json["total"] == 3 + FILLERS
-    assert _ids(real.search(agent, q="famille", page="2")) == ["fam-20", "fam-21"]
+    assert _ids(search(real, agent, q="famille", page="2")) == ["fam-20", "fam-21"]
 
 
 @pytest.mark.parametrize(("params", "field"), [
@@ -191,7 +145,7 @@ def test_the_list_is_paginated_by_name_then_number(real: RealPortal) -> None:
 ])
 def test_a_bad_search_is_a_french_problem_naming_the_parameter(real: RealPortal, params: dict[str, str],
                                                                field: str) -> None:
-    result = real.search("agent.villeneuve", **params)
+    result = search(real, "agent.villeneuve", **params)
 
     assert result.status_code == 422, result.text
     assert result.headers["Content-Type"] == "application/problem+json"

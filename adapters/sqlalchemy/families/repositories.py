@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Connection, and_, bindparam, exists, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, and_, bindparam, func, insert, or_, select, update
 
 from famille.adapters.primitives import as_row, from_row
 from famille.adapters.sqlalchemy.families import translation as tr
@@ -172,14 +172,17 @@ class SqlFamilyRepository:
 
 
 def _family_matches(organisation_code: str, pattern: str) -> ColumnElement[bool]:
-    """The family's own text, or one of its children's of the organisation, holds `pattern`."""
-    child_matches = exists().where(
-        child_families.c.family_id == families.c.id,
-        children.c.id == child_families.c.child_id,
-        children.c.organisation_code == organisation_code,
-        children.c.search_text.like(pattern),
+    """The family's own text, or one of its children's of the organisation, holds `pattern`.
+
+    The children are matched once for the whole search (an uncorrelated `IN`): a correlated
+    `EXISTS` let SQLite scan every child of the organisation for each family.
+    """
+    families_of_matching_children = (
+        select(child_families.c.family_id)
+        .join(children, children.c.id == child_families.c.child_id)
+        .where(children.c.organisation_code == organisation_code, children.c.search_text.like(pattern))
     )
-    return or_(families.c.search_text.like(pattern), child_matches)
+    return or_(families.c.search_text.like(pattern), families.c.id.in_(families_of_matching_children))
 
 
 _MESSAGES_OF_ACCOUNT = (

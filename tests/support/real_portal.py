@@ -1,0 +1,84 @@
+"""The app on a real database (SQLite, or PostgreSQL under the marker) behind Falcon's TestClient.
+
+Wired as `famille.bootstrap.build()` does (SQL unit of work, `DurableRules` on `rules/`,
+the SQL `ServiceDaySource`, the French holiday calendar, the portal notifier), except
+for the clock, which the test sets and moves. Accounts log in with `PASSWORD`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import falcon.testing
+import pytest
+
+from famille.adapters.calendar.holidays_fr import FrenchHolidayCalendar
+from famille.adapters.http.app import create_app
+from famille.adapters.notification.notifier import PortalNotifier
+from famille.adapters.notification.sms import LogSms
+from famille.adapters.rules.engine import DurableRules
+from famille.adapters.sqlalchemy.billing.source import SqlServiceDays
+from famille.adapters.sqlalchemy.database import make_engine
+from famille.adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
+from famille.kernel.portal.application import build_portal
+from famille.rules import default_rules_dir
+from tests.fakes.clock import FakeClock
+from tests.fakes.hashing import FakeHasher
+from tests.integration.databases import fresh_database, postgres_server_url
+
+PASSWORD = "Cantine2026"
+HASHER = FakeHasher()
+
+
+def database_kinds() -> list[Any]:
+    """`sqlite`, and `postgresql` under the `postgres` marker (skipped without a server)."""
+    postgres = pytest.mark.skipif(postgres_server_url() is None, reason="FAMILLE_TEST_POSTGRES_URL non défini")
+    return ["sqlite", pytest.param("postgresql", marks=[pytest.mark.postgres, postgres])]
+
+
+class RealPortal:
+    """The app on a real database seeded by `seed`, with a clock starting at `now`."""
+
+    def __init__(self, url: str, seed: Callable[[SqlUnitOfWorkFactory], None], now: datetime) -> None:
+        self.engine = make_engine(url)
+        uow = SqlUnitOfWorkFactory(self.engine)
+        self.clock = FakeClock(now)
+        holidays = FrenchHolidayCalendar()
+        portal = build_portal(
+            uow=uow, clock=self.clock, rules=DurableRules(default_rules_dir()), hasher=HASHER,
+            notifier=PortalNotifier(uow, self.clock, mailer=None, sms=LogSms()), portal_url="https://portail.test",
+            service_days=SqlServiceDays(self.engine, holidays), calendar=holidays)
+        seed(uow)
+        self.client = falcon.testing.TestClient(create_app(portal, login_rate="1000/minute"))
+        self.tokens: dict[str, str] = {}
+
+    def at(self, when: datetime) -> RealPortal:
+        """Move the clock (sessions expire: everyone logs in again)."""
+        self.clock.set(when)
+        self.tokens.clear()
+        return self
+
+    def call(self, who: str, method: str, path: str, **kwargs: Any) -> falcon.testing.Result:
+        """A request by `who` (logged in on first use)."""
+        if who not in self.tokens:
+            session = self.client.simulate_post("/api/v1/session", json={"login": who, "password": PASSWORD})
+            assert session.status_code == 201, session.text
+            self.tokens[who] = session.json["token"]
+        headers = {"Authorization": f"Bearer {self.tokens[who]}"}
+        return self.client.simulate_request(method, path, headers=headers, **kwargs)
+
+
+@contextmanager
+def real_portal(kind: str, folder: Path, seed: Callable[[SqlUnitOfWorkFactory], None], now: datetime
+                ) -> Iterator[RealPortal]:
+    """A `RealPortal` on a fresh database of `kind`, disposed of afterwards."""
+    with fresh_database(kind, folder) as url:
+        portal = RealPortal(url, seed, now)
+        try:
+            yield portal
+        finally:
+            portal.engine.dispose()
