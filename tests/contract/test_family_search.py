@@ -1,23 +1,16 @@
-"""One contract for `FamilyRepository.search`, run on the fake and on the SQL repository (SQLite, PostgreSQL)."""
+"""`FamilyRepository.search` alike on the fakes, SQLite and PostgreSQL (the suite's `uow_factory`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import attrs
 import pytest
 
-from famille.adapters.sqlalchemy.database import make_engine
-from famille.adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
 from famille.kernel.families.directory import search_words
 from famille.kernel.families.model import Adult, Child, Family, Sexe
 from famille.kernel.shared.organisations import Organisation, OrganisationKind
 from famille.ports.persistence import UnitOfWorkFactory
-from tests.fakes.persistence import FakeUnitOfWorkFactory
-
-from .databases import fresh_database, postgres_server_url
 
 FAMILIES = [
     Family("f-coeur", "o-a", "A-0012", Adult("CŒUR", "Hélène"), conjoint=Adult("N'DIAYE", "Jean-Noël")),
@@ -33,19 +26,10 @@ CHILDREN = [
 ]
 
 
-@pytest.fixture(params=["fake", "sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def uow(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[UnitOfWorkFactory]:
-    if request.param == "fake":
-        yield _seeded(FakeUnitOfWorkFactory())
-        return
-    if request.param == "postgresql" and postgres_server_url() is None:
-        pytest.skip("FAMILLE_TEST_POSTGRES_URL non défini")
-    with fresh_database(request.param, tmp_path) as url:
-        engine = make_engine(url)
-        try:
-            yield _seeded(SqlUnitOfWorkFactory(engine))
-        finally:
-            engine.dispose()
+@pytest.fixture
+def uow(uow_factory: UnitOfWorkFactory) -> UnitOfWorkFactory:
+    """Two organisations' families and children."""
+    return _seeded(uow_factory)
 
 
 def _seeded(factory: UnitOfWorkFactory) -> UnitOfWorkFactory:
