@@ -58,10 +58,10 @@ def family_list_view(found: FamilyList) -> dict[str, Any]:
             "total": found.total, "families": [listing_view(e) for e in found.entries]}
 
 
-def child_file_view(child: ChildFile) -> dict[str, Any]:
-    """A child in the family's file."""
+def child_file_view(child: ChildFile, prelevement: bool) -> dict[str, Any]:
+    """A child in the family's file (`prelevement`: the family's accepted bank record says so)."""
     return {
-        **identity_view(child.child),
+        **identity_view(child.child, prelevement),
         "enrolments": [enrolment_view(e) for e in child.enrolments],
         "pending_bookings": [booking_view(b) for b in child.pending_bookings],
         "pending_absences": [absence_view(a) for a in child.pending_absences],
@@ -77,7 +77,7 @@ def family_file_view(file: FamilyFile) -> dict[str, Any]:
     account = file.account
     return {
         **family_record_view(file.record_page),
-        "children": [child_file_view(c) for c in file.children],
+        "children": [child_file_view(c, file.record.sections.bancaires.prelevement) for c in file.children],
         "requests": [request_view(r) for r in file.requests],
         "account": {
             "as_of": day(account.on), "balance": amount(account.balance),
