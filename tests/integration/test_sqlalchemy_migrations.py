@@ -118,15 +118,15 @@ def test_migration_0007_moves_a_family_login_e_mail_onto_the_record_and_drops_th
         engine.dispose()
 
 
-def test_migration_0008_gives_the_stored_families_and_children_their_folded_search_text(
+def test_migration_0009_gives_the_stored_families_and_children_their_folded_search_text(
     empty_database_url: str,
 ) -> None:
-    """Families and children written under 0007 are found by the agents' search once migrated."""
+    """Families and children written under 0008 are found by the agents' search once migrated."""
     from datetime import date
 
     from sqlalchemy import text
 
-    upgrade(empty_database_url, "0007")
+    upgrade(empty_database_url, "0008")
     engine = make_engine(empty_database_url, poolclass=NullPool)
     try:
         with engine.begin() as c:
@@ -144,7 +144,7 @@ def test_migration_0008_gives_the_stored_families_and_children_their_folded_sear
             assert c.execute(text("SELECT search_text FROM families")).scalar_one() == \
                 "a-0012 helene coeur jean-noel n'diaye"
             assert c.execute(text("SELECT search_text FROM children")).scalar_one() == "lea coeur"
-        downgrade(empty_database_url, "0007")
+        downgrade(empty_database_url, "0008")
         with engine.connect() as c:
             assert c.execute(text("SELECT count(*) FROM families")).scalar_one() == 1
     finally:
