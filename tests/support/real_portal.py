@@ -51,7 +51,7 @@ class RealPortal:
         portal = build_portal(
             uow=uow, clock=self.clock, rules=DurableRules(default_rules_dir()), hasher=HASHER,
             notifier=PortalNotifier(uow, self.clock, mailer=None, sms=LogSms()), portal_url="https://portail.test",
-            service_days=SqlServiceDays(self.engine, holidays), calendar=holidays)
+            service_days=SqlServiceDays(self.engine), calendar=holidays)
         seed(uow)
         self.client = falcon.testing.TestClient(create_app(portal, login_rate="1000/minute"))
         self.tokens: dict[str, str] = {}
