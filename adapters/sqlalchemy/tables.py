@@ -123,7 +123,7 @@ families = Table(
     # habite la commune: pricing's `resident` fact (migration 0005)
     Column("resident", Boolean, nullable=False, server_default=true()),
     # N° famille and the adults' names, folded for the agents' search: derived from the columns above
-    # on every write (translation.family_to_values), never written on its own (migration 0009)
+    # on every write (translation.family_to_values), never written on its own (migration 0010)
     Column("search_text", String, nullable=False, server_default=text("''")),
     UniqueConstraint("organisation_code", "number"),
     CheckConstraint(
@@ -146,7 +146,7 @@ children = Table(
     Column("date_naissance", Date, nullable=False),
     Column("lieu_naissance", String, nullable=True),
     Column("scolarite", String, nullable=True),
-    # first name and name, folded for the agents' search, derived on every write (migration 0009)
+    # first name and name, folded for the agents' search, derived on every write (migration 0010)
     Column("search_text", String, nullable=False, server_default=text("''")),
     Index(None, "organisation_code"),
 )

@@ -31,7 +31,7 @@ def test_the_migrations_produce_exactly_the_tables_of_the_metadata(empty_databas
             assert compare_metadata(context, metadata) == []
     finally:
         engine.dispose()
-    assert current_revision(empty_database_url) == "0009"
+    assert current_revision(empty_database_url) == "0010"
 
 
 def test_downgrade_to_base_removes_every_table(empty_database_url: str) -> None:
@@ -46,7 +46,7 @@ def test_downgrade_to_base_removes_every_table(empty_database_url: str) -> None:
 def test_upgrading_an_up_to_date_database_changes_nothing(empty_database_url: str) -> None:
     upgrade(empty_database_url)
     upgrade(empty_database_url)
-    assert current_revision(empty_database_url) == "0009"
+    assert current_revision(empty_database_url) == "0010"
 
 
 def test_migration_0005_keeps_the_rows_and_converts_the_shares_of_existing_lines(empty_database_url: str) -> None:
@@ -118,15 +118,15 @@ def test_migration_0007_moves_a_family_login_e_mail_onto_the_record_and_drops_th
         engine.dispose()
 
 
-def test_migration_0009_gives_the_stored_families_and_children_their_folded_search_text(
+def test_migration_0010_gives_the_stored_families_and_children_their_folded_search_text(
     empty_database_url: str,
 ) -> None:
-    """Families and children written under 0008 are found by the agents' search once migrated."""
+    """Families and children written under 0009 are found by the agents' search once migrated."""
     from datetime import date
 
     from sqlalchemy import text
 
-    upgrade(empty_database_url, "0008")
+    upgrade(empty_database_url, "0009")
     engine = make_engine(empty_database_url, poolclass=NullPool)
     try:
         with engine.begin() as c:
@@ -144,7 +144,7 @@ def test_migration_0009_gives_the_stored_families_and_children_their_folded_sear
             assert c.execute(text("SELECT search_text FROM families")).scalar_one() == \
                 "a-0012 helene coeur jean-noel n'diaye"
             assert c.execute(text("SELECT search_text FROM children")).scalar_one() == "lea coeur"
-        downgrade(empty_database_url, "0008")
+        downgrade(empty_database_url, "0009")
         with engine.connect() as c:
             assert c.execute(text("SELECT count(*) FROM families")).scalar_one() == 1
     finally:

@@ -1,7 +1,7 @@
 """The agents' family search: each family's and child's names, folded, searched by the database.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2025-02-24
 
 - `families.search_text`: N° famille, responsable's and conjoint's first names and names;
@@ -20,8 +20,8 @@ from alembic import op
 
 from famille.kernel.families.directory import fold
 
-revision: str = "0009"
-down_revision: str | None = "0008"
+revision: str = "0010"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
