@@ -78,6 +78,9 @@ class Rules(Protocol):
       `RulesUnavailable` when the policy is unknown or the engine fails (never
       `NoDecision` for a fault). Every policy has an explicit default rule, so a
       valid request always decides.
+    - `input_values` returns the values a policy's enum input lists, in the file's order, for
+      `organisation` (e.g. the absence reasons of `absence_reasons`); `RulesUnavailable` for an
+      unknown policy or input.
     - `word_list` returns a list of words that the rule files ship
       (e.g. `common_passwords`), lower-cased.
     - Safe to call from several threads at once.
@@ -87,6 +90,10 @@ class Rules(Protocol):
         self, policy: str, facts: Mapping[str, Any], *, organisation: str | None = None
     ) -> Decision:
         """The decision of `policy` for `facts`."""
+        ...
+
+    def input_values(self, policy: str, name: str, *, organisation: str | None = None) -> tuple[str, ...]:
+        """The values the enum input `name` of `policy` lists."""
         ...
 
     def word_list(self, name: str) -> frozenset[str]:

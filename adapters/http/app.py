@@ -37,17 +37,28 @@ from famille.adapters.http.portal.home import HomeResource
 from famille.adapters.http.portal.meta import HealthResource, OpenApiResource
 from famille.adapters.http.portal.onboarding import add_onboarding_routes
 from famille.adapters.http.throttle import Network, ThrottleMiddleware
+from famille.kernel.planning.rules import absence_reasons
 from famille.ports.http import Application
 
 API = "/api/v1"
 
 
-def load_openapi() -> dict[str, Any]:
+def load_openapi(absence_reasons: Sequence[str] | None = None) -> dict[str, Any]:
     """The OpenAPI document: the hand-kept prose of openapi.yaml, with the schemas of the record
-    sections generated from their classes (`famille.adapters.http.schemas`)."""
+    sections generated from their classes (`famille.adapters.http.schemas`) and, when given, the
+    enum of the absence reasons (declared by the rule file `absence_reasons`, never here)."""
     text = resources.files("famille.adapters.http").joinpath("openapi.yaml").read_text("utf-8")
     document: dict[str, Any] = yaml.safe_load(text)
+    if absence_reasons is not None:
+        with_reasons(document, absence_reasons)
     return schemas.merged(document)
+
+
+def with_reasons(document: dict[str, Any], absence_reasons: Sequence[str]) -> dict[str, Any]:
+    """`document` with the enum of the absence reasons of `AbsenceRequest` set to `absence_reasons`."""
+    request = document["components"]["schemas"]["AbsenceRequest"]["allOf"][1]
+    request["properties"]["reason"]["enum"] = list(absence_reasons)
+    return document
 
 
 def _json_handlers() -> dict[str, falcon.media.BaseHandler]:
@@ -103,7 +114,8 @@ def create_app(
     add_billing_setup_routes(app, portal.billing_setup)  # shares, residence, mandates, SEPA creditor
     add_online_payment_routes(app, portal.payments)  # paying invoices online (PayFIP)
     add_back_office_routes(app, portal)  # agents: family list and search, family file, the day
-    app.add_route("/openapi.json", OpenApiResource(load_openapi()))
+    document = OpenApiResource(load_openapi(), lambda d: with_reasons(d, absence_reasons(portal.rules, None)))
+    app.add_route("/openapi.json", document)
 
     from famille.adapters.web import add_pages  # the web portal's pages, under `/`
 

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from famille.adapters.rules.analysis import analyse
 from famille.adapters.rules.format import Policy, RuleFileError
@@ -28,6 +29,11 @@ POLICIES = ("absence_reasons", "billing_eligibility", "booking_deadlines", "logi
 REQUIRED_OUTPUTS = {"login_lockout": ("locked", "unlock_after_minutes")}
 #: Policies decided for the whole portal, never per organisation (an unknown login has none).
 PORTAL_WIDE = ("login_lockout",)
+#: The policy declaring the absence reasons (its `reason` input), and the policies whose `reason`
+#: input must list exactly those reasons (plus AUCUNE, « no absence »): they write
+#: `values_from: absence_reasons` instead of copying the list.
+REASONS_POLICY = "absence_reasons"
+REASON_INPUTS = {"booking_deadlines": ("AUCUNE",), "billing_eligibility": ("AUCUNE",)}
 #: The word lists the policies read.
 WORD_LISTS = ("common_passwords",)
 #: An optional list of the organisation codes the folder may hold overrides for (one a line), used
@@ -176,10 +182,11 @@ def inspect(rules_dir: Path, organisations: Iterable[str] | None = None) -> tupl
             word_lists[path.stem] = read_word_list(path, f"{shown_root}/{path.name}")
         except RuleFileError as error:
             problems.extend(error.problems)
-    for path in sorted(rules_dir.glob("*.yaml")):
+    # The declaring policy first: the others' `values_from` read its values.
+    for path in sorted(rules_dir.glob("*.yaml"), key=lambda p: (p.stem != REASONS_POLICY, p.name)):
         shown = f"{shown_root}/{path.name}"
         try:
-            policy = parse_policy(read_yaml(path, shown), shown)
+            policy = parse_policy(values_from(read_yaml(path, shown), policies, shown), shown)
         except RuleFileError as error:
             problems.extend(error.problems)
             continue
@@ -211,7 +218,58 @@ def inspect(rules_dir: Path, organisations: Iterable[str] | None = None) -> tupl
                 problems.append(f"{policy.source} : sortie « {output} » manquante (le portail la lit)")
     bundle = Bundle(digest=digest(rules_dir), policies=policies, profiles=profiles, word_lists=word_lists,
                     stamp=before)
+    if not problems:
+        problems.extend(reason_problems(bundle))
     return bundle, problems
+
+
+def values_from(raw: Any, policies: Mapping[tuple[str | None, str], Policy], shown: str) -> Any:
+    """The YAML document with each enum input's `values_from: <policy>` replaced by its values: those it
+    lists itself (`values`, e.g. AUCUNE), then the values of the same input of that default policy."""
+    inputs = raw.get("inputs") if isinstance(raw, dict) else None
+    if not isinstance(inputs, dict):
+        return raw
+    for name, spec in inputs.items():
+        if not isinstance(spec, dict) or "values_from" not in spec:
+            continue
+        source = spec.pop("values_from")
+        base = policies.get((None, str(source)))
+        field = base.inputs.get(str(name)) if base is not None else None
+        if field is None or field.type != "enum":
+            raise RuleFileError([f"{shown} : entrée « {name} » : « values_from: {source} » ne nomme aucune "
+                                 f"politique ayant une entrée énumérée « {name} » (par exemple {REASONS_POLICY})"])
+        own = list(spec.get("values") or ())
+        spec["values"] = own + [value for value in field.values if value not in own]
+    return raw
+
+
+def reason_problems(bundle: Bundle) -> list[str]:
+    """The policies whose `reason` input does not list exactly the reasons `absence_reasons` declares.
+
+    A reason only in `absence_reasons` would be offered to families and then have no deadline
+    (« Aucune règle de délai ») nor billing; a reason only elsewhere could never be declared.
+    """
+    problems = []
+    organisations = sorted({org for org, _ in bundle.policies if org is not None})
+    for organisation in [None, *organisations]:
+        declaring = bundle.policy(REASONS_POLICY, organisation)
+        declared = declaring.inputs["reason"].values if "reason" in declaring.inputs else ()
+        for name, extra in REASON_INPUTS.items():
+            policy = bundle.policy(name, organisation)
+            field = policy.inputs.get("reason")
+            if field is None or field.type != "enum":
+                continue  # a policy that does not tell reasons apart
+            listed = tuple(v for v in field.values if v not in extra)
+            for reason in declared:
+                if reason not in listed:
+                    problems.append(f"{policy.source} : la raison d'absence « {reason} » déclarée dans "
+                                    f"{declaring.source} manque à l'entrée « reason » ; écrivez "
+                                    f"« values_from: {REASONS_POLICY} » au lieu de recopier la liste")
+            for reason in listed:
+                if reason not in declared:
+                    problems.append(f"{policy.source} : raison d'absence « {reason} » inconnue de "
+                                    f"{declaring.source} ; déclarez-la d'abord dans {declaring.source}")
+    return sorted(set(problems))
 
 
 def load_bundle(rules_dir: Path, organisations: Iterable[str] | None = None) -> Bundle:

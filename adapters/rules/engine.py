@@ -116,6 +116,13 @@ class DurableRules:
             return tables.default.lookup(facts)
         return tables.by_organisation.get(organisation, tables.default).lookup(facts)
 
+    def input_values(self, policy: str, name: str, *, organisation: str | None = None) -> tuple[str, ...]:
+        """The values the enum input `name` of `policy` lists (the organisation's overrides included)."""
+        spec = self._compiled(self._active, policy, organisation).policy.inputs.get(name)
+        if spec is None or spec.type != "enum":
+            raise RulesUnavailable(f"politique « {policy} » sans entrée énumérée « {name} »")
+        return tuple(str(value) for value in spec.values)
+
     def word_list(self, name: str) -> frozenset[str]:
         """A word list shipped beside the rule files (`<name>.txt`), lower-cased."""
         try:

@@ -22,12 +22,6 @@ DEADLINE_POLICY = "booking_deadlines"
 ABSENCE_POLICY = "absence_reasons"
 #: The `reason` fact of a booking (no absence reason).
 NO_REASON = "AUCUNE"
-#: The reasons the shipped rule file lists, in the guide's order (the rule file decides; this is for forms).
-ABSENCE_REASONS = (
-    "RAISON MEDICALE", "VOYAGE OU SORTIE SCOLAIRE", "ABSENCE DE L'ENSEIGNANT",
-    "GREVE DU PERSONNEL OU DES ENSEIGNANTS", "ACCIDENT DE LA CIRCULATION",
-    "PARTICIPATION A UNE SEQUENCE DE SOUTIEN", "CAS DE FORCE MAJEURE", "CIRCONSTANCES EXCEPTIONNELLES", "AUTRES",
-)  # fmt: skip
 
 
 @attrs.frozen
@@ -92,11 +86,16 @@ class DeadlineRules:
         return DeadlineRule(spec, decision.rule_id, decision.message, bool(outcome.get("needs_validation", False)))
 
 
+def absence_reasons(rules: Rules, organisation_code: str | None) -> tuple[str, ...]:
+    """The absence reasons the rule file declares (its `reason` input), in its order: what forms offer."""
+    return rules.input_values(ABSENCE_POLICY, "reason", organisation=organisation_code)
+
+
 def absence_reason(rules: Rules, organisation_code: str, reason: str) -> AbsenceReason:
     """What the rule file says of `reason`; a reason it does not know is a field error."""
     found = reason_rule(rules, organisation_code, reason)
     if found is None:
-        choices = ", ".join(ABSENCE_REASONS)
+        choices = ", ".join(absence_reasons(rules, organisation_code))
         raise ValidationFailed([FieldError("reason", f"Raison d'absence inconnue : « {reason} » "
                                                      f"(raisons possibles : {choices}).")])
     return found

@@ -71,6 +71,9 @@ class ShippedRules:
     def decide(self, policy: str, facts: Mapping[str, Any], *, organisation: str | None = None) -> Decision:
         return self.engine.decide(policy, facts, organisation=organisation)
 
+    def input_values(self, policy: str, name: str, *, organisation: str | None = None) -> tuple[str, ...]:
+        return self.engine.input_values(policy, name, organisation=organisation)
+
     def word_list(self, name: str) -> frozenset[str]:
         return self.engine.word_list(name)
 
@@ -79,3 +82,22 @@ def bookings_wait_for_an_agent(*organisations: str) -> dict[str, str]:
     """The override making every booking made in time wait for an agent, for these organisations."""
     text = rule_file("bookings_wait_for_an_agent")
     return {f"organisations/{code}/booking_deadlines.yaml": text for code in organisations}
+
+
+#: A reason the shipped rule files do not know, for tests adding one.
+NEW_REASON = "GREVE DES TRANSPORTS SCOLAIRES"
+
+
+def one_more_reason() -> dict[str, str]:
+    """The shipped `absence_reasons.yaml` with one more reason (and its rule), and nothing else changed:
+    declaring a reason is one edit of one file."""
+    text = (default_rules_dir() / "absence_reasons.yaml").read_text(encoding="utf-8")
+    text = text.replace("CIRCONSTANCES EXCEPTIONNELLES, AUTRES]", f"CIRCONSTANCES EXCEPTIONNELLES, {NEW_REASON}, AUTRES]")
+    text = text.replace("rules:\n", f"""rules:
+  - id: greve-transports-excusee
+    when: {{reason: {NEW_REASON}}}
+    then: {{allowed: true, requires_document: false, document: "", excuses_late: true}}
+    message: "Grève des transports scolaires : absence excusée, sans justificatif."
+""", 1)
+    assert NEW_REASON in text
+    return {"absence_reasons.yaml": text}

@@ -14,6 +14,8 @@ from openapi_spec_validator import validate
 from famille.adapters.http.app import load_openapi
 from famille.adapters.http.auth import AGENT, FAMILY, LEVELS, access_level
 from famille.adapters.web import PAGES
+from famille.kernel.planning.rules import absence_reasons
+from tests.fakes.rules import NEW_REASON, ShippedRules, one_more_reason
 from tests.http.conftest import World, bearer
 
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
@@ -57,7 +59,20 @@ def test_the_openapi_document_is_valid(client: falcon.testing.TestClient) -> Non
     assert served.status_code == 200
     assert served.headers["Content-Type"].startswith("application/json")
     validate(served.json)
-    assert served.json == load_openapi()
+    assert served.json == load_openapi(absence_reasons(ShippedRules(), None))
+
+
+def test_the_served_document_lists_the_absence_reasons_of_the_rules_in_force(
+    world: World, client: falcon.testing.TestClient
+) -> None:
+    def reasons() -> list[str]:
+        document = client.simulate_get("/openapi.json").json
+        return document["components"]["schemas"]["AbsenceRequest"]["allOf"][1]["properties"]["reason"]["enum"]
+
+    assert reasons()[0] == "RAISON MEDICALE" and NEW_REASON not in reasons()
+    world.rules.use(one_more_reason())  # one edit of absence_reasons.yaml, as a reload would take it
+
+    assert NEW_REASON in reasons() and reasons() == list(world.rules.input_values("absence_reasons", "reason"))
 
 
 def test_the_openapi_document_lists_exactly_the_routes_of_the_app(app: falcon.App) -> None:

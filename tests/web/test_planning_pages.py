@@ -9,7 +9,7 @@ from datetime import datetime
 import pytest
 
 from famille.kernel.shared.time import PARIS
-from tests.fakes.rules import bookings_wait_for_an_agent
+from tests.fakes.rules import NEW_REASON, bookings_wait_for_an_agent, one_more_reason
 from tests.http.test_planning_api import CHILD_A, CHILD_A2, CHILD_B, PlanningWorld
 from tests.web.conftest import PageClient, text_of
 
@@ -104,6 +104,26 @@ def test_an_absence_with_a_reason_cancels_a_booking_in_time(family: PageClient) 
     grid = text_of(family.get(result.headers["location"].split("#")[0]))
     assert "la réservation est annulée et ne sera pas facturée" in grid
     assert "jeudi 10 décembre, GARDERIE SOIR : Libre" in grid
+
+
+def test_a_reason_declared_in_absence_reasons_only_is_offered_and_accepted(
+    world: PlanningWorld, family: PageClient
+) -> None:
+    cell_page(family, "2026-12-10", "GARDERIE SOIR")
+    family.post(DAY, {"date": "2026-12-10", "service": "GARDERIE SOIR", "action": "reserver"})
+    page = cell_page(family, "2026-12-10", "GARDERIE SOIR")
+    assert "RAISON MEDICALE" in page and NEW_REASON not in page
+    world.rules.use(one_more_reason())  # one edit of absence_reasons.yaml, nothing else
+
+    page = cell_page(family, "2026-12-10", "GARDERIE SOIR")
+    assert NEW_REASON in page and "AUTRES" in page
+    assert NEW_REASON in text_of(family.get(f"{GRID}?mois=2026-12"))  # the form over a range
+    result = family.post(DAY, {"date": "2026-12-10", "service": "GARDERIE SOIR", "action": "absence",
+                               "reason": NEW_REASON})
+
+    assert result.status_code == 303
+    grid = text_of(family.get(result.headers["location"].split("#")[0]))
+    assert "la réservation est annulée et ne sera pas facturée" in grid
 
 
 def test_an_absence_without_a_reason_is_refused_beside_the_radio_buttons(family: PageClient) -> None:

@@ -37,7 +37,7 @@ from famille.adapters.web.site import Site
 from famille.kernel.planning.cells import CellStatus
 from famille.kernel.planning.grid import ActionKind, Cell, agent_action
 from famille.kernel.planning.outcomes import CellRefused, CellResult, ChangeReport, Outcome
-from famille.kernel.planning.rules import ABSENCE_REASONS, AbsenceReason, DeadlineRule, absence_reason
+from famille.kernel.planning.rules import AbsenceReason, DeadlineRule, absence_reason, absence_reasons
 from famille.kernel.planning.service import ChildPlanning, cells_of_pattern
 from famille.kernel.shared.errors import FieldError, NotFound, ValidationFailed
 from famille.kernel.shared.french_dates import describe_date
@@ -69,7 +69,7 @@ def _child_id(child_id: str) -> str:
 
 def _reasons(site: Site, organisation_code: str) -> list[AbsenceReason]:
     """The reasons the form offers, each with what the rule file says of it."""
-    return [absence_reason(site.portal.rules, organisation_code, reason) for reason in ABSENCE_REASONS]
+    return [absence_reason(site.portal.rules, organisation_code, reason) for reason in absence_reasons(site.portal.rules, organisation_code)]
 
 
 def _enrolled(planning: ChildPlanning) -> list[str]:
@@ -173,7 +173,7 @@ class ChildPlanningResource:
             flash = f"{describe_date(last_day)}, {last_service} — {flash}"
         requirement = None
         reason = req.get_param("motif")
-        if flash and reason in ABSENCE_REASONS:
+        if flash and reason in absence_reasons(site.portal.rules, planning.child.organisation_code):
             why = absence_reason(site.portal.rules, planning.child.organisation_code, reason)
             requirement = why.message if why.requires_document else None
         if req.get_param("calendrier") == "nouveau":
@@ -243,7 +243,7 @@ class DayResource:
         try:
             if action == "reserver":
                 report = planning.book(principal, view.child.id, [(service, day)], as_agent=principal.is_agent)
-            elif reason not in ABSENCE_REASONS:
+            elif reason not in absence_reasons(self._site.portal.rules, view.child.organisation_code):
                 form.add("reason", "Choisissez le motif de l'absence.")
                 self._show(req, resp, view, day, service, form, status=falcon.HTTP_422)
                 return
@@ -321,7 +321,7 @@ class ChildAbsenceResource:
         if problem:
             form.add("du", problem)
         reason = fields.get("reason", "")
-        if reason not in ABSENCE_REASONS:
+        if reason not in absence_reasons(self._site.portal.rules, view.child.organisation_code):
             form.add("reason", "Choisissez le motif de l'absence.")
         planning = self._site.portal.planning
         principal = req.context.principal

@@ -32,6 +32,9 @@ def test_a_rules_failure_is_not_read_as_a_reason_that_excuses_nothing() -> None:
         def decide(self, policy: str, facts: Mapping[str, Any], *, organisation: str | None = None) -> Decision:
             raise RulesUnavailable("moteur en panne")
 
+        def input_values(self, policy: str, name: str, *, organisation: str | None = None) -> tuple[str, ...]:
+            raise RulesUnavailable("moteur en panne")
+
         def word_list(self, name: str) -> frozenset[str]:
             return frozenset()
 
