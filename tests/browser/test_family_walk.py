@@ -102,7 +102,7 @@ def test_ten_wrong_passwords_lock_the_account_and_point_to_mot_de_passe_oublie(
 
     locked = page.get_by_role("alert")
     expect(locked).to_contain_text("Compte verrouillé")
-    expect(locked).to_contain_text("Votre compte est verrouillé après 10 tentatives")
+    expect(locked).to_contain_text("Votre compte est verrouillé pour 15 minutes après 10 tentatives")
     expect(locked).to_contain_text("« Mot de passe oublié »")
     visit.check("compte-verrouille")
     log_in(page, "ztest", "Portail2026")

@@ -307,3 +307,12 @@ def test_enrolments_are_refused_with_the_field_named_and_across_organisations(
     assert as_(AGENT_B)("GET", path).status_code == 404
     assert as_(AGENT_B)("POST", path, json={"service": "RESTAURATION", "start": "2027-09-01"}).status_code == 404
     assert as_(FAMILY_A)("GET", path).status_code == 403
+
+
+def test_a_blank_status_filter_on_pending_bookings_is_refused_with_its_field(
+    as_: Callable[[str], Call],
+) -> None:
+    blank = as_(AGENT_A)("GET", "/api/v1/agent/bookings?status=")
+
+    assert blank.status_code == 422, blank.text
+    assert blank.json["errors"][0]["field"] == "status"

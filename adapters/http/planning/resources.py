@@ -166,7 +166,9 @@ class AgentBookingsResource:
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         """The organisation's queue, by day."""
-        status = req.get_param("status") or "pending"
+        status = req.get_param("status")
+        if status is None:  # a blank `status=` is a wrong value, not the default
+            status = "pending"
         if status != "pending":
             raise ValidationFailed([FieldError("status", "Paramètre « status » : seule la valeur pending existe.")])
         resp.media = {"requests": [pending_view(e) for e in self._agents.pending(req.context.principal)]}
