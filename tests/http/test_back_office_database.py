@@ -141,7 +141,7 @@ def test_the_list_is_paginated_by_name_then_number(real: RealPortal) -> None:
 
 @pytest.mark.parametrize(("params", "field"), [
     ({"q": "x" * 101}, "q"), ({"page": "deux"}, "page"), ({"page": "0"}, "page"), ({"page": "-1"}, "page"),
-    ({"page": "1000000"}, "page"), ({"q": "a b c d e f g h i"}, "q"),
+    ({"page": "1000000"}, "page"), ({"q": "a b c d e f g h i"}, "q"), ({"page": ""}, "page"),
 ])
 def test_a_bad_search_is_a_french_problem_naming_the_parameter(real: RealPortal, params: dict[str, str],
                                                                field: str) -> None:

@@ -27,9 +27,10 @@ PAGE_DIGITS = 6
 
 
 def _page(req: falcon.Request) -> int:
-    """`page`, a whole number from 1 (absent: 1); the kernel decides the bounds."""
+    """`page`, a whole number from 1 (absent: 1; blank: refused, as the document says it is a
+    number); the kernel decides the bounds."""
     raw = req.get_param("page")
-    if raw is None or raw == "":
+    if raw is None:
         return 1
     if not raw.isdigit() or len(raw) > PAGE_DIGITS:
         raise ValidationFailed([FieldError("page", "Paramètre « page » : un numéro de page (1, 2, …).")])
