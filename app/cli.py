@@ -40,11 +40,15 @@ def _rules(args: argparse.Namespace) -> int:
 
 
 def _migrate(args: argparse.Namespace) -> int:
-    from famille.adapters.sqlalchemy.migrate import upgrade
+    from famille.adapters.sqlalchemy.migrate import DatabaseTooOld, upgrade
     from famille.config import Settings
 
     settings = Settings.from_environ()
-    upgrade(settings.database_url)
+    try:
+        upgrade(settings.database_url)
+    except DatabaseTooOld as refusal:
+        print(f"ERREUR {refusal}", file=sys.stderr)
+        return 1
     print(f"Base de données à jour : {_redact(settings.database_url)}")
     return 0
 

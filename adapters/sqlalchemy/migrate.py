@@ -7,6 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.pool import NullPool
 
 from famille.adapters.sqlalchemy.database import make_engine
@@ -23,9 +24,33 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+#: The oldest revision this release can upgrade from: 0001 to 0010 were squashed into 0010.
+OLDEST_REVISION = "0010"
+
+
+class DatabaseTooOld(RuntimeError):
+    """The database is at a revision this release no longer ships: an earlier release must upgrade it first."""
+
+    def __init__(self, revision: str) -> None:
+        super().__init__(
+            f"la base de données est à la révision {revision}, antérieure à {OLDEST_REVISION} : mettez-la "
+            f"d'abord à jour avec une version précédente de famille (famille migrate), puis avec celle-ci"
+        )
+        self.revision = revision
+
+
 def upgrade(url: str, revision: str = "head") -> None:
-    """Bring the database at `url` up to `revision` (by default the newest)."""
-    command.upgrade(alembic_config(url), revision)
+    """Bring the database at `url` up to `revision` (by default the newest).
+
+    Raises `DatabaseTooOld`, before changing anything, when the database is at a revision older
+    than `OLDEST_REVISION`.
+    """
+    config = alembic_config(url)
+    current = current_revision(url)
+    shipped = {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+    if current is not None and current not in shipped:
+        raise DatabaseTooOld(current)
+    command.upgrade(config, revision)
 
 
 def downgrade(url: str, revision: str) -> None:
