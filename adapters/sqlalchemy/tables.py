@@ -59,6 +59,42 @@ DIGEST = 64  # sha256 hex digest of a secret token
 _COLUMN_TYPES: dict[Any, Any] = {bool: Boolean, int: Integer, date: Date, Decimal: Numeric(12, 2)}
 
 
+def _id() -> Column[Any]:
+    """The uuid primary key of a table of things."""
+    return Column("id", String(ID), primary_key=True)
+
+
+def _organisation() -> Column[Any]:
+    """The organisation a row belongs to."""
+    return Column("organisation_code", String(CODE), ForeignKey("organisations.code"), nullable=False)
+
+
+def _child() -> Column[Any]:
+    """The child a row is about: it goes with the child."""
+    return Column("child_id", String(ID), ForeignKey("children.id", ondelete="CASCADE"), nullable=False)
+
+
+def _family() -> Column[Any]:
+    """The family a row is about, kept while the row is (invoices, payments, requests)."""
+    return Column("family_id", String(ID), ForeignKey("families.id"), nullable=False)
+
+
+def _account() -> Column[Any]:
+    """The account a row belongs to: it goes with the account."""
+    return Column("account_id", String(ID), ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False)
+
+
+def _cell() -> list[Column[Any]]:
+    """The leading columns of a planning row about one cell: (child, service code, day) of an organisation."""
+    return [_id(), _organisation(), _child(), Column("service_code", String(CODE), nullable=False),
+            Column("day", Date, nullable=False)]
+
+
+def _decision() -> list[Column[Any]]:
+    """Who decided on a request, and when: NULL while it waits."""
+    return [Column("decided_by", String(ID), nullable=True), Column("decided_at", AwareDateTime, nullable=True)]
+
+
 def _adult_columns(prefix: str, *, required: bool) -> list[Column[Any]]:
     """The columns of one adult, `<prefix>_<field>` for each field its class declares.
 
@@ -87,8 +123,8 @@ organisations = Table(
 structures = Table(
     "structures",
     metadata,
-    Column("id", String(ID), primary_key=True),
-    Column("organisation_code", String(CODE), ForeignKey("organisations.code"), nullable=False),
+    _id(),
+    _organisation(),
     Column("name", String, nullable=False),
     Column("kind", String(20), nullable=False),
     # the menus (pratiques alimentaires) a canteen offers, a JSON list of strings
@@ -99,7 +135,7 @@ structures = Table(
 services = Table(
     "services",
     metadata,
-    Column("id", String(ID), primary_key=True),
+    _id(),
     Column("structure_id", String(ID), ForeignKey("structures.id"), nullable=False),
     Column("code", String(CODE), nullable=False),
     Column("name", String, nullable=False),
@@ -114,8 +150,8 @@ services = Table(
 families = Table(
     "families",
     metadata,
-    Column("id", String(ID), primary_key=True),
-    Column("organisation_code", String(CODE), ForeignKey("organisations.code"), nullable=False),
+    _id(),
+    _organisation(),
     Column("number", String(CODE), nullable=False),
     Column("organisme_rattachement", String, nullable=True),
     *_adult_columns("responsable", required=True),
@@ -138,8 +174,8 @@ families = Table(
 children = Table(
     "children",
     metadata,
-    Column("id", String(ID), primary_key=True),
-    Column("organisation_code", String(CODE), ForeignKey("organisations.code"), nullable=False),
+    _id(),
+    _organisation(),
     Column("nom", String, nullable=False),
     Column("prenom", String, nullable=False),
     Column("sexe", String(1), nullable=False),
@@ -155,7 +191,7 @@ children = Table(
 child_families = Table(
     "child_families",
     metadata,
-    Column("child_id", String(ID), ForeignKey("children.id", ondelete="CASCADE"), nullable=False),
+    _child(),
     Column("family_id", String(ID), ForeignKey("families.id", ondelete="CASCADE"), nullable=False),
     Column("position", Integer, nullable=False),
     # the family's share of the child's costs in hundredths of a percent (10000 = 100 %, migration 0005);
@@ -170,12 +206,12 @@ child_families = Table(
 accounts = Table(
     "accounts",
     metadata,
-    Column("id", String(ID), primary_key=True),
+    _id(),
     Column("login", String(100), nullable=False),
     # lower-cased login: logins are unique whatever their case
     Column("login_key", String(100), nullable=False),
     Column("role", String(20), nullable=False),
-    Column("organisation_code", String(CODE), ForeignKey("organisations.code"), nullable=False),
+    _organisation(),
     Column("display_name", String, nullable=False),
     Column("password_hash", String, nullable=True),
     Column("family_id", String(ID), ForeignKey("families.id"), nullable=True),
@@ -196,37 +232,32 @@ login_failures = Table(
     Column("last_failed_at", AwareDateTime, nullable=False),
 )
 
-auth_sessions = Table(
-    "auth_sessions",
-    metadata,
-    Column("id", String(ID), primary_key=True),
-    Column("account_id", String(ID), ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
-    Column("token_digest", String(DIGEST), nullable=False),
-    Column("created_at", AwareDateTime, nullable=False),
-    Column("expires_at", AwareDateTime, nullable=False),
-    UniqueConstraint("token_digest"),
-    Index(None, "account_id"),
-    Index(None, "expires_at"),
-)
 
-reset_tokens = Table(
-    "reset_tokens",
-    metadata,
-    Column("id", String(ID), primary_key=True),
-    Column("account_id", String(ID), ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
-    Column("token_digest", String(DIGEST), nullable=False),
-    Column("created_at", AwareDateTime, nullable=False),
-    Column("expires_at", AwareDateTime, nullable=False),
-    Column("used_at", AwareDateTime, nullable=True),
-    UniqueConstraint("token_digest"),
-    Index(None, "account_id"),
-)
+
+def _account_token(name: str, *more: Any) -> Table:
+    """A table of an account's secret tokens: only their digest is kept, and when they expire."""
+    return Table(
+        name,
+        metadata,
+        _id(),
+        _account(),
+        Column("token_digest", String(DIGEST), nullable=False),
+        Column("created_at", AwareDateTime, nullable=False),
+        Column("expires_at", AwareDateTime, nullable=False),
+        *more,
+        UniqueConstraint("token_digest"),
+        Index(None, "account_id"),
+    )
+
+
+auth_sessions = _account_token("auth_sessions", Index(None, "expires_at"))
+reset_tokens = _account_token("reset_tokens", Column("used_at", AwareDateTime, nullable=True))
 
 inbox_messages = Table(
     "inbox_messages",
     metadata,
-    Column("id", String(ID), primary_key=True),
-    Column("account_id", String(ID), ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    _id(),
+    _account(),
     Column("subject", String, nullable=False),
     Column("body", Text, nullable=False),
     Column("sender", String, nullable=False),
@@ -263,8 +294,8 @@ child_records = Table(
 child_photos = Table(
     "child_photos",
     metadata,
-    Column("id", String(ID), primary_key=True),
-    Column("child_id", String(ID), ForeignKey("children.id", ondelete="CASCADE"), nullable=False),
+    _id(),
+    _child(),
     Column("content_type", String(20), nullable=False),
     Column("data", LargeBinary, nullable=False),
     Column("uploaded_at", AwareDateTime, nullable=False),
@@ -274,9 +305,9 @@ child_photos = Table(
 change_requests = Table(
     "change_requests",
     metadata,
-    Column("id", String(ID), primary_key=True),
-    Column("organisation_code", String(CODE), ForeignKey("organisations.code"), nullable=False),
-    Column("family_id", String(ID), ForeignKey("families.id"), nullable=False),
+    _id(),
+    _organisation(),
+    _family(),
     Column("child_id", String(ID), ForeignKey("children.id"), nullable=True),
     Column("kind", String(CODE), nullable=False),
     Column("status", String(20), nullable=False),
@@ -303,8 +334,8 @@ CELL = ("child_id", "service_code", "day")
 enrolments = Table(
     "enrolments",
     metadata,
-    Column("id", String(ID), primary_key=True),
-    Column("child_id", String(ID), ForeignKey("children.id", ondelete="CASCADE"), nullable=False),
+    _id(),
+    _child(),
     Column("service_code", String(CODE), nullable=False),
     Column("start_day", Date, nullable=False),
     Column("end_day", Date, nullable=True),
@@ -316,8 +347,8 @@ enrolments = Table(
 closures = Table(
     "closures",
     metadata,
-    Column("id", String(ID), primary_key=True),
-    Column("organisation_code", String(CODE), ForeignKey("organisations.code"), nullable=False),
+    _id(),
+    _organisation(),
     Column("day", Date, nullable=False),
     Column("service_code", String(CODE), nullable=True),  # NULL: every service
     Column("reason", String, nullable=False),
@@ -331,17 +362,12 @@ closures = Table(
 bookings = Table(
     "bookings",
     metadata,
-    Column("id", String(ID), primary_key=True),
-    Column("organisation_code", String(CODE), ForeignKey("organisations.code"), nullable=False),
-    Column("child_id", String(ID), ForeignKey("children.id", ondelete="CASCADE"), nullable=False),
-    Column("service_code", String(CODE), nullable=False),
-    Column("day", Date, nullable=False),
+    *_cell(),
     Column("status", String(20), nullable=False),
     Column("requested_by", String(ID), nullable=False),
     Column("requested_at", AwareDateTime, nullable=False),
     Column("in_time", Boolean, nullable=False),
-    Column("decided_by", String(ID), nullable=True),
-    Column("decided_at", AwareDateTime, nullable=True),
+    *_decision(),
     Column("refusal_reason", Text, nullable=True),
     Column("rule_id", String(100), nullable=True),
     # the request (one HTTP call) that created it: tells which rows an insert-or-ignore added
@@ -356,11 +382,7 @@ bookings = Table(
 absences = Table(
     "absences",
     metadata,
-    Column("id", String(ID), primary_key=True),
-    Column("organisation_code", String(CODE), ForeignKey("organisations.code"), nullable=False),
-    Column("child_id", String(ID), ForeignKey("children.id", ondelete="CASCADE"), nullable=False),
-    Column("service_code", String(CODE), nullable=False),
-    Column("day", Date, nullable=False),
+    *_cell(),
     Column("status", String(20), nullable=False),
     Column("reason", String(60), nullable=False),
     Column("in_time", Boolean, nullable=False),
@@ -369,8 +391,7 @@ absences = Table(
     Column("document", String, nullable=True),
     Column("declared_by", String(ID), nullable=False),
     Column("declared_at", AwareDateTime, nullable=False),
-    Column("decided_by", String(ID), nullable=True),
-    Column("decided_at", AwareDateTime, nullable=True),
+    *_decision(),
     Column("rule_id", String(100), nullable=True),
     UniqueConstraint(*CELL),
     CheckConstraint("status IN ('pending', 'accepted')", name="status_known"),
@@ -381,10 +402,10 @@ absences = Table(
 attendance = Table(
     "attendance",
     metadata,
-    Column("child_id", String(ID), ForeignKey("children.id", ondelete="CASCADE"), nullable=False),
+    _child(),
     Column("service_code", String(CODE), nullable=False),
     Column("day", Date, nullable=False),
-    Column("organisation_code", String(CODE), ForeignKey("organisations.code"), nullable=False),
+    _organisation(),
     Column("status", String(20), nullable=False),
     Column("arrival", String(5), nullable=True),
     Column("departure", String(5), nullable=True),
@@ -398,11 +419,7 @@ attendance = Table(
 planning_events = Table(
     "planning_events",
     metadata,
-    Column("id", String(ID), primary_key=True),
-    Column("organisation_code", String(CODE), ForeignKey("organisations.code"), nullable=False),
-    Column("child_id", String(ID), ForeignKey("children.id", ondelete="CASCADE"), nullable=False),
-    Column("service_code", String(CODE), nullable=False),
-    Column("day", Date, nullable=False),
+    *_cell(),
     Column("kind", String(40), nullable=False),
     Column("happened_at", AwareDateTime, nullable=False),
     Column("actor", String(ID), nullable=False),
@@ -420,7 +437,7 @@ planning_events = Table(
 calendar_feeds = Table(
     "calendar_feeds",
     metadata,
-    Column("child_id", String(ID), ForeignKey("children.id", ondelete="CASCADE"), nullable=False),
+    _child(),
     Column("family_id", String(ID), ForeignKey("families.id", ondelete="CASCADE"), nullable=False),
     Column("nonce", String(64), nullable=False),
     Column("token_digest", String(DIGEST), nullable=False, unique=True),
@@ -434,8 +451,8 @@ calendar_feeds = Table(
 billing_runs = Table(
     "billing_runs",
     metadata,
-    Column("id", String(ID), primary_key=True),
-    Column("organisation_code", String(CODE), ForeignKey("organisations.code"), nullable=False),
+    _id(),
+    _organisation(),
     Column("month", String(7), nullable=False),
     Column("status", String(10), nullable=False),
     Column("created_at", AwareDateTime, nullable=False),
@@ -451,9 +468,9 @@ billing_runs = Table(
 invoices = Table(
     "invoices",
     metadata,
-    Column("id", String(ID), primary_key=True),
-    Column("organisation_code", String(CODE), ForeignKey("organisations.code"), nullable=False),
-    Column("family_id", String(ID), ForeignKey("families.id"), nullable=False),
+    _id(),
+    _organisation(),
+    _family(),
     Column("run_id", String(ID), ForeignKey("billing_runs.id"), nullable=True),
     Column("month", String(7), nullable=False),
     Column("kind", String(10), nullable=False),
@@ -494,9 +511,9 @@ invoice_lines = Table(
 payments = Table(
     "payments",
     metadata,
-    Column("id", String(ID), primary_key=True),
-    Column("organisation_code", String(CODE), ForeignKey("organisations.code"), nullable=False),
-    Column("family_id", String(ID), ForeignKey("families.id"), nullable=False),
+    _id(),
+    _organisation(),
+    _family(),
     Column("amount_cents", Integer, nullable=False),
     Column("method", String(20), nullable=False),
     Column("paid_on", Date, nullable=False),
@@ -524,10 +541,10 @@ payment_allocations = Table(
 online_payments = Table(
     "online_payments",
     metadata,
-    Column("id", String(ID), primary_key=True),
+    _id(),
     Column("reference", String(30), nullable=False, unique=True),
-    Column("organisation_code", String(CODE), ForeignKey("organisations.code"), nullable=False),
-    Column("family_id", String(ID), ForeignKey("families.id"), nullable=False),
+    _organisation(),
+    _family(),
     Column("invoices", JSON, nullable=False),  # [[invoice id, cents], …] in the family's order
     Column("amount_cents", Integer, nullable=False),
     Column("status", String(20), nullable=False),
@@ -547,7 +564,7 @@ online_payments = Table(
 invoice_counters = Table(
     "invoice_counters",
     metadata,
-    Column("organisation_code", String(CODE), ForeignKey("organisations.code"), nullable=False),
+    _organisation(),
     Column("series", String(20), nullable=False),
     Column("last_number", Integer, nullable=False),
     PrimaryKeyConstraint("organisation_code", "series"),
@@ -570,7 +587,7 @@ sepa_mandates = Table(
     "sepa_mandates",
     metadata,
     Column("family_id", String(ID), ForeignKey("families.id", ondelete="CASCADE"), primary_key=True),
-    Column("organisation_code", String(CODE), ForeignKey("organisations.code"), nullable=False),
+    _organisation(),
     Column("reference", String(35), nullable=False),
     Column("signed_on", Date, nullable=False),
     UniqueConstraint("organisation_code", "reference"),
