@@ -46,6 +46,7 @@ from famille.adapters.web.families.requests import (
 )
 from famille.adapters.web.planning import agent as agent_planning
 from famille.adapters.web.planning import family as planning_pages
+from famille.adapters.web.portal import onboarding
 from famille.adapters.web.portal.back_office import FamiliesPage, FamilyFilePage
 from famille.adapters.web.portal.home import HomeResource
 from famille.adapters.web.rendering import STATIC_DIR, Renderer
@@ -103,7 +104,13 @@ PAGES: tuple[tuple[str, Callable[[Site], object]], ...] = (
     ("/agent/demandes", AgentRequestsResource),
     ("/agent/demandes/{request_id}", lambda site: AgentDecisionResource(site, AgentRequestsResource(site))),
     ("/agent/familles", FamiliesPage),
+    ("/agent/familles/nouvelle", onboarding.NewFamilyPage),
     ("/agent/familles/{family_id}", FamilyFilePage),
+    ("/agent/familles/{family_id}/activation", onboarding.ActivationLink),
+    ("/agent/familles/{family_id}/enfants/nouveau", onboarding.NewChildPage),
+    ("/agent/familles/{family_id}/enfants/{child_id}/inscription", onboarding.EnrolmentPage),
+    ("/agent/import", onboarding.ImportPage),
+    ("/agent/import/activation", onboarding.ActivationLinks),
     ("/agent/reservations", agent_planning.PendingPage),
     ("/agent/reservations/{kind}/{record_id}",
      lambda site: agent_planning.PendingDecision(site, agent_planning.PendingPage(site))),

@@ -26,6 +26,11 @@ NOTICES = {
     "suppression-demandee": "Votre demande de suppression a été transmise au gestionnaire.",
     "demande-acceptee": "La demande est acceptée : la modification est enregistrée et la famille en est avertie.",
     "demande-refusee": "La demande est refusée : la famille en est avertie, avec le motif.",
+    "famille-creee": "La famille est créée, avec son compte : envoyez-lui le lien d'activation quand son adresse "
+                     "électronique est renseignée.",
+    "enfant-ajoute": "L'enfant est ajouté à la famille.",
+    "inscription-ajoutee": "L'inscription est enregistrée : elle paraît dans le planning de l'enfant.",
+    "lien-envoye": "Le lien d'activation est envoyé par courriel à la famille ; il sert une fois, pendant 30 jours.",
 }
 
 

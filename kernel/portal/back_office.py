@@ -57,6 +57,8 @@ class FamilyFile:
     account: AccountPosition
     invoices: tuple[Invoice, ...]
     payments: tuple[Payment, ...]
+    login: str | None = None  # the family's account, None when it has none
+    activated: bool = False  # whether the family chose its password (else an activation link may be sent)
 
     @property
     def pending_requests(self) -> tuple[ChangeRequest, ...]:
@@ -123,7 +125,9 @@ class BackOffice:
             issued = uow.billing.issued_of_family(family.id)
             payments = uow.billing.payments_of_family(family.id)
             account = position(issued, payments, today)
-        return FamilyFile(record, files, requests, account, tuple(reversed(issued)), tuple(reversed(payments)))
+            login = uow.accounts.by_family(family.id)
+        return FamilyFile(record, files, requests, account, tuple(reversed(issued)), tuple(reversed(payments)),
+                          login.login if login else None, bool(login and login.password_hash is not None))
 
     def day(self, principal: Principal) -> AgentDay:
         """Today for the agent's organisation: requests waiting (records, and bookings or absences),

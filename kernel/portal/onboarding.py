@@ -18,11 +18,12 @@ import attrs
 from famille.kernel.accounts.authentication import ACTIVATION_LIFETIME, Authentication
 from famille.kernel.accounts.model import Account, Principal, Role
 from famille.kernel.calendar.model import SchoolYear
+from famille.kernel.families import access
 from famille.kernel.families.model import Adult, Child, Family, Sexe
 from famille.kernel.planning.inputs import Enrolment
 from famille.kernel.shared.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from famille.kernel.shared.french_dates import describe_date
-from famille.kernel.shared.organisations import Structure
+from famille.kernel.shared.organisations import Service, Structure
 from famille.ports.clock import Clock
 from famille.ports.notification import Notice, Notifier, Recipient
 from famille.ports.persistence import UnitOfWork, UnitOfWorkFactory
@@ -128,6 +129,33 @@ class Onboarding:
             uow.commit()
         return Onboarded(family, account, children)
 
+    def offer(self, agent: Principal) -> tuple[tuple[Structure, tuple[Service, ...]], ...]:
+        """The agent's organisation's structures, each with the services a child can be enrolled in."""
+        organisation = _require_agent(agent)
+        with self._uow() as uow:
+            services = uow.organisations.services(organisation)
+            return tuple((structure, tuple(s for s in services if s.structure_id == structure.id))
+                         for structure in uow.organisations.structures(organisation))
+
+    def add_child(self, agent: Principal, family_id: str, new: NewChild) -> Child:
+        """Add a child (and its enrolments) to a family of the agent's organisation, or refuse naming each field.
+
+        The fields are named as in `create_family`, under `children[0]`.
+        """
+        organisation = _require_agent(agent)
+        with self._uow() as uow:
+            family = access.visible_family(uow, agent, family_id)
+            errors = self._children_errors(uow, organisation, [new])
+            if errors:
+                raise ValidationFailed(errors)
+            child = Child(id=str(uuid.uuid4()), organisation_code=organisation, nom=new.nom.strip(),
+                          prenom=new.prenom.strip(), sexe=new.sexe, date_naissance=new.date_naissance,
+                          family_ids=(family.id,))
+            uow.families.add_child(child)
+            uow.planning.add_enrolments([Enrolment(child.id, e.service_code, e.start, e.end) for e in new.enrolments])
+            uow.commit()
+        return child
+
     def send_activation(self, agent: Principal, family_id: str) -> ActivationSent:
         """E-mail the family's responsable a single-use link to choose a password (valid 30 days).
 
@@ -153,6 +181,15 @@ class Onboarding:
                         *, dry_run: bool) -> ImportReport:
         """Import a commune's families (see `import_families`); for the operator's command line."""
         return import_families(self._uow, self._clock, organisation, rows, refused, dry_run=dry_run)
+
+    def import_for(self, agent: Principal, rows: Sequence[ImportRow], refused: Sequence[RowRefused] = (),
+                   *, dry_run: bool) -> ImportReport:
+        """An agent imports a file into its own organisation (see `import_families`)."""
+        return import_families(self._uow, self._clock, _require_agent(agent), rows, refused, dry_run=dry_run)
+
+    def send_activations_for(self, agent: Principal) -> ActivationReport:
+        """An agent sends the activation links of its own organisation (see `send_activations`)."""
+        return self.send_activations(_require_agent(agent))
 
     def send_activations(self, organisation: str) -> ActivationReport:
         """E-mail an activation link to every family of the organisation whose account is not activated."""
@@ -315,7 +352,7 @@ def import_families(uow_factory: UnitOfWorkFactory, clock: Clock, organisation: 
         structures = uow.organisations.structures(organisation)
         services = {(s.structure_id, s.code) for s in uow.organisations.services(organisation)}
         today = clock.now().date()
-        start = _enrolment_start(today)
+        start = enrolment_start(today)
         problems = {r.line: r.reason for r in refused}
         for row in rows:
             reason = _row_problem(row, structures, services, today)
@@ -339,8 +376,9 @@ def import_families(uow_factory: UnitOfWorkFactory, clock: Clock, organisation: 
                         tuple(sorted(out, key=lambda r: r.line)))
 
 
-def _enrolment_start(today: date) -> date:
-    """Imported enrolments start with the school year; in July and August, with the coming one."""
+def enrolment_start(today: date) -> date:
+    """The first day of an enrolment made today, unless told otherwise: the school year's first day
+    (the coming one in July and August). Imported enrolments start there; the agents' form offers it."""
     year = SchoolYear.containing(today)
     return SchoolYear.starting(year.start.year + 1).start if today.month in (7, 8) else year.start
 

@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from famille.adapters import families_csv
 from famille.adapters.cli import families as families_cli
 from famille.cli import build_parser
 from tests.support.sites import KINDS, Site, open_site
 
-HEADER = list(families_cli.COLUMNS)
+HEADER = list(families_csv.COLUMNS)
 
 
 @pytest.fixture(params=KINDS)

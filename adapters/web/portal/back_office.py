@@ -65,6 +65,11 @@ class FamilyFilePage:
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, family_id: str) -> None:
         """Children and enrolments, requests, account and invoices, and the record's tabs (read only)."""
+        self.show(req, resp, family_id, Form())
+
+    def show(self, req: falcon.Request, resp: falcon.Response, family_id: str, form: Form,
+             status: str = falcon.HTTP_200) -> None:
+        """The file, with what `form` says went wrong (an activation link that could not be sent)."""
         if len(family_id) > ID_MAX or not family_id.isprintable():
             raise NotFound("Famille introuvable.")
         file = self._site.portal.back_office.family_file(req.context.principal, family_id)
@@ -73,6 +78,6 @@ class FamilyFilePage:
             current = tab.current(file.record)
             tabs.append((tab, tab.part(file.record) is not None,
                          [(spec.label, spec.shown(current.get(spec.name))) for spec in tab.inputs]))
-        self._site.page(req, resp, "agent_famille.html", file=file, record=file.record, tabs=tabs,
+        self._site.page(req, resp, "agent_famille.html", status=status, form=form, file=file, record=file.record, tabs=tabs,
                         pending=len(file.pending_requests), today=self._site.portal.clock.now().date(),
                         methods=dict(METHODS), invoice_href=lambda invoice_id: invoice_address(invoice_id, agent=True))
