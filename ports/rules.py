@@ -83,8 +83,15 @@ class Rules(Protocol):
       unknown policy or input.
     - `word_list` returns a list of words that the rule files ship
       (e.g. `common_passwords`), lower-cased.
+    - `version` names the rule files in force (a digest): it changes whenever a reload takes new
+      files, so work derived from the rules (a month's deadlines) may be kept under it.
     - Safe to call from several threads at once.
     """
+
+    @property
+    def version(self) -> str:
+        """The version (a digest) of the rule files in force."""
+        ...
 
     def decide(
         self, policy: str, facts: Mapping[str, Any], *, organisation: str | None = None

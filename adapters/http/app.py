@@ -6,8 +6,6 @@
 
 from __future__ import annotations
 
-import functools
-import json
 from collections.abc import Callable, Sequence
 from importlib import resources
 from typing import Any
@@ -37,6 +35,7 @@ from famille.adapters.http.portal.home import HomeResource
 from famille.adapters.http.portal.meta import HealthResource, OpenApiResource
 from famille.adapters.http.portal.onboarding import add_onboarding_routes
 from famille.adapters.http.throttle import Network, ThrottleMiddleware
+from famille.adapters.http.views import json_text
 from famille.kernel.planning.rules import absence_reasons
 from famille.ports.http import Application
 
@@ -62,8 +61,7 @@ def with_reasons(document: dict[str, Any], absence_reasons: Sequence[str]) -> di
 
 
 def _json_handlers() -> dict[str, falcon.media.BaseHandler]:
-    dumps = functools.partial(json.dumps, ensure_ascii=False)
-    handler = falcon.media.JSONHandler(dumps=dumps)
+    handler = falcon.media.JSONHandler(dumps=json_text)
     return {falcon.MEDIA_JSON: handler, errors.PROBLEM_JSON: handler}
 
 

@@ -6,6 +6,8 @@ Instants are ISO 8601 with their Europe/Paris offset; amounts are decimal string
 
 from __future__ import annotations
 
+import functools
+import json
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -18,6 +20,9 @@ from famille.kernel.portal.home import HomePage, UnpaidInvoice
 from famille.kernel.shared.time import require_aware
 
 CENT = Decimal("0.01")
+#: JSON text as the API writes it (UTF-8 words kept as they are): the app's JSON handler and the
+#: documents rendered ahead of it (the month grid) both use it.
+json_text = functools.partial(json.dumps, ensure_ascii=False)
 
 
 def instant(moment: datetime | None) -> str | None:

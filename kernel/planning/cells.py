@@ -153,9 +153,33 @@ def cell_status(
        RESERVATION_REFUSEE.
     7. Otherwise LIBRE.
     """
+    decided = calendar_status(day, service_code, calendar)
+    if decided is not None:
+        return decided
+    return child_status(day, service_code, enrolment=enrolment, booking=booking, absence=absence,
+                        attendance=attendance, today=today)
+
+
+def calendar_status(day: date, service_code: str, calendar: OrganisationCalendar) -> CellStatus | None:
+    """The status the calendar alone gives (step 1 of `cell_status`), None on a day the service opens.
+
+    The same for every child of the organisation: a month template computes it once per cell.
+    """
     kind = calendar.day_kind(day, service_code)
-    if kind is not DayKind.OPEN:
-        return _CALENDAR_STATUS[kind]
+    return None if kind is DayKind.OPEN else _CALENDAR_STATUS[kind]
+
+
+def child_status(
+    day: date,
+    service_code: str,
+    *,
+    enrolment: Enrolment | None,
+    booking: BookingState,
+    absence: AbsenceState,
+    attendance: Attendance,
+    today: date,
+) -> CellStatus:
+    """Steps 2 to 7 of `cell_status`: the status of a cell on a day the service opens, from the child's facts."""
     if enrolment is None or not enrolment.covers(day, service_code):
         return CellStatus.HORS_INSCRIPTION
     if attendance.status is AttendanceStatus.PRESENT:

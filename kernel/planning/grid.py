@@ -202,14 +202,31 @@ def build_cell(
         attendance=facts.attendance.get(key, Attendance.none()),
         today=now.date(),
     )
-    if status is not CellStatus.LIBRE and status not in CANCELLABLE:
+    if not takes_action(status):
         return Cell(day, status)
-    deadlines = dict(known(service_code, day)) if known is not None else cell_deadlines(day, service_code,
-                                                                                          calendar, specs)
+    deadlines = known(service_code, day) if known is not None else cell_deadlines(day, service_code, calendar, specs)
+    return finish_cell(day, status, now, deadlines, horizon)
+
+
+def takes_action(status: CellStatus) -> bool:
+    """Whether a family may act on a cell of `status` (book a free cell, cancel a held place)."""
+    return status is CellStatus.LIBRE or status in CANCELLABLE
+
+
+def relevant_action(status: CellStatus) -> ActionKind:
+    """The action whose deadline a cell of `status` shows (one that `takes_action`)."""
+    return ActionKind.RESERVER if status is CellStatus.LIBRE else ActionKind.DECLARER_ABSENCE
+
+
+def finish_cell(day: date, status: CellStatus, now: datetime, deadlines: Mapping[ActionKind, Deadline],
+                horizon: BookingHorizon | None) -> Cell:
+    """The cell of a status that `takes_action`: the action open before its deadline, and that deadline.
+
+    Booking is not open beyond the `horizon` (its deadline is then not shown either).
+    """
     if horizon is not None and not horizon.allows(now, day):
-        deadlines.pop(ActionKind.RESERVER, None)
-    relevant = ActionKind.RESERVER if status is CellStatus.LIBRE else ActionKind.DECLARER_ABSENCE
-    return Cell(day, status, open_actions(status, now, deadlines), deadlines.get(relevant))
+        deadlines = {kind: found for kind, found in deadlines.items() if kind is not ActionKind.RESERVER}
+    return Cell(day, status, open_actions(status, now, deadlines), deadlines.get(relevant_action(status)))
 
 
 def month_grid(

@@ -6,46 +6,116 @@ cell's deadlines depend only on the organisation, its services and closures, the
 the deadline rules. `MonthTemplates` keeps those per process, keyed by everything they are
 computed from: the organisation and its services, the closures as read from the database in
 the request (a closure declared or removed by any worker changes the key), and
-the deadline rules the rule files give for those services (a reload that changes them changes
-the key). A request then only overlays the child's own facts (`grid.month_grid`).
+the version of the rule files in force (a reload that takes new files changes the key). A
+request then only overlays the child's own facts (`MonthTemplate.rows`).
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable, Mapping, Sequence
-from datetime import date
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime
 from types import MappingProxyType
 
 import attrs
 
+from famille.kernel.calendar.deadlines import BookingHorizon
 from famille.kernel.calendar.model import OrganisationCalendar
+from famille.kernel.planning.cells import calendar_status, child_status
 from famille.kernel.planning.context import OrganisationSetup
-from famille.kernel.planning.grid import ActionKind, Deadline, DeadlineSpecs, cell_deadlines, days_of_month
+from famille.kernel.planning.grid import (
+    ActionKind,
+    Cell,
+    Deadline,
+    DeadlineSpecs,
+    PlanningFacts,
+    PlanningRow,
+    cell_deadlines,
+    days_of_month,
+    finish_cell,
+    relevant_action,
+    takes_action,
+)
+from famille.kernel.planning.inputs import AbsenceState, Attendance, BookingState
+from famille.kernel.shared.time import require_aware
 
 #: Months kept per process (organisations × months asked; each is a few hundred small values).
 SIZE = 512
 
 
+_NO_BOOKING = BookingState.none()
+_NO_ABSENCE = AbsenceState.none()
+_NO_ATTENDANCE = Attendance.none()
+
+
 @attrs.frozen
 class MonthTemplate:
-    """The calendar of a month and the deadlines of each of its cells, for one organisation."""
+    """The calendar of a month and what each of its cells is for every child, for one organisation.
+
+    `static` holds, per service, the cell of each day the calendar alone decides (a holiday, a
+    closure, a day the service does not open), None on the days it opens; `deadlines` the deadlines
+    of every cell. `rows` overlays a child's facts on them.
+    """
 
     calendar: OrganisationCalendar
+    days: tuple[date, ...]
     deadlines: Mapping[tuple[str, date], Mapping[ActionKind, Deadline]]
+    static: Mapping[str, tuple[Cell | None, ...]]
+    #: the deadlines' instants in UTC, compared with the current instant as `is_before` does
+    _utc: Mapping[Deadline, datetime]
+    #: cells already built from a child's status: the few shapes a cell takes, shared between requests
+    _built: dict[Hashable, Cell] = attrs.field(factory=dict, eq=False)
 
     @classmethod
     def build(cls, month: date, services: Sequence[str], calendar: OrganisationCalendar,
               specs: DeadlineSpecs) -> MonthTemplate:
-        """Compute every cell's deadlines of the month (the work a template saves)."""
+        """Compute every cell's calendar status and deadlines of the month (the work a template saves)."""
+        days = days_of_month(month)
         deadlines = {(service, day): MappingProxyType(cell_deadlines(day, service, calendar, specs))
-                     for service in services for day in days_of_month(month)}
-        return cls(calendar, MappingProxyType(deadlines))
+                     for service in services for day in days}
+        static: dict[str, tuple[Cell | None, ...]] = {}
+        for service in services:
+            decided = [calendar_status(day, service, calendar) for day in days]
+            static[service] = tuple(None if status is None else Cell(day, status)
+                                    for day, status in zip(days, decided, strict=True))
+        utc = {found: found.instant.astimezone(UTC) for cell in deadlines.values() for found in cell.values()}
+        return cls(calendar, days, MappingProxyType(deadlines), MappingProxyType(static), MappingProxyType(utc))
 
     def deadlines_of(self, service_code: str, day: date) -> Mapping[ActionKind, Deadline]:
         """The deadlines of a cell (the shape `month_grid` takes as `known`)."""
         return self.deadlines[(service_code, day)]
+
+    def rows(self, services: Iterable[str], facts: PlanningFacts, now: datetime,
+             horizon: BookingHorizon | None) -> tuple[PlanningRow, ...]:
+        """The month grid of a child: what `grid.month_grid` gives, with the month's work done already."""
+        now = require_aware(now)
+        now_utc, today = now.astimezone(UTC), now.date()
+        return tuple(PlanningRow(service, tuple(
+            static if static is not None else self._cell(service, day, facts, now, now_utc, today, horizon)
+            for day, static in zip(self.days, self.static[service], strict=True)))
+            for service in services)
+
+    def _cell(self, service: str, day: date, facts: PlanningFacts, now: datetime, now_utc: datetime,
+              today: date, horizon: BookingHorizon | None) -> Cell:
+        key = (service, day)
+        status = child_status(day, service, enrolment=facts.enrolment(service, day),
+                              booking=facts.bookings.get(key, _NO_BOOKING),
+                              absence=facts.absences.get(key, _NO_ABSENCE),
+                              attendance=facts.attendance.get(key, _NO_ATTENDANCE), today=today)
+        if not takes_action(status):
+            shape: Hashable = (day, status)
+        else:  # what `finish_cell` depends on: whether the deadline is shown, and whether it has passed
+            relevant = relevant_action(status)
+            shown = relevant is not ActionKind.RESERVER or horizon is None or horizon.allows(now, day)
+            deadline = self.deadlines[key].get(relevant) if shown else None
+            shape = (service, day, status, shown, deadline is not None and now_utc < self._utc[deadline])
+        found = self._built.get(shape)
+        if found is None:
+            found = Cell(day, status) if not takes_action(status) else finish_cell(
+                day, status, now, self.deadlines[key], horizon)
+            self._built[shape] = found
+        return found
 
 
 class MonthTemplates:
@@ -72,8 +142,7 @@ class MonthTemplates:
 
     def _month(self, setup: OrganisationSetup, first: date) -> MonthTemplate:
         services = tuple(sorted(setup.services))
-        rules = tuple(setup.deadlines.rule(service, weekday, action)
-                      for service in services for weekday in range(7) for action in ActionKind)
+        rules = setup.deadlines.version  # the deadline rules: any reload that takes new files changes it
         # every closure loaded (the school year's), not only the month's: a deadline counted in working
         # days may reach back into the previous month
         closures = tuple(sorted(((c.id, c.closure) for c in setup.closures), key=lambda pair: pair[0]))

@@ -69,6 +69,11 @@ class DeadlineRules:
             found = self._memo[key] = self._ask(*key)
         return found
 
+    @property
+    def version(self) -> str:
+        """The version of the rule files these rules come from."""
+        return self._rules.version
+
     def spec(self, service_code: str, day: date, action: ActionKind) -> DeadlineSpec | None:
         """The deadline spec of a cell: the shape `month_grid` asks for."""
         return self.rule(service_code, day.weekday(), action).spec

@@ -29,7 +29,6 @@ from famille.kernel.planning.grid import (
     PlanningFacts,
     PlanningRow,
     days_of_month,
-    month_grid,
 )
 from famille.kernel.planning.inputs import (
     AbsenceState,
@@ -155,8 +154,7 @@ class Planning:
         ticks: dict[Cell, Attendance] = {(a.service_code, a.day): a.attendance for a in attendance}
         facts = PlanningFacts(enrolments=cells.enrolments, bookings=bookings, absences=absences, attendance=ticks)
         template = self._months.month(setup, first)
-        rows = month_grid(first, [s.code for s in services], calendar=template.calendar, facts=facts, now=now,
-                          specs=setup.deadlines.spec, horizon=self._horizon, known=template.deadlines_of)
+        rows = template.rows([s.code for s in services], facts, now, self._horizon)
         today = now.date()
         current = tuple(e for e in cells.enrolments if e.end is None or e.end >= today)
         responsable = f"{family.responsable.nom} {family.responsable.prenom}" if family else ""

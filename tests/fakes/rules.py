@@ -77,6 +77,10 @@ class ShippedRules:
     def word_list(self, name: str) -> frozenset[str]:
         return self.engine.word_list(name)
 
+    @property
+    def version(self) -> str:
+        return self.engine.version
+
 
 def bookings_wait_for_an_agent(*organisations: str) -> dict[str, str]:
     """The override making every booking made in time wait for an agent, for these organisations."""

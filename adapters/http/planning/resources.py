@@ -34,7 +34,7 @@ from famille.adapters.http.planning.views import (
     headcounts_view,
     legend_view,
     pending_view,
-    planning_view,
+    planning_document,
     report_view,
     roll_call_view,
 )
@@ -69,7 +69,8 @@ class PlanningResource:
         month = query_month(req, self._today())
         grid = self._planning.month(req.context.principal, child_id, month, service=query_text(req, "service"),
                                     structure=query_text(req, "structure", ID_MAX))
-        resp.media = planning_view(grid)
+        resp.text = planning_document(grid)
+        resp.content_type = falcon.MEDIA_JSON
 
 
 class HistoryResource:

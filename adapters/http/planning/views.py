@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from famille.adapters.http.views import json_text
 from famille.kernel.planning.agent import Headcount, PendingEntry, RollCall
 from famille.kernel.planning.cells import CellStatus
-from famille.kernel.planning.grid import Cell, CellAction, Deadline
+from famille.kernel.planning.grid import Cell, CellAction, Deadline, PlanningRow
 from famille.kernel.planning.inputs import AbsenceStatus, AttendanceStatus, BookingStatus, Enrolment
 from famille.kernel.planning.outcomes import CellResult, ChangeReport
 from famille.kernel.planning.records import AbsenceRecord, BookingRecord, DeclaredClosure, PlanningEvent
@@ -45,6 +47,21 @@ def _cell(cell: Cell) -> dict[str, Any]:
 
 def planning_view(planning: ChildPlanning) -> dict[str, Any]:
     """The month grid of a child."""
+    return _planning(planning, lambda row: [_cell(cell) for cell in row.cells])
+
+
+def planning_document(planning: ChildPlanning) -> str:
+    """`planning_view` as JSON text (what the JSON handler writes), each cell's text rendered once per process.
+
+    The cells of a month are shared between requests (`MonthTemplate.rows`), so most cells of a
+    grid are found already rendered.
+    """
+    view = _planning(planning, lambda row: _Json("[" + ", ".join(_cell_json(cell) for cell in row.cells) + "]"))
+    rows = _Json("[" + ", ".join(_object(row) for row in view["rows"]) + "]")
+    return _object({**view, "rows": rows})
+
+
+def _planning(planning: ChildPlanning, cells: Callable[[PlanningRow], Any]) -> dict[str, Any]:
     child = planning.child
     rows = []
     for row in planning.rows:
@@ -53,7 +70,7 @@ def planning_view(planning: ChildPlanning) -> dict[str, Any]:
             "service": row.service_code,
             "structure": {"id": structure.id, "name": structure.name} if structure else None,
             "responsable": planning.responsable,
-            "cells": [_cell(cell) for cell in row.cells],
+            "cells": cells(row),
         })
     days = planning.rows[0].cells if planning.rows else ()
     return {
@@ -66,6 +83,32 @@ def planning_view(planning: ChildPlanning) -> dict[str, Any]:
         "structures": [{"id": s.id, "name": s.name} for s in planning.structures],
         "services": [{"code": s.code, "name": s.name, "structure_id": s.structure_id} for s in planning.services],
     }
+
+
+class _Json(str):
+    """A value rendered as JSON text already."""
+
+
+def _object(value: dict[str, Any]) -> str:
+    """`json_text(value)`, taking values rendered already as they are."""
+    return "{" + ", ".join(f"{json_text(key)}: {item if isinstance(item, _Json) else json_text(item)}"
+                           for key, item in value.items()) + "}"
+
+
+#: Cells rendered, by identity (the cell is kept, so its id is not reused): bounded, emptied when full.
+_RENDERED: dict[int, tuple[Cell, str]] = {}
+RENDERED_MAX = 50_000
+
+
+def _cell_json(cell: Cell) -> str:
+    found = _RENDERED.get(id(cell))
+    if found is not None and found[0] is cell:
+        return found[1]
+    text = json_text(_cell(cell))
+    if len(_RENDERED) >= RENDERED_MAX:
+        _RENDERED.clear()
+    _RENDERED[id(cell)] = (cell, text)
+    return text
 
 
 def legend_view() -> dict[str, Any]:

@@ -38,5 +38,7 @@ def test_a_rules_failure_is_not_read_as_a_reason_that_excuses_nothing() -> None:
         def word_list(self, name: str) -> frozenset[str]:
             return frozenset()
 
+        version = "panne"
+
     with pytest.raises(RulesUnavailable):
         Excuses(Broken(), "org-a").excused(in_time=False, reason="RAISON MEDICALE", document=True)
