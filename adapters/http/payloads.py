@@ -32,11 +32,13 @@ from cattrs.gen import make_dict_structure_fn, override
 
 from famille.adapters.http.errors import ApiProblem
 from famille.kernel.shared import dates
-from famille.kernel.shared.errors import FieldError, ValidationFailed
+from famille.kernel.shared.errors import FieldError, NotFound, ValidationFailed
 
 #: The largest body any route reads; well above any valid body, well below a memory problem.
 MAX_BODY_BYTES = 1024 * 1024
 TEXT_MAX = 1000
+#: The longest identifier a path or a query may carry: ids are uuids, codes 40 characters at most.
+ID_MAX = 100
 PASSWORD_MAX = 256
 NOT_AN_OBJECT = "Le corps de la requête doit être un objet JSON."
 
@@ -61,6 +63,13 @@ class Limit:
 def text(max_length: int = TEXT_MAX, *, non_empty: bool = False) -> Any:
     """The type of a bounded string field: `service: text(40, non_empty=True)`."""
     return Annotated[str, Limit(max_length, non_empty)]
+
+
+def path_id(value: str, what: str) -> str:
+    """An identifier of a path (or a query) of sane size: anything else cannot exist, « <what> introuvable. »."""
+    if len(value) > ID_MAX or not value.isprintable():
+        raise NotFound(f"{what} introuvable.")
+    return value
 
 
 def key(name: str) -> dict[str, str]:

@@ -19,22 +19,15 @@ from famille.adapters.http.billing.payloads import (
     query_date,
 )
 from famille.adapters.http.billing.views import invoice_view, payment_view, review_view, statement_view
-from famille.adapters.http.payloads import load
+from famille.adapters.http.payloads import load, path_id
 from famille.adapters.pdf.invoices import invoice_pdf
 from famille.adapters.sepa.direct_debit import pain008
 from famille.kernel.billing.model import parse_month
 from famille.kernel.billing.service import Billing
-from famille.kernel.shared.errors import Conflict, FieldError, NotFound, ValidationFailed
+from famille.kernel.shared.errors import Conflict, FieldError, ValidationFailed
 from famille.ports.http import Application
 
 API = "/api/v1"
-ID_MAX = 100
-
-
-def _id(value: str, what: str) -> str:
-    if len(value) > ID_MAX or not value.isprintable():
-        raise NotFound(f"{what} introuvable.")
-    return value
 
 
 class InvoicesResource:
@@ -60,7 +53,7 @@ class InvoicePdfResource:
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, invoice_id: str) -> None:
         """The PDF."""
-        document = self._billing.document(req.context.principal, _id(invoice_id, "Facture"))
+        document = self._billing.document(req.context.principal, path_id(invoice_id, "Facture"))
         resp.content_type = "application/pdf"
         resp.downloadable_as = f"facture-{document.invoice.number}.pdf"
         resp.data = invoice_pdf(document)
@@ -109,7 +102,7 @@ class RunResource:
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, run_id: str) -> None:
         """The run."""
-        resp.media = review_view(self._billing.review(req.context.principal, _id(run_id, "Facturation")))
+        resp.media = review_view(self._billing.review(req.context.principal, path_id(run_id, "Facturation")))
 
 
 class FinaliseResource:
@@ -123,7 +116,7 @@ class FinaliseResource:
     def on_post(self, req: falcon.Request, resp: falcon.Response, run_id: str) -> None:
         """`{accept_flagged: false}`."""
         body = load(req, FinaliseBody)
-        review = self._billing.finalise(req.context.principal, _id(run_id, "Facturation"),
+        review = self._billing.finalise(req.context.principal, path_id(run_id, "Facturation"),
                                         accept_flagged=body.accept_flagged)
         resp.media = review_view(review)
 
@@ -139,7 +132,7 @@ class PaymentsResource:
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         """`{family, amount: "12.50", method, date}`."""
         body = load(req, PaymentBody)
-        payment = self._billing.record_payment(req.context.principal, _id(body.family, "Famille"), body.amount,
+        payment = self._billing.record_payment(req.context.principal, path_id(body.family, "Famille"), body.amount,
                                                body.method, body.date, body.reference)
         resp.status = falcon.HTTP_201
         resp.media = payment_view(payment)
@@ -156,7 +149,7 @@ class CreditNoteResource:
     def on_post(self, req: falcon.Request, resp: falcon.Response, invoice_id: str) -> None:
         """`{reason, amount}` or `{reason, lines: [0, 3]}`."""
         body = load(req, CreditNoteBody)
-        note = self._billing.credit_note(req.context.principal, _id(invoice_id, "Facture"), body.reason,
+        note = self._billing.credit_note(req.context.principal, path_id(invoice_id, "Facture"), body.reason,
                                          amount=body.amount, line_indexes=body.lines)
         resp.status = falcon.HTTP_201
         resp.media = invoice_view(note)

@@ -12,18 +12,10 @@ from famille.adapters.http.billing.payloads import (
     FamilyBillingBody,
     SharesBody,
 )
-from famille.adapters.http.payloads import load
+from famille.adapters.http.payloads import load, path_id
 from famille.kernel.billing.setup import BillingSetup, Creditor, FamilyBilling
-from famille.kernel.shared.errors import NotFound
 
 API = "/api/v1"
-ID_MAX = 100
-
-
-def _id(value: str, what: str) -> str:
-    if len(value) > ID_MAX or not value.isprintable():
-        raise NotFound(f"{what} introuvable.")
-    return value
 
 
 def shares_view(child_id: str, shares: dict[str, Decimal]) -> dict[str, object]:
@@ -57,12 +49,12 @@ class SharesResource:
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
         """The shares in force (equal when none was set)."""
-        child_id = _id(child_id, "Enfant")
+        child_id = path_id(child_id, "Enfant")
         resp.media = shares_view(child_id, self._setup.shares(req.context.principal, child_id))
 
     def on_put(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
         """`{"shares": {family id: "50.00", ...}}` summing to 100."""
-        child_id = _id(child_id, "Enfant")
+        child_id = path_id(child_id, "Enfant")
         body = load(req, SharesBody)
         resp.media = shares_view(child_id, self._setup.set_shares(req.context.principal, child_id, body.shares))
 
@@ -77,13 +69,13 @@ class FamilyBillingResource:
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, family_id: str) -> None:
         """The family's billing settings."""
-        resp.media = family_billing_view(self._setup.family_billing(req.context.principal, _id(family_id, "Famille")))
+        resp.media = family_billing_view(self._setup.family_billing(req.context.principal, path_id(family_id, "Famille")))
 
     def on_put(self, req: falcon.Request, resp: falcon.Response, family_id: str) -> None:
         """`{"resident": false, "mandate": {"signed_on": "2025-09-01", "reference": "..."}}`."""
         body = load(req, FamilyBillingBody)
         settings = self._setup.set_family_billing(
-            req.context.principal, _id(family_id, "Famille"), resident=body.resident,
+            req.context.principal, path_id(family_id, "Famille"), resident=body.resident,
             mandate_signed_on=body.mandate.signed_on if body.mandate else None,
             mandate_reference_text=body.mandate.reference if body.mandate else None,
             remove_mandate=body.remove_mandate)

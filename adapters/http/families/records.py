@@ -32,7 +32,7 @@ from famille.adapters.http.families.views import (
     queue_entry_view,
     request_view,
 )
-from famille.adapters.http.payloads import load
+from famille.adapters.http.payloads import ID_MAX, load, path_id
 from famille.kernel.families.record_service import Records
 from famille.kernel.families.request_service import PHOTO_MAX_BYTES, Requests
 from famille.kernel.families.requests import ChangeRequest, Decision, RequestKind, RequestStatus
@@ -40,7 +40,6 @@ from famille.kernel.shared.errors import FieldError, NotFound, ValidationFailed
 from famille.ports.http import Application
 
 API = "/api/v1"
-ID_MAX = 100
 
 #: `POST /api/v1/account/{section}`: the kind of request and the body of each tab.
 ACCOUNT_SECTIONS: dict[str, tuple[RequestKind, type]] = {
@@ -55,13 +54,6 @@ ACCOUNT_SECTIONS: dict[str, tuple[RequestKind, type]] = {
 def _accepted(resp: falcon.Response, request: ChangeRequest) -> None:
     resp.status = falcon.HTTP_202
     resp.media = request_view(request)
-
-
-def _identifier(value: str, what: str) -> str:
-    """A path or query identifier of sane size (anything else cannot exist)."""
-    if len(value) > ID_MAX or not value.isprintable():
-        raise NotFound(f"{what} introuvable.")
-    return value
 
 
 class AccountResource:
@@ -118,7 +110,7 @@ class ChildResource:
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
         """The record."""
-        child_id = _identifier(child_id, "Enfant")
+        child_id = path_id(child_id, "Enfant")
         resp.media = child_record_view(self._records.child_record(req.context.principal, child_id))
 
 
@@ -133,7 +125,7 @@ class _ChildForm:
         self._body_type = body_type
 
     def _submit(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
-        child_id = _identifier(child_id, "Enfant")
+        child_id = path_id(child_id, "Enfant")
         changes = load_changes(req, self._body_type)
         _accepted(resp, self._requests.submit(req.context.principal, self._kind, changes, child_id=child_id))
 
@@ -166,9 +158,9 @@ class ChildItemDeletion:
 
     def on_delete(self, req: falcon.Request, resp: falcon.Response, child_id: str, **item: str) -> None:
         """Ask for the deletion (it takes effect once an agent accepts it)."""
-        child_id = _identifier(child_id, "Enfant")
+        child_id = path_id(child_id, "Enfant")
         (item_id,) = item.values()  # person_id or allergy_id, as the route names it
-        item_id = _identifier(item_id, "Élément")
+        item_id = path_id(item_id, "Élément")
         request = self._requests.submit(req.context.principal, self._kind, {self._key: item_id},
                                         child_id=child_id)
         _accepted(resp, request)
@@ -185,10 +177,10 @@ class PhotoResource:
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
         """The accepted photo, or with `?request=<id>` the one a photo request proposes."""
-        child_id = _identifier(child_id, "Enfant")
+        child_id = path_id(child_id, "Enfant")
         request_id = req.get_param("request")
         if request_id is not None:
-            request_id = _identifier(request_id, "Photo")
+            request_id = path_id(request_id, "Photo")
         photo = self._records.photo(req.context.principal, child_id, request_id)
         resp.content_type = photo.content_type
         resp.data = photo.data
@@ -196,7 +188,7 @@ class PhotoResource:
 
     def on_put(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
         """Upload a JPEG or PNG image (2 Mo at most) as the body; the request waits for an agent."""
-        child_id = _identifier(child_id, "Enfant")
+        child_id = path_id(child_id, "Enfant")
         if req.content_length is not None and req.content_length > PHOTO_MAX_BYTES:
             raise _photo_too_large()
         data = req.bounded_stream.read(PHOTO_MAX_BYTES + 1)
@@ -278,7 +270,7 @@ class DecisionResource:
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, request_id: str) -> None:
         """`{"accept": true}` or `{"accept": false, "reason": "..."}`; 409 if already decided."""
-        request_id = _identifier(request_id, "Demande")
+        request_id = path_id(request_id, "Demande")
         body = load(req, DecisionBody)
         decided = self._requests.decide(req.context.principal, request_id,
                                         Decision(accept=body.accept, reason=body.reason))

@@ -14,14 +14,13 @@ from typing import Any
 import attrs
 import falcon
 
-from famille.adapters.http.payloads import key, load, load_sent, text
+from famille.adapters.http.payloads import ID_MAX, key, load, load_sent, text
 from famille.kernel.planning.service import MAX_CELLS, cells_of_pattern
 from famille.kernel.shared import dates
 from famille.kernel.shared.errors import FieldError, ValidationFailed
 from famille.kernel.shared.french_dates import WEEKDAYS
 
 CODE_MAX = 40
-ID_MAX = 100
 #: A pattern covers at most this many days (a school year and a little more).
 MAX_SPAN_DAYS = 400
 

@@ -12,8 +12,8 @@ from datetime import date, timedelta
 import falcon
 
 from famille.adapters.http.auth import AGENT, AUTHENTICATED, FAMILY, PUBLIC
+from famille.adapters.http.payloads import ID_MAX, path_id
 from famille.adapters.http.planning.payloads import (
-    ID_MAX,
     absence_body,
     attendance_body,
     booking_body,
@@ -41,17 +41,11 @@ from famille.adapters.http.planning.views import (
 from famille.kernel.planning.agent import AgentPlanning
 from famille.kernel.planning.inputs import AttendanceStatus
 from famille.kernel.planning.service import Planning
-from famille.kernel.shared.errors import FieldError, NotFound, ValidationFailed
+from famille.kernel.shared.errors import FieldError, ValidationFailed
 from famille.ports.http import Application
 
 API = "/api/v1"
 CSV = "text/csv"
-
-
-def _identifier(value: str, what: str) -> str:
-    if len(value) > ID_MAX or not value.isprintable():
-        raise NotFound(f"{what} introuvable.")
-    return value
 
 
 class PlanningResource:
@@ -65,7 +59,7 @@ class PlanningResource:
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
         """The month grid of a child."""
-        child_id = _identifier(child_id, "Enfant")
+        child_id = path_id(child_id, "Enfant")
         month = query_month(req, self._today())
         grid = self._planning.month(req.context.principal, child_id, month, service=query_text(req, "service"),
                                     structure=query_text(req, "structure", ID_MAX))
@@ -83,7 +77,7 @@ class HistoryResource:
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
         """The child's changes for days in the range (at most a year)."""
-        child_id = _identifier(child_id, "Enfant")
+        child_id = path_id(child_id, "Enfant")
         first, last = query_day(req, "from"), query_day(req, "to")
         assert first is not None and last is not None
         if last < first or last - first > timedelta(400):
@@ -112,7 +106,7 @@ class ChildBookingsResource:
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
         """Book the selected cells; the answer lists the cells booked and those skipped, with why."""
-        child_id = _identifier(child_id, "Enfant")
+        child_id = path_id(child_id, "Enfant")
         cells, _ = booking_body(req)
         report = self._planning.book(req.context.principal, child_id, cells, as_agent=self._as_agent)
         resp.media = report_view(report)
@@ -143,7 +137,7 @@ class ChildAbsencesResource:
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
         """Declare an absence on a cell, several cells, or the whole child over a range."""
-        child_id = _identifier(child_id, "Enfant")
+        child_id = path_id(child_id, "Enfant")
         cells, every_service, reason, note, document = absence_body(req)
         principal = req.context.principal
         if every_service:
@@ -185,7 +179,7 @@ class BookingDecisionResource:
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, booking_id: str) -> None:
         """Accept, or refuse with a reason; the family is told."""
-        booking_id = _identifier(booking_id, "Réservation")
+        booking_id = path_id(booking_id, "Réservation")
         accept, reason = decision_body(req)
         resp.media = booking_view(self._agents.decide_booking(req.context.principal, booking_id, accept=accept,
                                                               reason=reason))
@@ -201,7 +195,7 @@ class AbsenceDecisionResource:
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, absence_id: str) -> None:
         """Accept (excused or billed per the rules), or refuse with a reason (the booking stands)."""
-        absence_id = _identifier(absence_id, "Absence")
+        absence_id = path_id(absence_id, "Absence")
         accept, reason = decision_body(req)
         decided = self._agents.decide_absence(req.context.principal, absence_id, accept=accept, reason=reason)
         resp.media = {"accepted": accept, "absence": absence_view(decided) if decided else None}
@@ -247,7 +241,7 @@ class AttendanceResource:
         """Record present (with arrival and departure) or absent."""
         child, service, day, status, arrival, departure = attendance_body(req)
         self._agents.record_attendance(
-            req.context.principal, _identifier(child, "Enfant"), service, day,
+            req.context.principal, path_id(child, "Enfant"), service, day,
             AttendanceStatus.PRESENT if status == "present" else AttendanceStatus.ABSENT, arrival, departure)
         lines = self._agents.roll_call(req.context.principal, day, service)
         resp.media = roll_call_view(day, [line for line in lines if line.child_id == child])
@@ -287,13 +281,13 @@ class EnrolmentsResource:
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
         """The child's enrolments."""
-        found = self._agents.enrolments(req.context.principal, _identifier(child_id, "Enfant"))
+        found = self._agents.enrolments(req.context.principal, path_id(child_id, "Enfant"))
         resp.media = {"enrolments": [enrolment_view(e) for e in found]}
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
         """Enrol the child in a service from `start` (to `end`)."""
         service, start, end = enrolment_body(req)
-        enrolment = self._agents.enrol(req.context.principal, _identifier(child_id, "Enfant"), service, start, end)
+        enrolment = self._agents.enrol(req.context.principal, path_id(child_id, "Enfant"), service, start, end)
         resp.status = falcon.HTTP_201
         resp.media = enrolment_view(enrolment)
 
@@ -308,7 +302,7 @@ class ClosureResource:
 
     def on_delete(self, req: falcon.Request, resp: falcon.Response, closure_id: str) -> None:
         """Withdraw a closure."""
-        self._agents.remove_closure(req.context.principal, _identifier(closure_id, "Fermeture"))
+        self._agents.remove_closure(req.context.principal, path_id(closure_id, "Fermeture"))
         resp.status = falcon.HTTP_204
 
 

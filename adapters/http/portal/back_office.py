@@ -13,16 +13,16 @@ import falcon
 from famille.adapters.http.auth import AGENT
 from famille.adapters.http.billing.views import invoice_view, payment_view
 from famille.adapters.http.families.views import family_record_view, identity_view, request_view
+from famille.adapters.http.payloads import path_id
 from famille.adapters.http.planning.views import absence_view, booking_view, enrolment_view, headcounts_view
 from famille.adapters.http.portal.onboarding import FamiliesResource as NewFamilyResource
 from famille.adapters.http.views import amount, day
 from famille.kernel.families.directory import FamilyList, FamilyListing
 from famille.kernel.portal.back_office import AgentDay, ChildFile, FamilyFile
-from famille.kernel.shared.errors import FieldError, NotFound, ValidationFailed
+from famille.kernel.shared.errors import FieldError, ValidationFailed
 from famille.ports.http import Application
 
 API = "/api/v1"
-ID_MAX = 100
 PAGE_DIGITS = 6
 
 
@@ -139,9 +139,8 @@ class FamilyFileResource:
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, family_id: str) -> None:
         """The record, children and enrolments, requests, account, invoices and payments."""
-        if len(family_id) > ID_MAX or not family_id.isprintable():
-            raise NotFound("Famille introuvable.")
-        resp.media = family_file_view(self._portal.back_office.family_file(req.context.principal, family_id))
+        file = self._portal.back_office.family_file(req.context.principal, path_id(family_id, "Famille"))
+        resp.media = family_file_view(file)
 
 
 class AgentDayResource:

@@ -16,13 +16,12 @@ import falcon
 
 from famille.adapters.http.auth import AGENT
 from famille.adapters.http.families.payloads import AdultBody, normalise_changes
-from famille.adapters.http.payloads import load, text
+from famille.adapters.http.payloads import load, path_id, text
 from famille.kernel.families.model import Adult, Civilite, Sexe
 from famille.kernel.portal.onboarding import NewChild, NewEnrolment, NewFamily, Onboarded, Onboarding
-from famille.kernel.shared.errors import FieldError, NotFound, ValidationFailed
+from famille.kernel.shared.errors import FieldError, ValidationFailed
 
 API = "/api/v1"
-ID_MAX = 100
 
 
 @attrs.frozen
@@ -133,9 +132,7 @@ class ActivationResource:
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, family_id: str) -> None:
         """E-mail the link: 202 with the address it went to and until when it works."""
-        if len(family_id) > ID_MAX or not family_id.isprintable():
-            raise NotFound("Famille introuvable.")
-        sent = self._onboarding.send_activation(req.context.principal, family_id)
+        sent = self._onboarding.send_activation(req.context.principal, path_id(family_id, "Famille"))
         resp.status = falcon.HTTP_202
         resp.media = {"family_id": sent.family_id, "login": sent.login, "email": sent.email,
                       "expires_at": sent.expires_at.isoformat()}

@@ -15,6 +15,7 @@ import attrs
 import falcon
 
 from famille.adapters.http.auth import AUTHENTICATED, FAMILY
+from famille.adapters.http.payloads import path_id
 from famille.adapters.web.families.account import NOTHING_CHANGED
 from famille.adapters.web.families.record_fields import (
     ALLERGIE,
@@ -39,9 +40,8 @@ from famille.kernel.families.record_service import ChildRecordPage
 from famille.kernel.families.records import PAI, ChildRecord
 from famille.kernel.families.request_service import PHOTO_MAX_BYTES
 from famille.kernel.families.requests import ChangeRequest, RequestKind
-from famille.kernel.shared.errors import NotFound, ValidationFailed
+from famille.kernel.shared.errors import ValidationFailed
 
-ID_MAX = 100
 PHOTO_TYPES = "image/jpeg,image/png"
 PAI_NOTICE = ("Un PAI (projet d'accueil individualisé) est un protocole médical : il demande un certificat "
               "médical et une rencontre avec le personnel de la cantine. Rapprochez-vous du personnel avant "
@@ -84,10 +84,8 @@ def _phone(value: str | None) -> str:
 
 def load_child(site: Site, req: falcon.Request, child_id: str) -> ChildView:
     """The child, if the caller may see it; `NotFound` (the 404 page) otherwise."""
-    if len(child_id) > ID_MAX or not child_id.isprintable():
-        raise NotFound("Enfant introuvable.")
     principal = req.context.principal
-    page = site.portal.records.child_record(principal, child_id)
+    page = site.portal.records.child_record(principal, path_id(child_id, "Enfant"))
     child = page.record.child
     family_id = child.family_ids[0] if principal.is_agent else principal.family_id
     family = site.portal.records.family_record(principal, family_id).record.family
@@ -139,9 +137,9 @@ class ChildPhotoResource(_ChildPage):
     def on_get(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
         """The image, never cached by a shared cache."""
         request_id = req.get_param("demande")
-        if request_id is not None and len(request_id) > ID_MAX:
-            raise NotFound("Photo introuvable.")
-        photo = self._site.portal.records.photo(req.context.principal, child_id[:ID_MAX + 1], request_id)
+        if request_id is not None:
+            request_id = path_id(request_id, "Photo")
+        photo = self._site.portal.records.photo(req.context.principal, path_id(child_id, "Enfant"), request_id)
         resp.content_type = photo.content_type
         resp.data = photo.data
         resp.set_header("Cache-Control", "private, no-store")
@@ -336,8 +334,7 @@ class ChildItemDeletionResource(_ChildPage):
         """Send the deletion request."""
         view = load_child(self._site, req, child_id)
         (item_id,) = item.values()
-        if len(item_id) > ID_MAX:
-            raise NotFound("Élément introuvable.")
+        item_id = path_id(item_id, "Élément")
         self._site.portal.requests.submit(req.context.principal, self._kind, {self._key: item_id},
                                           child_id=view.child.id)
         redirect(resp, f"/enfants/{view.child.id}/{self._back}?message=suppression-demandee")

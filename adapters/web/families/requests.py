@@ -9,6 +9,7 @@ import attrs
 import falcon
 
 from famille.adapters.http.auth import AGENT, FAMILY
+from famille.adapters.http.payloads import ID_MAX, path_id
 from famille.adapters.web.families.account import TABS
 from famille.adapters.web.families.request_tables import DiffLine, Table, diff, items_of, table
 from famille.adapters.web.forms import Form, posted
@@ -17,8 +18,6 @@ from famille.adapters.web.site import Site
 from famille.kernel.families.request_service import QueueEntry
 from famille.kernel.families.requests import ChangeRequest, Decision, RequestKind, RequestStatus
 from famille.kernel.shared.errors import Conflict, NotFound, ValidationFailed
-
-ID_MAX = 100
 
 
 @attrs.frozen
@@ -144,8 +143,7 @@ class AgentDecisionResource:
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, request_id: str) -> None:
         """Decide; a refusal needs a reason; another agent may have decided first."""
-        if len(request_id) > ID_MAX:
-            raise NotFound("Demande introuvable.")
+        request_id = path_id(request_id, "Demande")
         fields = posted(req)
         accept = fields.get("decision") == "accepter"
         reason = fields.get("motif", "")

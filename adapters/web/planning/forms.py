@@ -19,7 +19,6 @@ from famille.kernel.shared.dates import DateRefused, read_day
 from famille.kernel.shared.french_dates import WEEKDAYS
 
 CODE_MAX = 40
-ID_MAX = 100
 #: A range of days (absence of the whole child, a booking pattern) covers at most this many days.
 MAX_SPAN_DAYS = 400
 #: The weekdays a pattern offers (the services open on school days).

@@ -10,6 +10,7 @@ from __future__ import annotations
 import falcon
 
 from famille.adapters.http.auth import AGENT
+from famille.adapters.http.payloads import path_id
 from famille.adapters.web.billing.agent import METHODS
 from famille.adapters.web.billing.family import invoice_address
 from famille.adapters.web.families.account import TABS
@@ -17,9 +18,8 @@ from famille.adapters.web.forms import Form
 from famille.adapters.web.planning.forms import address
 from famille.adapters.web.site import Site
 from famille.kernel.families.directory import QUERY_MAX
-from famille.kernel.shared.errors import NotFound, ValidationFailed
+from famille.kernel.shared.errors import ValidationFailed
 
-ID_MAX = 100
 PAGE_DIGITS = 6
 
 
@@ -70,9 +70,7 @@ class FamilyFilePage:
     def show(self, req: falcon.Request, resp: falcon.Response, family_id: str, form: Form,
              status: str = falcon.HTTP_200) -> None:
         """The file, with what `form` says went wrong (an activation link that could not be sent)."""
-        if len(family_id) > ID_MAX or not family_id.isprintable():
-            raise NotFound("Famille introuvable.")
-        file = self._site.portal.back_office.family_file(req.context.principal, family_id)
+        file = self._site.portal.back_office.family_file(req.context.principal, path_id(family_id, "Famille"))
         tabs = []
         for tab in TABS:
             current = tab.current(file.record)

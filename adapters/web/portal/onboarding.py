@@ -19,6 +19,7 @@ import falcon
 
 from famille.adapters.families_csv import COLUMNS, FileRefused, read_rows
 from famille.adapters.http.auth import AGENT
+from famille.adapters.http.payloads import path_id
 from famille.adapters.web.families.record_fields import ADULT, IDENTITE, Input, normalised, read_form
 from famille.adapters.web.forms import UPLOAD_KEEP_BYTES, Form, posted, uploaded
 from famille.adapters.web.portal.back_office import FamilyFilePage
@@ -28,7 +29,6 @@ from famille.kernel.families.model import Adult, Civilite, Sexe
 from famille.kernel.portal.onboarding import NewChild, NewEnrolment, NewFamily, enrolment_start
 from famille.kernel.shared.errors import Conflict, FieldError, NotFound, ValidationFailed
 
-ID_MAX = 100
 NUMBER_MAX = 20
 #: The responsable's and the conjoint's fields on the « Nouvelle famille » form (the rest is the family's
 #: to fill in from « Mon compte »).
@@ -114,12 +114,6 @@ def _child(fields: dict[str, str], form: Form) -> NewChild | None:
                     (enrolment,) if enrolment else ())
 
 
-def _identifier(value: str, what: str) -> str:
-    if len(value) > ID_MAX or not value.isprintable():
-        raise NotFound(f"{what} introuvable.")
-    return value
-
-
 class _OnboardingPage:
     auth = AGENT
 
@@ -191,7 +185,7 @@ class NewChildPage(_OnboardingPage):
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, family_id: str) -> None:
         """Add the child and go back to the family's file."""
-        family_id = _identifier(family_id, "Famille")
+        family_id = path_id(family_id, "Famille")
         form = Form()
         child = _child(posted(req), form)
         if child is not None:
@@ -206,7 +200,7 @@ class NewChildPage(_OnboardingPage):
 
     def _show(self, req: falcon.Request, resp: falcon.Response, family_id: str, form: Form,
               status: str = falcon.HTTP_200) -> None:
-        file = self._site.portal.back_office.family_file(req.context.principal, _identifier(family_id, "Famille"))
+        file = self._site.portal.back_office.family_file(req.context.principal, path_id(family_id, "Famille"))
         self._site.page(req, resp, "agent_enfant_nouveau.html", status=status, form=form, family=file.record.family,
                         child=CHILD_INPUTS, services=self._offer(req), day_inputs=DAYS)
 
@@ -241,7 +235,7 @@ class EnrolmentPage(_OnboardingPage):
         redirect(resp, f"/agent/familles/{family_id}?message=inscription-ajoutee")
 
     def _child(self, req: falcon.Request, family_id: str, child_id: str) -> Any:
-        file = self._site.portal.back_office.family_file(req.context.principal, _identifier(family_id, "Famille"))
+        file = self._site.portal.back_office.family_file(req.context.principal, path_id(family_id, "Famille"))
         found = next((c for c in file.children if c.child.id == child_id), None)
         if found is None:
             raise NotFound("Enfant introuvable.")
@@ -264,7 +258,7 @@ class ActivationLink:
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, family_id: str) -> None:
         """Send the link, then back to the file (which says why, when it could not be sent)."""
-        family_id = _identifier(family_id, "Famille")
+        family_id = path_id(family_id, "Famille")
         try:
             self._site.portal.onboarding.send_activation(req.context.principal, family_id)
         except (Conflict, ValidationFailed) as refused:
