@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from datetime import date, datetime, time, timedelta
+from typing import TypeVar
 
 import attrs
 
@@ -149,16 +150,12 @@ class AgentPlanning:
         reason = _refusal_reason(accept, reason)
         now = self._clock.now()
         with self._uow() as uow:
-            record = uow.planning.booking(booking_id)
-            if record is None or record.organisation_code != organisation:
-                raise NotFound("Réservation introuvable.")
-            if record.state.status is not BookingStatus.PENDING:
-                raise Conflict("Cette réservation a déjà été traitée.")
+            record = _pending(uow.planning.booking(booking_id), organisation, BookingStatus.PENDING, "réservation")
             state = (record.state.accepted(principal.account_id, now) if accept
                      else record.state.refused(principal.account_id, now, reason or ""))
             decided = attrs.evolve(record, state=state)
             if not uow.planning.update_booking(decided, expected_status="pending"):
-                raise Conflict("Cette réservation a déjà été traitée.")
+                raise Conflict(_ALREADY_DECIDED.format("réservation"))
             kind = EventKind.BOOKING_ACCEPTED if accept else EventKind.BOOKING_REFUSED
             uow.planning.add_events([_event(decided, kind, now, principal, record.state.in_time, reason)])
             recipients = _recipients(uow, decided.child_id)
@@ -175,11 +172,7 @@ class AgentPlanning:
         reason = _refusal_reason(accept, reason)
         now = self._clock.now()
         with self._uow() as uow:
-            record = uow.planning.absence(absence_id)
-            if record is None or record.organisation_code != organisation:
-                raise NotFound("Absence introuvable.")
-            if record.state.status is not AbsenceStatus.PENDING:
-                raise Conflict("Cette absence a déjà été traitée.")
+            record = _pending(uow.planning.absence(absence_id), organisation, AbsenceStatus.PENDING, "absence")
             decided: AbsenceRecord | None = None
             if accept:
                 why = absence_reason(self._rules, organisation, record.state.reason or "AUTRES")
@@ -188,7 +181,7 @@ class AgentPlanning:
                     decided_by=principal.account_id,
                     decided_at=now)
                 if not uow.planning.update_absence(decided, expected_status="pending"):
-                    raise Conflict("Cette absence a déjà été traitée.")
+                    raise Conflict(_ALREADY_DECIDED.format("absence"))
             else:
                 uow.planning.delete_absence(record.id)
             kind = EventKind.ABSENCE_ACCEPTED if accept else EventKind.ABSENCE_REFUSED
@@ -369,6 +362,21 @@ class AgentPlanning:
 def _overlap(enrolment: Enrolment, start: date, end: date | None) -> bool:
     """Whether `enrolment` shares a day with the period from `start` to `end` (None: open-ended)."""
     return (end is None or enrolment.start <= end) and (enrolment.end is None or start <= enrolment.end)
+
+
+_ALREADY_DECIDED = "Cette {} a déjà été traitée."
+_Decided = TypeVar("_Decided", BookingRecord, AbsenceRecord)
+
+
+def _pending(record: _Decided | None, organisation: str, pending: BookingStatus | AbsenceStatus,
+             what: str) -> _Decided:
+    """`record` if it waits for a decision of `organisation`: else « <What> introuvable. » (none, or
+    another organisation's) or the conflict of a request already decided."""
+    if record is None or record.organisation_code != organisation:
+        raise NotFound(f"{what.capitalize()} introuvable.")
+    if record.state.status is not pending:
+        raise Conflict(_ALREADY_DECIDED.format(what))
+    return record
 
 
 def _refusal_reason(accept: bool, reason: str | None) -> str | None:
