@@ -105,6 +105,14 @@ def _families(args: argparse.Namespace) -> int:
     return families_cli.run_families(args, build(Settings.from_environ()).portal)
 
 
+def _payments(args: argparse.Namespace) -> int:
+    from famille.adapters.cli import payments as payments_cli
+    from famille.bootstrap import build
+    from famille.config import Settings
+
+    return payments_cli.run(args, build(Settings.from_environ()).portal)
+
+
 def _redact(url: str) -> str:
     if "@" in url and "://" in url:
         scheme, rest = url.split("://", 1)
@@ -116,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `famille`."""
     from famille.adapters.cli import billing as billing_cli
     from famille.adapters.cli import families as families_cli
+    from famille.adapters.cli import payments as payments_cli
     from famille.adapters.cli import rules as rules_cli
     parser = argparse.ArgumentParser(prog="famille", description="Portail famille des communes.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -137,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules_cli.add_parser(sub).set_defaults(func=_rules)
     billing_cli.add_parser(sub).set_defaults(func=_billing)
+    payments_cli.add_parser(sub).set_defaults(func=_payments)
     imports, families = families_cli.add_parsers(sub)
     imports.set_defaults(func=_import)
     families.set_defaults(func=_families)

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
         Payment,
         RunTotals,
     )
-    from famille.kernel.billing.online import OnlinePayment
+    from famille.kernel.billing.online import OnlinePayment, OnlineStatus
     from famille.kernel.billing.setup import Creditor, FamilyBilling
 
 
@@ -35,8 +35,8 @@ class BillingRepository(Protocol):
       in the caller's transaction, atomically (a row lock on PostgreSQL, the write lock
       on SQLite): numbers have no gap and no duplicate when the transaction commits, and
       are given back when it rolls back;
-    - `settle_online_payment` is a conditional write: of two messages settling the same
-      pending payment at once, only one gets True;
+    - `settle_online_payment` is a conditional write: of two messages (or a message and the
+      reconciliation) settling the same payment at once, only one gets True;
     - a streamed draft is `begin_draft`, then `add_draft_invoices` and `add_draft_lines` in
       batches (an invoice before its lines), then `settle_draft_totals`, all in one transaction.
     """
@@ -158,7 +158,13 @@ class BillingRepository(Protocol):
         """The payment opened online with this id, or None."""
         ...
 
-    def settle_online_payment(self, payment: OnlinePayment) -> bool:
-        """Store how a pending payment ended (status, when, payment recorded, detail); True only
-        for the caller whose write found it still pending."""
+    def online_payments(self, organisation_code: str | None = None, *, family_id: str | None = None,
+                        status: OnlineStatus | None = None, limit: int | None = None) -> Sequence[OnlinePayment]:
+        """The payments opened online of an organisation (or all), of a family, in a status: newest first,
+        `limit` at most."""
+        ...
+
+    def settle_online_payment(self, payment: OnlinePayment, *, was: OnlineStatus) -> bool:
+        """Store how a payment ended (status, when, payment recorded, detail); True only for the
+        caller whose write found it still in status `was` (pending; failed for an expired one paid late)."""
         ...

@@ -9,7 +9,10 @@ Contract:
   back over its own API) and says which transaction it is about, its outcome, and the
   amount and reference the service holds; it never trusts a field it cannot check
   (`signed` False then);
-- both raise `PaymentServiceUnavailable` (kernel) when the service cannot be reached or
+- `status` asks the service what it says of a transaction now (no message received: the
+  portal's reconciliation of payments left pending), checked as `verify` checks a message;
+  None when the service offers no way to ask (eopayment's dummy);
+- all three raise `PaymentServiceUnavailable` (kernel) when the service cannot be reached or
   an organisation has no online payment configured, and never record anything themselves.
 """
 
@@ -34,4 +37,8 @@ class PaymentGateway(Protocol):
 
     def verify(self, organisation_code: str, message: str) -> PaymentNotice:
         """What the service says in `message` (URL-encoded fields), checked with the service."""
+        ...
+
+    def status(self, organisation_code: str, transaction_id: str) -> PaymentNotice | None:
+        """What the service says of the transaction when asked, or None when it cannot be asked."""
         ...

@@ -7,7 +7,8 @@ Each organisation has its own backend and options (PayFIP: the commune's `numcli
   order's reference as REFDET and the amount in cents; PayFIP then POSTs `idOp` to the
   notification address and sends the family back to the return address. `verify` never
   trusts what it receives: it asks PayFIP back (recupererDetailPaiementSecurise) for the
-  result, amount (MONTANT) and reference (REFDET) of that `idop`.
+  result, amount (MONTANT) and reference (REFDET) of that `idop`; `status` asks the same of
+  a payment left pending (P5, not paid yet, reads as waiting; P1, unknown, as failed).
 - dummy: the test service of eopayment; its messages say `signed` themselves (for tests
   and demos only, never in production).
 
@@ -204,6 +205,16 @@ class EopaymentGateway:
         return PaymentNotice(str(transaction or ""), outcome, signed=bool(response.signed), amount=amount,
                              reference=str(reference) if reference is not None else None,
                              detail=str(response.bank_status or ""))
+
+
+    def status(self, organisation_code: str, transaction_id: str) -> PaymentNotice | None:
+        """PayFIP asked about the transaction (its idop), as for a notification; dummy cannot be asked."""
+        settings = self._settings.get(organisation_code)
+        if settings is None:
+            raise PaymentServiceUnavailable("Votre commune ne propose pas le paiement en ligne.")
+        if settings.backend != "payfip_ws":
+            return None
+        return self.verify(organisation_code, urlencode({"idop": transaction_id}))
 
 
 def _cents(value: Any) -> Decimal | None:

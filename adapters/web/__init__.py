@@ -127,6 +127,7 @@ PAGES: tuple[tuple[str, Callable[[Site], object]], ...] = (
     ("/agent/factures/{invoice_id}.pdf", lambda site: InvoicePdfResource(site.portal.billing)),
     ("/agent/factures/{invoice_id}/avoir", agent_billing.CreditNotePage),
     ("/agent/paiements", agent_billing.PaymentsPage),
+    ("/agent/paiements-en-ligne", agent_billing.OnlinePaymentsPage),
     ("/agent/prelevements", agent_billing.SepaPage),
 )
 

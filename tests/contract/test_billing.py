@@ -231,10 +231,11 @@ def test_an_online_payment_is_stored_settled_once_and_its_payment_keeps_the_invo
         assert uow.billing.online_payment(opened.id) == opened
         assert uow.billing.online_payment("inconnu") is None
         uow.billing.add_payment(paid)
-        assert uow.billing.settle_online_payment(settled) is True
+        assert uow.billing.settle_online_payment(settled, was=OnlineStatus.PENDING) is True
         uow.commit()
     with uow_factory() as uow:  # a second message finds it settled: nothing changes
-        assert uow.billing.settle_online_payment(attrs.evolve(settled, status=OnlineStatus.FAILED)) is False
+        assert uow.billing.settle_online_payment(attrs.evolve(settled, status=OnlineStatus.FAILED),
+                                                 was=OnlineStatus.PENDING) is False
         uow.commit()
     with uow_factory() as uow:
         assert uow.billing.online_payment(opened.id) == settled

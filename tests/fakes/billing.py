@@ -179,9 +179,17 @@ class FakeBilling:
     def online_payment(self, payment_id: str) -> OnlinePayment | None:
         return self.s.online_payments.get(payment_id)
 
-    def settle_online_payment(self, payment: OnlinePayment) -> bool:
+    def online_payments(self, organisation_code: str | None = None, *, family_id: str | None = None,
+                        status: OnlineStatus | None = None, limit: int | None = None) -> list[OnlinePayment]:
+        found = sorted((p for p in self.s.online_payments.values()
+                        if organisation_code in (None, p.organisation_code) and family_id in (None, p.family_id)
+                        and status in (None, p.status)), key=lambda p: p.id)
+        found.sort(key=lambda p: p.created_at, reverse=True)
+        return found[:limit]
+
+    def settle_online_payment(self, payment: OnlinePayment, *, was: OnlineStatus) -> bool:
         current = self.s.online_payments.get(payment.id)
-        if current is None or current.status is not OnlineStatus.PENDING:
+        if current is None or current.status is not was:
             return False
         self.s.online_payments[payment.id] = payment
         return True

@@ -22,6 +22,9 @@ class FakePaymentGateway:
         self.organisations = organisations
         self.down = down
         self.orders: dict[str, PaymentOrder] = {}
+        #: What `status` answers of a transaction (a message as `message_for` writes it); absent: waiting.
+        self.answers: dict[str, str] = {}
+        self.askable = True
 
     def offers(self, organisation_code: str) -> bool:
         return organisation_code in self.organisations
@@ -39,6 +42,14 @@ class FakePaymentGateway:
         return PaymentNotice(fields.get("transaction", ""), Outcome(fields.get("result", "failed")),
                              signed=fields.get("signed") == "1", amount=Decimal(amount) if amount else None,
                              reference=fields.get("reference"), detail="test")
+
+    def status(self, organisation_code: str, transaction_id: str) -> PaymentNotice | None:
+        if self.down:
+            raise PaymentServiceUnavailable("Le service de paiement ne répond pas.")
+        if not self.askable:
+            return None
+        return self.verify(organisation_code, self.answers.get(transaction_id)
+                           or self.message_for(transaction_id, "waiting"))
 
     def message_for(self, transaction_id: str, result: str = "paid", **changes: str) -> str:
         """The service's message for one of its transactions, as it would send it (`changes` tamper)."""

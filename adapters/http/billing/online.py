@@ -1,6 +1,9 @@
 """Paying online: the family opens a payment; the payment service notifies and sends the family back.
 
-- `POST /payments {"invoices": [ids]}` (family) → 201, the payment with `url`, where to send the family;
+- `POST /payments {"invoices": [ids]}` (family) → 201, the payment with `url`, where to send the family
+  (200 and the same payment when these invoices' payment is still pending; 409 when a pending
+  payment holds some of them with others);
+- `GET /agent/online-payments?status=` (agent) → the organisation's online payments and their state;
 - `GET /payments/{id}` (the family, or an agent of its organisation) → where it stands;
 - `POST|GET /payments/{id}/notification` (public: the service, server to server) → 200 with the
   status, 400 if the message does not match the payment (nothing recorded);
@@ -15,11 +18,17 @@ from typing import Any
 
 import falcon
 
-from famille.adapters.http.auth import AUTHENTICATED, FAMILY, PUBLIC
+from famille.adapters.http.auth import AGENT, AUTHENTICATED, FAMILY, PUBLIC
 from famille.adapters.http.billing.payloads import OnlinePaymentBody
 from famille.adapters.http.payloads import load
-from famille.kernel.billing.online import NOT_FOUND, NoticeRefused, OnlinePayment, OnlinePayments
-from famille.kernel.shared.errors import NotFound
+from famille.kernel.billing.online import (
+    NOT_FOUND,
+    NoticeRefused,
+    OnlinePayment,
+    OnlinePayments,
+    OnlineStatus,
+)
+from famille.kernel.shared.errors import FieldError, NotFound, ValidationFailed
 
 API = "/api/v1"
 #: A message of the payment service is a few hundred bytes; anything much longer is not one.
@@ -46,6 +55,17 @@ def _message(req: falcon.Request) -> str:
     return raw.decode("utf-8", errors="replace")
 
 
+def status_param(raw: str | None) -> OnlineStatus | None:
+    """The `status` filter: one of the statuses, or none; anything else is a 422 naming the field."""
+    if not raw:
+        return None
+    try:
+        return OnlineStatus(raw)
+    except ValueError:
+        raise ValidationFailed([FieldError("status", "Champ « status » : doit être l'une des valeurs : "
+                                                     + ", ".join(s.value for s in OnlineStatus) + ".")]) from None
+
+
 def _payment_id(payment_id: str) -> str:
     if len(payment_id) > 64:
         raise NotFound(NOT_FOUND)
@@ -61,12 +81,30 @@ class PaymentsResource:
         self._payments = payments
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
-        """Open a payment of what remains on the chosen invoices."""
+        """Open a payment of what remains on the chosen invoices (201), or give back the same invoices'
+        payment still pending (200); 409 while another pending payment holds one of them."""
         body = load(req, OnlinePaymentBody)
-        payment = self._payments.start(req.context.principal, body.invoices)
-        resp.status = falcon.HTTP_201
-        resp.location = f"{API}/payments/{payment.id}"
-        resp.media = payment_view(payment)
+        opened = self._payments.open(req.context.principal, body.invoices)
+        resp.status = falcon.HTTP_200 if opened.resumed else falcon.HTTP_201
+        resp.location = f"{API}/payments/{opened.payment.id}"
+        resp.media = payment_view(opened.payment)
+
+
+class AgentPaymentsResource:
+    """`GET /agent/online-payments?status=`: the organisation's online payments, newest first."""
+
+    auth = AGENT
+
+    def __init__(self, payments: OnlinePayments) -> None:
+        self._payments = payments
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        """Each payment with its family; `status` (en_attente, payee, echouee) filters."""
+        status = status_param(req.get_param("status"))
+        listed = self._payments.listed(req.context.principal, status)
+        resp.media = {"payments": [{**payment_view(p.payment), "detail": p.payment.detail,
+                                    "family": {"id": p.payment.family_id, "number": p.family_number,
+                                               "name": p.family_name}} for p in listed]}
 
 
 class PaymentResource:
@@ -121,6 +159,7 @@ class ReturnResource:
 def add_online_payment_routes(app: falcon.App, payments: OnlinePayments) -> None:
     """Route the online payments on `app`."""
     app.add_route(f"{API}/payments", PaymentsResource(payments))
+    app.add_route(f"{API}/agent/online-payments", AgentPaymentsResource(payments))
     app.add_route(f"{API}/payments/{{payment_id}}", PaymentResource(payments))
     app.add_route(f"{API}/payments/{{payment_id}}/notification", NotificationResource(payments))
     app.add_route(f"{API}/payments/{{payment_id}}/return", ReturnResource(payments))

@@ -396,11 +396,25 @@ class SqlBillingRepository:
         row = self._connection.execute(select(online_payments).where(online_payments.c.id == payment_id)).first()
         return _online_from_row(row) if row else None
 
-    def settle_online_payment(self, payment: OnlinePayment) -> bool:
-        """`UPDATE … WHERE status = pending`: True only for the write that settled it."""
+    def online_payments(self, organisation_code: str | None = None, *, family_id: str | None = None,
+                        status: OnlineStatus | None = None, limit: int | None = None) -> list[OnlinePayment]:
+        """The payments opened online, filtered, newest first."""
+        query = select(online_payments).order_by(online_payments.c.created_at.desc(), online_payments.c.id)
+        if organisation_code is not None:
+            query = query.where(online_payments.c.organisation_code == organisation_code)
+        if family_id is not None:
+            query = query.where(online_payments.c.family_id == family_id)
+        if status is not None:
+            query = query.where(online_payments.c.status == status.value)
+        if limit is not None:
+            query = query.limit(limit)
+        return [_online_from_row(row) for row in self._connection.execute(query)]
+
+    def settle_online_payment(self, payment: OnlinePayment, *, was: OnlineStatus) -> bool:
+        """`UPDATE … WHERE status = was`: True only for the write that settled it."""
         done = self._connection.execute(
             update(online_payments)
-            .where(online_payments.c.id == payment.id, online_payments.c.status == OnlineStatus.PENDING.value)
+            .where(online_payments.c.id == payment.id, online_payments.c.status == was.value)
             .values(status=payment.status.value, settled_at=payment.settled_at, payment_id=payment.payment_id,
                     detail=payment.detail))
         return done.rowcount == 1

@@ -15,6 +15,7 @@ from typing import Any, cast
 import falcon
 
 from famille.adapters.http.auth import AGENT
+from famille.adapters.http.billing.online import status_param
 from famille.adapters.http.billing.resources import SepaResource
 from famille.adapters.web.billing.family import LineSummary, invoice_address, show_invoice
 from famille.adapters.web.forms import Form, posted
@@ -22,6 +23,7 @@ from famille.adapters.web.planning.forms import address, month_key, parse_day, s
 from famille.adapters.web.rendering import redirect
 from famille.adapters.web.site import Site
 from famille.kernel.billing.model import PaymentMethod, RunReview, RunStatus
+from famille.kernel.billing.online import EXPIRED, OnlineStatus
 from famille.kernel.billing.service import run_id_of
 from famille.kernel.shared.dates import is_month
 from famille.kernel.shared.errors import Conflict, NotFound, ValidationFailed
@@ -218,6 +220,28 @@ class CreditNotePage(_AgentPage):
     def on_get(self, req: falcon.Request, resp: falcon.Response, invoice_id: str) -> None:
         """Back to the invoice (the form lives there)."""
         redirect(resp, invoice_address(invoice_id, agent=True))
+
+
+#: The states of an online payment, as the agent reads them.
+ONLINE_STATES = ((OnlineStatus.PENDING.value, "En attente"), (OnlineStatus.PAID.value, "Payé"),
+                 (OnlineStatus.FAILED.value, "Échoué ou abandonné"))
+
+
+class OnlinePaymentsPage(_AgentPage):
+    """`/agent/paiements-en-ligne?etat=`: the families' online payments (PayFIP) and where each stands."""
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        """The newest payments first, filtered by state."""
+        raw = req.get_param("etat") or ""
+        form = Form(values={"etat": raw})
+        status = falcon.HTTP_200
+        try:
+            listed = self._site.portal.payments.listed(req.context.principal, status_param(raw))
+        except ValidationFailed:
+            form.add("etat", "Choisissez un état de la liste.")
+            listed, status = (), falcon.HTTP_422
+        self._site.page(req, resp, "agent_paiements_en_ligne.html", status=status, form=form, listed=listed,
+                        states=(("", "Tous"), *ONLINE_STATES), labels=dict(ONLINE_STATES), expired=EXPIRED)
 
 
 class PaymentsPage(_AgentPage):

@@ -20,7 +20,7 @@ from famille.adapters.web.planning.forms import parse_day, posted_all, short_tex
 from famille.adapters.web.site import Site
 from famille.kernel.billing.model import ZERO, Invoice, InvoiceKind, InvoiceLine
 from famille.kernel.calendar.model import SchoolYear
-from famille.kernel.shared.errors import NotFound, ValidationFailed
+from famille.kernel.shared.errors import Conflict, NotFound, ValidationFailed
 
 #: The statement's form fields, and the kernel's names for them.
 STATEMENT_FIELDS = {"from": "du", "to": "au"}
@@ -149,12 +149,16 @@ class PayOnline:
             self._statement.show(req, resp, ["Cochez au moins une facture à payer."])
             return
         try:
-            payment = self._site.portal.payments.start(req.context.principal, chosen)
+            opened = self._site.portal.payments.open(req.context.principal, chosen)
         except ValidationFailed as refused:
             self._statement.show(req, resp, [error.message for error in refused.errors])
             return
+        except Conflict as refused:
+            self._statement.show(req, resp, [refused.message])
+            return
         numbers = {i.id: i.number for i in self._site.portal.billing.invoices(req.context.principal)}
-        self._site.page(req, resp, "paiement_depart.html", payment=payment, numbers=numbers)
+        self._site.page(req, resp, "paiement_depart.html", payment=opened.payment, resumed=opened.resumed,
+                        numbers=numbers)
 
 
 class PaymentPage:
