@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from famille.adapters.primitives import as_row, from_row
+from famille.adapters.sqlalchemy.database import SqlRepository
 from famille.adapters.sqlalchemy.tables import accounts, auth_sessions, families, login_failures, reset_tokens
 from famille.kernel.accounts.model import Account, AuthSession, LoginFailures, ResetToken
 
@@ -67,11 +68,8 @@ _REHASH_PASSWORD = (
 )
 
 
-class SqlAccountRepository:
+class SqlAccountRepository(SqlRepository):
     """Accounts; a login is found whatever its case through the `login_key` column."""
-
-    def __init__(self, connection: Connection) -> None:
-        self._connection = connection
 
     def add(self, account: Account) -> None:
         """Store a new account (an IntegrityError if its login is taken, in any case)."""
@@ -106,11 +104,11 @@ _FAILURES_BY_KEY = select(login_failures).where(login_failures.c.key == bindpara
 _CLEAR_FAILURES = delete(login_failures).where(login_failures.c.key == bindparam("p_key"))
 
 
-class SqlLoginFailureRepository:
+class SqlLoginFailureRepository(SqlRepository):
     """Failed logins in a row per login digest; `record` is one upsert, so no increment is lost."""
 
     def __init__(self, connection: Connection) -> None:
-        self._connection = connection
+        super().__init__(connection)
         dialect = connection.dialect.name
         self._insert: Any = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}[dialect]
 
@@ -147,11 +145,8 @@ _DELETE_OTHER_SESSIONS_OF_ACCOUNT = delete(auth_sessions).where(
 )
 
 
-class SqlSessionRepository:
+class SqlSessionRepository(SqlRepository):
     """Login sessions, looked up by the digest of their token on every request."""
-
-    def __init__(self, connection: Connection) -> None:
-        self._connection = connection
 
     def add(self, session: AuthSession) -> None:
         """Store a new session."""
@@ -195,11 +190,8 @@ _REVOKE_TOKENS = (
 )
 
 
-class SqlResetTokenRepository:
+class SqlResetTokenRepository(SqlRepository):
     """Single-use tokens; `consume` is decided by the database, not by a read."""
-
-    def __init__(self, connection: Connection) -> None:
-        self._connection = connection
 
     def add(self, token: ResetToken) -> None:
         """Store a new token."""

@@ -5,10 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+class SqlRepository:
+    """Base of the repositories of the unit of work: each reads and writes through its one connection,
+    inside its transaction."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
 
 
 def make_engine(url: str | URL, **options: Any) -> Engine:

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, Insert, Row, Table, and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from famille.adapters.sqlalchemy.database import SqlRepository
 from famille.adapters.sqlalchemy.tables import (
     absences,
     attendance,
@@ -193,11 +194,8 @@ _EXPECTED_COUNTS = (
 )
 
 
-class SqlPlanningRepository:
+class SqlPlanningRepository(SqlRepository):
     """Implements `famille.ports.planning_persistence.PlanningRepository` on one connection."""
-
-    def __init__(self, connection: Connection) -> None:
-        self._connection = connection
 
     def add_enrolments(self, items: Sequence[Enrolment]) -> None:
         """Store new enrolments (one executemany)."""

@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
-    Connection,
     Integer,
     Row,
     String,
@@ -24,6 +23,7 @@ from sqlalchemy import (
     update,
 )
 
+from famille.adapters.sqlalchemy.database import SqlRepository
 from famille.adapters.sqlalchemy.families import record_translation as rt
 from famille.adapters.sqlalchemy.families.translation import family_from_row
 from famille.adapters.sqlalchemy.tables import (
@@ -132,11 +132,8 @@ def _online_from_row(row: Row[Any]) -> OnlinePayment:
         detail=row.detail)
 
 
-class SqlBillingRepository:
+class SqlBillingRepository(SqlRepository):
     """`famille.ports.billing_persistence.BillingRepository` on one connection."""
-
-    def __init__(self, connection: Connection) -> None:
-        self._connection = connection
 
     def payer_profiles(self, organisation_code: str) -> Mapping[str, PayerProfile]:
         """The organisation's families with their record's sections, in one query."""

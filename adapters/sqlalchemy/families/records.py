@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Column, Row, insert, select, update
 
 from famille.adapters.primitives import as_row, from_row
+from famille.adapters.sqlalchemy.database import SqlRepository
 from famille.adapters.sqlalchemy.families import record_translation as rt
 from famille.adapters.sqlalchemy.families import translation as tr
 from famille.adapters.sqlalchemy.tables import (
@@ -30,19 +31,20 @@ from famille.kernel.families.records import ChildSections, FamilySections, Photo
 from famille.kernel.families.requests import ChangeRequest, Changes, RequestKind, RequestStatus
 
 
-class SqlRecordRepository:
+class SqlRecordRepository(SqlRepository):
     """Record sections as JSON columns, family and child identities, photos."""
-
-    def __init__(self, connection: Connection) -> None:
-        self._connection = connection
 
     def family_sections(self, family_id: str, *, for_update: bool = False) -> FamilySections:
         """The family's sections, defaults if none stored; `for_update` locks the family's row."""
-        if for_update:
-            self._connection.execute(select(families.c.id).where(families.c.id == family_id).with_for_update())
-        row = self._connection.execute(
-            select(family_records).where(family_records.c.family_id == family_id)).first()
+        row = self._sections_row(family_records.c.family_id, families.c.id, family_id, for_update)
         return rt.family_sections_from_row(row) if row else FamilySections()
+
+    def _sections_row(self, key: Column[Any], owner: Column[Any], owner_id: str, for_update: bool) -> Row[Any] | None:
+        """The row of sections whose `key` is `owner_id`; `for_update` first locks the owner's row (its
+        family or child), which exists even when no sections were stored yet."""
+        if for_update:
+            self._connection.execute(select(owner).where(owner == owner_id).with_for_update())
+        return self._connection.execute(select(key.table).where(key == owner_id)).first()
 
     def save_family_sections(self, family_id: str, sections: FamilySections) -> None:
         """Insert or replace the family's sections."""
@@ -51,10 +53,7 @@ class SqlRecordRepository:
 
     def child_sections(self, child_id: str, *, for_update: bool = False) -> ChildSections:
         """The child's sections, defaults if none stored; `for_update` locks the child's row."""
-        if for_update:
-            self._connection.execute(select(children.c.id).where(children.c.id == child_id).with_for_update())
-        row = self._connection.execute(
-            select(child_records).where(child_records.c.child_id == child_id)).first()
+        row = self._sections_row(child_records.c.child_id, children.c.id, child_id, for_update)
         return rt.child_sections_from_row(row) if row else ChildSections()
 
     def save_child_sections(self, child_id: str, sections: ChildSections) -> None:
@@ -92,11 +91,8 @@ class SqlRecordRepository:
             self._connection.execute(insert(table), values)
 
 
-class SqlRequestRepository:
+class SqlRequestRepository(SqlRepository):
     """Requests and their answers; the queue reads through (organisation_code, status, submitted_at)."""
-
-    def __init__(self, connection: Connection) -> None:
-        self._connection = connection
 
     def add(self, request: ChangeRequest) -> None:
         """Store a new request."""

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Connection, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, func, insert, or_, select, update
 
 from famille.adapters.primitives import as_row, from_row
+from famille.adapters.sqlalchemy.database import SqlRepository
 from famille.adapters.sqlalchemy.families import translation as tr
 from famille.adapters.sqlalchemy.tables import (
     child_families,
@@ -30,11 +31,8 @@ from famille.kernel.families.model import Child, Family
 from famille.kernel.shared.organisations import Organisation, Service, Structure
 
 
-class SqlOrganisationRepository:
+class SqlOrganisationRepository(SqlRepository):
     """Organisations, their structures and their services."""
-
-    def __init__(self, connection: Connection) -> None:
-        self._connection = connection
 
     def add(self, organisation: Organisation) -> None:
         """Store a new organisation."""
@@ -85,11 +83,8 @@ _LINKS_OF_CHILDREN = (
 )
 
 
-class SqlFamilyRepository:
+class SqlFamilyRepository(SqlRepository):
     """Families with their adults as columns, children linked through `child_families`."""
-
-    def __init__(self, connection: Connection) -> None:
-        self._connection = connection
 
     def add(self, family: Family) -> None:
         """Store a new family."""
@@ -205,11 +200,8 @@ _MARK_READ = (
 )
 
 
-class SqlInboxRepository:
+class SqlInboxRepository(SqlRepository):
     """Inbox messages; the unread count is shown on every home page."""
-
-    def __init__(self, connection: Connection) -> None:
-        self._connection = connection
 
     def add(self, message: InboxMessage) -> None:
         """Store a new message."""
