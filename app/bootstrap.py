@@ -139,6 +139,7 @@ def create_wsgi_app(settings: Settings | None = None) -> Any:
     from famille.adapters.http.throttle import trusted_networks
 
     wiring = build(settings or Settings.from_environ())
+    wiring.calendar.load()  # the holiday data, read before the first request rather than during it
     # Each gunicorn worker builds its app after the fork, so each watches the rule files itself.
     if wiring.settings.rules_reload_seconds > 0:
         wiring.rules.start_watching(wiring.settings.rules_reload_seconds)

@@ -73,6 +73,7 @@ def bench_year(folder: Path) -> tuple[float, int]:
     url = f"sqlite:///{folder / 'year.db'}"
     upgrade(url)
     wiring = build(_settings(url))
+    wiring.calendar.load()  # as each server worker does before its first request (`create_wsgi_app`)
     seed_organisation(wiring.uow, "ville")
     ((_, children),) = seed_families(wiring.uow, "ville", 1, children_each=3)
     (token,) = _sessions(wiring, ["ville-acc-0"])

@@ -7,7 +7,7 @@ refusal never leaves a half-applied change.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Protocol
@@ -76,6 +76,10 @@ class SessionRepository(Protocol):
         """The session whose token has this digest, or None."""
         ...
 
+    def caller(self, token_digest: str) -> tuple[AuthSession, Account] | None:
+        """The session whose token has this digest and its account, in one read; None if either is missing."""
+        ...
+
     def delete(self, session_id: str) -> None:
         """End one session."""
         ...
@@ -140,6 +144,10 @@ class OrganisationRepository(Protocol):
         """The services of an organisation's structures, by structure then name."""
         ...
 
+    def with_services(self, code: str) -> tuple[Organisation, Sequence[Structure], Sequence[Service]] | None:
+        """The organisation, its `structures` and its `services` (same orders), in one read; None if unknown."""
+        ...
+
 
 class FamilyRepository(Protocol):
     """Families and their children."""
@@ -166,6 +174,10 @@ class FamilyRepository(Protocol):
 
     def get_child(self, child_id: str) -> Child | None:
         """The child with this id, or None."""
+        ...
+
+    def get_children(self, child_ids: Collection[str]) -> Mapping[str, Child]:
+        """The children with these ids that exist, by id, in one read."""
         ...
 
     def children_of(self, family_id: str) -> Sequence[Child]:

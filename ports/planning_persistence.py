@@ -9,6 +9,8 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Protocol
 
+import attrs
+
 if TYPE_CHECKING:
     from famille.kernel.planning.calendar_feed import CalendarFeed
     from famille.kernel.planning.inputs import Enrolment
@@ -25,13 +27,23 @@ Cell = tuple[str, date]
 """A cell of one child's planning: (service code, day)."""
 
 
+@attrs.frozen
+class ChildrenCells:
+    """What `cells_of` reads for several children at once, in a constant number of round trips."""
+
+    enrolments: Sequence[Enrolment]
+    bookings: Sequence[BookingRecord]
+    absences: Sequence[AbsenceRecord]
+
+
 class PlanningRepository(Protocol):
     """Stores what the planning grid is computed from.
 
     Contract:
     - one booking and one absence at most per (child, service code, day);
     - `add_bookings` is an insert-or-ignore: a cell already booked (even by a
-      concurrent transaction that commits first) is left as it is and not returned;
+      concurrent transaction that commits first) is left as it is, and the id of the booking
+      asked for it is not returned;
     - history (`add_events`) is append-only;
     - bulk methods cost a constant number of round trips, whatever the number of cells.
     """
@@ -60,8 +72,12 @@ class PlanningRepository(Protocol):
         """The child's bookings from `start` to `end` included, by cell."""
         ...
 
-    def add_bookings(self, bookings: Sequence[BookingRecord], batch_id: str) -> Collection[Cell]:
-        """Insert-or-ignore the bookings (one child); the cells actually added by this call."""
+    def add_bookings(self, bookings: Sequence[BookingRecord], batch_id: str) -> Collection[str]:
+        """Insert-or-ignore the bookings (of any children); the ids of those actually added by this call."""
+        ...
+
+    def cells_of(self, child_ids: Collection[str], start: date, end: date) -> ChildrenCells:
+        """The enrolments of these children, and their bookings and absences from `start` to `end` included."""
         ...
 
     def booking(self, booking_id: str) -> BookingRecord | None:

@@ -33,6 +33,13 @@ class FrenchHolidayCalendar:
         self._public: dict[tuple[int, bool], Mapping[date, str]] = {}
         self._school: dict[tuple[int, str], tuple[HolidayPeriod, ...]] = {}
 
+    def load(self) -> None:
+        """Read the shipped data now (about a quarter of a second), not in the first request that needs it."""
+        with self._lock:
+            if self._school_dates is None:
+                self._school_dates = SchoolHolidayDates()
+            holidays.country_holidays("FR")  # imports the countries' modules once
+
     def public_holidays(self, year: int, *, alsace_moselle: bool) -> Mapping[date, str]:
         """The public holidays of `year` in France (metropolitan, or Alsace-Moselle)."""
         key = (year, alsace_moselle)

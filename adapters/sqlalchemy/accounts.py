@@ -136,6 +136,11 @@ class SqlLoginFailureRepository(SqlRepository):
 
 
 _SESSION_BY_DIGEST = select(auth_sessions).where(auth_sessions.c.token_digest == bindparam("p_digest"))
+# A session and its account in one read: what every authenticated request asks first.
+_SESSION_COLUMNS = [column.label(f"session_{column.name}") for column in auth_sessions.c]
+_CALLER = (_ACCOUNTS.add_columns(*_SESSION_COLUMNS)
+           .join(auth_sessions, auth_sessions.c.account_id == accounts.c.id)
+           .where(auth_sessions.c.token_digest == bindparam("p_digest")))
 _DELETE_SESSION = delete(auth_sessions).where(auth_sessions.c.id == bindparam("p_id"))
 _DELETE_SESSIONS_OF_ACCOUNT = delete(auth_sessions).where(
     auth_sessions.c.account_id == bindparam("p_account_id")
@@ -156,6 +161,14 @@ class SqlSessionRepository(SqlRepository):
         """The session whose token has this digest, or None."""
         row = self._connection.execute(_SESSION_BY_DIGEST, {"p_digest": token_digest}).first()
         return session_from_row(row) if row else None
+
+    def caller(self, token_digest: str) -> tuple[AuthSession, Account] | None:
+        """The session with this digest and its account (one query)."""
+        row = self._connection.execute(_CALLER, {"p_digest": token_digest}).first()
+        if row is None:
+            return None
+        session = {column.name: row._mapping[f"session_{column.name}"] for column in auth_sessions.c}
+        return session_from_row(session), account_from_row(row)  # type: ignore[arg-type]
 
     def delete(self, session_id: str) -> None:
         """End one session."""

@@ -48,6 +48,7 @@ from famille.kernel.planning.records import (
     ExpectedChild,
     PlanningEvent,
 )
+from famille.ports.planning_persistence import ChildrenCells
 
 Cell = tuple[str, date]
 Values = dict[str, Any]
@@ -172,6 +173,22 @@ def _cell_range(table: Table) -> Any:
                 table.c.day <= bindparam("p_end"))
 
 
+def _children_range(table: Table) -> Any:
+    return and_(table.c.child_id.in_(bindparam("p_children", expanding=True)), table.c.day >= bindparam("p_start"),
+                table.c.day <= bindparam("p_end"))
+
+
+def _enrolment(row: Row[Any]) -> Enrolment:
+    return Enrolment(row.child_id, row.service_code, row.start_day, row.end_day, _hours(row.arrival, row.departure))
+
+
+#: Rows of one multi-row INSERT (SQLAlchemy still keeps under the driver's limit of parameters):
+#: a request of 10 children × 2,000 cells is one statement.
+_ROWS_PER_INSERT = 20_000
+_ENROLMENTS_OF_CHILDREN = (select(enrolments).where(enrolments.c.child_id.in_(bindparam("p_children", expanding=True)))
+                           .order_by(enrolments.c.child_id, enrolments.c.service_code, enrolments.c.start_day))
+_BOOKINGS_OF_CHILDREN = select(bookings).where(_children_range(bookings))
+_ABSENCES_OF_CHILDREN = select(absences).where(_children_range(absences))
 _BOOKINGS_OF = select(bookings).where(_cell_range(bookings))
 _ABSENCES_OF = select(absences).where(_cell_range(absences))
 _ATTENDANCE_OF = select(attendance).where(_cell_range(attendance))
@@ -206,8 +223,7 @@ class SqlPlanningRepository(SqlRepository):
         """The child's enrolments."""
         rows = self._connection.execute(select(enrolments).where(enrolments.c.child_id == child_id)
                                         .order_by(enrolments.c.service_code, enrolments.c.start_day))
-        return [Enrolment(r.child_id, r.service_code, r.start_day, r.end_day, _hours(r.arrival, r.departure))
-                for r in rows]
+        return [_enrolment(r) for r in rows]
 
     def add_closure(self, closure: DeclaredClosure) -> None:
         """Store a declared closure."""
@@ -235,14 +251,21 @@ class SqlPlanningRepository(SqlRepository):
         rows = self._connection.execute(_BOOKINGS_OF, {"p_child": child_id, "p_start": start, "p_end": end})
         return {(r.service_code, r.day): booking_from_row(r) for r in rows}
 
-    def add_bookings(self, items: Sequence[BookingRecord], batch_id: str) -> Collection[Cell]:
-        """Insert-or-ignore in one executemany; the cells this batch added."""
+    def add_bookings(self, items: Sequence[BookingRecord], batch_id: str) -> Collection[str]:
+        """Insert-or-ignore in one multi-row INSERT … RETURNING; the ids of the bookings this batch added."""
         if not items:
             return []
-        statement = _insert_ignore(self._connection, bookings, CELL_COLUMNS).returning(
-            bookings.c.service_code, bookings.c.day)
+        statement = (_insert_ignore(self._connection, bookings, CELL_COLUMNS).returning(bookings.c.id)
+                     .execution_options(insertmanyvalues_page_size=_ROWS_PER_INSERT))
         rows = self._connection.execute(statement, [booking_to_values(b, batch_id) for b in items])
-        return [(r.service_code, r.day) for r in rows]
+        return [r.id for r in rows]
+
+    def cells_of(self, child_ids: Collection[str], start: date, end: date) -> ChildrenCells:
+        """Three queries, whatever the number of children."""
+        values = {"p_children": list(child_ids), "p_start": start, "p_end": end}
+        return ChildrenCells([_enrolment(r) for r in self._connection.execute(_ENROLMENTS_OF_CHILDREN, values)],
+                             [booking_from_row(r) for r in self._connection.execute(_BOOKINGS_OF_CHILDREN, values)],
+                             [absence_from_row(r) for r in self._connection.execute(_ABSENCES_OF_CHILDREN, values)])
 
     def booking(self, booking_id: str) -> BookingRecord | None:
         """The booking with this id."""

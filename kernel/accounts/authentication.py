@@ -117,12 +117,10 @@ class Authentication:
     def authenticate(self, token: str) -> Principal:
         """The caller behind a session token, or `Unauthenticated`."""
         with self._uow() as uow:
-            session = uow.sessions.by_digest(token_digest(token))
-            if session is None or session.expires_at <= self._clock.now():
+            found = uow.sessions.caller(token_digest(token))
+            if found is None or found[0].expires_at <= self._clock.now():
                 raise Unauthenticated("Votre session a expiré ; veuillez vous reconnecter.")
-            account = uow.accounts.get(session.account_id)
-            if account is None:
-                raise Unauthenticated("Votre session a expiré ; veuillez vous reconnecter.")
+            session, account = found
             return Principal(
                 account_id=account.id,
                 login=account.login,

@@ -8,6 +8,8 @@ that it is someone else's.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from famille.kernel.accounts.model import Principal
 from famille.kernel.families.model import Child, Family
 from famille.kernel.families.records import NO_PRATIQUE, PRATIQUES, ChildRecord, FamilyRecord
@@ -47,6 +49,16 @@ def visible_child(uow: UnitOfWork, principal: Principal, child_id: str) -> Child
     if child is None or not may_see_child(principal, child):
         raise NotFound(CHILD_NOT_FOUND)
     return child
+
+
+def visible_children(uow: UnitOfWork, principal: Principal, child_ids: Sequence[str]) -> list[Child]:
+    """The children (in the order given, each once), if `principal` may see every one; `NotFound` otherwise."""
+    found = uow.families.get_children(child_ids)
+    wanted = [found.get(child_id) for child_id in dict.fromkeys(child_ids)]
+    children = [child for child in wanted if child is not None and may_see_child(principal, child)]
+    if len(children) != len(wanted):
+        raise NotFound(CHILD_NOT_FOUND)
+    return children
 
 
 def family_record(uow: UnitOfWork, family_id: str, *, for_update: bool = False) -> FamilyRecord:

@@ -41,14 +41,15 @@ class OrganisationSetup:
         cls, uow: UnitOfWork, organisation_code: str, first: date, last: date, source: HolidayCalendar, rules: Rules
     ) -> OrganisationSetup:
         """Load the organisation and the closures of the school years from `first` to `last`."""
-        organisation = uow.organisations.get(organisation_code)
-        if organisation is None:
+        found = uow.organisations.with_services(organisation_code)
+        if found is None:
             raise NotFound("Organisation introuvable.")
+        organisation, structures, services = found
         start, end = SchoolYear.containing(first).start, SchoolYear.containing(last).end
         return cls(
             organisation=organisation,
-            structures={s.id: s for s in uow.organisations.structures(organisation_code)},
-            services={s.code: s for s in uow.organisations.services(organisation_code)},
+            structures={s.id: s for s in structures},
+            services={s.code: s for s in services},
             closures=list(uow.planning.closures(organisation_code, start, end)),
             source=source,
             deadlines=DeadlineRules(rules, organisation_code),
@@ -83,12 +84,18 @@ class ChildCells:
     @classmethod
     def load(cls, uow: UnitOfWork, child: Child, first: date, last: date) -> ChildCells:
         """Read them from the planning repository."""
-        return cls(
+        return cls.load_many(uow, [child], first, last)[child.id]
+
+    @classmethod
+    def load_many(cls, uow: UnitOfWork, children: Sequence[Child], first: date, last: date) -> dict[str, ChildCells]:
+        """Read them for several children at once (the same few queries whatever their number), by child id."""
+        found = uow.planning.cells_of([child.id for child in children], first, last)
+        return {child.id: cls(
             child=child,
-            enrolments=tuple(uow.planning.enrolments_of(child.id)),
-            bookings=dict(uow.planning.bookings_of(child.id, first, last)),
-            absences=dict(uow.planning.absences_of(child.id, first, last)),
-        )
+            enrolments=tuple(e for e in found.enrolments if e.child_id == child.id),
+            bookings={(b.service_code, b.day): b for b in found.bookings if b.child_id == child.id},
+            absences={(a.service_code, a.day): a for a in found.absences if a.child_id == child.id},
+        ) for child in children}
 
     def enrolment(self, service_code: str, day: date) -> Enrolment | None:
         """The enrolment covering the cell, if any."""

@@ -47,6 +47,7 @@ SIZE = 512
 _NO_BOOKING = BookingState.none()
 _NO_ABSENCE = AbsenceState.none()
 _NO_ATTENDANCE = Attendance.none()
+_NONE: Mapping[ActionKind, Deadline] = MappingProxyType({})
 
 
 @attrs.frozen
@@ -55,7 +56,7 @@ class MonthTemplate:
 
     `static` holds, per service, the cell of each day the calendar alone decides (a holiday, a
     closure, a day the service does not open), None on the days it opens; `deadlines` the deadlines
-    of every cell. `rows` overlays a child's facts on them.
+    of the cells of those open days. `rows` overlays a child's facts on them.
     """
 
     calendar: OrganisationCalendar
@@ -72,19 +73,20 @@ class MonthTemplate:
               specs: DeadlineSpecs) -> MonthTemplate:
         """Compute every cell's calendar status and deadlines of the month (the work a template saves)."""
         days = days_of_month(month)
-        deadlines = {(service, day): MappingProxyType(cell_deadlines(day, service, calendar, specs))
-                     for service in services for day in days}
         static: dict[str, tuple[Cell | None, ...]] = {}
         for service in services:
             decided = [calendar_status(day, service, calendar) for day in days]
             static[service] = tuple(None if status is None else Cell(day, status)
                                     for day, status in zip(days, decided, strict=True))
+        # a day the calendar shuts takes no action: only the days the service opens need deadlines
+        deadlines = {(service, day): MappingProxyType(cell_deadlines(day, service, calendar, specs))
+                     for service in services for day, cell in zip(days, static[service], strict=True) if cell is None}
         utc = {found: found.instant.astimezone(UTC) for cell in deadlines.values() for found in cell.values()}
         return cls(calendar, days, MappingProxyType(deadlines), MappingProxyType(static), MappingProxyType(utc))
 
     def deadlines_of(self, service_code: str, day: date) -> Mapping[ActionKind, Deadline]:
-        """The deadlines of a cell (the shape `month_grid` takes as `known`)."""
-        return self.deadlines[(service_code, day)]
+        """The deadlines of a cell of a day the service opens (none on a day the calendar shuts)."""
+        return self.deadlines.get((service_code, day), _NONE)
 
     def rows(self, services: Iterable[str], facts: PlanningFacts, now: datetime,
              horizon: BookingHorizon | None) -> tuple[PlanningRow, ...]:

@@ -191,23 +191,33 @@ class Planning:
         wanted = sorted(set(cells), key=lambda cell: (cell[1], cell[0]))
         first, last = wanted[0][1], wanted[-1][1]
         with self._uow() as uow:
-            children = [access.visible_child(uow, principal, child_id) for child_id in dict.fromkeys(child_ids)]
+            children = access.visible_children(uow, principal, child_ids)
             setups: dict[str, OrganisationSetup] = {}  # loaded once per organisation, not per child
             for child in children:
                 if child.organisation_code not in setups:
                     setups[child.organisation_code] = OrganisationSetup.load(
                         uow, child.organisation_code, first, last, self._calendar, self._rules)
-            reports = [self._book_child(uow, principal, child, setups[child.organisation_code], wanted, now,
-                                        as_agent) for child in children]
+            known = ChildCells.load_many(uow, children, first, last)
+            asked = [self._judge_child(principal, child, setups[child.organisation_code], known[child.id], wanted,
+                                       now, as_agent) for child in children]
+            # every child's bookings in one insert, and their history in one more
+            new = [record for _, granted in asked for record, _, _ in granted]
+            added = set(uow.planning.add_bookings(new, str(uuid.uuid4()))) if new else set()
+            reports: list[ChangeReport] = []
+            events: list[PlanningEvent] = []
+            for child, (results, granted) in zip(children, asked, strict=True):
+                events += self._booked(principal, results, granted, added, now)
+                reports.append(ChangeReport(child.id, tuple(results[cell] for cell in wanted)))
+            uow.planning.add_events(events)
             uow.commit()
         return reports
 
-    def _book_child(self, uow: UnitOfWork, principal: Principal, child: Child, setup: OrganisationSetup,
-                    wanted: Sequence[Cell], now: datetime, as_agent: bool) -> ChangeReport:
-        first, last = wanted[0][1], wanted[-1][1]
-        known = ChildCells.load(uow, child, first, last)
+    def _judge_child(self, principal: Principal, child: Child, setup: OrganisationSetup, known: ChildCells,
+                     wanted: Sequence[Cell], now: datetime, as_agent: bool
+                     ) -> tuple[dict[Cell, CellResult], list[tuple[BookingRecord, DeadlineRule, Deadline]]]:
+        """The cells refused with why, and the bookings to insert with their rule and deadline."""
         results: dict[Cell, CellResult] = {}
-        new: list[BookingRecord] = []
+        granted: list[tuple[BookingRecord, DeadlineRule, Deadline]] = []
         for service_code, day in wanted:
             judged = self._judge_booking(setup, known, service_code, day, now, as_agent)
             if isinstance(judged, CellResult):
@@ -218,14 +228,19 @@ class Planning:
             state = BookingState(BookingStatus.PENDING, principal.account_id, now, in_time=in_time)
             if as_agent or not rule.needs_validation:
                 state = state.accepted(principal.account_id, now)
-            new.append(BookingRecord(str(uuid.uuid4()), child.organisation_code, child.id, service_code, day, state,
-                                     rule.rule_id))
-        added = set(uow.planning.add_bookings(new, str(uuid.uuid4()))) if new else set()
+            granted.append((BookingRecord(str(uuid.uuid4()), child.organisation_code, child.id, service_code, day,
+                                          state, rule.rule_id), rule, deadline))
+        return results, granted
+
+    @staticmethod
+    def _booked(principal: Principal, results: dict[Cell, CellResult],
+                granted: Sequence[tuple[BookingRecord, DeadlineRule, Deadline]], added: set[str], now: datetime
+                ) -> list[PlanningEvent]:
+        """Fill `results` for the bookings inserted (or found booked meanwhile); their history."""
         events = []
-        for record in new:
+        for record, rule, cutoff in granted:
             cell = (record.service_code, record.day)
-            rule, cutoff = self._deadline(setup, record.service_code, record.day, ActionKind.RESERVER)
-            if cell not in added:  # booked meanwhile by someone else: the same result as asking twice
+            if record.id not in added:  # booked meanwhile by someone else: the same result as asking twice
                 results[cell] = CellResult(*cell, Outcome.ALREADY_BOOKED, "Déjà réservé.", rule_id=rule.rule_id,
                                            deadline=cutoff)
                 continue
@@ -238,8 +253,7 @@ class Planning:
             kinds = [EventKind.BOOKING_REQUESTED] + ([EventKind.BOOKING_ACCEPTED] if accepted else [])
             events += [_event(record, kind, now, principal, record.state.in_time, None, rule.rule_id, cutoff)
                        for kind in kinds]
-        uow.planning.add_events(events)
-        return ChangeReport(child.id, tuple(results[cell] for cell in wanted))
+        return events
 
     def _deadline(self, setup: OrganisationSetup, service_code: str, day: date, action: ActionKind,
                   reason: str = "AUCUNE") -> tuple[DeadlineRule, Deadline | None]:

@@ -104,10 +104,11 @@ def test_bookings_are_inserted_or_ignored_and_read_by_cell(uow_factory: UnitOfWo
     lea, hugo = seed(uow_factory)
     monday, tuesday = booking(lea, MONDAY), booking(lea, MONDAY + timedelta(1))
     with uow_factory() as uow:
-        assert sorted(uow.planning.add_bookings([monday], "b1")) == [("RESTAURATION", MONDAY)]
+        assert sorted(uow.planning.add_bookings([monday], "b1")) == [monday.id]
         again = booking(lea, MONDAY, status=BookingStatus.PENDING)
-        assert list(uow.planning.add_bookings([again, tuesday], "b2")) == [("RESTAURATION", tuesday.day)]
-        uow.planning.add_bookings([booking(hugo, MONDAY)], "b3")
+        hugo_monday = booking(hugo, MONDAY)  # two children in one call
+        assert sorted(uow.planning.add_bookings([again, tuesday, hugo_monday], "b2")) == sorted(
+            [tuesday.id, hugo_monday.id])
         uow.commit()
     with uow_factory() as uow:
         assert uow.planning.bookings_of(lea, MONDAY, MONDAY + timedelta(6)) == {
@@ -123,11 +124,34 @@ def test_bookings_are_inserted_or_ignored_and_read_by_cell(uow_factory: UnitOfWo
         assert list(uow.planning.bookings_of(hugo, MONDAY, MONDAY)) == [("RESTAURATION", MONDAY)]
 
 
+def test_the_cells_of_several_children_are_read_at_once(uow_factory: UnitOfWorkFactory) -> None:
+    lea, hugo = seed(uow_factory)
+    lea_monday, lea_later = booking(lea, MONDAY), booking(lea, MONDAY + timedelta(14))
+    hugo_monday = booking(hugo, MONDAY, "GARDERIE SOIR")
+    hugo_absent = absence(hugo, MONDAY + timedelta(1))
+    lea_repas, hugo_soir = (Enrolment(lea, "RESTAURATION", date(2026, 9, 1)),
+                            Enrolment(hugo, "GARDERIE SOIR", date(2026, 9, 1), date(2027, 7, 3)))
+    with uow_factory() as uow:
+        uow.planning.add_enrolments([lea_repas, hugo_soir])
+        uow.planning.add_bookings([lea_monday, lea_later, hugo_monday], "b1")
+        uow.planning.add_absences([hugo_absent])
+        uow.commit()
+    with uow_factory() as uow:
+        found = uow.planning.cells_of([lea, hugo], MONDAY, MONDAY + timedelta(6))
+        assert sorted(b.id for b in found.bookings) == sorted([lea_monday.id, hugo_monday.id])
+        assert sorted(found.enrolments, key=repr) == sorted([lea_repas, hugo_soir], key=repr)
+        assert found.absences == [hugo_absent]
+        only = uow.planning.cells_of([hugo], MONDAY, MONDAY + timedelta(20))
+        assert ([b.id for b in only.bookings], only.enrolments, only.absences) == (
+            [hugo_monday.id], [hugo_soir], [hugo_absent])
+
+
 def test_a_cell_booked_and_committed_elsewhere_is_not_booked_again(uow_factory: UnitOfWorkFactory) -> None:
     lea, _ = seed(uow_factory)
     with uow_factory() as late, uow_factory() as first:
         assert late.planning.bookings_of(lea, MONDAY, MONDAY) == {}
-        assert list(first.planning.add_bookings([booking(lea, MONDAY)], "b1")) == [("RESTAURATION", MONDAY)]
+        kept = booking(lea, MONDAY)
+        assert list(first.planning.add_bookings([kept], "b1")) == [kept.id]
         first.commit()
         assert list(late.planning.add_bookings([booking(lea, MONDAY)], "b2")) == []
         late.commit()

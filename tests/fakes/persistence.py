@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any
@@ -142,6 +142,11 @@ class _Sessions:
     def by_digest(self, token_digest: str) -> AuthSession | None:
         return next((x for x in self.s.sessions.values() if x.token_digest == token_digest), None)
 
+    def caller(self, token_digest: str) -> tuple[AuthSession, Account] | None:
+        session = self.by_digest(token_digest)
+        account = _Accounts(self.s).get(session.account_id) if session else None
+        return (session, account) if session and account else None
+
     def delete(self, session_id: str) -> None:
         self.s.sessions.pop(session_id, None)
 
@@ -206,6 +211,10 @@ class _Organisations:
         return sorted((x for x in self.s.services.values() if x.structure_id in structures),
                       key=lambda x: (structures[x.structure_id], x.name))
 
+    def with_services(self, code: str) -> tuple[Organisation, Sequence[Structure], Sequence[Service]] | None:
+        organisation = self.get(code)
+        return (organisation, self.structures(code), self.services(code)) if organisation else None
+
 
 class _Families:
     def __init__(self, store: Store) -> None:
@@ -230,6 +239,9 @@ class _Families:
 
     def get_child(self, child_id: str) -> Child | None:
         return self.s.children.get(child_id)
+
+    def get_children(self, child_ids: Collection[str]) -> Mapping[str, Child]:
+        return {i: self.s.children[i] for i in child_ids if i in self.s.children}
 
     def children_of(self, family_id: str) -> Sequence[Child]:
         return sorted((c for c in self.s.children.values() if family_id in c.family_ids),

@@ -17,6 +17,7 @@ from famille.kernel.planning.records import (
     ExpectedChild,
     PlanningEvent,
 )
+from famille.ports.planning_persistence import ChildrenCells
 
 Cell = tuple[str, date]
 _STATUS = {"pending": (BookingStatus.PENDING, AbsenceStatus.PENDING),
@@ -56,14 +57,20 @@ class FakePlanning:
         return {(b.service_code, b.day): b for (child, _, day), b in self.s.bookings.items()
                 if child == child_id and start <= day <= end}
 
-    def add_bookings(self, bookings: Sequence[BookingRecord], batch_id: str) -> Collection[Cell]:
+    def add_bookings(self, bookings: Sequence[BookingRecord], batch_id: str) -> Collection[str]:
         added = []
         for booking in bookings:
             key = (booking.child_id, booking.service_code, booking.day)
             if key not in self.s.bookings and self.committed.get("bookings", key) is None:
                 self.s.bookings[key] = booking
-                added.append((booking.service_code, booking.day))
+                added.append(booking.id)
         return added
+
+    def cells_of(self, child_ids: Collection[str], start: date, end: date) -> ChildrenCells:
+        return ChildrenCells(
+            [e for child_id in child_ids for e in self.enrolments_of(child_id)],
+            [b for child_id in child_ids for b in self.bookings_of(child_id, start, end).values()],
+            [a for child_id in child_ids for a in self.absences_of(child_id, start, end).values()])
 
     def booking(self, booking_id: str) -> BookingRecord | None:
         return next((b for b in self.s.bookings.values() if b.id == booking_id), None)

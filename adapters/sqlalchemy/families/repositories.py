@@ -8,10 +8,11 @@ start with `p_` so that they never clash with the column names of an UPDATE.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Row, and_, bindparam, func, insert, or_, select, update
 
 from famille.adapters.primitives import as_row, from_row
 from famille.adapters.sqlalchemy.database import SqlRepository
@@ -75,11 +76,60 @@ class SqlOrganisationRepository(SqlRepository):
         )
         return [tr.service_from_row(row) for row in rows]
 
+    def with_services(self, code: str) -> tuple[Organisation, Sequence[Structure], Sequence[Service]] | None:
+        """The organisation with its structures and services: one query (outer joins), same orders."""
+        rows = self._connection.execute(_ORGANISATION_WITH_SERVICES, {"p_code": code}).all()
+        if not rows:
+            return None
+        found_structures: dict[str, Structure] = {}
+        found_services: list[Service] = []
+        for row in rows:
+            values = row._mapping
+            if values["st_id"] is not None and values["st_id"] not in found_structures:
+                found_structures[values["st_id"]] = from_row(_prefixed(values, "st_", structures), Structure)
+            if values["sv_id"] is not None:
+                found_services.append(tr.service_from_row(_prefixed(values, "sv_", services)))  # type: ignore[arg-type]
+        organisation = from_row(_prefixed(rows[0]._mapping, "", organisations), Organisation)
+        return organisation, list(found_structures.values()), found_services
+
+
+_ORGANISATION_WITH_SERVICES = (
+    select(organisations, *[c.label(f"st_{c.name}") for c in structures.c],
+           *[c.label(f"sv_{c.name}") for c in services.c])
+    .select_from(organisations.outerjoin(structures, structures.c.organisation_code == organisations.c.code)
+                 .outerjoin(services, services.c.structure_id == structures.c.id))
+    .where(organisations.c.code == bindparam("p_code"))
+    .order_by(structures.c.name, structures.c.id, services.c.name, services.c.id)
+)
+
+
+class _Columns(dict[str, Any]):
+    """Some columns of a row, readable as attributes too (what the row translations read)."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def _prefixed(values: Mapping[str, Any], prefix: str, table: Any) -> _Columns:
+    """The columns of `table` in a joined row, where they were labelled `prefix` + name."""
+    return _Columns({c.name: values[prefix + c.name] for c in table.c})
+
 
 _LINKS_OF_CHILDREN = (
     select(child_families.c.child_id, child_families.c.family_id)
     .where(child_families.c.child_id.in_(bindparam("p_child_ids", expanding=True)))
     .order_by(child_families.c.child_id, child_families.c.position)
+)
+
+
+_CHILDREN_WITH_FAMILIES = (
+    select(children, child_families.c.family_id.label("link_family_id"))
+    .outerjoin(child_families, child_families.c.child_id == children.c.id)
+    .where(children.c.id.in_(bindparam("p_child_ids", expanding=True)))
+    .order_by(children.c.id, child_families.c.position)
 )
 
 
@@ -123,11 +173,19 @@ class SqlFamilyRepository(SqlRepository):
             )
 
     def get_child(self, child_id: str) -> Child | None:
-        """The child with this id, or None."""
-        row = self._connection.execute(select(children).where(children.c.id == child_id)).first()
-        if row is None:
-            return None
-        return tr.child_from_row(row, self._family_ids([child_id]).get(child_id, ()))
+        """The child with this id, or None (one query)."""
+        return self.get_children([child_id]).get(child_id)
+
+    def get_children(self, child_ids: Collection[str]) -> Mapping[str, Child]:
+        """The children with these ids, with their families' ids, in one query."""
+        if not child_ids:
+            return {}
+        rows: dict[str, list[Row[Any]]] = {}
+        for row in self._connection.execute(_CHILDREN_WITH_FAMILIES, {"p_child_ids": list(child_ids)}):
+            rows.setdefault(row.id, []).append(row)
+        return {child_id: tr.child_from_row(found[0], tuple(r.link_family_id for r in found
+                                                               if r.link_family_id is not None))
+                for child_id, found in rows.items()}
 
     def children_of(self, family_id: str) -> Sequence[Child]:
         """The children a family is responsible for, by date of birth."""

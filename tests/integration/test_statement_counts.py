@@ -1,0 +1,92 @@
+"""The hot paths in a few SQL statements, whatever the number of cells: counted on SQLite and PostgreSQL.
+
+Counts, not timings: a statement count does not depend on the machine.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Engine, event, func, select
+
+from famille.adapters.sqlalchemy.tables import bookings, planning_events
+from famille.adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
+from famille.kernel.accounts.model import AuthSession, token_digest
+from famille.kernel.calendar.model import SchoolYear
+from famille.kernel.planning.outcomes import Outcome
+from famille.kernel.planning.service import cells_of_pattern
+from famille.kernel.portal.application import Portal, build_portal
+from tests.fakes.clock import FakeClock
+from tests.fakes.hashing import FakeHasher
+from tests.fakes.notification import FakeNotifier
+from tests.fakes.rules import ShippedRules
+from tests.support.planning_world import SERVICES, seed_families, seed_organisation
+from tests.unit.planning.conftest import HOLIDAYS
+
+CLOCK = FakeClock()
+TOKEN = "jeton-de-la-famille"
+
+
+@contextmanager
+def counted(engine: Engine) -> Iterator[list[str]]:
+    """The SQL statements sent to the database inside the block (an executemany counts once)."""
+    seen: list[str] = []
+
+    def count(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        seen.append(statement[:80])
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def _world(uow_factory: SqlUnitOfWorkFactory) -> tuple[Portal, list[str]]:
+    """An organisation, a family of three children enrolled in the four services, a session of theirs."""
+    seed_organisation(uow_factory, "ville")
+    seed_organisation(uow_factory, "autre")
+    ((_, children),) = seed_families(uow_factory, "ville", 1, children_each=3)
+    seed_families(uow_factory, "autre", 1)
+    now = CLOCK.now()
+    with uow_factory() as uow:
+        uow.sessions.add(AuthSession(str(uuid.uuid4()), "ville-acc-0", token_digest(TOKEN), now,
+                                     now + timedelta(hours=8)))
+        uow.commit()
+    portal = build_portal(uow=uow_factory, clock=CLOCK, rules=ShippedRules(), hasher=FakeHasher(),
+                          notifier=FakeNotifier(), portal_url="https://portail.example", calendar=HOLIDAYS)
+    return portal, children
+
+
+def test_a_school_year_for_three_children_and_four_services_takes_at_most_ten_statements(
+        uow_factory: SqlUnitOfWorkFactory, migrated_engine: Engine) -> None:
+    portal, children = _world(uow_factory)
+    today = CLOCK.now().date()
+    year = cells_of_pattern(SERVICES, range(7), today, SchoolYear.containing(today).end)
+
+    with counted(migrated_engine) as statements:
+        principal = portal.authentication.authenticate(TOKEN)
+        reports = portal.planning.book_children(principal, children, year)
+
+    assert len(statements) <= 10, statements
+    booked = sum(1 for report in reports for r in report.results if r.outcome is Outcome.BOOKED)
+    assert booked > 3 * 4 * 100  # hundreds of cells per child and service: every one in the same statements
+    with migrated_engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(bookings)).scalar_one() == booked
+        assert connection.execute(select(func.count()).select_from(planning_events)).scalar_one() == 2 * booked
+
+
+def test_the_month_grid_of_a_child_takes_at_most_nine_statements_with_its_authentication(
+        uow_factory: SqlUnitOfWorkFactory, migrated_engine: Engine) -> None:
+    portal, children = _world(uow_factory)
+
+    with counted(migrated_engine) as statements:
+        principal = portal.authentication.authenticate(TOKEN)
+        grid = portal.planning.month(principal, children[0], CLOCK.now().date() + timedelta(14))
+
+    assert len(statements) <= 9, statements
+    assert sorted(row.service_code for row in grid.rows) == sorted(SERVICES)
