@@ -19,6 +19,8 @@ from famille.adapters.background import ThreadBackground
 from famille.adapters.calendar.holidays_fr import FrenchHolidayCalendar
 from famille.adapters.clock import StartedClock, SystemClock
 from famille.adapters.hashing import Argon2Hasher
+from famille.adapters.jobs.procrastinate_queue import ProcrastinateJobQueue
+from famille.adapters.jobs.threads import ThreadJobQueue
 from famille.adapters.notification.notifier import PortalNotifier
 from famille.adapters.notification.sms import LogSms
 from famille.adapters.notification.smtp import SmtpMailer
@@ -45,6 +47,7 @@ class Wiring:
     engine: Any  # sqlalchemy.Engine
     hasher: Argon2Hasher
     calendar: FrenchHolidayCalendar
+    jobs: ProcrastinateJobQueue | ThreadJobQueue
 
 
 def build(settings: Settings) -> Wiring:
@@ -77,15 +80,21 @@ def build(settings: Settings) -> Wiring:
     background = ThreadBackground(ThreadPoolExecutor(max_workers=1, thread_name_prefix="famille-fond"))
     hasher = Argon2Hasher(time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib)
     holidays = FrenchHolidayCalendar()  # public and school holidays, shipped data, cached per year
+    # Billing runs: procrastinate's workers (`famille worker`, any host) on PostgreSQL; on SQLite a
+    # thread of this process, which cannot write progress while the run holds the one write lock.
+    jobs = (ProcrastinateJobQueue(settings.database_url) if engine.dialect.name == "postgresql"
+            else ThreadJobQueue(live_progress=False))
     portal = build_portal(
         uow=uow, clock=clock, rules=rules, hasher=hasher, notifier=notifier, portal_url=settings.portal_url,
         service_days=SqlServiceDays(engine), calendar=holidays, secret_key=secret_key(settings),
         payment_gateway=EopaymentGateway(load_payment_settings(settings.payments_file))
         if settings.payments_file else None,
         background=background,
+        jobs=jobs,
     )
+    jobs.bind(portal.billing_jobs.execute)
     return Wiring(settings=settings, portal=portal, uow=uow, rules=rules, engine=engine, hasher=hasher,
-                  calendar=holidays)
+                  calendar=holidays, jobs=jobs)
 
 
 def secret_key(settings: Settings) -> bytes:

@@ -1,4 +1,4 @@
-"""The `famille` command: serve, migrate, demo, rules, billing, import families, families activate."""
+"""The `famille` command: serve, worker, migrate, demo, rules, billing, import families, families activate."""
 
 from __future__ import annotations
 
@@ -26,6 +26,24 @@ def _serve(args: argparse.Namespace) -> int:
               "(famille rules check --rules …).", file=sys.stderr)
         return 1
     serve(host=args.host, port=args.port, workers=args.workers)
+    return 0
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from famille.adapters.jobs.procrastinate_queue import ProcrastinateJobQueue
+    from famille.bootstrap import build
+    from famille.config import Settings
+
+    settings = Settings.from_environ()
+    wiring = build(settings)
+    if not isinstance(wiring.jobs, ProcrastinateJobQueue):
+        print("famille worker demande PostgreSQL (FAMILLE_DATABASE_URL=postgresql+psycopg://…) : sur SQLite, "
+              "les facturations tournent dans le processus du portail.", file=sys.stderr)
+        return 1
+    if settings.rules_reload_seconds > 0:
+        wiring.rules.start_watching(settings.rules_reload_seconds)
+    print(f"Worker des facturations démarré sur {_redact(settings.database_url)} (Ctrl-C pour l'arrêter).")
+    wiring.jobs.run_worker(heartbeat=settings.worker_heartbeat_seconds, stalled=settings.worker_stalled_seconds)
     return 0
 
 
@@ -134,6 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=2)
     serve.set_defaults(func=_serve)
+
+    worker = sub.add_parser("worker", help="exécute les facturations demandées (PostgreSQL ; plusieurs hôtes possibles)")
+    worker.set_defaults(func=_worker)
 
     migrate = sub.add_parser("migrate", help="applique les migrations de la base de données")
     migrate.set_defaults(func=_migrate)

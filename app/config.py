@@ -57,6 +57,10 @@ class Settings:
     clock_start: datetime | None = None  # None: the machine's clock (always, unless FAMILLE_CLOCK is set)
     #: Each organisation's online payment service (PayFIP); None: no online payment.
     payments_file: Path | None = None
+    #: `famille worker`: seconds between its heartbeats, and of silence after which a worker is taken
+    #: for dead and its job queued again.
+    worker_heartbeat_seconds: float = 10.0
+    worker_stalled_seconds: float = 30.0
 
     @property
     def https(self) -> bool:
@@ -92,4 +96,6 @@ class Settings:
             secret_key_file=Path(env.get("FAMILLE_SECRET_KEY_FILE", str(Path("var") / "secret_key"))),
             payments_file=Path(env["FAMILLE_PAYMENTS_FILE"]) if env.get("FAMILLE_PAYMENTS_FILE") else None,
             clock_start=_instant(env.get("FAMILLE_CLOCK")),
+            worker_heartbeat_seconds=float(env.get("FAMILLE_WORKER_HEARTBEAT_SECONDS", "10")),
+            worker_stalled_seconds=float(env.get("FAMILLE_WORKER_STALLED_SECONDS", "30")),
         )

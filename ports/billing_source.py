@@ -12,7 +12,8 @@ Contract:
 - each batch holds every row of the children of about `size` children's first families (a
   family's children, hence its sibling ranks, are never split between two batches; 0: all in
   one), so that a run's memory stays bounded; no child is in two batches;
-- an organisation unknown to the storage yields nothing;
+- `count` is the number of children `batches` yields for the same month (a job's total);
+- an organisation unknown to the storage yields nothing (and counts 0);
 - reads only, in its own short transaction(s).
 """
 
@@ -30,4 +31,8 @@ class ServiceDaySource(Protocol):
 
     def batches(self, organisation_code: str, month: str, size: int) -> Iterable[MonthRows]:
         """The rows of `month` in batches of about `size` children, grouped by first family."""
+        ...
+
+    def count(self, organisation_code: str, month: str) -> int:
+        """How many children `batches` yields for `month`."""
         ...

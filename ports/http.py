@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from famille.kernel.accounts.authentication import Authentication
+    from famille.kernel.billing.jobs import BillingJobs
     from famille.kernel.billing.online import OnlinePayments
     from famille.kernel.billing.service import Billing
     from famille.kernel.billing.setup import BillingSetup
@@ -84,6 +85,11 @@ class Application(Protocol):
     @property
     def billing(self) -> Billing:
         """Invoices, payments, credit notes, statements and monthly runs."""
+        ...
+
+    @property
+    def billing_jobs(self) -> BillingJobs:
+        """Monthly runs as background jobs: asked, polled, run by a worker."""
         ...
 
     @property

@@ -12,6 +12,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Protocol
 
+from famille.ports.billing_jobs import BillingJobRepository
 from famille.ports.billing_persistence import BillingRepository
 from famille.ports.planning_persistence import PlanningRepository
 
@@ -305,6 +306,7 @@ class UnitOfWork(Protocol):
     requests: RequestRepository
     planning: PlanningRepository
     billing: BillingRepository
+    billing_jobs: BillingJobRepository
 
     def __enter__(self) -> UnitOfWork:
         """Begin the transaction."""

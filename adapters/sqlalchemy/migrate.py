@@ -10,9 +10,15 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.pool import NullPool
 
+from famille.adapters.jobs.schema import is_queue_table
 from famille.adapters.sqlalchemy.database import make_engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def ours(name: str | None, kind: str, parents: object = None) -> bool:
+    """Whether a table belongs to our schema (procrastinate's own tables, on PostgreSQL, do not)."""
+    return not (kind == "table" and name is not None and is_queue_table(name))
 
 
 def alembic_config(url: str) -> Config:

@@ -592,3 +592,29 @@ sepa_mandates = Table(
     Column("signed_on", Date, nullable=False),
     UniqueConstraint("organisation_code", "reference"),
 )
+
+# --- billing jobs: monthly runs asked by agents, run by a worker (migration 0011) ---
+
+# One row per job; each change is its own short transaction, so any process polls it while a
+# worker runs it. On PostgreSQL, procrastinate's own tables (procrastinate_*) queue the jobs' ids.
+billing_jobs = Table(
+    "billing_jobs",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("organisation_code", String(CODE), ForeignKey("organisations.code"), nullable=False),
+    Column("month", String(7), nullable=False),
+    Column("state", String(10), nullable=False),
+    Column("final", Boolean, nullable=False),
+    Column("accept_flagged", Boolean, nullable=False),
+    Column("children_done", Integer, nullable=False),
+    Column("children_total", Integer, nullable=True),
+    Column("errors", JSON, nullable=False),  # French messages
+    Column("attempts", Integer, nullable=False),
+    Column("requested_by", String(ID), nullable=False),
+    Column("requested_at", AwareDateTime, nullable=False),
+    Column("started_at", AwareDateTime, nullable=True),
+    Column("finished_at", AwareDateTime, nullable=True),
+    Column("run_id", String(ID), nullable=True),
+    CheckConstraint("state IN ('pending', 'running', 'done', 'failed')", name="state_known"),
+    Index(None, "organisation_code", "month", "requested_at"),
+)

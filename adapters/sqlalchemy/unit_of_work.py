@@ -12,6 +12,7 @@ from famille.adapters.sqlalchemy.accounts import (
     SqlResetTokenRepository,
     SqlSessionRepository,
 )
+from famille.adapters.sqlalchemy.billing.jobs import SqlBillingJobRepository
 from famille.adapters.sqlalchemy.billing.repository import SqlBillingRepository
 from famille.adapters.sqlalchemy.families.records import SqlRecordRepository, SqlRequestRepository
 from famille.adapters.sqlalchemy.families.repositories import (
@@ -44,6 +45,7 @@ class SqlUnitOfWork:
     requests: SqlRequestRepository
     planning: SqlPlanningRepository
     billing: SqlBillingRepository
+    billing_jobs: SqlBillingJobRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -68,6 +70,7 @@ class SqlUnitOfWork:
         self.requests = SqlRequestRepository(connection)
         self.planning = SqlPlanningRepository(connection)
         self.billing = SqlBillingRepository(connection)
+        self.billing_jobs = SqlBillingJobRepository(connection)
         return self
 
     def __exit__(

@@ -120,6 +120,7 @@ PAGES: tuple[tuple[str, Callable[[Site], object]], ...] = (
     ("/agent/effectifs", agent_planning.HeadcountsPage),
     ("/agent/effectifs/csv", agent_planning.HeadcountsCsv),
     ("/agent/facturation", agent_billing.BillingPage),
+    ("/agent/facturation/taches/{job_id}", agent_billing.JobPage),
     ("/agent/facturation/{run_id}", agent_billing.RunPage),
     ("/agent/facturation/{run_id}/validation",
      lambda site: agent_billing.RunFinalise(site, agent_billing.RunPage(site))),

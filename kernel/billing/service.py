@@ -123,7 +123,10 @@ class Billing:
     def prepare(self, organisation_code: str, month: str, *, by: str,
                 progress: Callable[[int], None] | None = None, batch_size: int = BATCH_CHILDREN) -> RunSummary:
         """Compute (or recompute) the month's draft, streamed: read, decide and write a batch of
-        children at a time, in one transaction; the totals are summed by the database."""
+        children at a time, in one transaction; the totals are summed by the database.
+
+        `progress` is told the number of children of each batch written (`ServiceDaySource.count`
+        gives the total beforehand)."""
         year, number = parse_month(month)
         run_id = run_id_of(organisation_code, month)
         version = getattr(self._rules, "version", "")
@@ -144,7 +147,7 @@ class Billing:
             pricer = DayPricer(self._rules, organisation_code, uow.billing.payer_profiles(organisation_code))
             positions: dict[str, int] = {}  # next line position of each family's invoice
             for loaded in self._source.batches(organisation_code, month, batch_size):
-                by_family = family_lines(service_days(loaded, setup.calendar), pricer, organisation_code, progress)
+                by_family = family_lines(service_days(loaded, setup.calendar), pricer, organisation_code)
                 uow.billing.add_draft_invoices([
                     Invoice(id=stable_id(run_id, f), organisation_code=organisation_code, family_id=f, month=month,
                             kind=InvoiceKind.INVOICE, lines=(), total=ZERO, run_id=run_id)
@@ -158,6 +161,8 @@ class Billing:
                     positions[family_id] = first + len(lines)
                 del by_family
                 uow.billing.add_draft_lines(rows)
+                if progress is not None:
+                    progress(len(loaded.children))
             totals = uow.billing.settle_draft_totals(run_id)
             uow.commit()
         return RunSummary(draft, totals)
@@ -409,3 +414,7 @@ class NoServiceDays:
     def batches(self, organisation_code: str, month: str, size: int) -> Iterable[MonthRows]:
         """Nothing."""
         return ()
+
+    def count(self, organisation_code: str, month: str) -> int:
+        """No child."""
+        return 0

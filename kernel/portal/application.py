@@ -8,6 +8,7 @@ from collections.abc import Callable
 import attrs
 
 from famille.kernel.accounts.authentication import Authentication
+from famille.kernel.billing.jobs import BillingJobs
 from famille.kernel.billing.online import NoOnlinePayment, OnlinePayments
 from famille.kernel.billing.service import Billing, NoServiceDays
 from famille.kernel.billing.setup import BillingSetup
@@ -26,6 +27,7 @@ from famille.ports.background import Background
 from famille.ports.billing_source import ServiceDaySource
 from famille.ports.calendar import HolidayCalendar
 from famille.ports.clock import Clock
+from famille.ports.jobs import JobQueue
 from famille.ports.notification import Notifier
 from famille.ports.password_hashing import PasswordHasher
 from famille.ports.payment_gateway import PaymentGateway
@@ -39,6 +41,23 @@ class RunNow:
     def submit(self, work: Callable[[], None]) -> None:
         """Run `work` now."""
         work()
+
+
+class RunJobsNow:
+    """A job queue that runs each job at once, in the caller's thread (embedding software, tests).
+
+    The progress is written at the end only: nobody polls a job that runs inside the request.
+    """
+
+    live_progress = False
+
+    def __init__(self) -> None:
+        self.runner: Callable[[str], None] | None = None
+
+    def enqueue(self, job_id: str, *, lock: str) -> None:
+        """Run the job now."""
+        assert self.runner is not None, "RunJobsNow is bound by build_portal"
+        self.runner(job_id)
 
 
 @attrs.frozen
@@ -56,6 +75,7 @@ class Portal:
     planning_agent: AgentPlanning
     calendars: CalendarFeeds
     billing: Billing
+    billing_jobs: BillingJobs
     billing_setup: BillingSetup
     payments: OnlinePayments
     onboarding: Onboarding
@@ -76,14 +96,22 @@ def build_portal(
     secret_key: bytes | None = None,
     payment_gateway: PaymentGateway | None = None,
     background: Background | None = None,
+    jobs: JobQueue | None = None,
 ) -> Portal:
     """Wire the use cases on the given ports (`calendar` None: no holidays at all, for tests;
     `service_days` None: billing sees no day; `secret_key` None: a key drawn for this process,
     so the private calendar addresses change at each start; `payment_gateway` None: no online payment;
-    `background` None: background work runs at once)."""
+    `background` None: background work runs at once; `jobs` None: billing jobs run at once, in the
+    request; a queue given is bound by the caller to `portal.billing_jobs.execute`)."""
     holidays = calendar or NoHolidays()
     authentication = Authentication(uow, clock, rules, hasher, notifier, background or RunNow(), portal_url=portal_url)
     planning_agent = AgentPlanning(uow, clock, rules, holidays, notifier)
+    source = service_days or NoServiceDays()
+    billing = Billing(uow, clock, rules, source, calendar=holidays)
+    queue = jobs or RunJobsNow()
+    billing_jobs = BillingJobs(uow, clock, billing, source, queue)
+    if isinstance(queue, RunJobsNow):
+        queue.runner = billing_jobs.execute
     return Portal(
         clock=clock,
         rules=rules,
@@ -95,7 +123,8 @@ def build_portal(
         planning=Planning(uow, clock, rules, holidays),
         planning_agent=planning_agent,
         calendars=CalendarFeeds(uow, clock, key=secret_key or secrets.token_bytes(32), portal_url=portal_url),
-        billing=Billing(uow, clock, rules, service_days or NoServiceDays(), calendar=holidays),
+        billing=billing,
+        billing_jobs=billing_jobs,
         billing_setup=BillingSetup(uow),
         payments=OnlinePayments(uow, clock, payment_gateway or NoOnlinePayment(), portal_url=portal_url),
         onboarding=Onboarding(uow, clock, authentication, notifier, portal_url=portal_url),

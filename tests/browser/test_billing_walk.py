@@ -3,7 +3,8 @@
 The portal's clock starts at `CLOCK` (24 November 2025): the month billed is the last ended one,
 October 2025. Set-up through the API with the agent's token: COMMUNE ZTEST booked for the canteen
 on its last three school days before the holidays, present on two of them, the third without any
-pointage (a day « à vérifier »). Then, in Chromium: the agent computes the month's draft,
+pointage (a day « à vérifier »). Then, in Chromium: the agent asks for the month's draft (a background
+job, whose page follows it until done),
 reviews it (the flagged day links to the attendance page), validates it accepting that day
 as not billed; the family sees the invoice on its home page and in « Relevé de compte », each
 day with its reason, and its PDF; the agent records the payment; the family's balance is 0,00 €.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import urllib.request
 from datetime import date
 from typing import Any
@@ -31,6 +33,18 @@ def api(portal: str, method: str, path: str, body: Any = None, token: str | None
                                               **({"Authorization": f"Bearer {token}"} if token else {})})
     with urllib.request.urlopen(request, timeout=30) as answer:
         return json.loads(answer.read() or b"null")
+
+
+def billed(portal: str, agent: str, body: dict[str, Any]) -> Any:
+    """Ask for a month's run over the API (a background job), wait for the job, and read the run."""
+    job = api(portal, "POST", "/agent/billing/runs", token=agent, body=body)
+    deadline = time.monotonic() + 60
+    while job["state"] in ("pending", "running"):
+        assert time.monotonic() < deadline, job
+        time.sleep(0.2)
+        job = api(portal, "GET", f"/agent/billing/jobs/{job['id']}", token=agent)
+    assert job["state"] == "done", job
+    return api(portal, "GET", f"/agent/billing/runs/{job['run_id']}", token=agent)
 
 
 def token(portal: str, login: str, password: str) -> str:
@@ -71,6 +85,8 @@ def test_an_agent_bills_a_month_the_family_reads_why_and_the_payment_settles_it(
     page.get_by_label("Mois", exact=True).select_option(month)
     visit.check("agent-facturation")
     page.get_by_role("button", name="Calculer le brouillon").click()
+    # a background job: its page follows it, then shows the draft it made
+    expect(page).to_have_url(re.compile(r"/agent/facturation/[0-9a-f-]+\?resultat=brouillon$"), timeout=60_000)
     expect(page.get_by_role("status")).to_contain_text("Le brouillon est calculé")
     expect(page.get_by_text("Brouillon", exact=True)).to_be_visible()
     unpointed = date.fromisoformat(booked[2])

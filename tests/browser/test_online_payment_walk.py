@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from famille.demo import DEMO_ORGANISATION
 from tests.browser.conftest import Visit
-from tests.browser.test_billing_walk import api, prepare_month, token
+from tests.browser.test_billing_walk import billed, prepare_month, token
 from tests.browser.test_family_walk import log_in
 from tests.browser.test_planning_walk import menu
 from tests.support.payment_service import PaymentService, running_payment_service
@@ -42,8 +42,7 @@ def test_a_family_pays_its_invoice_online_and_comes_back_to_a_zero_balance(
 ) -> None:
     portal, service = paying_portal
     month, _ = prepare_month(portal)
-    run = api(portal, "POST", "/agent/billing/runs", token=token(portal, "agent", "Agent2026x"),
-              body={"month": month, "final": True, "accept_flagged": True})
+    run = billed(portal, token(portal, "agent", "Agent2026x"), {"month": month, "final": True, "accept_flagged": True})
     (number,) = [i["number"] for i in run["invoices"] if i["number"]]
     page = visit.page
     page.goto(portal + "/connexion")

@@ -225,6 +225,10 @@ class FakeServiceDays:
         if batch:
             yield _rows(organisation_code, first, last, batch)
 
+    def count(self, organisation_code: str, month: str) -> int:
+        """The children `batches` yields."""
+        return len({d.child_id for d in self._of_month(organisation_code, month) if d.family_ids})
+
 
 _POINTAGE = {AttendanceMark.PRESENT: ("present", "08:00", "09:00"), AttendanceMark.ABSENT: ("absent", None, None),
              AttendanceMark.MISSING: ("present", "08:00", None)}

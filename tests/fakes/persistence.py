@@ -33,6 +33,7 @@ from famille.kernel.planning.records import (
 )
 from famille.kernel.shared.organisations import Organisation, Service, Structure
 from tests.fakes.billing import FakeBilling
+from tests.fakes.jobs import FakeBillingJobs
 from tests.fakes.planning import FakePlanning
 from tests.fakes.records import FakeRecords, FakeRequests
 
@@ -72,6 +73,7 @@ class Store:
     child_shares: dict[tuple[str, str], Any] = attrs.Factory(dict)  # (child, family) -> Decimal
     family_billing: dict[str, Any] = attrs.Factory(dict)  # family -> FamilyBilling
     creditors: dict[str, Any] = attrs.Factory(dict)  # organisation -> Creditor
+    billing_jobs: dict[str, Any] = attrs.Factory(dict)  # id -> BillingJob (tests/fakes/jobs.py)
 
 
 class DuplicateKey(ValueError):
@@ -312,6 +314,7 @@ class FakeUnitOfWork:
         self.requests = FakeRequests(work, committed)
         self.planning = FakePlanning(work, committed)
         self.billing = FakeBilling(work, committed)
+        self.billing_jobs = FakeBillingJobs(work)
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  traceback: TracebackType | None) -> None:

@@ -41,6 +41,7 @@ from famille.rules import default_rules_dir
 from tests.fakes.clock import FakeClock
 from tests.fakes.hashing import FakeHasher
 from tests.integration.databases import fresh_database, postgres_server_url
+from tests.support.real_portal import run_month
 
 ORG, FAMILY, CHILD = "villeneuve", "fam-dupont", "enf-lea"
 PASSWORD = "Cantine2026"
@@ -166,8 +167,7 @@ def test_a_december_booked_cancelled_pointed_billed_paid_end_to_end(real: RealPo
         assert recorded.status_code == 200, recorded.text
 
     # The draft flags the missing check-out instead of guessing it; finalising refuses until accepted.
-    draft = real.call(agent, "POST", "/api/v1/agent/billing/runs", json={"month": "2026-12"})
-    assert draft.status_code == 201, draft.text
+    draft = run_month(real, agent, "2026-12")
     assert draft.json["totals"]["flagged"] == 1
     flagged = draft.json["flagged"][0]
     assert (flagged["rule"], flagged["service"], flagged["day"]) == (
@@ -239,8 +239,7 @@ def test_separated_parents_pay_their_recorded_shares_and_a_non_resident_pays_mor
     real.at(datetime(2027, 1, 4, 9, 0, tzinfo=PARIS))
     real.call(agent, "POST", "/api/v1/agent/attendance",
               json={"child": CHILD, "service": "RESTAURATION", "date": "2026-12-01", "status": "present"})
-    run = real.call(agent, "POST", "/api/v1/agent/billing/runs", json={"month": "2026-12"})
-    assert run.status_code == 201, run.text
+    run = run_month(real, agent, "2026-12")
     lines = {i["family_id"]: i["lines"][0] for i in run.json["invoices"]}
     assert (lines[FAMILY]["amount"], lines[FAMILY]["share"]) == ("3.15", "70.00")  # 70 % of 4.50 (T5)
     assert (lines["fam-martin"]["amount"], lines["fam-martin"]["share"]) == ("1.56", "30.00")  # 30 % of 5.20
@@ -268,8 +267,7 @@ def test_a_late_medical_absence_reads_the_same_on_the_planning_grid_and_on_the_i
     shown = {cell["date"]: cell["status"]["label"] for cell in meals["cells"]}
 
     real.at(datetime(2027, 1, 4, 9, 0, tzinfo=PARIS))
-    draft = real.call(agent, "POST", "/api/v1/agent/billing/runs", json={"month": "2026-12"})
-    assert draft.status_code == 201, draft.text
+    draft = run_month(real, agent, "2026-12")
     (invoice,) = draft.json["invoices"]
     billed = {line["day"]: line for line in invoice["lines"]}
 

@@ -12,6 +12,7 @@ from famille.kernel.billing.days import AbsenceTiming, AttendanceMark, ServiceDa
 from famille.kernel.portal.application import build_portal
 from famille.kernel.shared.time import PARIS
 from tests.fakes.billing import FakeServiceDays
+from tests.fakes.jobs import QueuedJobs
 from tests.fakes.rules import ShippedRules
 from tests.http.conftest import HASHER, PORTAL_URL, World, bearer, login
 
@@ -61,11 +62,23 @@ def token(client: falcon.testing.TestClient, who: str) -> dict[str, str]:
     return bearer(result.json["token"])
 
 
+def drafted(client: falcon.testing.TestClient, headers: dict[str, str], month: str = "2026-12") -> dict:
+    """Ask for the month's run: 202 and the job to poll; the job (run at once on the fakes) is done: its run."""
+    asked = client.simulate_post("/api/v1/agent/billing/runs", json={"month": month}, headers=headers)
+    assert asked.status_code == 202, asked.text
+    assert asked.headers["location"] == f"/api/v1/agent/billing/jobs/{asked.json['id']}"
+    job = client.simulate_get(asked.headers["location"], headers=headers)
+    assert job.status_code == 200, job.text
+    assert job.json["state"] == "done" and job.json["label"] == "terminé" and job.json["errors"] == []
+    run = client.simulate_get(job.json["run"], headers=headers)
+    assert run.status_code == 200, run.text
+    return run.json
+
+
 def finalised_december(client: falcon.testing.TestClient, agent: str = "agent.villeneuve") -> dict:
     headers = token(client, agent)
-    run = client.simulate_post("/api/v1/agent/billing/runs", json={"month": "2026-12"}, headers=headers)
-    assert run.status_code == 201, run.text
-    done = client.simulate_post(f"/api/v1/agent/billing/runs/{run.json['id']}/finalise",
+    run = drafted(client, headers)
+    done = client.simulate_post(f"/api/v1/agent/billing/runs/{run['id']}/finalise",
                                 json={"accept_flagged": True}, headers=headers)
     assert done.status_code == 200, done.text
     return done.json
@@ -74,16 +87,13 @@ def finalised_december(client: falcon.testing.TestClient, agent: str = "agent.vi
 def test_a_family_sees_its_december_invoice_with_a_reason_per_line_then_pays_it(
         bclient: falcon.testing.TestClient) -> None:
     agent = token(bclient, "agent.villeneuve")
-    draft = bclient.simulate_post("/api/v1/agent/billing/runs", json={"month": "2026-12"}, headers=agent)
-    assert draft.status_code == 201, draft.text
-    assert draft.json["status"] == "draft" and draft.json["totals"]["flagged"] == 1
-    assert draft.json["flagged"][0]["rule"] == "pointage-manquant-a-verifier"
-    review = bclient.simulate_get(f"/api/v1/agent/billing/runs/{draft.json['id']}", headers=agent)
-    assert review.json == draft.json
-    refused = bclient.simulate_post(f"/api/v1/agent/billing/runs/{draft.json['id']}/finalise", json={},
+    draft = drafted(bclient, agent)
+    assert draft["status"] == "draft" and draft["totals"]["flagged"] == 1
+    assert draft["flagged"][0]["rule"] == "pointage-manquant-a-verifier"
+    refused = bclient.simulate_post(f"/api/v1/agent/billing/runs/{draft['id']}/finalise", json={},
                                     headers=agent)
     assert refused.status_code == 409
-    final = bclient.simulate_post(f"/api/v1/agent/billing/runs/{draft.json['id']}/finalise",
+    final = bclient.simulate_post(f"/api/v1/agent/billing/runs/{draft['id']}/finalise",
                                   json={"accept_flagged": True}, headers=agent)
     assert final.status_code == 200 and final.json["status"] == "final"
 
@@ -260,3 +270,52 @@ def test_a_mandate_reference_already_held_by_another_family_is_refused_with_the_
     taken = bclient.simulate_put("/api/v1/agent/families/fam-a2/billing", headers=agent, json=body)
     assert taken.status_code == 422
     assert taken.json["errors"][0]["field"] == "mandate.reference"
+
+
+def test_a_billing_job_is_polled_by_its_organisation_only(bclient: falcon.testing.TestClient) -> None:
+    agent = token(bclient, "agent.villeneuve")
+    asked = bclient.simulate_post("/api/v1/agent/billing/runs", json={"month": "2026-12"}, headers=agent)
+    job = asked.headers["location"]
+    mine = bclient.simulate_get(job, headers=agent).json
+    assert (mine["children_done"], mine["children_total"], mine["requested_by"]) == (1, 1, "agent-a")
+    other = bclient.simulate_get(job, headers=token(bclient, "agent.deuxrives"))
+    assert other.status_code == 404 and "introuvable" in other.json["detail"]
+    assert bclient.simulate_get(job, headers=token(bclient, "marie.dupont")).status_code == 403
+    assert bclient.simulate_get(job, headers=token(bclient, "paul.martin")).status_code == 403
+    assert bclient.simulate_get("/api/v1/agent/billing/jobs/inconnue", headers=agent).status_code == 404
+    theirs = drafted(bclient, token(bclient, "agent.deuxrives"))
+    assert theirs["organisation_code"] == "rpi-b" and [i["family_id"] for i in theirs["invoices"]] == ["fam-b"]
+
+
+def test_a_job_waits_for_a_worker_then_reports_its_run(bworld: BillingWorld) -> None:
+    queue = QueuedJobs()
+    portal = build_portal(uow=bworld.uow, clock=bworld.clock, rules=ShippedRules(), hasher=HASHER,
+                          notifier=bworld.notifier, portal_url=PORTAL_URL, service_days=bworld.source, jobs=queue)
+    queue.runner = portal.billing_jobs.execute
+    client = falcon.testing.TestClient(create_app(portal, login_rate="1000/minute"))
+    agent = token(client, "agent.villeneuve")
+    asked = client.simulate_post("/api/v1/agent/billing/runs", json={"month": "2026-12"}, headers=agent)
+    assert asked.status_code == 202 and asked.json["state"] == "pending" and asked.json["run"] is None
+    waiting = client.simulate_get(asked.headers["location"], headers=agent)
+    assert waiting.json["label"] == "en attente" and waiting.headers["retry-after"] == "1"
+    assert client.simulate_get("/api/v1/agent/billing/runs/" + "x", headers=agent).status_code == 404
+    queue.run_all()
+    done = client.simulate_get(asked.headers["location"], headers=agent)
+    assert done.json["state"] == "done" and done.json["attempts"] == 1 and "retry-after" not in done.headers
+    assert client.simulate_get(done.json["run"], headers=agent).json["status"] == "draft"
+
+
+def test_a_job_asked_final_with_a_flagged_day_fails_with_the_reason(bclient: falcon.testing.TestClient) -> None:
+    agent = token(bclient, "agent.villeneuve")
+    asked = bclient.simulate_post("/api/v1/agent/billing/runs", json={"month": "2026-12", "final": True},
+                                  headers=agent)
+    job = bclient.simulate_get(asked.headers["location"], headers=agent).json
+    assert job["state"] == "failed" and job["label"] == "échoué" and job["run"] is None
+    assert "1 jour(s) à vérifier" in job["errors"][0]
+    again = bclient.simulate_post("/api/v1/agent/billing/runs",
+                                  json={"month": "2026-12", "final": True, "accept_flagged": True}, headers=agent)
+    done = bclient.simulate_get(again.headers["location"], headers=agent).json
+    assert done["state"] == "done"
+    assert bclient.simulate_get(done["run"], headers=agent).json["status"] == "final"
+    refused = bclient.simulate_post("/api/v1/agent/billing/runs", json={"month": "2026-12"}, headers=agent)
+    assert refused.status_code == 409 and "définitive" in refused.json["detail"]

@@ -21,6 +21,7 @@ from famille.ports.calendar import CalendarDataUnavailable
 from famille.ports.rules import RulesUnavailable
 from tests.http.test_billing_end_to_end import CHILD, RealPortal
 from tests.integration.databases import fresh_database
+from tests.support.real_portal import run_month
 
 FAMILY, AGENT = "marie.dupont", "agent.villeneuve"
 
@@ -86,7 +87,7 @@ def test_an_engine_failure_answers_503_instead_of_a_grid_where_nothing_can_be_bo
     assert next(c for c in meals["cells"] if c["date"] == "2026-12-07")["status"]["label"] == "Libre"  # nothing kept
 
 
-def test_missing_holiday_data_stop_the_billing_run_with_503_instead_of_billing_without_holidays(
+def test_missing_holiday_data_fail_the_billing_job_with_the_reason_instead_of_billing_without_holidays(
     real: RealPortal, holidays: Holidays, caplog: pytest.LogCaptureFixture
 ) -> None:
     booked = real.call(FAMILY, "POST", f"/api/v1/children/{CHILD}/bookings",
@@ -95,8 +96,12 @@ def test_missing_holiday_data_stop_the_billing_run_with_503_instead_of_billing_w
     real.at(datetime(2027, 1, 4, 9, 0, tzinfo=PARIS))
     holidays.missing = True
 
-    run = real.call(AGENT, "POST", "/api/v1/agent/billing/runs", json={"month": "2026-12"})
+    asked = real.call(AGENT, "POST", "/api/v1/agent/billing/runs", json={"month": "2026-12"})
 
-    _assert_logged_503(run, caplog, "calendar-unavailable", "2026-2027")
+    assert asked.status_code == 202, asked.text
+    job = real.call(AGENT, "GET", asked.headers["location"]).json
+    assert job["state"] == "failed" and job["run"] is None and "2026-2027" in job["errors"][0]
+    assert any("2026-2027" in record.getMessage() and record.levelno >= logging.WARNING
+               for record in caplog.records), caplog.text
     holidays.missing = False
-    assert real.call(AGENT, "POST", "/api/v1/agent/billing/runs", json={"month": "2026-12"}).status_code == 201
+    assert run_month(real, AGENT, "2026-12").json["status"] == "draft"

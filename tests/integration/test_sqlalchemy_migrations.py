@@ -9,7 +9,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.pool import NullPool
 
 from famille.adapters.sqlalchemy.database import make_engine
-from famille.adapters.sqlalchemy.migrate import DatabaseTooOld, current_revision, downgrade, upgrade
+from famille.adapters.sqlalchemy.migrate import DatabaseTooOld, current_revision, downgrade, ours, upgrade
 from famille.adapters.sqlalchemy.tables import metadata
 from famille.cli import main
 
@@ -29,11 +29,12 @@ def test_the_migrations_produce_exactly_the_tables_of_the_metadata(empty_databas
     engine = make_engine(empty_database_url, poolclass=NullPool)
     try:
         with engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(connection, opts={"compare_type": True,
+                                                                  "include_name": ours})
             assert compare_metadata(context, metadata) == []
     finally:
         engine.dispose()
-    assert current_revision(empty_database_url) == "0010"
+    assert current_revision(empty_database_url) == "0011"
 
 
 def test_downgrade_to_base_removes_every_table(empty_database_url: str) -> None:
@@ -48,7 +49,7 @@ def test_downgrade_to_base_removes_every_table(empty_database_url: str) -> None:
 def test_upgrading_an_up_to_date_database_changes_nothing(empty_database_url: str) -> None:
     upgrade(empty_database_url)
     upgrade(empty_database_url)
-    assert current_revision(empty_database_url) == "0010"
+    assert current_revision(empty_database_url) == "0011"
 
 
 def test_a_database_older_than_the_squashed_migrations_is_refused_and_left_untouched(

@@ -72,6 +72,16 @@ class RealPortal:
         return self.client.simulate_request(method, path, headers=headers, **kwargs)
 
 
+def run_month(portal: Any, who: str, month: str, **body: Any) -> falcon.testing.Result:
+    """`who` asks `portal` (anything with `call`) for the month's run: 202 and the job in `Location`;
+    the job, run at once in these tests, is done: the run's review."""
+    asked = portal.call(who, "POST", "/api/v1/agent/billing/runs", json={"month": month, **body})
+    assert asked.status_code == 202, asked.text
+    job = portal.call(who, "GET", asked.headers["location"])
+    assert job.json["state"] == "done", job.text
+    return portal.call(who, "GET", job.json["run"])
+
+
 @contextmanager
 def real_portal(kind: str, folder: Path, seed: Callable[[SqlUnitOfWorkFactory], None], now: datetime
                 ) -> Iterator[RealPortal]:

@@ -25,8 +25,11 @@ def draft_december(agent: PageClient) -> str:
     assert agent.get("/agent/facturation").status_code == 200
     result = agent.post("/agent/facturation", {"mois": "2026-12"})
     assert result.status_code == 303, result.text
-    assert result.headers["location"].endswith("?resultat=brouillon")
-    return result.headers["location"].split("?")[0]
+    assert result.headers["location"].startswith("/agent/facturation/taches/")
+    done = agent.get(result.headers["location"])  # the job, run at once on the fakes, shows its run
+    assert done.status_code == 303, done.text
+    assert done.headers["location"].endswith("?resultat=brouillon")
+    return done.headers["location"].split("?")[0]
 
 
 def finalised_december(agent: PageClient) -> tuple[str, str]:

@@ -18,7 +18,14 @@ from famille.adapters.http.billing.payloads import (
     RunBody,
     query_date,
 )
-from famille.adapters.http.billing.views import invoice_view, payment_view, review_view, statement_view
+from famille.adapters.http.billing.views import (
+    invoice_view,
+    job_address,
+    job_view,
+    payment_view,
+    review_view,
+    statement_view,
+)
 from famille.adapters.http.payloads import load, path_id
 from famille.adapters.pdf.invoices import invoice_pdf
 from famille.adapters.sepa.direct_debit import pain008
@@ -74,22 +81,37 @@ class StatementResource:
 
 
 class RunsResource:
-    """An agent computes its organisation's draft for a month (or finalises at once)."""
+    """An agent asks for its organisation's draft of a month (or its finalisation): a background job."""
 
     auth = AGENT
 
-    def __init__(self, billing: Billing) -> None:
-        self._billing = billing
+    def __init__(self, portal: Application) -> None:
+        self._jobs = portal.billing_jobs
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
-        """`{month, final: false}`."""
+        """`{month, final: false}`: 202, the job to poll in `Location`."""
         body = load(req, RunBody)
-        principal = req.context.principal
-        review = self._billing.run(principal.organisation_code, body.month, by=principal.account_id,
-                                   final=body.final, accept_flagged=body.accept_flagged)
-        resp.status = falcon.HTTP_201
-        resp.location = f"{API}/agent/billing/runs/{review.run.id}"
-        resp.media = review_view(review)
+        job = self._jobs.request(req.context.principal, body.month, final=body.final,
+                                 accept_flagged=body.accept_flagged)
+        resp.status = falcon.HTTP_202
+        resp.location = job_address(job.id)
+        resp.media = job_view(job)
+
+
+class JobResource:
+    """A billing job of the agent's organisation: state, children done and total, errors, run when done."""
+
+    auth = AGENT
+
+    def __init__(self, portal: Application) -> None:
+        self._jobs = portal.billing_jobs
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response, job_id: str) -> None:
+        """The job (404 for another organisation's)."""
+        job = self._jobs.job(req.context.principal, path_id(job_id, "Tâche de facturation"))
+        if not job.state.finished:
+            resp.set_header("Retry-After", "1")
+        resp.media = job_view(job)
 
 
 class RunResource:
@@ -195,7 +217,8 @@ def add_billing_routes(app: falcon.App, portal: Application) -> None:  # type: i
     app.add_route(f"{API}/invoices", InvoicesResource(billing))
     app.add_route(f"{API}/invoices/{{invoice_id}}.pdf", InvoicePdfResource(billing))
     app.add_route(f"{API}/statement", StatementResource(billing))
-    app.add_route(f"{API}/agent/billing/runs", RunsResource(billing))
+    app.add_route(f"{API}/agent/billing/runs", RunsResource(portal))
+    app.add_route(f"{API}/agent/billing/jobs/{{job_id}}", JobResource(portal))
     app.add_route(f"{API}/agent/billing/runs/{{run_id}}", RunResource(billing))
     app.add_route(f"{API}/agent/billing/runs/{{run_id}}/finalise", FinaliseResource(billing))
     app.add_route(f"{API}/agent/payments", PaymentsResource(billing))

@@ -6,6 +6,7 @@ from typing import Any
 
 from famille.adapters.http.views import amount, day, instant
 from famille.kernel.billing.account import Statement
+from famille.kernel.billing.jobs import BillingJob
 from famille.kernel.billing.model import Invoice, InvoiceLine, Payment, RunReview
 
 
@@ -42,6 +43,23 @@ def review_view(review: RunReview) -> dict[str, Any]:
         "flagged": [{"invoice_id": invoice.id, "family_id": invoice.family_id, **line_view(line, n)}
                     for invoice in review.invoices for n, line in enumerate(invoice.lines) if line.flagged],
         "invoices": [invoice_view(invoice) for invoice in review.invoices],
+    }
+
+
+def job_address(job_id: str) -> str:
+    """Where a billing job is polled."""
+    return f"/api/v1/agent/billing/jobs/{job_id}"
+
+
+def job_view(job: BillingJob) -> dict[str, Any]:
+    """A billing job: where it is, how far, its errors, and its run once done."""
+    return {
+        "id": job.id, "month": job.month, "state": job.state.value, "label": job.state.label,
+        "final": job.final, "children_done": job.children_done, "children_total": job.children_total,
+        "errors": list(job.errors), "attempts": job.attempts, "requested_by": job.requested_by,
+        "requested_at": instant(job.requested_at), "started_at": instant(job.started_at),
+        "finished_at": instant(job.finished_at), "run_id": job.run_id,
+        "run": f"/api/v1/agent/billing/runs/{job.run_id}" if job.run_id else None,
     }
 
 

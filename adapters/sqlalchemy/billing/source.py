@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, select
+from sqlalchemy import Engine, bindparam, distinct, func, select
 
 from famille.adapters.sqlalchemy.tables import (
     absences,
@@ -69,6 +69,14 @@ class SqlServiceDays:
                 chunk = []
         if chunk:
             yield self._read(organisation_code, chunk, payers, start, end)
+
+    def count(self, organisation_code: str, month: str) -> int:
+        """The children `batches` yields: the organisation's children with a paying family."""
+        parse_month(month)
+        with self._engine.connect() as c:
+            return int(c.execute(select(func.count(distinct(child_families.c.child_id)))
+                                 .join(children, children.c.id == child_families.c.child_id)
+                                 .where(children.c.organisation_code == organisation_code)).scalar_one())
 
     def _read(self, organisation_code: str, child_ids: list[str], payers: dict[str, list[PayerLink]],
               start: date, end: date) -> MonthRows:

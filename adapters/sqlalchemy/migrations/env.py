@@ -10,6 +10,7 @@ from sqlalchemy import Connection
 from sqlalchemy.pool import NullPool
 
 from famille.adapters.sqlalchemy.database import make_engine
+from famille.adapters.sqlalchemy.migrate import ours
 from famille.adapters.sqlalchemy.tables import metadata
 
 
@@ -20,6 +21,7 @@ def _configure(connection: Connection) -> None:
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=ours,
     )
     with context.begin_transaction():
         context.run_migrations()

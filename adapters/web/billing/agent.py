@@ -22,6 +22,7 @@ from famille.adapters.web.forms import Form, posted
 from famille.adapters.web.planning.forms import address, month_key, parse_day, shift_month, short_text
 from famille.adapters.web.rendering import redirect
 from famille.adapters.web.site import Site
+from famille.kernel.billing.jobs import JobState
 from famille.kernel.billing.model import PaymentMethod, RunReview, RunStatus
 from famille.kernel.billing.online import EXPIRED, OnlineStatus
 from famille.kernel.billing.service import run_id_of
@@ -119,7 +120,7 @@ class BillingPage(_AgentPage):
                         flash=NOTICES.get(req.get_param("resultat") or ""))
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
-        """Compute (or recompute) the month's draft, then show it for review."""
+        """Ask for the month's draft (a background job), then show its progress."""
         fields = posted(req)
         form = Form.keeping(fields, ["mois"])
         month = fields.get("mois", "")
@@ -127,16 +128,30 @@ class BillingPage(_AgentPage):
             form.add("mois", "Choisissez un mois de la liste.")
         else:
             try:
-                review = self._billing.draft(req.context.principal, month)
+                job = self._site.portal.billing_jobs.request(req.context.principal, month)
             except ValidationFailed as refused:
                 for error in refused.errors:
                     form.add("mois", error.message)
             except Conflict as done:
                 form.add("mois", done.message)
             else:
-                redirect(resp, f"/agent/facturation/{review.run.id}?resultat=brouillon")
+                redirect(resp, f"/agent/facturation/taches/{job.id}")
                 return
         self._show(req, resp, form, status=falcon.HTTP_422)
+
+
+class JobPage(_AgentPage):
+    """`/agent/facturation/taches/{job_id}`: a month's draft being computed; once done, its review."""
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response, job_id: str) -> None:
+        """The job's progress (read again by the page until done), its errors, or the run it made."""
+        if short_text(job_id, 100) is None:
+            raise NotFound("Tâche de facturation introuvable.")
+        job = self._site.portal.billing_jobs.job(req.context.principal, job_id)
+        if job.state is JobState.DONE and job.run_id:
+            redirect(resp, f"/agent/facturation/{job.run_id}?resultat=brouillon")
+            return
+        self._site.page(req, resp, "agent_facturation_tache.html", job=job, month=month_label(job.month))
 
 
 class RunPage(_AgentPage):

@@ -43,4 +43,12 @@
       });
     }
   });
+
+  // A billing job still running: read its page again every few seconds, until it is done.
+  var pending = document.querySelector("[data-actualiser]");
+  if (pending) {
+    window.setTimeout(function () {
+      window.location.reload();
+    }, 1000 * Number(pending.getAttribute("data-actualiser")));
+  }
 })();
