@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import insert, select, update
 
+from famille.adapters.sqlalchemy.database import SqlRepository
 from famille.adapters.sqlalchemy.tables import billing_jobs
 from famille.kernel.billing.jobs import BillingJob, JobState
 
@@ -21,15 +22,12 @@ def _job(row: Any) -> BillingJob:
                       finished_at=row.finished_at, run_id=row.run_id)
 
 
-class SqlBillingJobRepository:
+class SqlBillingJobRepository(SqlRepository):
     """Implements `famille.ports.billing_jobs.BillingJobRepository` on one connection."""
-
-    def __init__(self, connection: Connection) -> None:
-        self._c = connection
 
     def add(self, job: BillingJob) -> None:
         """Record a new job."""
-        self._c.execute(insert(billing_jobs).values(
+        self._connection.execute(insert(billing_jobs).values(
             id=job.id, organisation_code=job.organisation_code, month=job.month, state=job.state.value,
             final=job.final, accept_flagged=job.accept_flagged, children_done=job.children_done,
             children_total=job.children_total, errors=list(job.errors), attempts=job.attempts,
@@ -38,12 +36,12 @@ class SqlBillingJobRepository:
 
     def get(self, job_id: str) -> BillingJob | None:
         """The job with this id, or None."""
-        row = self._c.execute(select(billing_jobs).where(billing_jobs.c.id == job_id)).first()
+        row = self._connection.execute(select(billing_jobs).where(billing_jobs.c.id == job_id)).first()
         return None if row is None else _job(row)
 
     def latest(self, organisation_code: str, month: str) -> BillingJob | None:
         """The organisation's last job for `month`, or None."""
-        row = self._c.execute(select(billing_jobs).where(billing_jobs.c.organisation_code == organisation_code,
+        row = self._connection.execute(select(billing_jobs).where(billing_jobs.c.organisation_code == organisation_code,
                                                          billing_jobs.c.month == month)
                               .order_by(billing_jobs.c.requested_at.desc(), billing_jobs.c.id.desc())
                               .limit(1)).first()
@@ -51,13 +49,13 @@ class SqlBillingJobRepository:
 
     def start(self, job_id: str, at: datetime, total: int) -> None:
         """Running from `at` over `total` children; one more attempt."""
-        self._c.execute(update(billing_jobs).where(billing_jobs.c.id == job_id).values(
+        self._connection.execute(update(billing_jobs).where(billing_jobs.c.id == job_id).values(
             state=JobState.RUNNING.value, started_at=at, children_total=total, children_done=0, errors=[],
             attempts=billing_jobs.c.attempts + 1, finished_at=None))
 
     def progress(self, job_id: str, done: int) -> None:
         """`done` children billed."""
-        self._c.execute(update(billing_jobs).where(billing_jobs.c.id == job_id).values(children_done=done))
+        self._connection.execute(update(billing_jobs).where(billing_jobs.c.id == job_id).values(children_done=done))
 
     def finish(self, job_id: str, state: JobState, at: datetime, errors: Sequence[str], *,
                run_id: str | None = None, done: int | None = None) -> None:
@@ -65,4 +63,4 @@ class SqlBillingJobRepository:
         values: dict[str, Any] = {"state": state.value, "finished_at": at, "errors": list(errors), "run_id": run_id}
         if done is not None:
             values["children_done"] = done
-        self._c.execute(update(billing_jobs).where(billing_jobs.c.id == job_id).values(**values))
+        self._connection.execute(update(billing_jobs).where(billing_jobs.c.id == job_id).values(**values))
