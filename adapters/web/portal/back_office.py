@@ -17,6 +17,7 @@ from famille.adapters.web.families.account import TABS
 from famille.adapters.web.forms import Form
 from famille.adapters.web.planning.forms import address
 from famille.adapters.web.site import Site
+from famille.kernel.billing.model import PaymentMethod
 from famille.kernel.families.directory import QUERY_MAX
 from famille.kernel.shared.errors import ValidationFailed
 
@@ -78,4 +79,4 @@ class FamilyFilePage:
                          [(spec.label, spec.shown(current.get(spec.name))) for spec in tab.inputs]))
         self._site.page(req, resp, "agent_famille.html", status=status, form=form, file=file, record=file.record, tabs=tabs,
                         pending=len(file.pending_requests), today=self._site.portal.clock.now().date(),
-                        methods=dict(METHODS), invoice_href=lambda invoice_id: invoice_address(invoice_id, agent=True))
+                        methods={**dict(METHODS), PaymentMethod.ONLINE.value: PaymentMethod.ONLINE.label}, invoice_href=lambda invoice_id: invoice_address(invoice_id, agent=True))
