@@ -59,6 +59,12 @@ class ProcrastinateJobQueue:
             self._opened = True
         self._task.configure(lock=lock).defer(job_id=job_id)
 
+    def close(self) -> None:
+        """Close the connections opened to defer (a process that asked for jobs and stops)."""
+        if self._opened:
+            self.app.close()
+            self._opened = False
+
     def run_worker(self, *, heartbeat: float = 10.0, stalled: float = 30.0, wait: bool = True) -> None:
         """Run jobs until stopped (SIGINT, SIGTERM), queueing again those of stalled workers."""
         asyncio.run(self._work(heartbeat, stalled, wait))

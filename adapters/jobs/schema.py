@@ -26,14 +26,16 @@ def apply_queue_schema(connection: Any) -> None:
 
 
 def drop_queue_schema(connection: Any) -> None:
-    """Remove every procrastinate object from a PostgreSQL connection's schema, in its transaction."""
+    """Remove every procrastinate object from the connection's current schema (others are left), in its
+    transaction."""
     connection.connection.driver_connection.execute("""
         DROP TABLE IF EXISTS procrastinate_events, procrastinate_periodic_defers, procrastinate_jobs,
                              procrastinate_workers CASCADE;
         DO $$
         DECLARE routine record;
         BEGIN
-            FOR routine IN SELECT oid::regprocedure AS signature FROM pg_proc WHERE proname LIKE 'procrastinate\\_%'
+            FOR routine IN SELECT oid::regprocedure AS signature FROM pg_proc
+                           WHERE proname LIKE 'procrastinate\\_%' AND pronamespace = current_schema()::regnamespace
             LOOP
                 EXECUTE 'DROP ROUTINE ' || routine.signature || ' CASCADE';
             END LOOP;

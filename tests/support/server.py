@@ -69,6 +69,26 @@ def running_portal(env: Mapping[str, str], *, workers: int = 1, port: int | None
         log.close()
 
 
+@contextmanager
+def running_worker(env: Mapping[str, str]) -> Iterator[subprocess.Popen[str]]:
+    """Run `famille worker` (PostgreSQL) in a child process of its own group; stop it afterwards
+    (unless the test killed it)."""
+    log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115 (closed in finally)
+    process = subprocess.Popen([sys.executable, "-m", "famille", "worker"], env={**os.environ, **env},
+                               stdout=log, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        log.close()
+
+
 def call(method: str, url: str, body: Any = None, *, token: str | None = None,
          headers: Mapping[str, str] | None = None) -> tuple[int, dict[str, str], Any]:
     """One HTTP request with urllib: (status, headers, decoded JSON body or text)."""
