@@ -158,6 +158,10 @@ def _rush_rules(folder: Path, monday: date, cutoff: datetime) -> Path:
                   f"    then: {{bookable: true, kind: calendar_days_before, days: {days}, "
                   f"at: \"{cutoff:%H:%M}\", needs_validation: false}}",
                   f"    message: \"Délai de la ruée pour le {name}.\""]
+    lines += ["examples:", "  - facts: {service: RESTAURATION, weekday: samedi, action: reservation}",
+              "    expect: {rule: pas-d-accueil-le-week-end, then: {bookable: false}}",
+              "  - facts: {service: RESTAURATION, weekday: lundi, action: reservation}",
+              "    expect: {rule: ruee-lundi}"]
     (rules / "booking_deadlines.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return rules
 

@@ -189,6 +189,9 @@ _ENROLMENTS_OF_CHILDREN = (select(enrolments).where(enrolments.c.child_id.in_(bi
                            .order_by(enrolments.c.child_id, enrolments.c.service_code, enrolments.c.start_day))
 _BOOKINGS_OF_CHILDREN = select(bookings).where(_children_range(bookings))
 _ABSENCES_OF_CHILDREN = select(absences).where(_children_range(absences))
+_CLOSURES_IN_RANGE = (select(closures).where(closures.c.organisation_code == bindparam("p_org"),
+                                             closures.c.day >= bindparam("p_start"), closures.c.day <= bindparam("p_end"))
+                      .order_by(closures.c.day, closures.c.id))
 _BOOKINGS_OF = select(bookings).where(_cell_range(bookings))
 _ABSENCES_OF = select(absences).where(_cell_range(absences))
 _ATTENDANCE_OF = select(attendance).where(_cell_range(attendance))
@@ -234,9 +237,8 @@ class SqlPlanningRepository(SqlRepository):
 
     def closures(self, organisation_code: str, start: date, end: date) -> Sequence[DeclaredClosure]:
         """The organisation's closures in the range, by day."""
-        rows = self._connection.execute(
-            select(closures).where(closures.c.organisation_code == organisation_code, closures.c.day >= start,
-                                   closures.c.day <= end).order_by(closures.c.day, closures.c.id))
+        rows = self._connection.execute(_CLOSURES_IN_RANGE, {"p_org": organisation_code, "p_start": start,
+                                                             "p_end": end})
         return [DeclaredClosure(r.id, r.organisation_code, Closure(r.day, r.service_code, r.reason), r.declared_by,
                                 r.declared_at) for r in rows]
 

@@ -63,8 +63,8 @@ class MonthTemplate:
     days: tuple[date, ...]
     deadlines: Mapping[tuple[str, date], Mapping[ActionKind, Deadline]]
     static: Mapping[str, tuple[Cell | None, ...]]
-    #: the deadlines' instants in UTC, compared with the current instant as `is_before` does
-    _utc: Mapping[Deadline, datetime]
+    #: each cell's deadline instants in UTC by (service, day, action), compared with now as `is_before` does
+    _utc: Mapping[tuple[str, date, ActionKind], datetime]
     #: cells already built from a child's status: the few shapes a cell takes, shared between requests
     _built: dict[Hashable, Cell] = attrs.field(factory=dict, eq=False)
 
@@ -81,7 +81,8 @@ class MonthTemplate:
         # a day the calendar shuts takes no action: only the days the service opens need deadlines
         deadlines = {(service, day): MappingProxyType(cell_deadlines(day, service, calendar, specs))
                      for service in services for day, cell in zip(days, static[service], strict=True) if cell is None}
-        utc = {found: found.instant.astimezone(UTC) for cell in deadlines.values() for found in cell.values()}
+        utc = {(*key, action): found.instant.astimezone(UTC) for key, cell in deadlines.items()
+               for action, found in cell.items()}
         return cls(calendar, days, MappingProxyType(deadlines), MappingProxyType(static), MappingProxyType(utc))
 
     def deadlines_of(self, service_code: str, day: date) -> Mapping[ActionKind, Deadline]:
@@ -93,13 +94,14 @@ class MonthTemplate:
         """The month grid of a child: what `grid.month_grid` gives, with the month's work done already."""
         now = require_aware(now)
         now_utc, today = now.astimezone(UTC), now.date()
+        allowed: dict[date, bool] = {}  # the horizon's answer for each day, asked once per request
         return tuple(PlanningRow(service, tuple(
-            static if static is not None else self._cell(service, day, facts, now, now_utc, today, horizon)
+            static if static is not None else self._cell(service, day, facts, now, now_utc, today, horizon, allowed)
             for day, static in zip(self.days, self.static[service], strict=True)))
             for service in services)
 
     def _cell(self, service: str, day: date, facts: PlanningFacts, now: datetime, now_utc: datetime,
-              today: date, horizon: BookingHorizon | None) -> Cell:
+              today: date, horizon: BookingHorizon | None, allowed: dict[date, bool]) -> Cell:
         key = (service, day)
         status = child_status(day, service, enrolment=facts.enrolment(service, day),
                               booking=facts.bookings.get(key, _NO_BOOKING),
@@ -109,9 +111,11 @@ class MonthTemplate:
             shape: Hashable = (day, status)
         else:  # what `finish_cell` depends on: whether the deadline is shown, and whether it has passed
             relevant = relevant_action(status)
-            shown = relevant is not ActionKind.RESERVER or horizon is None or horizon.allows(now, day)
-            deadline = self.deadlines[key].get(relevant) if shown else None
-            shape = (service, day, status, shown, deadline is not None and now_utc < self._utc[deadline])
+            shown = relevant is not ActionKind.RESERVER or horizon is None or allowed.get(day)
+            if shown is None:
+                shown = allowed[day] = horizon.allows(now, day)  # type: ignore[union-attr]
+            instant = self._utc.get((service, day, relevant)) if shown else None
+            shape = (service, day, status, shown, instant is not None and now_utc < instant)
         found = self._built.get(shape)
         if found is None:
             found = Cell(day, status) if not takes_action(status) else finish_cell(

@@ -125,6 +125,7 @@ _LINKS_OF_CHILDREN = (
 )
 
 
+_FAMILY_BY_ID = select(families).where(families.c.id == bindparam("p_id"))
 _CHILDREN_WITH_FAMILIES = (
     select(children, child_families.c.family_id.label("link_family_id"))
     .outerjoin(child_families, child_families.c.child_id == children.c.id)
@@ -142,7 +143,7 @@ class SqlFamilyRepository(SqlRepository):
 
     def get(self, family_id: str) -> Family | None:
         """The family with this id, or None."""
-        row = self._connection.execute(select(families).where(families.c.id == family_id)).first()
+        row = self._connection.execute(_FAMILY_BY_ID, {"p_id": family_id}).first()
         return tr.family_from_row(row) if row else None
 
     def of_organisation(self, organisation_code: str) -> Sequence[Family]:
