@@ -19,7 +19,7 @@ import urllib.request
 from datetime import date
 from typing import Any
 
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import CLOCK, Visit
 from tests.browser.test_family_walk import log_in, log_out
@@ -45,6 +45,12 @@ def billed(portal: str, agent: str, body: dict[str, Any]) -> Any:
         job = api(portal, "GET", f"/agent/billing/jobs/{job['id']}", token=agent)
     assert job["state"] == "done", job
     return api(portal, "GET", f"/agent/billing/runs/{job['run_id']}", token=agent)
+
+
+def draft_shown(page: Page) -> None:
+    """After « Calculer le brouillon »: the job's page follows the background job, then shows its draft."""
+    expect(page).to_have_url(re.compile(r"/agent/facturation/[0-9a-f-]+\?resultat=brouillon$"), timeout=60_000)
+    expect(page.get_by_role("status")).to_contain_text("Le brouillon est calculé")
 
 
 def token(portal: str, login: str, password: str) -> str:
@@ -85,9 +91,7 @@ def test_an_agent_bills_a_month_the_family_reads_why_and_the_payment_settles_it(
     page.get_by_label("Mois", exact=True).select_option(month)
     visit.check("agent-facturation")
     page.get_by_role("button", name="Calculer le brouillon").click()
-    # a background job: its page follows it, then shows the draft it made
-    expect(page).to_have_url(re.compile(r"/agent/facturation/[0-9a-f-]+\?resultat=brouillon$"), timeout=60_000)
-    expect(page.get_by_role("status")).to_contain_text("Le brouillon est calculé")
+    draft_shown(page)
     expect(page.get_by_text("Brouillon", exact=True)).to_be_visible()
     unpointed = date.fromisoformat(booked[2])
     link = page.locator(f'a[href="/agent/pointage?date={booked[2]}&service=RESTAURATION"]').first

@@ -9,6 +9,11 @@ import re
 import falcon.testing
 import pytest
 
+from famille.kernel.accounts.model import Principal, Role
+from famille.kernel.portal.application import build_portal
+from tests.fakes.jobs import QueuedJobs
+from tests.fakes.rules import ShippedRules
+from tests.http.conftest import HASHER, PORTAL_URL
 from tests.http.test_billing_routes import BillingWorld
 from tests.web.conftest import PageClient, text_of
 
@@ -237,3 +242,46 @@ def test_a_family_with_no_invoice_sees_an_empty_statement(family: PageClient) ->
 
     assert "Aucune opération sur cette période." in page and "Aucune facture pour le moment." in page
     assert f"le solde de votre compte est de 0,00{NBSP}€" in page
+
+
+class QueuedWorld(BillingWorld):
+    """December's world with a job queue whose worker has not started yet."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.queue = QueuedJobs()
+        self.portal = build_portal(uow=self.uow, clock=self.clock, rules=ShippedRules(), hasher=HASHER,
+                                   notifier=self.notifier, portal_url=PORTAL_URL, service_days=self.source,
+                                   jobs=self.queue)
+        self.queue.runner = self.portal.billing_jobs.execute
+
+
+def test_the_job_page_shows_the_wait_then_the_draft_and_never_to_another_organisation() -> None:
+    world = QueuedWorld()
+    agent = PageClient(world.app())
+    agent.login("agent.villeneuve")
+    agent.get("/agent/facturation")
+    asked = agent.post("/agent/facturation", {"mois": "2026-12"})
+    job_page = asked.headers["location"]
+    waiting = agent.get(job_page)
+    assert waiting.status_code == 200 and 'data-actualiser="2"' in waiting.text
+    assert "En attente : le calcul commence dès qu'un traitement est libre." in text_of(waiting)
+    other = PageClient(world.app())
+    other.login("agent.deuxrives")
+    assert other.get(job_page).status_code == 404 and "introuvable" in text_of(other.get(job_page))
+    world.queue.run_all()
+    done = agent.get(job_page)
+    assert done.status_code == 303 and done.headers["location"].endswith("?resultat=brouillon")
+
+
+def test_a_failed_job_shows_why_and_stops_refreshing() -> None:
+    world = QueuedWorld()
+    agent = PageClient(world.app())
+    agent.login("agent.villeneuve")
+    job = world.portal.billing_jobs.request(
+        Principal(account_id="agent-a", login="agent.villeneuve", role=Role.AGENT, organisation_code="ville-a",
+                  family_id=None, session_id="s"), "2026-12", final=True)
+    world.queue.run_all()
+    page = agent.get(f"/agent/facturation/taches/{job.id}")
+    assert page.status_code == 200 and "data-actualiser" not in page.text
+    assert "Échoué : la facturation demandée n'a pas abouti." in text_of(page) and "1 jour(s) à vérifier" in text_of(page)
