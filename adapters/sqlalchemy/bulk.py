@@ -4,11 +4,13 @@ SQLAlchemy's executemany converts every parameter of every row (an aware datetim
 UTC, a date text for SQLite…), which dominates the time of a million-row load where most
 values repeat. Here the columns' own bind processors (the same conversions, nothing
 restated) run once per distinct value, and the driver's `executemany` gets ready rows.
+On PostgreSQL, `copy_rows` streams the rows with `COPY … FROM STDIN` (psycopg's copy),
+in the caller's transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Table, insert
@@ -20,21 +22,47 @@ def bulk_insert(connection: Connection, table: Table, rows: Sequence[dict[str, A
     """Insert `rows` (dicts with the same keys) into `table`; returns how many."""
     if not rows:
         return 0
-    dialect = connection.dialect
     columns = list(rows[0])
-    compiled = insert(table).compile(dialect=dialect, column_keys=columns)
+    return insert_rows(connection, table, columns, [tuple(row[name] for name in columns) for row in rows])
+
+
+def insert_rows(connection: Connection, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
+    """Insert `rows` (values in the order of `columns`) into `table` by executemany; returns how many."""
+    if not rows:
+        return 0
+    dialect = connection.dialect
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
     processors = [_memoised(table.c[name].type._cached_bind_processor(dialect)) for name in columns]
-    positional = compiled.positional
-    order = [columns.index(key) for key in (compiled.positiontup or [])] if positional else []
+    if compiled.positional:
+        order = [list(columns).index(key) for key in (compiled.positiontup or [])]
     for start in range(0, len(rows), CHUNK):
-        converted = ([convert(row[name]) for name, convert in zip(columns, processors, strict=True)]
+        converted = ([convert(value) for value, convert in zip(row, processors, strict=True)]
                      for row in rows[start:start + CHUNK])
-        if positional:
+        if compiled.positional:
             params: list[Any] = [tuple(values[i] for i in order) for values in converted]
         else:
             params = [dict(zip(columns, values, strict=True)) for values in converted]
         connection.exec_driver_sql(compiled.string, params)
     return len(rows)
+
+
+def copy_rows(connection: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """Write `rows` into `table` in the caller's transaction: `COPY` on PostgreSQL, else `insert_rows`.
+
+    Values are plain Python values the driver adapts itself (str, int, date, None).
+    """
+    if connection.dialect.name != "postgresql":
+        return insert_rows(connection, table, columns, list(rows))
+    names = ", ".join(connection.dialect.identifier_preparer.quote(name) for name in columns)
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    count = 0
+    with cursor.copy(f"COPY {connection.dialect.identifier_preparer.format_table(table)} ({names}) FROM STDIN") \
+            as copy:
+        for row in rows:
+            copy.write_row(row)
+            count += 1
+    cursor.close()
+    return count
 
 
 def _memoised(process: Callable[[Any], Any] | None) -> Callable[[Any], Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 import attrs
 
@@ -89,45 +90,48 @@ class BilledChild:
     payers: tuple[PayerLink, ...]
 
 
-@attrs.frozen
-class CellRow:
-    """A row about one child, one service, one day."""
+# The rows are named tuples: a month holds about a million of them, made straight from the
+# database's rows (`BookingRow._make(row)`), each a small tuple rather than an object.
+
+
+class BookingRow(NamedTuple):
+    """A booking held (pending or accepted); `in_time` whether it was made before its deadline."""
 
     child_id: str
     service_code: str
     day: date
-
-
-@attrs.frozen
-class BookingRow(CellRow):
-    """A booking held (pending or accepted); `in_time` whether it was made before its deadline."""
-
     in_time: bool
 
 
-@attrs.frozen
-class AbsenceRow(CellRow):
+class AbsenceRow(NamedTuple):
     """A declared absence (pending or accepted), its reason and whether a document was given."""
 
+    child_id: str
+    service_code: str
+    day: date
     in_time: bool
     reason: str | None
     document: bool
 
 
-@attrs.frozen
-class EventRow(CellRow):
+class EventRow(NamedTuple):
     """An event of the planning history (`kind` as stored, e.g. `reservation-annulee`), in the order it happened."""
 
+    child_id: str
+    service_code: str
+    day: date
     kind: str
     in_time: bool
     reason: str | None = None
     deadline: datetime | None = None
 
 
-@attrs.frozen
-class AttendanceRow(CellRow):
+class AttendanceRow(NamedTuple):
     """A pointage as recorded: `status` `present`, `absent` or `none`, times as given (None: not given)."""
 
+    child_id: str
+    service_code: str
+    day: date
     status: str
     arrival: str | None = None
     departure: str | None = None

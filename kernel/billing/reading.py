@@ -55,42 +55,51 @@ def recorded_shares(payers: tuple[PayerLink, ...]) -> tuple[Decimal, ...]:
 
 
 def service_days(rows: MonthRows, calendar_of: Callable[[date], OrganisationCalendar]) -> list[ServiceDay]:
-    """The days of `rows` where something happened, each read once; `calendar_of(day)` the organisation's
-    calendar of the day's school year."""
-    booked: dict[Key, bool] = {}  # key -> booked late
-    for b in rows.bookings:
-        booked[(b.child_id, b.service_code, b.day)] = not b.in_time
-    absent: dict[Key, tuple[AbsenceTiming, str, bool]] = {}
-    for a in rows.absences:
-        absent[(a.child_id, a.service_code, a.day)] = (
-            AbsenceTiming.IN_TIME if a.in_time else AbsenceTiming.LATE, a.reason or NO_REASON, a.document)
+    """The days of `rows` where something happened, each read once (in no particular order);
+    `calendar_of(day)` the organisation's calendar of the day's school year."""
+    # rows begin with (child_id, service_code, day): `row[:3]` is the cell's key
+    booked: dict[Key, bool] = {b[:3]: not b.in_time for b in rows.bookings}  # key -> booked late
+    absent: dict[Key, tuple[AbsenceTiming, str, bool]] = {
+        a[:3]: (AbsenceTiming.IN_TIME if a.in_time else AbsenceTiming.LATE, a.reason or NO_REASON, a.document)
+        for a in rows.absences}
     deadlines: dict[Key, datetime] = {}
     for e in rows.events:
-        key = (e.child_id, e.service_code, e.day)
+        key = e[:3]
         if e.kind == ABSENCE_DECLARED and e.deadline is not None:
             deadlines[key] = e.deadline
         if e.kind == BOOKING_CANCELLED and key not in booked and key not in absent:
             # the booking row is gone: the day was booked, then cancelled (in time, or late by an agent)
             absent[key] = (AbsenceTiming.IN_TIME if e.in_time else AbsenceTiming.LATE, e.reason or NO_REASON, False)
             booked[key] = False
-    marks: dict[Key, AttendanceMark] = {
-        (m.child_id, m.service_code, m.day): attendance_mark(m.status, m.arrival, m.departure)
-        for m in rows.attendance}
-    children = {c.child_id: c for c in rows.children}
+    pointed = {m[:3]: m[3:] for m in rows.attendance}  # key -> (status, arrival, departure)
+    mark_of: dict[tuple[str, str | None, str | None], AttendanceMark] = {}
+    payers = {c.child_id: (c, tuple(p.family_id for p in c.payers), recorded_shares(c.payers))
+              for c in rows.children if c.payers}
+    # closed or on holiday: the same for every child, asked of the calendar once per service and day
+    closed: dict[tuple[str, date], tuple[bool, bool]] = {}
+    not_absent = (AbsenceTiming.NONE, NO_REASON, False)
     out = []
-    for key in sorted({*booked, *absent, *marks}):
+    for key in {**booked, **absent, **pointed}:  # each cell once; invoices sort their lines themselves
         child_id, service_code, day = key
-        child = children.get(child_id)
-        if child is None or not child.payers or not rows.first <= day <= rows.last:
+        found = payers.get(child_id)
+        if found is None or not rows.first <= day <= rows.last:
             continue
-        calendar = calendar_of(day)
-        timing, reason, document = absent.get(key, (AbsenceTiming.NONE, NO_REASON, False))
+        child, family_ids, shares = found
+        flags = closed.get((service_code, day))
+        if flags is None:
+            calendar = calendar_of(day)
+            flags = closed[(service_code, day)] = (
+                calendar.closure(day, service_code) is not None,
+                day in calendar.public_holidays or calendar.holiday_period(day) is not None)
+        timing, reason, document = absent.get(key, not_absent)
+        attendance = AttendanceMark.NONE
+        recorded = pointed.get(key)
+        if recorded is not None:
+            attendance = mark_of.get(recorded) or mark_of.setdefault(recorded, attendance_mark(*recorded))
         out.append(ServiceDay(
-            child_id=child_id, child_name=child.name, child_born=child.born,
-            family_ids=tuple(p.family_id for p in child.payers), organisation_code=rows.organisation_code,
-            service_code=service_code, day=day, booked=key in booked or key in absent,
-            booked_late=booked.get(key, False), attendance=marks.get(key, AttendanceMark.NONE), absence=timing,
-            reason=reason, document=document, closure=calendar.closure(day, service_code) is not None,
-            holiday=day in calendar.public_holidays or calendar.holiday_period(day) is not None,
-            deadline=deadlines.get(key), shares=recorded_shares(child.payers)))
+            child_id=child_id, child_name=child.name, child_born=child.born, family_ids=family_ids,
+            organisation_code=rows.organisation_code, service_code=service_code, day=day,
+            booked=key in booked or key in absent, booked_late=booked.get(key, False),
+            attendance=attendance, absence=timing, reason=reason, document=document,
+            closure=flags[0], holiday=flags[1], deadline=deadlines.get(key), shares=shares))
     return out

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import ROUND_HALF_DOWN, Decimal
+from functools import lru_cache
 
 from famille.kernel.billing.days import AbsenceTiming, ServiceDay
 from famille.kernel.billing.model import (
@@ -32,7 +33,7 @@ from famille.kernel.calendar.model import SchoolYear
 from famille.kernel.planning.excuses import Excuses
 from famille.kernel.shared.errors import DomainError
 from famille.kernel.shared.french_dates import WEEKDAYS
-from famille.ports.rules import NoDecision, Rules
+from famille.ports.rules import Decision, NoDecision, Rules
 
 HUNDRED = Decimal(100)
 MAX_SIBLING_RANK = 3
@@ -44,15 +45,32 @@ class NoPrice(DomainError):
     title = "Tarif introuvable"
 
 
+#: What one distinct combination decides for one payer: unit price, amount, share, and the notes
+#: the rules cannot say (price rule, share), joined.
+_Priced = tuple[Decimal, Decimal, Decimal, str]
+
+
 class DayPricer:
-    """Decides each day of one organisation's run; keeps the per-run facts (brackets, excuses)."""
+    """Decides the days of one organisation's run, each distinct combination of facts once.
+
+    A month of 10,000 children holds about a million days but only a few hundred distinct
+    combinations (what the day was, the service, the school year, the payer's bracket and
+    residence, the sibling rank, the share): each is decided by the rule files the first time
+    it is met, and every other day with the same combination reuses that decision. Nothing is
+    decided here: the memo only keeps the rules' answers for the run (the rules in force may be
+    reloaded between two runs, so a pricer is made per run).
+    """
 
     def __init__(self, rules: Rules, organisation: str, profiles: Mapping[str, PayerProfile]) -> None:
         self._rules = rules
         self._organisation = organisation
         self._profiles = profiles
         self._brackets: dict[str, str] = {}
+        self._payers: dict[tuple[str, ...], tuple[tuple[str, bool], ...]] = {}
         self._excuses = Excuses(rules, organisation)
+        self._eligibility: dict[tuple[object, ...], tuple[Decision, Billed]] = {}
+        self._priced: dict[tuple[object, ...], tuple[_Priced, ...]] = {}
+        self._periods: dict[date, str] = {}
 
     def bracket(self, family_id: str) -> str:
         """The family's QF bracket (T5, the highest, when its quotient is unknown)."""
@@ -71,47 +89,74 @@ class DayPricer:
         return self._excuses.excused(in_time=day.absence is AbsenceTiming.IN_TIME, reason=day.reason,
                                      document=day.document)
 
+    def eligibility(self, day: ServiceDay) -> tuple[Decision, Billed]:
+        """The billing_eligibility decision of the day, asked once per distinct combination of its facts."""
+        key = (day.booked, day.booked_late, day.attendance, day.absence, day.reason, day.document, day.closure,
+               day.holiday)
+        found = self._eligibility.get(key)
+        if found is None:
+            facts = {
+                "booked": day.booked, "booked_late": day.booked_late, "attendance": day.attendance.value,
+                "absence": day.absence.value, "reason": day.reason, "excused": self.excused(day),
+                "closure": day.closure, "holiday": day.holiday,
+            }
+            decision = self._rules.decide("billing_eligibility", facts, organisation=self._organisation)
+            found = self._eligibility[key] = (decision, Billed(decision.outcome["billed"]))
+        return found
+
     def lines(self, day: ServiceDay, rank: int) -> list[tuple[str, InvoiceLine]]:
         """(family id, line) for each paying family of the day; none when nothing happened."""
-        facts = {
-            "booked": day.booked, "booked_late": day.booked_late, "attendance": day.attendance.value,
-            "absence": day.absence.value, "reason": day.reason, "excused": self.excused(day),
-            "closure": day.closure, "holiday": day.holiday,
-        }
-        decision = self._rules.decide("billing_eligibility", facts, organisation=self._organisation)
-        billed = Billed(decision.outcome["billed"])
+        decision, billed = self.eligibility(day)
         if billed is Billed.NONE and not day.has_activity:
             return []
-        detail = _deadline_detail(day)
+        period = self._periods.get(day.day)
+        if period is None:
+            period = self._periods[day.day] = SchoolYear.containing(day.day).label
+        payers = self._payers.get(day.family_ids)
+        if payers is None:
+            payers = self._payers[day.family_ids] = tuple(self._payer(f) for f in day.family_ids)
+        hit = decision.hits[0]
+        key = (hit.rule_id, day.service_code, period, payers, day.shares, min(rank, MAX_SIBLING_RANK))
+        priced = self._priced.get(key)
+        if priced is None:
+            priced = self._priced[key] = self._priced_for(day, period, payers, key[-1], billed, hit.outcome)
+        deadline = _deadline_detail(day) if day.deadline is not None else ""
+        status = str(hit.outcome["status"])
+        return [(family_id, InvoiceLine(
+            child_id=day.child_id, child_name=day.child_name, service_code=day.service_code, day=day.day,
+            rule_id=hit.rule_id, message=hit.message, status=status, billed=billed, unit_price=unit, amount=amount,
+            share=share, detail=f"{deadline} ; {notes}" if deadline and notes else deadline or notes))
+            for family_id, (unit, amount, share, notes) in zip(day.family_ids, priced, strict=True)]
+
+    def _payer(self, family_id: str) -> tuple[str, bool]:
+        """What prices a family's days: its bracket, and whether it lives in the commune."""
+        profile = self._profiles.get(family_id)
+        return self.bracket(family_id), profile.resident if profile else True
+
+    def _priced_for(self, day: ServiceDay, period: str, payers: tuple[tuple[str, bool], ...], rank: int,
+                    billed: Billed, eligibility: Mapping[str, object]) -> tuple[_Priced, ...]:
+        """Price one combination for each paying family: unit price, its share of the amount, the notes."""
         out = []
-        shares = _shares(day)
-        for index, (family_id, share) in enumerate(zip(day.family_ids, shares, strict=True)):
+        for index, (payer, share) in enumerate(zip(payers, _shares(day), strict=True)):
             unit, amount, price_note = ZERO, ZERO, ""
             if billed not in (Billed.NONE, Billed.FLAG):
-                unit, amount, price_note = self._price(day, family_id, rank, billed, decision.outcome)
+                unit, amount, price_note = self._price(day.service_code, period, payer, rank, billed, eligibility)
                 rounding = None if index == 0 else ROUND_HALF_DOWN  # the first family takes the half cent
                 amount = _share_of(amount, share, rounding)
-            notes = [n for n in (detail, price_note,
-                                 f"part de la famille : {percent_text(share)}" if share != FULL_SHARE else "") if n]
-            out.append((family_id, InvoiceLine(
-                child_id=day.child_id, child_name=day.child_name, service_code=day.service_code, day=day.day,
-                rule_id=decision.rule_id, message=decision.message, status=str(decision.outcome["status"]),
-                billed=billed, unit_price=unit, amount=amount, share=share, detail=" ; ".join(notes))))
-        return out
+            share_note = f"part de la famille : {percent_text(share)}" if share != FULL_SHARE else ""
+            out.append((unit, amount, share, " ; ".join(n for n in (price_note, share_note) if n)))
+        return tuple(out)
 
-    def _price(self, day: ServiceDay, family_id: str, rank: int, billed: Billed,
+    def _price(self, service: str, period: str, payer: tuple[str, bool], rank: int, billed: Billed,
                eligibility: Mapping[str, object]) -> tuple[Decimal, Decimal, str]:
-        profile = self._profiles.get(family_id)
-        facts = {
-            "period": SchoolYear.containing(day.day).label, "service": day.service_code,
-            "bracket": self.bracket(family_id), "resident": profile.resident if profile else True,
-            "sibling_rank": min(rank, MAX_SIBLING_RANK),
-        }
+        bracket, resident = payer
+        facts = {"period": period, "service": service, "bracket": bracket, "resident": resident,
+                 "sibling_rank": rank}
         try:
             decision = self._rules.decide("pricing", facts, organisation=self._organisation)
         except NoDecision as error:
-            raise NoPrice(f"Aucun tarif pour le service {day.service_code} "
-                          f"en {facts['period']} : complétez le fichier de règles pricing.") from error
+            raise NoPrice(f"Aucun tarif pour le service {service} "
+                          f"en {period} : complétez le fichier de règles pricing.") from error
         unit = Decimal(str(decision.outcome["unit_price"]))
         if billed is Billed.FULL:
             amount = unit
@@ -133,6 +178,7 @@ def _share_of(amount: Decimal, share: Decimal, rounding: str | None) -> Decimal:
     return exact.quantize(CENT, rounding=rounding) if rounding else cents(exact)
 
 
+@lru_cache(maxsize=16)
 def equal_shares(count: int) -> tuple[Decimal, ...]:
     """`count` equal percentages to the hundredth; the first takes what does not divide (33.34, 33.33, 33.33)."""
     base = (Decimal(10000) // count) / HUNDRED

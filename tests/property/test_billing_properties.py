@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
+from datetime import date, datetime
+from decimal import ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal
 
 import attrs
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from famille.kernel.billing.days import AbsenceTiming, AttendanceMark, ServiceDay
-from famille.kernel.billing.model import Billed
+from famille.kernel.billing.model import Billed, PayerProfile, percent_text
 from famille.kernel.billing.run import draft_invoices
+from famille.kernel.shared.french_dates import WEEKDAYS
+from famille.kernel.shared.time import PARIS
 from tests.fakes.rules import ShippedRules
 from tests.unit.billing.helpers import agent, billing_world, family
 
@@ -120,3 +122,121 @@ def test_invoice_numbers_have_no_gap_and_no_duplicate(months_run: list[str]) -> 
     for month in months_run:
         numbers += [i.number for i in portal.billing.run("org-a", month, by="a", final=True).invoices if i.number]
     assert numbers == [f"2027-{n:06d}" for n in range(1, len(months_run) + 1)]
+
+
+# --- the set-based run against each day priced alone --------------------------------------------
+
+CENT_Q = Decimal("0.01")
+
+
+def _half_up(value: Decimal) -> Decimal:
+    return value.quantize(CENT_Q, rounding=ROUND_HALF_UP)
+
+
+def _one_day_alone(day: ServiceDay, rank: int, profiles: dict[str, PayerProfile]) -> list[tuple[str, tuple[object, ...]]]:
+    """The oracle: one day priced by asking the rules port every decision afresh, no memo, no table of
+    combinations; the arithmetic written out again from the rule files' documented outcomes."""
+    if day.absence is AbsenceTiming.NONE:
+        excused = False
+    elif day.absence is AbsenceTiming.IN_TIME:
+        excused = True
+    elif day.reason == "AUCUNE":
+        excused = False
+    else:
+        reason = RULES.decide("absence_reasons", {"reason": day.reason}, organisation="org-a").outcome
+        excused = bool(reason.get("excuses_late")) and (day.document or not reason.get("requires_document"))
+    eligibility = RULES.decide("billing_eligibility", {
+        "booked": day.booked, "booked_late": day.booked_late, "attendance": day.attendance.value,
+        "absence": day.absence.value, "reason": day.reason, "excused": excused, "closure": day.closure,
+        "holiday": day.holiday}, organisation="org-a")
+    billed = eligibility.outcome["billed"]
+    activity = day.booked or day.attendance is not AttendanceMark.NONE or day.absence is not AbsenceTiming.NONE
+    if billed == "none" and not activity:
+        return []
+    count = len(day.family_ids)
+    if day.shares and len(day.shares) == count and sum(day.shares) == 100:
+        shares = list(day.shares)
+    else:
+        base = Decimal(10000 // count) / 100
+        shares = [Decimal(100) - base * (count - 1)] + [base] * (count - 1)
+    deadline = ""
+    if day.deadline is not None:
+        d = day.deadline
+        deadline = f"délai : {WEEKDAYS[d.weekday()]} {d:%d/%m} à {d:%H}h{d:%M}"
+    out = []
+    for index, (family_id, share) in enumerate(zip(day.family_ids, shares, strict=True)):
+        unit = amount = Decimal("0.00")
+        notes = [deadline]
+        if billed not in ("none", "flag"):
+            profile = profiles.get(family_id)
+            qf = profile.quotient_familial if profile else None
+            bracket = RULES.decide("qf_brackets", {"known": qf is not None, "quotient_familial": qf or 0},
+                                   organisation="org-a").outcome["bracket"]
+            year = day.day.year if day.day.month >= 9 else day.day.year - 1
+            price = RULES.decide("pricing", {
+                "period": f"{year}-{year + 1}", "service": day.service_code, "bracket": bracket,
+                "resident": profile.resident if profile else True, "sibling_rank": min(rank, 3)},
+                organisation="org-a")
+            unit = Decimal(price.outcome["unit_price"])
+            if billed == "full":
+                amount = unit
+            elif billed == "percent":
+                amount = _half_up(unit * Decimal(str(eligibility.outcome.get("percent", 100))) / 100)
+            elif billed == "fixed":
+                amount = Decimal(str(eligibility.outcome.get("fixed", "0")))
+            elif price.outcome["surcharge_kind"] == "amount":
+                amount = unit + Decimal(price.outcome["surcharge"])
+            elif price.outcome["surcharge_kind"] == "percent":
+                amount = _half_up(unit * (100 + Decimal(price.outcome["surcharge"])) / 100)
+            else:  # a surcharge of kind « none »: the unit price
+                amount = unit
+            amount = _half_up(amount)
+            if share != 100:
+                exact = amount * share / 100
+                amount = _half_up(exact) if index == 0 else exact.quantize(CENT_Q, rounding=ROUND_HALF_DOWN)
+            notes.append(f"tarif {price.rule_id}")
+        if share != 100:
+            notes.append(f"part de la famille : {percent_text(share)}")
+        out.append((family_id, (day.child_id, day.service_code, day.day, eligibility.rule_id, eligibility.message,
+                                eligibility.outcome["status"], billed, unit, amount, share,
+                                " ; ".join(n for n in notes if n))))
+    return out
+
+
+def _ranks_by_hand(days: list[ServiceDay]) -> dict[str, int]:
+    born: dict[str, dict[str, date]] = {}
+    for day in days:
+        born.setdefault(day.family_ids[0], {})[day.child_id] = day.child_born
+    return {child: n for siblings in born.values()
+            for n, child in enumerate(sorted(siblings, key=lambda c: (siblings[c], c)), start=1)}
+
+
+payer_profiles = st.fixed_dictionaries({
+    family_id: st.builds(PayerProfile, family_id=st.just(family_id), number=st.just("1"), name=st.just("X"),
+                         quotient_familial=qf, resident=st.booleans())
+    for family_id in ("fam-dupont", "fam-other")})
+deadlines = st.one_of(st.none(), st.datetimes(datetime(2026, 11, 20), datetime(2026, 12, 31),
+                                              timezones=st.just(PARIS)))
+shared = st.one_of(st.just(()), st.sampled_from([(Decimal(60), Decimal(40)), (Decimal("33.33"), Decimal("66.67")),
+                                                 (Decimal(50), Decimal(40))]))
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(service_days(), deadlines, shared), max_size=60), payer_profiles)
+def test_the_set_based_run_gives_the_invoices_of_each_day_priced_alone(
+        drawn: list[tuple[ServiceDay, datetime | None, tuple[Decimal, ...]]],
+        profiles: dict[str, PayerProfile]) -> None:
+    days = unique_cells([attrs.evolve(d, deadline=deadline, shares=shares if len(d.family_ids) == 2 else ())
+                         for d, deadline, shares in drawn])
+    invoices = draft_invoices(days, rules=RULES, organisation="org-a", month="2026-12", run_id="r",
+                              profiles=profiles)
+    ranks = _ranks_by_hand(days)
+    expected: dict[str, list[tuple[object, ...]]] = {}
+    for day in days:
+        for family_id, line in _one_day_alone(day, ranks[day.child_id], profiles):
+            expected.setdefault(family_id, []).append(line)
+    got = {i.family_id: sorted((ln.child_id, ln.service_code, ln.day, ln.rule_id, ln.message, ln.status,
+                                ln.billed.value, ln.unit_price, ln.amount, ln.share, ln.detail) for ln in i.lines)
+           for i in invoices}
+    assert got == {family_id: sorted(lines) for family_id, lines in expected.items()}
+    assert all(i.total == sum((ln.amount for ln in i.lines), Decimal(0)) for i in invoices)

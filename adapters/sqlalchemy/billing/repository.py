@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -23,6 +24,7 @@ from sqlalchemy import (
     update,
 )
 
+from famille.adapters.sqlalchemy.bulk import copy_rows
 from famille.adapters.sqlalchemy.database import SqlRepository
 from famille.adapters.sqlalchemy.families import record_translation as rt
 from famille.adapters.sqlalchemy.families.translation import family_from_row
@@ -61,6 +63,7 @@ HUNDRED = Decimal(100)
 BATCH = 5000
 
 
+@lru_cache(maxsize=4096)  # a run's amounts repeat: each distinct one is converted once
 def to_cents(amount: Decimal) -> int:
     """Euros (two decimals) as integer cents."""
     return int((amount * HUNDRED).to_integral_value())
@@ -77,12 +80,19 @@ def _run_from_row(row: Row[Any]) -> BillingRun:
                       rules_version=row.rules_version, finalised_at=row.finalised_at, finalised_by=row.finalised_by)
 
 
+#: The columns of a line as `_line_row` gives them.
+LINE_COLUMNS = ("invoice_id", "position", "child_id", "child_name", "service_code", "day", "rule_id", "message",
+                "status", "billed", "unit_price_cents", "amount_cents", "share_hundredths", "detail")
+
+
+def _line_row(invoice_id: str, position: int, line: InvoiceLine) -> tuple[Any, ...]:
+    return (invoice_id, position, line.child_id, line.child_name, line.service_code, line.day, line.rule_id,
+            line.message, line.status, line.billed.value, to_cents(line.unit_price), to_cents(line.amount),
+            to_cents(line.share), line.detail)
+
+
 def _line_values(invoice_id: str, position: int, line: InvoiceLine) -> dict[str, Any]:
-    return {"invoice_id": invoice_id, "position": position, "child_id": line.child_id,
-            "child_name": line.child_name, "service_code": line.service_code, "day": line.day,
-            "rule_id": line.rule_id, "message": line.message, "status": line.status, "billed": line.billed.value,
-            "unit_price_cents": to_cents(line.unit_price), "amount_cents": to_cents(line.amount),
-            "share_hundredths": to_cents(line.share), "detail": line.detail}
+    return dict(zip(LINE_COLUMNS, _line_row(invoice_id, position, line), strict=True))
 
 
 def _line_from_row(row: Row[Any]) -> InvoiceLine:
@@ -185,10 +195,9 @@ class SqlBillingRepository(SqlRepository):
             self._connection.execute(insert(invoices), [_invoice_values(i) for i in drafts])
 
     def add_draft_lines(self, lines: Sequence[tuple[str, int, InvoiceLine]]) -> None:
-        """Insert lines in batches."""
-        for start in range(0, len(lines), BATCH):
-            self._connection.execute(insert(invoice_lines), [_line_values(invoice_id, position, line)
-                                                             for invoice_id, position, line in lines[start:start + BATCH]])
+        """Write lines in bulk: `COPY` on PostgreSQL, one prepared executemany elsewhere."""
+        copy_rows(self._connection, invoice_lines, LINE_COLUMNS,
+                  (_line_row(invoice_id, position, line) for invoice_id, position, line in lines))
 
     def settle_draft_totals(self, run_id: str) -> RunTotals:
         """One UPDATE sums each invoice's lines; one SELECT gives the run's totals."""

@@ -4,7 +4,8 @@ Bookings held, absences, the planning history (a booking cancelled in time is de
 `bookings`; its `reservation-annulee` event remains), the pointage and each child's paying
 families with their shares. The kernel (`famille.kernel.billing.reading`) reads them into
 service days, with the organisation's calendar for closures and holidays.
-A run reads the month in batches of children (`batches`), each in its own short read.
+A run reads the month in batches of children (`batches`), each in its own short read, the next
+batch read ahead in a thread while the run decides and writes the current one.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import calendar as month_calendar
 from collections import defaultdict
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any
 
@@ -61,14 +63,22 @@ class SqlServiceDays:
         by_first: dict[str, list[str]] = defaultdict(list)
         for child_id, links in payers.items():
             by_first[links[0].family_id].append(child_id)
-        chunk: list[str] = []
+        chunks: list[list[str]] = [[]]
         for family_id in sorted(by_first):
-            chunk += by_first[family_id]
-            if size and len(chunk) >= size:
-                yield self._read(organisation_code, chunk, payers, start, end)
-                chunk = []
-        if chunk:
-            yield self._read(organisation_code, chunk, payers, start, end)
+            if size and len(chunks[-1]) >= size:
+                chunks.append([])
+            chunks[-1] += by_first[family_id]
+        chunks = [chunk for chunk in chunks if chunk]
+        # the next batch is read while the caller decides and writes this one: the database's work
+        # and the run's overlap (the reading thread waits on the socket, not on the interpreter)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="billing-read") as pool:
+            read = (lambda chunk: pool.submit(self._read, organisation_code, chunk, payers, start, end))  # noqa: E731
+            pending = read(chunks[0]) if chunks else None
+            for following in [*chunks[1:], None]:
+                assert pending is not None
+                loaded = pending.result()
+                pending = read(following) if following is not None else None
+                yield loaded
 
     def count(self, organisation_code: str, month: str) -> int:
         """The children `batches` yields: the organisation's children with a paying family."""
@@ -92,22 +102,19 @@ class SqlServiceDays:
                 BilledChild(r.id, f"{r.prenom} {r.nom}", r.date_naissance, tuple(payers[r.id]))
                 for r in c.execute(select(children.c.id, children.c.nom, children.c.prenom, children.c.date_naissance)
                                    .where(children.c.id.in_(wanted)), ids))
-            held = tuple(BookingRow(r.child_id, r.service_code, r.day, r.in_time) for r in c.execute(
+            # rows straight into the kernel's named tuples, the columns in their order
+            held = tuple(map(BookingRow._make, c.execute(
                 select(bookings.c.child_id, bookings.c.service_code, bookings.c.day, bookings.c.in_time)
-                .where(in_month(bookings), bookings.c.status.in_(["pending", "accepted"])), ids))
-            declared = tuple(AbsenceRow(r.child_id, r.service_code, r.day, r.in_time, r.reason, bool(r.document))
-                             for r in c.execute(select(absences.c.child_id, absences.c.service_code, absences.c.day,
-                                                       absences.c.in_time, absences.c.reason, absences.c.document)
-                                                .where(in_month(absences)), ids))
-            history = tuple(EventRow(r.child_id, r.service_code, r.day, r.kind, r.in_time, r.reason, r.deadline)
-                            for r in c.execute(select(planning_events.c.child_id, planning_events.c.service_code,
-                                                      planning_events.c.day, planning_events.c.kind,
-                                                      planning_events.c.in_time, planning_events.c.reason,
-                                                      planning_events.c.deadline)
-                                               .where(in_month(planning_events))
-                                               .order_by(planning_events.c.happened_at), ids))
-            pointed = tuple(AttendanceRow(r.child_id, r.service_code, r.day, r.status, r.arrival, r.departure)
-                            for r in c.execute(select(attendance.c.child_id, attendance.c.service_code,
-                                                      attendance.c.day, attendance.c.status, attendance.c.arrival,
-                                                      attendance.c.departure).where(in_month(attendance)), ids))
+                .where(in_month(bookings), bookings.c.status.in_(["pending", "accepted"])), ids).tuples()))
+            declared = tuple(AbsenceRow(*r[:5], bool(r[5])) for r in c.execute(
+                select(absences.c.child_id, absences.c.service_code, absences.c.day, absences.c.in_time,
+                       absences.c.reason, absences.c.document).where(in_month(absences)), ids).tuples())
+            history = tuple(map(EventRow._make, c.execute(
+                select(planning_events.c.child_id, planning_events.c.service_code, planning_events.c.day,
+                       planning_events.c.kind, planning_events.c.in_time, planning_events.c.reason,
+                       planning_events.c.deadline)
+                .where(in_month(planning_events)).order_by(planning_events.c.happened_at), ids).tuples()))
+            pointed = tuple(map(AttendanceRow._make, c.execute(
+                select(attendance.c.child_id, attendance.c.service_code, attendance.c.day, attendance.c.status,
+                       attendance.c.arrival, attendance.c.departure).where(in_month(attendance)), ids).tuples()))
         return MonthRows(organisation_code, start, end, kids, held, declared, history, pointed)
