@@ -73,3 +73,10 @@ def login_address(next_page: str | None = None, notice: str | None = None) -> st
     """/connexion, maybe with the page to go back to after login and a notice key."""
     query = {key: value for key, value in (("suite", safe_next(next_page)), ("message", notice)) if value}
     return f"{LOGIN_PAGE}?{urlencode(query)}" if query else LOGIN_PAGE
+
+
+class Page:
+    """Base of the portal's pages: each works through the one `Site` (the portal and its templates)."""
+
+    def __init__(self, site: Site) -> None:
+        self._site = site

@@ -9,7 +9,7 @@ from famille.adapters.http.throttle import LOGIN_ATTEMPTS
 from famille.adapters.web.accounts.requirements import password_requirements
 from famille.adapters.web.forms import Form, posted
 from famille.adapters.web.rendering import redirect
-from famille.adapters.web.site import HOME_PAGE, Site, login_address
+from famille.adapters.web.site import HOME_PAGE, Page, login_address
 from famille.kernel.shared.errors import AccountLocked, InvalidResetToken, ValidationFailed
 
 RESET_SENT = (
@@ -21,13 +21,10 @@ CHANGE_FIELDS = ("login", "current_password", "new_password", "confirmation")
 RESET_FIELDS = ("new_password", "confirmation")
 
 
-class ChangePasswordResource:
+class ChangePasswordResource(Page):
     """« Modification du mot de passe » : login, current password, the new one twice (no agent validates)."""
 
     auth = AUTHENTICATED
-
-    def __init__(self, site: Site) -> None:
-        self._site = site
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         """The form, with the policy's requirements."""
@@ -67,14 +64,11 @@ class ChangePasswordResource:
                         requirements=requirements)
 
 
-class ForgottenPasswordResource:
+class ForgottenPasswordResource(Page):
     """« Mot de passe oublié » : the same answer whether the login exists or not."""
 
     auth = PUBLIC
     throttle = LOGIN_ATTEMPTS
-
-    def __init__(self, site: Site) -> None:
-        self._site = site
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         """The form: the identifiant only."""
@@ -93,13 +87,10 @@ class ForgottenPasswordResource:
         self._site.page(req, resp, "mot_de_passe_oublie.html", form=Form(), sent=RESET_SENT)
 
 
-class NewPasswordResource:
+class NewPasswordResource(Page):
     """`/mot-de-passe/nouveau?jeton=…`: choose a password through a reset or first-activation link."""
 
     auth = PUBLIC
-
-    def __init__(self, site: Site) -> None:
-        self._site = site
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         """The form, carrying the link's token in a hidden field."""

@@ -9,7 +9,7 @@ from famille.adapters.http.throttle import LOGIN_ATTEMPTS
 from famille.adapters.web.forms import Form, posted
 from famille.adapters.web.rendering import redirect
 from famille.adapters.web.security import session_cookie
-from famille.adapters.web.site import HOME_PAGE, Site, login_address, safe_next
+from famille.adapters.web.site import HOME_PAGE, Page, Site, login_address, safe_next
 from famille.kernel.accounts.model import Principal
 from famille.kernel.shared.errors import AccountLocked, InvalidCredentials, Unauthenticated
 
@@ -25,27 +25,21 @@ def current_principal(site: Site, req: falcon.Request) -> Principal | None:
         return None
 
 
-class RootResource:
+class RootResource(Page):
     """`/`: the home page when logged in, the login page otherwise."""
 
     auth = PUBLIC
-
-    def __init__(self, site: Site) -> None:
-        self._site = site
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Redirect to where the visitor belongs."""
         redirect(resp, HOME_PAGE if current_principal(self._site, req) else login_address())
 
 
-class LoginResource:
+class LoginResource(Page):
     """« Accès famille » : identifiant, mot de passe, « Mot de passe oublié »."""
 
     auth = PUBLIC
     throttle = LOGIN_ATTEMPTS
-
-    def __init__(self, site: Site) -> None:
-        self._site = site
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         """The login form (or the home page for someone already logged in)."""
@@ -83,13 +77,10 @@ class LoginResource:
         self._site.page(req, resp, "connexion.html", status=status, form=form, locked=locked, suite=suite)
 
 
-class LogoutResource:
+class LogoutResource(Page):
     """« Déconnexion » : a form (POST), so that no link or image can log anyone out."""
 
     auth = {"POST": AUTHENTICATED}
-
-    def __init__(self, site: Site) -> None:
-        self._site = site
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         """End the session and go back to the login page."""

@@ -21,7 +21,7 @@ from famille.adapters.web.billing.family import LineSummary, invoice_address, sh
 from famille.adapters.web.forms import Form, posted
 from famille.adapters.web.planning.forms import address, month_key, parse_day, shift_month, short_text
 from famille.adapters.web.rendering import redirect
-from famille.adapters.web.site import Site
+from famille.adapters.web.site import Page, Site
 from famille.kernel.billing.jobs import JobState
 from famille.kernel.billing.model import PaymentMethod, RunReview, RunStatus
 from famille.kernel.billing.online import EXPIRED, OnlineStatus
@@ -65,11 +65,8 @@ def month_label(key: str) -> str:
     return f"{MONTHS[int(month) - 1]} {year}"
 
 
-class _AgentPage:
+class _AgentPage(Page):
     auth = AGENT
-
-    def __init__(self, site: Site) -> None:
-        self._site = site
 
     @property
     def _billing(self) -> Any:

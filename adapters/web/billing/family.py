@@ -17,7 +17,7 @@ import falcon
 from famille.adapters.http.auth import FAMILY
 from famille.adapters.web.forms import Form
 from famille.adapters.web.planning.forms import parse_day, posted_all, short_text
-from famille.adapters.web.site import Site
+from famille.adapters.web.site import Page, Site
 from famille.kernel.billing.model import ZERO, Invoice, InvoiceKind, InvoiceLine
 from famille.kernel.calendar.model import SchoolYear
 from famille.kernel.shared.errors import Conflict, NotFound, ValidationFailed
@@ -81,13 +81,10 @@ class LineSummary:
         return cls(billed, len(lines) - billed - flagged, flagged)
 
 
-class StatementPage:
+class StatementPage(Page):
     """`/releve-de-compte?du=&au=`: the statement between two dates, then every invoice of the family."""
 
     auth = FAMILY
-
-    def __init__(self, site: Site) -> None:
-        self._site = site
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         """The statement (the school year so far by default), the invoices and their state."""
@@ -161,13 +158,10 @@ class PayOnline:
                         numbers=numbers)
 
 
-class PaymentPage:
+class PaymentPage(Page):
     """`/paiements/{payment_id}`: where an online payment stands, once the family is back from the service."""
 
     auth = FAMILY
-
-    def __init__(self, site: Site) -> None:
-        self._site = site
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, payment_id: str) -> None:
         """The payment's status, amount and invoices (404 if not the family's)."""
@@ -179,13 +173,10 @@ class PaymentPage:
                         balance=self._site.portal.billing.account(payment.family_id).balance)
 
 
-class InvoicePage:
+class InvoicePage(Page):
     """`/releve-de-compte/factures/{invoice_id}`: one invoice, each day with the rule that decided it."""
 
     auth = FAMILY
-
-    def __init__(self, site: Site) -> None:
-        self._site = site
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, invoice_id: str) -> None:
         """The invoice, its lines and reasons, its state and its PDF link (404 if not the family's)."""

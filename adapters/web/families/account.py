@@ -24,7 +24,7 @@ from famille.adapters.web.families.record_fields import (
 from famille.adapters.web.families.request_tables import table
 from famille.adapters.web.forms import Form, posted
 from famille.adapters.web.rendering import redirect
-from famille.adapters.web.site import Site
+from famille.adapters.web.site import Page
 from famille.kernel.families.changes import snapshot
 from famille.kernel.families.records import FamilyRecord
 from famille.kernel.families.requests import RequestKind
@@ -80,13 +80,10 @@ def _tab(section: str) -> Tab:
     return tab
 
 
-class AccountResource:
+class AccountResource(Page):
     """`/mon-compte` and `/mon-compte/{section}`: one tab read, its pending requests under it."""
 
     auth = FAMILY
-
-    def __init__(self, site: Site) -> None:
-        self._site = site
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, section: str = "responsable") -> None:
         """The tab."""
@@ -100,13 +97,10 @@ class AccountResource:
                         exists=exists, pending=table(pending, {}))
 
 
-class AccountFormResource:
+class AccountFormResource(Page):
     """`/mon-compte/{section}/modifier`: the tab's form; saving it sends a request to the commune."""
 
     auth = FAMILY
-
-    def __init__(self, site: Site) -> None:
-        self._site = site
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, section: str) -> None:
         """The form, filled with the record's values."""

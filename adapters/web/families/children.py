@@ -33,7 +33,7 @@ from famille.adapters.web.families.record_fields import (
 from famille.adapters.web.families.request_tables import items_of, table
 from famille.adapters.web.forms import Form, posted, uploaded
 from famille.adapters.web.rendering import redirect
-from famille.adapters.web.site import Site
+from famille.adapters.web.site import Page, Site
 from famille.kernel.families.changes import snapshot
 from famille.kernel.families.model import Family
 from famille.kernel.families.record_service import ChildRecordPage
@@ -93,22 +93,16 @@ def load_child(site: Site, req: falcon.Request, child_id: str) -> ChildView:
     return ChildView(page, family, child.age_on(today), not principal.is_agent)
 
 
-class _ChildPage:
-    def __init__(self, site: Site) -> None:
-        self._site = site
-
+class _ChildPage(Page):
     def _page(self, req: falcon.Request, resp: falcon.Response, template: str, view: ChildView, *,
               status: str = falcon.HTTP_200, **context: Any) -> None:
         self._site.page(req, resp, template, status=status, view=view, child=view.child, phone=_phone, **context)
 
 
-class ChildrenResource:
+class ChildrenResource(Page):
     """`/enfants`: the family's children, each a link to its page."""
 
     auth = FAMILY
-
-    def __init__(self, site: Site) -> None:
-        self._site = site
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         """The list, with the photo of each child who has one."""

@@ -6,17 +6,14 @@ import falcon
 
 from famille.adapters.http.auth import AUTHENTICATED
 from famille.adapters.web.rendering import redirect
-from famille.adapters.web.site import Site
+from famille.adapters.web.site import Page
 from famille.kernel.shared.errors import NotFound
 
 
-class InboxResource:
+class InboxResource(Page):
     """The caller's messages, newest first; the new ones stand out."""
 
     auth = AUTHENTICATED
-
-    def __init__(self, site: Site) -> None:
-        self._site = site
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         """The list."""
@@ -25,13 +22,10 @@ class InboxResource:
                         unread=sum(1 for m in messages if m.read_at is None))
 
 
-class MessageResource:
+class MessageResource(Page):
     """One message of the caller's; reading it does not mark it read (the list's button does)."""
 
     auth = AUTHENTICATED
-
-    def __init__(self, site: Site) -> None:
-        self._site = site
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, message_id: str) -> None:
         """The message, or « introuvable » (also for anyone else's)."""
@@ -42,13 +36,10 @@ class MessageResource:
         self._site.page(req, resp, "message.html", message=message)
 
 
-class MessageReadResource:
+class MessageReadResource(Page):
     """« Lire » : marks the message read, then shows it."""
 
     auth = {"POST": AUTHENTICATED}
-
-    def __init__(self, site: Site) -> None:
-        self._site = site
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, message_id: str) -> None:
         """Mark read and open."""

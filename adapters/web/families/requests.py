@@ -14,7 +14,7 @@ from famille.adapters.web.families.account import TABS
 from famille.adapters.web.families.request_tables import DiffLine, Table, diff, items_of, table
 from famille.adapters.web.forms import Form, posted
 from famille.adapters.web.rendering import redirect
-from famille.adapters.web.site import Site
+from famille.adapters.web.site import Page, Site
 from famille.kernel.families.request_service import QueueEntry
 from famille.kernel.families.requests import ChangeRequest, Decision, RequestKind, RequestStatus
 from famille.kernel.shared.errors import Conflict, NotFound, ValidationFailed
@@ -66,13 +66,10 @@ def _tables(requests: Sequence[ChangeRequest], kind: RequestKind, items: Any, na
                       status(RequestStatus.ACCEPTED))
 
 
-class FamilyRequestsResource:
+class FamilyRequestsResource(Page):
     """`/demandes`: every request of the family, by heading and kind, with the commune's answers."""
 
     auth = FAMILY
-
-    def __init__(self, site: Site) -> None:
-        self._site = site
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         """The guide's tables: pending, refused (date and reason), accepted (date)."""
@@ -100,13 +97,10 @@ class QueueItem:
     form: Form
 
 
-class AgentRequestsResource:
+class AgentRequestsResource(Page):
     """`/agent/demandes`: the organisation's pending requests, oldest first, to accept or refuse."""
 
     auth = AGENT
-
-    def __init__(self, site: Site) -> None:
-        self._site = site
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         """The queue, filtered by kind and family."""

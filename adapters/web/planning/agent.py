@@ -18,7 +18,7 @@ from famille.adapters.http.planning.views import headcounts_csv
 from famille.adapters.web.forms import Form, posted
 from famille.adapters.web.planning.forms import address, parse_day, parse_time, query_day, short_text
 from famille.adapters.web.rendering import redirect
-from famille.adapters.web.site import Site
+from famille.adapters.web.site import Page, Site
 from famille.kernel.planning.agent import PendingEntry, RollCall
 from famille.kernel.planning.inputs import AttendanceStatus
 from famille.kernel.shared.errors import Conflict, NotFound, ValidationFailed
@@ -45,11 +45,8 @@ def _is_timed(service_code: str) -> bool:
     return service_code.startswith("GARDERIE")
 
 
-class _AgentPage:
+class _AgentPage(Page):
     auth = AGENT
-
-    def __init__(self, site: Site) -> None:
-        self._site = site
 
     @property
     def _agents(self) -> Any:

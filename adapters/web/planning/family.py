@@ -33,7 +33,7 @@ from famille.adapters.web.planning.forms import (
 )
 from famille.adapters.web.planning.grid_view import LEGEND, build_grid, day_and_month
 from famille.adapters.web.rendering import redirect
-from famille.adapters.web.site import Site
+from famille.adapters.web.site import Page, Site
 from famille.kernel.planning.cells import CellStatus
 from famille.kernel.planning.grid import ActionKind, Cell, agent_action
 from famille.kernel.planning.outcomes import CellRefused, CellResult, ChangeReport, Outcome
@@ -141,13 +141,10 @@ def explain(site: Site, req: falcon.Request, child_id: str, service_code: str, c
                                                             "portail : adressez-vous au service périscolaire."))
 
 
-class ChildPlanningResource:
+class ChildPlanningResource(Page):
     """`/enfants/{child_id}/planning?mois=YYYY-MM&etablissement=&service=`: the month grid."""
 
     auth = AUTHENTICATED
-
-    def __init__(self, site: Site) -> None:
-        self._site = site
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
         """The grid, its legend, the filters, the enrolments and the form of an absence over a range."""
@@ -188,14 +185,11 @@ class ChildPlanningResource:
                   can_act=True, is_agent=not view.is_family, family_id=view.family.id, feed=feed)
 
 
-class DayResource:
+class DayResource(Page):
     """`/enfants/{child_id}/planning/jour?date=&service=`: one cell, what can be asked on it, and the forms
     (a family's own child, or for an agent a child of its organisation, acting for the family)."""
 
     auth = AUTHENTICATED
-
-    def __init__(self, site: Site) -> None:
-        self._site = site
 
     def _cell(self, req: falcon.Request, child_id: str, day: date | None, service: str | None
               ) -> tuple[ChildPlanning, Cell]:
@@ -286,13 +280,10 @@ def report_view(report: ChangeReport, child_name: str) -> ReportView:
     return ReportView(child_name, tuple(groups), refused, closed, report.requirement)
 
 
-class CalendarRevocation:
+class CalendarRevocation(Page):
     """`POST /enfants/{child_id}/planning/calendrier`: a new private calendar address, the old one revoked."""
 
     auth = FAMILY
-
-    def __init__(self, site: Site) -> None:
-        self._site = site
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
         """Revoke the family's address for the child and show the page with the new one."""
@@ -354,13 +345,10 @@ class ChildAbsenceResource:
                         back_label=f"Revenir au planning de {view.child.prenom}")
 
 
-class BookingPatternResource:
+class BookingPatternResource(Page):
     """`/reservations`: book the same weekdays and services over a period, for one or several children."""
 
     auth = FAMILY
-
-    def __init__(self, site: Site) -> None:
-        self._site = site
 
     def _children(self, req: falcon.Request) -> list[tuple[Any, list[str]]]:
         principal = req.context.principal

@@ -16,7 +16,7 @@ from famille.adapters.web.billing.family import invoice_address
 from famille.adapters.web.families.account import TABS
 from famille.adapters.web.forms import Form
 from famille.adapters.web.planning.forms import address
-from famille.adapters.web.site import Site
+from famille.adapters.web.site import Page
 from famille.kernel.billing.model import PaymentMethod
 from famille.kernel.families.directory import QUERY_MAX
 from famille.kernel.shared.errors import ValidationFailed
@@ -29,13 +29,10 @@ def _page_number(raw: str | None) -> int:
     return int(raw) if raw and raw.isdigit() and len(raw) <= PAGE_DIGITS else 1
 
 
-class FamiliesPage:
+class FamiliesPage(Page):
     """`/agent/familles?q=&page=`: find a family by its name, its N° famille or a child's name."""
 
     auth = AGENT
-
-    def __init__(self, site: Site) -> None:
-        self._site = site
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         """The search form and a page of the organisation's families (all of them without a search)."""
@@ -56,13 +53,10 @@ class FamiliesPage:
                         page_href=page_href, query_max=QUERY_MAX)
 
 
-class FamilyFilePage:
+class FamilyFilePage(Page):
     """`/agent/familles/{family_id}`: the family's file, every part of it on one page."""
 
     auth = AGENT
-
-    def __init__(self, site: Site) -> None:
-        self._site = site
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, family_id: str) -> None:
         """Children and enrolments, requests, account and invoices, and the record's tabs (read only)."""

@@ -7,16 +7,13 @@ import falcon
 from famille.adapters.http.auth import AUTHENTICATED
 from famille.adapters.web.billing.agent import month_label
 from famille.adapters.web.planning.forms import address
-from famille.adapters.web.site import Site
+from famille.adapters.web.site import Page
 
 
-class HomeResource:
+class HomeResource(Page):
     """The caller's home page (family or agent)."""
 
     auth = AUTHENTICATED
-
-    def __init__(self, site: Site) -> None:
-        self._site = site
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Responsable, welcome, balance, unpaid invoices, children; for an agent, the day: what waits,

@@ -24,7 +24,7 @@ from famille.adapters.web.families.record_fields import ADULT, IDENTITE, Input, 
 from famille.adapters.web.forms import UPLOAD_KEEP_BYTES, Form, posted, uploaded
 from famille.adapters.web.portal.back_office import FamilyFilePage
 from famille.adapters.web.rendering import redirect
-from famille.adapters.web.site import Site
+from famille.adapters.web.site import Page, Site
 from famille.kernel.families.model import Adult, Civilite, Sexe
 from famille.kernel.portal.onboarding import NewChild, NewEnrolment, NewFamily, enrolment_start
 from famille.kernel.shared.errors import Conflict, FieldError, NotFound, ValidationFailed
@@ -114,11 +114,8 @@ def _child(fields: dict[str, str], form: Form) -> NewChild | None:
                     (enrolment,) if enrolment else ())
 
 
-class _OnboardingPage:
+class _OnboardingPage(Page):
     auth = AGENT
-
-    def __init__(self, site: Site) -> None:
-        self._site = site
 
     def _offer(self, req: falcon.Request) -> list[tuple[str, str]]:
         """The services a child may be enrolled in, as (« structure|service », label) for a list."""
@@ -248,13 +245,10 @@ class EnrolmentPage(_OnboardingPage):
                         child=found, services=self._offer(req), day_inputs=DAYS)
 
 
-class ActivationLink:
+class ActivationLink(Page):
     """`POST /agent/familles/{family_id}/activation`: e-mail the family its first-activation link."""
 
     auth = AGENT
-
-    def __init__(self, site: Site) -> None:
-        self._site = site
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, family_id: str) -> None:
         """Send the link, then back to the file (which says why, when it could not be sent)."""
@@ -269,13 +263,10 @@ class ActivationLink:
         redirect(resp, f"/agent/familles/{family_id}?message=lien-envoye")
 
 
-class ImportPage:
+class ImportPage(Page):
     """`/agent/import`: import a CSV of families; a trial first (nothing written), then the import."""
 
     auth = AGENT
-
-    def __init__(self, site: Site) -> None:
-        self._site = site
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         """The upload form and the columns the file needs."""
@@ -308,13 +299,10 @@ class ImportPage:
         show_import(self._site, req, resp, form, status, **context)
 
 
-class ActivationLinks:
+class ActivationLinks(Page):
     """`POST /agent/import/activation`: the activation links of every family not yet activated."""
 
     auth = AGENT
-
-    def __init__(self, site: Site) -> None:
-        self._site = site
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Send them; the page says how many went, and which families have no e-mail address."""
