@@ -175,3 +175,38 @@ def test_an_activation_link_needs_an_address_and_expires(site: Site) -> None:
     expired = site.client.simulate_post("/api/v1/password-reset/confirm", json={
         "token": activation_token(site), "new_password": "Lilas2026x", "confirmation": "Lilas2026x"})
     assert expired.status_code == 400
+
+
+def test_an_agent_adds_a_child_to_a_family_of_its_organisation_only(site: Site) -> None:
+    agent, other = site.token("agent.ville-a"), site.token("agent.ville-b")
+    family_id = site.client.simulate_post(FAMILIES, json=family_body(children=[]), headers=agent).json["id"]
+    child = {"nom": "BERNARD", "prenom": "Lou", "sexe": "F", "date_naissance": "2021-05-06",
+             "enrolments": [{"service": "RESTAURATION", "structure": "ville-a-cantine", "start": "2026-09-01"}]}
+
+    added = site.client.simulate_post(f"{FAMILIES}/{family_id}/children", json=child, headers=agent)
+    wrong = site.client.simulate_post(f"{FAMILIES}/{family_id}/children", headers=agent, json={
+        **child, "prenom": " ", "enrolments": [{"service": "PISCINE", "structure": "ville-a-cantine",
+                                                "start": "2026-09-01"}]})
+    bad_sexe = site.client.simulate_post(f"{FAMILIES}/{family_id}/children", json={**child, "sexe": "X"},
+                                         headers=agent)
+    elsewhere = site.client.simulate_post(f"{FAMILIES}/{family_id}/children", json={
+        **child, "enrolments": [{"service": "RESTAURATION", "structure": "ville-b-cantine", "start": "2026-09-01"}]},
+        headers=other)
+    with site.uow() as uow:
+        account = uow.accounts.by_family(family_id)
+    assert account is not None
+    site.portal.authentication.set_initial_password(account.id, PASSWORD)
+    family = site.client.simulate_post(f"{FAMILIES}/{family_id}/children", json=child,
+                                       headers=site.token(account.login))
+
+    assert added.status_code == 201, added.text
+    assert added.headers["Location"] == f"/api/v1/children/{added.json['id']}"
+    assert (added.json["nom"], added.json["prenom"]) == ("BERNARD", "Lou")
+    assert wrong.status_code == 422
+    assert sorted(e["field"] for e in wrong.json["errors"]) == ["enrolments[0].service", "prenom"]
+    assert bad_sexe.status_code == 422 and bad_sexe.json["errors"][0]["field"] == "sexe"
+    assert elsewhere.status_code == 404 and family.status_code == 403
+    with site.uow() as uow:
+        (lou,) = uow.families.children_of(family_id)
+        assert [(e.service_code, e.start) for e in uow.planning.enrolments_of(lou.id)] == [
+            ("RESTAURATION", date(2026, 9, 1))]

@@ -76,19 +76,22 @@ def _adult(body: AdultBody, where: str, errors: list[FieldError]) -> Adult:
                     "civilite": civilite, **booleans})
 
 
+def _new_child(child: NewChildBody, where: str, errors: list[FieldError]) -> NewChild | None:
+    """The kernel's `NewChild`, or None with its error (fields named under `where`)."""
+    if child.sexe not in {s.value for s in Sexe}:
+        errors.append(FieldError(f"{where}sexe", f"Champ « {where}sexe » : doit valoir F ou M."))
+        return None
+    enrolments = tuple(NewEnrolment(e.service, e.structure, e.start, e.end) for e in child.enrolments)
+    return NewChild(child.nom, child.prenom, Sexe(child.sexe), child.date_naissance, enrolments)
+
+
 def new_family(body: NewFamilyBody) -> NewFamily:
     """The kernel's `NewFamily` from the body, or `ValidationFailed` naming each wrong field."""
     errors: list[FieldError] = []
     responsable = _adult(body.responsable, "responsable", errors)
     conjoint = _adult(body.conjoint, "conjoint", errors) if body.conjoint is not None else None
-    children = []
-    for n, child in enumerate(body.children):
-        where = f"children[{n}]"
-        if child.sexe not in {s.value for s in Sexe}:
-            errors.append(FieldError(f"{where}.sexe", f"Champ « {where}.sexe » : doit valoir F ou M."))
-            continue
-        enrolments = tuple(NewEnrolment(e.service, e.structure, e.start, e.end) for e in child.enrolments)
-        children.append(NewChild(child.nom, child.prenom, Sexe(child.sexe), child.date_naissance, enrolments))
+    children = [new for n, child in enumerate(body.children)
+                if (new := _new_child(child, f"children[{n}].", errors)) is not None]
     if errors:
         raise ValidationFailed(errors)
     return NewFamily(responsable, conjoint, tuple(children), body.number)
@@ -138,7 +141,34 @@ class ActivationResource:
                       "expires_at": sent.expires_at.isoformat()}
 
 
+class ChildrenResource:
+    """An agent adds a child (and its enrolments) to a family of its organisation."""
+
+    auth = AGENT
+
+    def __init__(self, onboarding: Onboarding) -> None:
+        self._onboarding = onboarding
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response, family_id: str) -> None:
+        """Add the child: 201 with its id; each wrong field named as in the body (`enrolments[0].service`)."""
+        family_id = path_id(family_id, "Famille")
+        errors: list[FieldError] = []
+        new = _new_child(load(req, NewChildBody), "", errors)
+        if new is None:
+            raise ValidationFailed(errors)
+        try:
+            child = self._onboarding.add_child(req.context.principal, family_id, new)
+        except ValidationFailed as refused:  # the kernel names them as in `POST /agent/families`
+            raise ValidationFailed([FieldError(e.field.removeprefix("children[0]."),
+                                               e.message.replace("children[0].", ""), e.rule_id)
+                                    for e in refused.errors]) from None
+        resp.status = falcon.HTTP_201
+        resp.location = f"{API}/children/{child.id}"
+        resp.media = {"id": child.id, "nom": child.nom, "prenom": child.prenom}
+
+
 def add_onboarding_routes(app: falcon.App[falcon.Request, falcon.Response], onboarding: Onboarding) -> None:
     """Register the onboarding routes (`POST /agent/families` is served by the back office's resource of the
     same address, which lists the families on `GET`)."""
     app.add_route(f"{API}/agent/families/{{family_id}}/activation", ActivationResource(onboarding))
+    app.add_route(f"{API}/agent/families/{{family_id}}/children", ChildrenResource(onboarding))
