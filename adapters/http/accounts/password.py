@@ -20,13 +20,17 @@ RESET_REQUESTED = (
 )
 
 
-class PasswordResource:
-    """The logged-in caller changes their password (no agent validates it)."""
-
-    auth = AUTHENTICATED
+class _PasswordRoute:
+    """A route of the passwords, working through the authentication."""
 
     def __init__(self, authentication: Authentication) -> None:
         self._authentication = authentication
+
+
+class PasswordResource(_PasswordRoute):
+    """The logged-in caller changes their password (no agent validates it)."""
+
+    auth = AUTHENTICATED
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Change the password: login, current password, new one twice."""
@@ -41,14 +45,11 @@ class PasswordResource:
         resp.status = falcon.HTTP_204
 
 
-class PasswordResetResource:
+class PasswordResetResource(_PasswordRoute):
     """« Mot de passe oublié » : sends a link; the answer never tells whether the login exists."""
 
     auth = PUBLIC
     throttle = LOGIN_ATTEMPTS
-
-    def __init__(self, authentication: Authentication) -> None:
-        self._authentication = authentication
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Ask for a reset link."""
@@ -58,13 +59,10 @@ class PasswordResetResource:
         resp.media = {"message": RESET_REQUESTED}
 
 
-class PasswordResetConfirmResource:
+class PasswordResetConfirmResource(_PasswordRoute):
     """Sets a new password through a reset or activation link (single use)."""
 
     auth = PUBLIC
-
-    def __init__(self, authentication: Authentication) -> None:
-        self._authentication = authentication
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Set the new password given twice."""

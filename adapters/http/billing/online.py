@@ -72,13 +72,17 @@ def _payment_id(payment_id: str) -> str:
     return payment_id
 
 
-class PaymentsResource:
-    """`POST /payments`."""
-
-    auth = FAMILY
+class _PaymentsRoute:
+    """A route working through the online payments."""
 
     def __init__(self, payments: OnlinePayments) -> None:
         self._payments = payments
+
+
+class PaymentsResource(_PaymentsRoute):
+    """`POST /payments`."""
+
+    auth = FAMILY
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Open a payment of what remains on the chosen invoices (201), or give back the same invoices'
@@ -90,13 +94,10 @@ class PaymentsResource:
         resp.media = payment_view(opened.payment)
 
 
-class AgentPaymentsResource:
+class AgentPaymentsResource(_PaymentsRoute):
     """`GET /agent/online-payments?status=`: the organisation's online payments, newest first."""
 
     auth = AGENT
-
-    def __init__(self, payments: OnlinePayments) -> None:
-        self._payments = payments
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Each payment with its family; `status` (en_attente, payee, echouee) filters."""
@@ -107,26 +108,20 @@ class AgentPaymentsResource:
                                                "name": p.family_name}} for p in listed]}
 
 
-class PaymentResource:
+class PaymentResource(_PaymentsRoute):
     """`GET /payments/{id}`."""
 
     auth = AUTHENTICATED
-
-    def __init__(self, payments: OnlinePayments) -> None:
-        self._payments = payments
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, payment_id: str) -> None:
         """Where the payment stands."""
         resp.media = payment_view(self._payments.get(req.context.principal, _payment_id(payment_id)))
 
 
-class NotificationResource:
+class NotificationResource(_PaymentsRoute):
     """`POST|GET /payments/{id}/notification`: the service's server-to-server message."""
 
     auth = PUBLIC
-
-    def __init__(self, payments: OnlinePayments) -> None:
-        self._payments = payments
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, payment_id: str) -> None:
         """Settle the payment once; answer its status."""
@@ -136,13 +131,10 @@ class NotificationResource:
     on_get = on_post
 
 
-class ReturnResource:
+class ReturnResource(_PaymentsRoute):
     """`POST|GET /payments/{id}/return`: the family's browser, back from the payment page."""
 
     auth = PUBLIC
-
-    def __init__(self, payments: OnlinePayments) -> None:
-        self._payments = payments
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, payment_id: str) -> None:
         """Settle the payment if the notification has not yet, then show its page."""

@@ -37,26 +37,27 @@ from famille.ports.http import Application
 API = "/api/v1"
 
 
-class InvoicesResource:
-    """The calling family's invoices and credit notes, each line with its reason."""
-
-    auth = FAMILY
+class _BillingRoute:
+    """A route working through the billing use cases."""
 
     def __init__(self, billing: Billing) -> None:
         self._billing = billing
+
+
+class InvoicesResource(_BillingRoute):
+    """The calling family's invoices and credit notes, each line with its reason."""
+
+    auth = FAMILY
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Newest first."""
         resp.media = {"invoices": [invoice_view(i) for i in self._billing.invoices(req.context.principal)]}
 
 
-class InvoicePdfResource:
+class InvoicePdfResource(_BillingRoute):
     """An issued invoice as PDF: to its family, or to an agent of its organisation."""
 
     auth = AUTHENTICATED
-
-    def __init__(self, billing: Billing) -> None:
-        self._billing = billing
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, invoice_id: str) -> None:
         """The PDF."""
@@ -66,13 +67,10 @@ class InvoicePdfResource:
         resp.data = invoice_pdf(document)
 
 
-class StatementResource:
+class StatementResource(_BillingRoute):
     """The relevé de compte of the calling family between two dates."""
 
     auth = FAMILY
-
-    def __init__(self, billing: Billing) -> None:
-        self._billing = billing
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         """`?from=YYYY-MM-DD&to=YYYY-MM-DD`."""
@@ -114,26 +112,20 @@ class JobResource:
         resp.media = job_view(job)
 
 
-class RunResource:
+class RunResource(_BillingRoute):
     """A run for review: totals, invoices, lines, flagged days."""
 
     auth = AGENT
-
-    def __init__(self, billing: Billing) -> None:
-        self._billing = billing
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, run_id: str) -> None:
         """The run."""
         resp.media = review_view(self._billing.review(req.context.principal, path_id(run_id, "Facturation")))
 
 
-class FinaliseResource:
+class FinaliseResource(_BillingRoute):
     """Make a draft final: invoices numbered without gaps, dated, due."""
 
     auth = AGENT
-
-    def __init__(self, billing: Billing) -> None:
-        self._billing = billing
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, run_id: str) -> None:
         """`{accept_flagged: false}`."""
@@ -143,13 +135,10 @@ class FinaliseResource:
         resp.media = review_view(review)
 
 
-class PaymentsResource:
+class PaymentsResource(_BillingRoute):
     """An agent records a family's payment."""
 
     auth = AGENT
-
-    def __init__(self, billing: Billing) -> None:
-        self._billing = billing
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         """`{family, amount: "12.50", method, date}`."""
@@ -160,13 +149,10 @@ class PaymentsResource:
         resp.media = payment_view(payment)
 
 
-class CreditNoteResource:
+class CreditNoteResource(_BillingRoute):
     """An agent issues a credit note (avoir) on an issued invoice."""
 
     auth = AGENT
-
-    def __init__(self, billing: Billing) -> None:
-        self._billing = billing
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, invoice_id: str) -> None:
         """`{reason, amount}` or `{reason, lines: [0, 3]}`."""

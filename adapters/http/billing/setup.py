@@ -39,13 +39,17 @@ def creditor_view(creditor: Creditor | None) -> dict[str, object]:
                          "creditor_id": creditor.creditor_id}}
 
 
-class SharesResource:
-    """`GET`/`PUT /agent/children/{id}/shares`: each family's share of the child's costs."""
-
-    auth = AGENT
+class _SetupRoute:
+    """A route working through the billing settings."""
 
     def __init__(self, setup: BillingSetup) -> None:
         self._setup = setup
+
+
+class SharesResource(_SetupRoute):
+    """`GET`/`PUT /agent/children/{id}/shares`: each family's share of the child's costs."""
+
+    auth = AGENT
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
         """The shares in force (equal when none was set)."""
@@ -59,13 +63,10 @@ class SharesResource:
         resp.media = shares_view(child_id, self._setup.set_shares(req.context.principal, child_id, body.shares))
 
 
-class FamilyBillingResource:
+class FamilyBillingResource(_SetupRoute):
     """`GET`/`PUT /agent/families/{id}/billing`: lives in the commune, SEPA mandate."""
 
     auth = AGENT
-
-    def __init__(self, setup: BillingSetup) -> None:
-        self._setup = setup
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, family_id: str) -> None:
         """The family's billing settings."""
@@ -82,13 +83,10 @@ class FamilyBillingResource:
         resp.media = family_billing_view(settings)
 
 
-class CreditorResource:
+class CreditorResource(_SetupRoute):
     """`GET`/`PUT /agent/billing/creditor`: the organisation's SEPA creditor data."""
 
     auth = AGENT
-
-    def __init__(self, setup: BillingSetup) -> None:
-        self._setup = setup
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         """The creditor, or null."""

@@ -69,13 +69,17 @@ class AccountResource:
         resp.media = family_record_view(self._records.family_record(req.context.principal))
 
 
-class AccountSectionResource:
-    """A tab of « Mon compte » sent as a request (responsable, conjoint, fiscales, caf, bancaires)."""
-
-    auth = FAMILY
+class _RequestsRoute:
+    """A route working through the change requests."""
 
     def __init__(self, requests: Requests) -> None:
         self._requests = requests
+
+
+class AccountSectionResource(_RequestsRoute):
+    """A tab of « Mon compte » sent as a request (responsable, conjoint, fiscales, caf, bancaires)."""
+
+    auth = FAMILY
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, section: str) -> None:
         """Ask for the change."""
@@ -86,13 +90,10 @@ class AccountSectionResource:
         _accepted(resp, self._requests.submit(req.context.principal, kind, changes))
 
 
-class ChildrenResource:
+class ChildrenResource(_RequestsRoute):
     """« Ajout enfant »: a family asks to add a child."""
 
     auth = FAMILY
-
-    def __init__(self, requests: Requests) -> None:
-        self._requests = requests
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Ask for the addition."""
@@ -218,13 +219,10 @@ def _enum_param(req: falcon.Request, name: str, enum_type: Any, default: str | N
         raise ValidationFailed([FieldError(name, f"Paramètre « {name} » : l'une des valeurs {choices}.")]) from None
 
 
-class RequestsResource:
+class RequestsResource(_RequestsRoute):
     """« Liste des demandes »: the caller family's requests and their answers."""
 
     auth = FAMILY
-
-    def __init__(self, requests: Requests) -> None:
-        self._requests = requests
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Every request, oldest first, and grouped by kind into pending, refused and accepted."""
@@ -240,13 +238,10 @@ class RequestsResource:
         resp.media = {"requests": [request_view(r) for r in found], "by_kind": list(by_kind.values())}
 
 
-class AgentRequestsResource:
+class AgentRequestsResource(_RequestsRoute):
     """The agent's queue: its organisation's requests, oldest first, with before and after."""
 
     auth = AGENT
-
-    def __init__(self, requests: Requests) -> None:
-        self._requests = requests
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Filter by `status` (default pending; `all` for every one), `kind` and `family`."""
@@ -260,13 +255,10 @@ class AgentRequestsResource:
         resp.media = {"requests": [queue_entry_view(entry) for entry in entries]}
 
 
-class DecisionResource:
+class DecisionResource(_RequestsRoute):
     """An agent accepts or refuses (with a reason) a request of its organisation."""
 
     auth = AGENT
-
-    def __init__(self, requests: Requests) -> None:
-        self._requests = requests
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, request_id: str) -> None:
         """`{"accept": true}` or `{"accept": false, "reason": "..."}`; 409 if already decided."""

@@ -151,13 +151,17 @@ class ChildAbsencesResource:
         resp.media = report_view(report)
 
 
-class AgentBookingsResource:
-    """`GET /agent/bookings?status=pending`: bookings and absences waiting for a decision."""
-
-    auth = AGENT
+class _AgentRoute:
+    """A route of the agents' planning (decisions, closures, attendance, enrolments)."""
 
     def __init__(self, agents: AgentPlanning) -> None:
         self._agents = agents
+
+
+class AgentBookingsResource(_AgentRoute):
+    """`GET /agent/bookings?status=pending`: bookings and absences waiting for a decision."""
+
+    auth = AGENT
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         """The organisation's queue, by day."""
@@ -169,13 +173,10 @@ class AgentBookingsResource:
         resp.media = {"requests": [pending_view(e) for e in self._agents.pending(req.context.principal)]}
 
 
-class BookingDecisionResource:
+class BookingDecisionResource(_AgentRoute):
     """`POST /agent/bookings/{booking_id}/decision`."""
 
     auth = AGENT
-
-    def __init__(self, agents: AgentPlanning) -> None:
-        self._agents = agents
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, booking_id: str) -> None:
         """Accept, or refuse with a reason; the family is told."""
@@ -185,13 +186,10 @@ class BookingDecisionResource:
                                                               reason=reason))
 
 
-class AbsenceDecisionResource:
+class AbsenceDecisionResource(_AgentRoute):
     """`POST /agent/absences/{absence_id}/decision`."""
 
     auth = AGENT
-
-    def __init__(self, agents: AgentPlanning) -> None:
-        self._agents = agents
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, absence_id: str) -> None:
         """Accept (excused or billed per the rules), or refuse with a reason (the booking stands)."""
@@ -201,13 +199,10 @@ class AbsenceDecisionResource:
         resp.media = {"accepted": accept, "absence": absence_view(decided) if decided else None}
 
 
-class HeadcountsResource:
+class HeadcountsResource(_AgentRoute):
     """`GET /agent/headcounts?date=`: JSON, or CSV for Excel with `Accept: text/csv`."""
 
     auth = AGENT
-
-    def __init__(self, agents: AgentPlanning) -> None:
-        self._agents = agents
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Children expected per structure and service; canteen meals by pratique alimentaire."""
@@ -222,13 +217,10 @@ class HeadcountsResource:
         resp.media = headcounts_view(day, counts)
 
 
-class AttendanceResource:
+class AttendanceResource(_AgentRoute):
     """`GET /agent/attendance?date=&service=` (the list to tick), `POST` one pointage."""
 
     auth = AGENT
-
-    def __init__(self, agents: AgentPlanning) -> None:
-        self._agents = agents
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Children expected that day (and any already recorded), with what was recorded."""
@@ -271,13 +263,10 @@ class ClosuresResource:
         resp.media = closure_view(closure)
 
 
-class EnrolmentsResource:
+class EnrolmentsResource(_AgentRoute):
     """`GET /agent/children/{child_id}/enrolments`, `POST` a new enrolment (inscription)."""
 
     auth = AGENT
-
-    def __init__(self, agents: AgentPlanning) -> None:
-        self._agents = agents
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
         """The child's enrolments."""
@@ -292,13 +281,10 @@ class EnrolmentsResource:
         resp.media = enrolment_view(enrolment)
 
 
-class ClosureResource:
+class ClosureResource(_AgentRoute):
     """`DELETE /agent/closures/{closure_id}`."""
 
     auth = AGENT
-
-    def __init__(self, agents: AgentPlanning) -> None:
-        self._agents = agents
 
     def on_delete(self, req: falcon.Request, resp: falcon.Response, closure_id: str) -> None:
         """Withdraw a closure."""

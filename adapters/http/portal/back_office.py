@@ -129,13 +129,17 @@ class FamiliesResource(NewFamilyResource):
         resp.media = family_list_view(found)
 
 
-class FamilyFileResource:
-    """`GET /agent/families/{family_id}`: a family's whole file."""
-
-    auth = AGENT
+class _BackOfficeRoute:
+    """A route of the agents' back office, working through the portal."""
 
     def __init__(self, portal: Application) -> None:
         self._portal = portal
+
+
+class FamilyFileResource(_BackOfficeRoute):
+    """`GET /agent/families/{family_id}`: a family's whole file."""
+
+    auth = AGENT
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, family_id: str) -> None:
         """The record, children and enrolments, requests, account, invoices and payments."""
@@ -143,13 +147,10 @@ class FamilyFileResource:
         resp.media = family_file_view(file)
 
 
-class AgentDayResource:
+class AgentDayResource(_BackOfficeRoute):
     """`GET /agent/today`: what the agent's home page shows."""
 
     auth = AGENT
-
-    def __init__(self, portal: Application) -> None:
-        self._portal = portal
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Requests waiting, today's headcounts, missing pointage, last month's billing."""
