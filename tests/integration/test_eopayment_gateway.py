@@ -88,3 +88,21 @@ def test_a_service_that_does_not_answer_is_unavailable_and_an_unknown_organisati
     with pytest.raises(PaymentServiceUnavailable):
         gateway.start(_order("inconnue"))
     assert not gateway.offers("inconnue") and gateway.offers("ville")
+
+
+def test_payfip_is_asked_about_a_transaction_without_any_message(service: PaymentService) -> None:
+    gateway = _gateway(service.base)
+    checkout = gateway.start(_order())
+
+    waiting = gateway.status("ville", checkout.transaction_id)  # PayFIP's P5: not paid yet
+    service.tamper(checkout.transaction_id, result="P")
+    paid = gateway.status("ville", checkout.transaction_id)
+    unknown = gateway.status("ville", "inconnu")  # PayFIP's P1: no such idop (or cleaned at night)
+
+    assert waiting is not None and waiting.outcome is Outcome.WAITING
+    assert paid is not None and (paid.transaction_id, paid.outcome, paid.signed, paid.amount, paid.reference) == (
+        checkout.transaction_id, Outcome.PAID, True, Decimal("42.50"), "FAMABCDEF0123456789")
+    assert unknown is not None and unknown.outcome is Outcome.FAILED
+    assert gateway.status("rpi", "tr") is None  # eopayment's dummy cannot be asked
+    with pytest.raises(PaymentServiceUnavailable):
+        gateway.status("inconnue", "tr")
