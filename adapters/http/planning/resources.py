@@ -96,13 +96,17 @@ class LegendResource:
         resp.media = legend_view()
 
 
-class ChildBookingsResource:
-    """`POST /children/{child_id}/bookings` (a family) or `/agent/children/{child_id}/bookings` (an agent)."""
+class _ChildCellsRoute:
+    """A route on a child's cells, served twice: to its family, and to an agent acting for it."""
 
     def __init__(self, planning: Planning, *, as_agent: bool) -> None:
         self._planning = planning
         self._as_agent = as_agent
         self.auth = AGENT if as_agent else FAMILY
+
+
+class ChildBookingsResource(_ChildCellsRoute):
+    """`POST /children/{child_id}/bookings` (a family) or `/agent/children/{child_id}/bookings` (an agent)."""
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
         """Book the selected cells; the answer lists the cells booked and those skipped, with why."""
@@ -127,13 +131,8 @@ class FamilyBookingsResource:
         resp.media = {"reports": [report_view(r) for r in reports]}
 
 
-class ChildAbsencesResource:
+class ChildAbsencesResource(_ChildCellsRoute):
     """`POST /children/{child_id}/absences` (a family) or `/agent/children/{child_id}/absences` (an agent)."""
-
-    def __init__(self, planning: Planning, *, as_agent: bool) -> None:
-        self._planning = planning
-        self._as_agent = as_agent
-        self.auth = AGENT if as_agent else FAMILY
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
         """Declare an absence on a cell, several cells, or the whole child over a range."""
