@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from famille.kernel.billing.online import OnlinePayments
     from famille.kernel.billing.service import Billing
     from famille.kernel.billing.setup import BillingSetup
+    from famille.kernel.families.callers import Callers
     from famille.kernel.families.directory import FamilyDirectory
     from famille.kernel.families.inbox_service import Inbox
     from famille.kernel.families.record_service import Records
@@ -45,6 +46,11 @@ class Application(Protocol):
     @property
     def authentication(self) -> Authentication:
         """Login, sessions, passwords."""
+        ...
+
+    @property
+    def callers(self) -> Callers:
+        """The caller of a request, with the child it is about, in one read."""
         ...
 
     @property

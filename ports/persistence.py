@@ -181,6 +181,10 @@ class FamilyRepository(Protocol):
         """The children with these ids that exist, by id, in one read."""
         ...
 
+    def caller_with_child(self, token_digest: str, child_id: str) -> tuple[AuthSession, Account, Child | None] | None:
+        """`SessionRepository.caller` and `get_child(child_id)` in one read: what a request about a child asks first."""
+        ...
+
     def children_of(self, family_id: str) -> Sequence[Child]:
         """The children a family is responsible for, by date of birth."""
         ...

@@ -88,7 +88,7 @@ def create_app(
     middleware += [
         SecurityHeaders(hsts=hsts),
         ThrottleMiddleware(rate_limit_storage, login_rate, account_rate, trusted_proxies=trusted_proxies),
-        AuthMiddleware(portal.authentication),
+        AuthMiddleware(portal.callers),
     ]
     app = falcon.App(middleware=middleware)
     app.req_options.media_handlers.update(_json_handlers())

@@ -19,8 +19,9 @@ from typing import Any
 
 import falcon
 
-from famille.kernel.accounts.authentication import Authentication
 from famille.kernel.accounts.model import Principal, Role
+from famille.kernel.families.callers import Callers
+from famille.kernel.families.model import Child
 from famille.kernel.shared.errors import Forbidden, Unauthenticated
 
 SESSION_COOKIE = "famille_session"
@@ -57,16 +58,21 @@ def bearer_token(req: falcon.Request) -> str | None:
 
 
 class AuthMiddleware:
-    """Sets `req.context.principal` (or None) and enforces each resource's declared level."""
+    """Sets `req.context.principal` (or None) and enforces each resource's declared level.
 
-    def __init__(self, authentication: Authentication) -> None:
-        self._authentication = authentication
+    On a route about a child (`{child_id}`), the session and the child are read together:
+    `req.context.child` is the child when the caller may see it, for the resource to pass on.
+    """
+
+    def __init__(self, callers: Callers) -> None:
+        self._callers = callers
 
     def process_resource(
         self, req: falcon.Request, resp: falcon.Response, resource: Any, params: dict[str, Any]
     ) -> None:
         """Authenticate when the route needs it, then check the role."""
         req.context.principal = None
+        req.context.child = None
         if resource is None:  # no route: the 404 needs nobody
             return
         level = access_level(resource, req.method)
@@ -76,16 +82,16 @@ class AuthMiddleware:
             raise UndeclaredAccess(f"{type(resource).__name__}.{req.method} ne déclare pas `auth`")
         if level == PUBLIC:
             return
-        principal = self._principal(req)
+        principal, req.context.child = self._principal(req, params.get("child_id"))
         required = _ROLE_OF_LEVEL.get(level)
         if required is not None and principal.role is not required:
             raise Forbidden("Cette page est réservée aux " + ("familles." if level == FAMILY else "agents."))
         req.context.principal = principal
 
-    def _principal(self, req: falcon.Request) -> Principal:
+    def _principal(self, req: falcon.Request, child_id: Any) -> tuple[Principal, Child | None]:
         token = bearer_token(req)
         if token is None:
             raise Unauthenticated("Veuillez vous connecter pour accéder à cette page.")
         if len(token) > 512 or not token.isascii():  # never a token of ours; spare the database
             raise Unauthenticated("Votre session a expiré ; veuillez vous reconnecter.")
-        return self._authentication.authenticate(token)
+        return self._callers.caller(token, child_id if isinstance(child_id, str) else None)

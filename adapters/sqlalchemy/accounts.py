@@ -136,11 +136,19 @@ class SqlLoginFailureRepository(SqlRepository):
 
 
 _SESSION_BY_DIGEST = select(auth_sessions).where(auth_sessions.c.token_digest == bindparam("p_digest"))
-# A session and its account in one read: what every authenticated request asks first.
+#: A session and its account in one read: what every authenticated request asks first.
 _SESSION_COLUMNS = [column.label(f"session_{column.name}") for column in auth_sessions.c]
-_CALLER = (_ACCOUNTS.add_columns(*_SESSION_COLUMNS)
+CALLER = (_ACCOUNTS.add_columns(*_SESSION_COLUMNS)
            .join(auth_sessions, auth_sessions.c.account_id == accounts.c.id)
            .where(auth_sessions.c.token_digest == bindparam("p_digest")))
+
+
+def caller_of(row: Row[Any]) -> tuple[AuthSession, Account]:
+    """The session and the account of a row of `CALLER` (or of a query extending it)."""
+    session = {column.name: row._mapping[f"session_{column.name}"] for column in auth_sessions.c}
+    return session_from_row(session), account_from_row(row)  # type: ignore[arg-type]
+
+
 _DELETE_SESSION = delete(auth_sessions).where(auth_sessions.c.id == bindparam("p_id"))
 _DELETE_SESSIONS_OF_ACCOUNT = delete(auth_sessions).where(
     auth_sessions.c.account_id == bindparam("p_account_id")
@@ -164,11 +172,8 @@ class SqlSessionRepository(SqlRepository):
 
     def caller(self, token_digest: str) -> tuple[AuthSession, Account] | None:
         """The session with this digest and its account (one query)."""
-        row = self._connection.execute(_CALLER, {"p_digest": token_digest}).first()
-        if row is None:
-            return None
-        session = {column.name: row._mapping[f"session_{column.name}"] for column in auth_sessions.c}
-        return session_from_row(session), account_from_row(row)  # type: ignore[arg-type]
+        row = self._connection.execute(CALLER, {"p_digest": token_digest}).first()
+        return caller_of(row) if row is not None else None
 
     def delete(self, session_id: str) -> None:
         """End one session."""

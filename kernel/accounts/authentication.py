@@ -117,18 +117,22 @@ class Authentication:
     def authenticate(self, token: str) -> Principal:
         """The caller behind a session token, or `Unauthenticated`."""
         with self._uow() as uow:
-            found = uow.sessions.caller(token_digest(token))
-            if found is None or found[0].expires_at <= self._clock.now():
-                raise Unauthenticated("Votre session a expiré ; veuillez vous reconnecter.")
-            session, account = found
-            return Principal(
-                account_id=account.id,
-                login=account.login,
-                role=account.role,
-                organisation_code=account.organisation_code,
-                family_id=account.family_id,
-                session_id=session.id,
-            )
+            return self.principal_of(uow.sessions.caller(token_digest(token)))
+
+    def principal_of(self, found: tuple[AuthSession, Account] | None) -> Principal:
+        """The caller of a session read with its account (`SessionRepository.caller`); `Unauthenticated` when
+        there is none or it has expired."""
+        if found is None or found[0].expires_at <= self._clock.now():
+            raise Unauthenticated("Votre session a expiré ; veuillez vous reconnecter.")
+        session, account = found
+        return Principal(
+            account_id=account.id,
+            login=account.login,
+            role=account.role,
+            organisation_code=account.organisation_code,
+            family_id=account.family_id,
+            session_id=session.id,
+        )
 
     def logout(self, principal: Principal) -> None:
         """End the caller's session."""

@@ -43,18 +43,26 @@ def visible_family(uow: UnitOfWork, principal: Principal, family_id: str) -> Fam
     return family
 
 
-def visible_child(uow: UnitOfWork, principal: Principal, child_id: str) -> Child:
-    """The child, if `principal` may see it; `NotFound` otherwise."""
-    child = uow.families.get_child(child_id)
-    if child is None or not may_see_child(principal, child):
-        raise NotFound(CHILD_NOT_FOUND)
+def visible_child(uow: UnitOfWork, principal: Principal, child_id: str, *, read: Child | None = None) -> Child:
+    """The child, if `principal` may see it; `NotFound` otherwise.
+
+    `read`: the child as this request read it already (with the session, `Callers`), spared a second read.
+    """
+    (child,) = visible_children(uow, principal, [child_id], read=(read,) if read is not None else ())
     return child
 
 
-def visible_children(uow: UnitOfWork, principal: Principal, child_ids: Sequence[str]) -> list[Child]:
-    """The children (in the order given, each once), if `principal` may see every one; `NotFound` otherwise."""
-    found = uow.families.get_children(child_ids)
-    wanted = [found.get(child_id) for child_id in dict.fromkeys(child_ids)]
+def visible_children(uow: UnitOfWork, principal: Principal, child_ids: Sequence[str], *,
+                     read: Sequence[Child] = ()) -> list[Child]:
+    """The children (in the order given, each once), if `principal` may see every one; `NotFound` otherwise.
+
+    `read`: children this request read already; only the others are read (in one query).
+    """
+    known = {child.id: child for child in read}
+    wanted_ids = list(dict.fromkeys(child_ids))
+    missing = [child_id for child_id in wanted_ids if child_id not in known]
+    found = {**known, **uow.families.get_children(missing)} if missing else known
+    wanted = [found.get(child_id) for child_id in wanted_ids]
     children = [child for child in wanted if child is not None and may_see_child(principal, child)]
     if len(children) != len(wanted):
         raise NotFound(CHILD_NOT_FOUND)

@@ -132,14 +132,17 @@ class Planning:
 
     def month(
         self, principal: Principal, child_id: str, month: date, *, service: str | None = None,
-        structure: str | None = None,
+        structure: str | None = None, read: Child | None = None,
     ) -> ChildPlanning:
-        """The child's planning for the month of `month`, optionally one service or one structure."""
+        """The child's planning for the month of `month`, optionally one service or one structure.
+
+        `read`: the child as the request read it already, with the session (`Callers`).
+        """
         days = days_of_month(month)
         first, last = days[0], days[-1]
         now = self._clock.now()
         with self._uow() as uow:
-            child = access.visible_child(uow, principal, child_id)
+            child = access.visible_child(uow, principal, child_id, read=read)
             setup = OrganisationSetup.load(uow, child.organisation_code, first, last, self._calendar, self._rules)
             cells = ChildCells.load(uow, child, first, last)
             attendance = uow.planning.attendance_of(child.id, first, last)
@@ -175,23 +178,28 @@ class Planning:
 
     # --- bookings ---------------------------------------------------------------------------
 
-    def book(self, principal: Principal, child_id: str, cells: Sequence[Cell], *, as_agent: bool = False
-             ) -> ChangeReport:
+    def book(self, principal: Principal, child_id: str, cells: Sequence[Cell], *, as_agent: bool = False,
+             read: Child | None = None) -> ChangeReport:
         """Book the cells of one child; a single cell that cannot be booked is refused."""
-        (report,) = self.book_children(principal, [child_id], cells, as_agent=as_agent)
+        (report,) = self.book_children(principal, [child_id], cells, as_agent=as_agent,
+                                       read=(read,) if read is not None else ())
         return _single(report, len(set(cells)))
 
     def book_children(
-        self, principal: Principal, child_ids: Sequence[str], cells: Sequence[Cell], *, as_agent: bool = False
+        self, principal: Principal, child_ids: Sequence[str], cells: Sequence[Cell], *, as_agent: bool = False,
+        read: Sequence[Child] = (),
     ) -> list[ChangeReport]:
-        """Book the same cells for several children in one transaction; a report per child."""
+        """Book the same cells for several children in one transaction; a report per child.
+
+        `read`: children the request read already, with the session (`Callers`).
+        """
         _check_agent(principal, as_agent)
         _check_size(child_ids, cells)
         now = self._clock.now()
         wanted = sorted(set(cells), key=lambda cell: (cell[1], cell[0]))
         first, last = wanted[0][1], wanted[-1][1]
         with self._uow() as uow:
-            children = access.visible_children(uow, principal, child_ids)
+            children = access.visible_children(uow, principal, child_ids, read=read)
             setups: dict[str, OrganisationSetup] = {}  # loaded once per organisation, not per child
             for child in children:
                 if child.organisation_code not in setups:

@@ -13,6 +13,7 @@ from famille.kernel.billing.online import NoOnlinePayment, OnlinePayments
 from famille.kernel.billing.service import Billing, NoServiceDays
 from famille.kernel.billing.setup import BillingSetup
 from famille.kernel.calendar.loading import NoHolidays
+from famille.kernel.families.callers import Callers
 from famille.kernel.families.directory import FamilyDirectory
 from famille.kernel.families.inbox_service import Inbox
 from famille.kernel.families.record_service import Records
@@ -67,6 +68,7 @@ class Portal:
     clock: Clock
     rules: Rules
     authentication: Authentication
+    callers: Callers
     home: Home
     inbox: Inbox
     records: Records
@@ -116,6 +118,7 @@ def build_portal(
         clock=clock,
         rules=rules,
         authentication=authentication,
+        callers=Callers(uow, authentication),
         home=Home(uow, clock),
         inbox=Inbox(uow, clock),
         records=Records(uow),

@@ -83,6 +83,8 @@ def test_children_keep_their_families_in_order_and_come_by_date_of_birth(
     with seeded() as uow:
         assert uow.families.get_child(lea.id) == lea
         assert uow.families.get_child("inconnu") is None
+        assert uow.families.get_children([lea.id, "inconnu", hugo.id]) == {lea.id: lea, hugo.id: hugo}
+        assert uow.families.get_children([]) == {}
         assert uow.families.children_of(mother.id) == [hugo, lea]
         assert uow.families.children_of(father.id) == [lea]
         assert uow.families.children_of("inconnue") == []
@@ -183,6 +185,28 @@ def test_sessions_are_found_by_digest_and_deleted(seeded: UnitOfWorkFactory) -> 
         uow.sessions.delete_for_account(account.id)
         assert uow.sessions.by_digest("2" * 64) is None
         assert uow.sessions.by_digest("4" * 64) == others
+
+
+def test_a_session_is_read_with_its_account_and_the_child_a_request_names(seeded: UnitOfWorkFactory) -> None:
+    mother, father = samples.family(number="F1"), samples.family(number="F2", conjoint=False)
+    lea = samples.child((father.id, mother.id), prenom="Léa", born=date(2017, 2, 28))
+    holder = samples.account("marie", family_id=mother.id)
+    session = samples.session(holder.id, "1" * 64)
+    with seeded() as uow:
+        uow.families.add(mother)
+        uow.families.add(father)
+        uow.families.add_child(lea)
+        uow.accounts.add(holder)
+        uow.sessions.add(session)
+        uow.commit()
+
+    with seeded() as uow:
+        account = uow.accounts.get(holder.id)
+        assert uow.sessions.caller("1" * 64) == (session, account)
+        assert uow.sessions.caller("f" * 64) is None
+        assert uow.families.caller_with_child("1" * 64, lea.id) == (session, account, lea)
+        assert uow.families.caller_with_child("1" * 64, "inconnu") == (session, account, None)
+        assert uow.families.caller_with_child("f" * 64, lea.id) is None
 
 
 def test_a_reset_token_is_consumed_once(seeded: UnitOfWorkFactory) -> None:

@@ -245,6 +245,10 @@ class _Families:
     def get_children(self, child_ids: Collection[str]) -> Mapping[str, Child]:
         return {i: self.s.children[i] for i in child_ids if i in self.s.children}
 
+    def caller_with_child(self, token_digest: str, child_id: str) -> tuple[AuthSession, Account, Child | None] | None:
+        found = _Sessions(self.s).caller(token_digest)
+        return (*found, self.get_child(child_id)) if found else None
+
     def children_of(self, family_id: str) -> Sequence[Child]:
         return sorted((c for c in self.s.children.values() if family_id in c.family_ids),
                       key=lambda c: c.date_naissance)

@@ -11,8 +11,10 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
+import falcon.testing
 from sqlalchemy import Engine, event, func, select
 
+from famille.adapters.http.app import create_app
 from famille.adapters.sqlalchemy.tables import bookings, planning_events
 from famille.adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
 from famille.kernel.accounts.model import AuthSession, token_digest
@@ -80,13 +82,36 @@ def test_a_school_year_for_three_children_and_four_services_takes_at_most_ten_st
         assert connection.execute(select(func.count()).select_from(planning_events)).scalar_one() == 2 * booked
 
 
-def test_the_month_grid_of_a_child_takes_at_most_nine_statements_with_its_authentication(
+def test_the_month_grid_of_a_child_takes_eight_statements_with_the_session_and_the_child_read_together(
         uow_factory: SqlUnitOfWorkFactory, migrated_engine: Engine) -> None:
     portal, children = _world(uow_factory)
+    client = falcon.testing.TestClient(create_app(portal))
+    month = f"{CLOCK.now().date() + timedelta(14):%Y-%m}"
 
     with counted(migrated_engine) as statements:
-        principal = portal.authentication.authenticate(TOKEN)
-        grid = portal.planning.month(principal, children[0], CLOCK.now().date() + timedelta(14))
+        answer = client.simulate_get(f"/api/v1/children/{children[0]}/planning", params={"month": month},
+                                     headers={"Authorization": f"Bearer {TOKEN}"})
 
-    assert len(statements) <= 9, statements
-    assert sorted(row.service_code for row in grid.rows) == sorted(SERVICES)
+    assert answer.status_code == 200, answer.text
+    assert sorted(row["service"] for row in answer.json["rows"]) == sorted(SERVICES)
+    assert len(statements) <= 8, statements
+    # another family's child: the same answer as a child that does not exist
+    other = client.simulate_get("/api/v1/children/autre-enf-0-0/planning", params={"month": month},
+                                headers={"Authorization": f"Bearer {TOKEN}"})
+    assert other.status_code == 404
+
+
+def test_a_week_booked_for_one_child_takes_at_most_eight_statements(
+        uow_factory: SqlUnitOfWorkFactory, migrated_engine: Engine) -> None:
+    portal, children = _world(uow_factory)
+    client = falcon.testing.TestClient(create_app(portal))
+    monday = CLOCK.now().date() + timedelta(14 - CLOCK.now().weekday())
+    body = {"services": list(SERVICES), "from": monday.isoformat(), "to": (monday + timedelta(4)).isoformat()}
+
+    with counted(migrated_engine) as statements:
+        answer = client.simulate_post(f"/api/v1/children/{children[0]}/bookings", json=body,
+                                      headers={"Authorization": f"Bearer {TOKEN}"})
+
+    assert answer.status_code == 200, answer.text
+    assert len(answer.json["done"]) > 10
+    assert len(statements) <= 8, statements

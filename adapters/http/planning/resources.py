@@ -62,7 +62,7 @@ class PlanningResource:
         child_id = path_id(child_id, "Enfant")
         month = query_month(req, self._today())
         grid = self._planning.month(req.context.principal, child_id, month, service=query_text(req, "service"),
-                                    structure=query_text(req, "structure", ID_MAX))
+                                    structure=query_text(req, "structure", ID_MAX), read=req.context.child)
         resp.text = planning_document(grid)
         resp.content_type = falcon.MEDIA_JSON
 
@@ -112,7 +112,8 @@ class ChildBookingsResource(_ChildCellsRoute):
         """Book the selected cells; the answer lists the cells booked and those skipped, with why."""
         child_id = path_id(child_id, "Enfant")
         cells, _ = booking_body(req)
-        report = self._planning.book(req.context.principal, child_id, cells, as_agent=self._as_agent)
+        report = self._planning.book(req.context.principal, child_id, cells, as_agent=self._as_agent,
+                                     read=req.context.child)
         resp.media = report_view(report)
 
 

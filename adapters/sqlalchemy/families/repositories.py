@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, and_, bindparam, func, insert, or_, select, update
 
 from famille.adapters.primitives import as_row, from_row
+from famille.adapters.sqlalchemy.accounts import CALLER, caller_of
 from famille.adapters.sqlalchemy.database import SqlRepository
 from famille.adapters.sqlalchemy.families import translation as tr
 from famille.adapters.sqlalchemy.tables import (
@@ -26,6 +27,7 @@ from famille.adapters.sqlalchemy.tables import (
     services,
     structures,
 )
+from famille.kernel.accounts.model import Account, AuthSession
 from famille.kernel.families.directory import FamilyMatches
 from famille.kernel.families.inbox import InboxMessage
 from famille.kernel.families.model import Child, Family
@@ -126,6 +128,13 @@ _LINKS_OF_CHILDREN = (
 
 
 _FAMILY_BY_ID = select(families).where(families.c.id == bindparam("p_id"))
+_CALLER_WITH_CHILD = (
+    CALLER.add_columns(*[c.label(f"child_{c.name}") for c in children.c],
+                       child_families.c.family_id.label("link_family_id"))
+    .outerjoin(children, children.c.id == bindparam("p_child"))
+    .outerjoin(child_families, child_families.c.child_id == children.c.id)
+    .order_by(child_families.c.position)
+)
 _CHILDREN_WITH_FAMILIES = (
     select(children, child_families.c.family_id.label("link_family_id"))
     .outerjoin(child_families, child_families.c.child_id == children.c.id)
@@ -176,6 +185,18 @@ class SqlFamilyRepository(SqlRepository):
     def get_child(self, child_id: str) -> Child | None:
         """The child with this id, or None (one query)."""
         return self.get_children([child_id]).get(child_id)
+
+    def caller_with_child(self, token_digest: str, child_id: str) -> tuple[AuthSession, Account, Child | None] | None:
+        """The session, its account and the child: one query (the child's columns outer-joined, one row per family)."""
+        rows = self._connection.execute(_CALLER_WITH_CHILD, {"p_digest": token_digest, "p_child": child_id}).all()
+        if not rows:
+            return None
+        session, account = caller_of(rows[0])
+        if rows[0]._mapping["child_id"] is None:
+            return session, account, None
+        child = tr.child_from_row(_prefixed(rows[0]._mapping, "child_", children),  # type: ignore[arg-type]
+                                  tuple(r.link_family_id for r in rows if r.link_family_id is not None))
+        return session, account, child
 
     def get_children(self, child_ids: Collection[str]) -> Mapping[str, Child]:
         """The children with these ids, with their families' ids, in one query."""
