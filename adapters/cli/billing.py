@@ -52,7 +52,8 @@ def _run_month(args: argparse.Namespace, portal: Application, console: Console) 
     """Stream the month with a progress bar (lines are never all in memory); print the totals."""
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task(f"Facturation {args.organisation} {args.month}", total=None)
+        total = portal.billing.children_to_bill(args.organisation, args.month)
+        task = progress.add_task(f"Facturation {args.organisation} {args.month} (enfants)", total=total or None)
         summary = portal.billing.prepare(args.organisation, args.month, by="famille-cli",
                                          progress=lambda n: progress.advance(task, n))
     if args.final:

@@ -20,7 +20,6 @@ from famille.kernel.accounts.model import Principal
 from famille.kernel.billing.model import RunStatus, parse_month
 from famille.kernel.billing.service import Billing, run_id_of
 from famille.kernel.shared.errors import Conflict, DomainError, NotFound
-from famille.ports.billing_source import ServiceDaySource
 from famille.ports.clock import Clock
 from famille.ports.jobs import JobQueue
 from famille.ports.persistence import UnitOfWorkFactory
@@ -74,12 +73,10 @@ class BillingJob:
 class BillingJobs:
     """Ask for a run as a job, read it, and run it (what a worker calls)."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, billing: Billing, source: ServiceDaySource,
-                 queue: JobQueue) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, billing: Billing, queue: JobQueue) -> None:
         self._uow = uow
         self._clock = clock
         self._billing = billing
-        self._source = source
         self._queue = queue
 
     def request(self, principal: Principal, month: str, *, final: bool = False,
@@ -129,7 +126,7 @@ class BillingJobs:
             job = uow.billing_jobs.get(job_id)
             if job is None or job.state.finished:
                 return
-            total = self._source.count(job.organisation_code, job.month)
+            total = self._billing.children_to_bill(job.organisation_code, job.month)
             uow.billing_jobs.start(job_id, self._clock.now(), total)
             uow.commit()
         done = 0

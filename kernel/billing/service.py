@@ -125,8 +125,8 @@ class Billing:
         """Compute (or recompute) the month's draft, streamed: read, decide and write a batch of
         children at a time, in one transaction; the totals are summed by the database.
 
-        `progress` is told the number of children of each batch written (`ServiceDaySource.count`
-        gives the total beforehand)."""
+        `progress` is told the number of children of each batch written (`children_to_bill` gives
+        the total beforehand)."""
         year, number = parse_month(month)
         run_id = run_id_of(organisation_code, month)
         version = getattr(self._rules, "version", "")
@@ -179,6 +179,10 @@ class Billing:
             return self._finalise(organisation_code, summary.run.id, by=by, accept_flagged=accept_flagged)
         with self._uow() as uow:
             return self._review(summary.run, tuple(uow.billing.invoices_of_run(summary.run.id)))
+
+    def children_to_bill(self, organisation_code: str, month: str) -> int:
+        """How many children a run of `month` goes through (what `prepare`'s progress adds up to)."""
+        return self._source.count(organisation_code, month)
 
     def draft(self, principal: Principal, month: str) -> RunReview:
         """An agent computes (or recomputes) its organisation's draft for `month`."""

@@ -108,10 +108,9 @@ def build_portal(
     holidays = calendar or NoHolidays()
     authentication = Authentication(uow, clock, rules, hasher, notifier, background or RunNow(), portal_url=portal_url)
     planning_agent = AgentPlanning(uow, clock, rules, holidays, notifier)
-    source = service_days or NoServiceDays()
-    billing = Billing(uow, clock, rules, source, calendar=holidays)
+    billing = Billing(uow, clock, rules, service_days or NoServiceDays(), calendar=holidays)
     queue = jobs or RunJobsNow()
-    billing_jobs = BillingJobs(uow, clock, billing, source, queue)
+    billing_jobs = BillingJobs(uow, clock, billing, queue)
     if isinstance(queue, RunJobsNow):
         queue.runner = billing_jobs.execute
     return Portal(

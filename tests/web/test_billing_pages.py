@@ -265,13 +265,16 @@ def test_the_job_page_shows_the_wait_then_the_draft_and_never_to_another_organis
     job_page = asked.headers["location"]
     waiting = agent.get(job_page)
     assert waiting.status_code == 200 and 'data-actualiser="2"' in waiting.text
+    assert agent.get("/agent/facturation?mois=2026-12").headers["location"] == job_page  # the month asked: its job
     assert "En attente : le calcul commence dès qu'un traitement est libre." in text_of(waiting)
     other = PageClient(world.app())
     other.login("agent.deuxrives")
     assert other.get(job_page).status_code == 404 and "introuvable" in text_of(other.get(job_page))
+    assert other.get("/agent/facturation?mois=2026-12").status_code == 200  # not its organisation's job
     world.queue.run_all()
     done = agent.get(job_page)
     assert done.status_code == 303 and done.headers["location"].endswith("?resultat=brouillon")
+    assert agent.get("/agent/facturation?mois=2026-12").headers["location"] == done.headers["location"].split("?")[0]
 
 
 def test_a_failed_job_shows_why_and_stops_refreshing() -> None:

@@ -96,9 +96,13 @@ class BillingPage(_AgentPage):
     """`/agent/facturation?mois=`: compute a month's draft, open the month's run, the SEPA file."""
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        """The forms; with `mois`, the month's run if there is one."""
+        """The forms; with `mois`, the month's job while it runs, else the month's run if there is one."""
         month = req.get_param("mois") or ""
         if is_month(month):
+            job = self._site.portal.billing_jobs.latest(req.context.principal, month)
+            if job is not None and not job.state.finished:
+                redirect(resp, f"/agent/facturation/taches/{job.id}")
+                return
             try:
                 run = self._billing.review(req.context.principal, run_id_of(req.context.principal.organisation_code,
                                                                                month))
