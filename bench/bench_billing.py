@@ -26,7 +26,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, MetaData, PrimaryKeyConstraint, Table, insert
+from sqlalchemy import Column, MetaData, PrimaryKeyConstraint, Table, insert, text
 
 from famille.adapters.rules.engine import DurableRules
 from famille.adapters.sqlalchemy import tables as t
@@ -105,6 +105,11 @@ def seed(url: str, children: int) -> None:
         for table, rows in ((t.bookings, bookings), (t.absences, absences), (t.attendance, attendance)):
             for start in range(0, len(rows), 20_000):
                 c.execute(insert(table), rows[start:start + 20_000])
+    if engine.dialect.name == "postgresql":
+        # after a bulk load, the planner's statistics (autovacuum would take them later, and is off on
+        # some servers): without them it reads the whole month for each batch of children
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+            c.execute(text("ANALYZE"))
     engine.dispose()
 
 
@@ -122,10 +127,13 @@ def bulk_insert_seconds(url: str, lines: int) -> float:
                                                  for c in t.invoice_lines.columns),
                     PrimaryKeyConstraint("invoice_id", "position"))
     scratch.create(engine)
-    rows = [{"invoice_id": f"inv{n // 80}", "position": n % 80, "child_id": f"child{n // 80}", "child_name": "NOM E",
-             "service_code": SERVICES[n % 4], "day": date(2026, 12, 1 + n % 28), "rule_id": "present-facture",
-             "message": "Présent : facturé.", "status": "present", "billed": "full", "unit_price_cents": 310,
-             "amount_cents": 310, "share_hundredths": 10000, "detail": ""} for n in range(lines)]
+    # shaped as the run writes them: uuids, the rule and its version instead of the message, a price note
+    rows = [{"invoice_id": str(uuid.UUID(int=n // 144)), "position": n % 144,
+             "child_id": str(uuid.UUID(int=10**9 + n // 72)), "child_name": f"E{n // 72} NOM",
+             "service_code": SERVICES[n % 4], "day": date(2026, 12, 1 + n % 28), "rule_id": "reserve-present-facture",
+             "message": None, "rules_version": "0123456789abcdef", "reason": "AUCUNE", "status": "Réservé",
+             "billed": "full", "unit_price_cents": 310, "amount_cents": 310, "share_hundredths": 10000,
+             "detail": "tarif restauration-t3"} for n in range(lines)]
     try:
         started = time.perf_counter()
         with engine.begin() as connection:

@@ -65,6 +65,12 @@ class BillingRepository(Protocol):
         """Store lines given as (invoice id, position in the invoice, line)."""
         ...
 
+    def add_rule_messages(self, organisation_code: str, messages: Mapping[tuple[str, str, str], str]) -> None:
+        """Keep each rule message by (rules version, rule id, reason) for the organisation, once: a line
+        stored with a rules version is read back with the message kept under its version, its invoice's
+        organisation, its rule id and its reason (a key already kept is left as it is)."""
+        ...
+
     def settle_draft_totals(self, run_id: str) -> RunTotals:
         """Set each invoice's total to the sum of its lines; the run's counts and total."""
         ...

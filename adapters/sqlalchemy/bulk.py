@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert
+from sqlalchemy import Connection, Insert, Table, insert
+from sqlalchemy.dialects import postgresql, sqlite
 
 CHUNK = 20_000
 
@@ -63,6 +64,13 @@ def copy_rows(connection: Connection, table: Table, columns: Sequence[str], rows
             count += 1
     cursor.close()
     return count
+
+
+def insert_ignore(connection: Connection, table: Table, columns: Sequence[str]) -> Insert:
+    """`INSERT … ON CONFLICT (columns) DO NOTHING` in the connection's dialect."""
+    if connection.dialect.name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing(index_elements=list(columns))
+    return sqlite.insert(table).on_conflict_do_nothing(index_elements=list(columns))
 
 
 def _memoised(process: Callable[[Any], Any] | None) -> Callable[[Any], Any]:

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, Insert, Row, Table, and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from famille.adapters.sqlalchemy.bulk import insert_ignore
 from famille.adapters.sqlalchemy.database import SqlRepository
 from famille.adapters.sqlalchemy.tables import (
     absences,
@@ -76,13 +77,6 @@ def _hours(arrival: str | None, departure: str | None) -> tuple[time, time] | No
     if not arrival or not departure:
         return None
     return time.fromisoformat(arrival), time.fromisoformat(departure)
-
-
-def _insert_ignore(connection: Connection, table: Table, columns: Sequence[str]) -> Insert:
-    """`INSERT … ON CONFLICT (columns) DO NOTHING` in the connection's dialect."""
-    if connection.dialect.name == "postgresql":
-        return postgresql.insert(table).on_conflict_do_nothing(index_elements=list(columns))
-    return sqlite.insert(table).on_conflict_do_nothing(index_elements=list(columns))
 
 
 def _upsert_attendance(connection: Connection) -> Insert:
@@ -257,7 +251,7 @@ class SqlPlanningRepository(SqlRepository):
         """Insert-or-ignore in one multi-row INSERT … RETURNING; the ids of the bookings this batch added."""
         if not items:
             return []
-        statement = (_insert_ignore(self._connection, bookings, CELL_COLUMNS).returning(bookings.c.id)
+        statement = (insert_ignore(self._connection, bookings, CELL_COLUMNS).returning(bookings.c.id)
                      .execution_options(insertmanyvalues_page_size=_ROWS_PER_INSERT))
         rows = self._connection.execute(statement, [booking_to_values(b, batch_id) for b in items])
         return [r.id for r in rows]
@@ -306,7 +300,7 @@ class SqlPlanningRepository(SqlRepository):
         """Insert-or-ignore in one executemany; the cells this call added."""
         if not items:
             return []
-        statement = _insert_ignore(self._connection, absences, CELL_COLUMNS).returning(
+        statement = insert_ignore(self._connection, absences, CELL_COLUMNS).returning(
             absences.c.service_code, absences.c.day)
         rows = self._connection.execute(statement, [absence_to_values(a) for a in items])
         return [(r.service_code, r.day) for r in rows]

@@ -374,7 +374,9 @@ bookings = Table(
     Column("batch_id", String(ID), nullable=False),
     UniqueConstraint(*CELL),
     CheckConstraint("status IN ('pending', 'accepted', 'refused')", name="status_known"),
-    Index(None, "organisation_code", "day"),
+    # a day of an organisation, with what its headcount sums (service, status, child): the count
+    # reads this index alone on SQLite (migration 0012)
+    Index(None, "organisation_code", "day", "service_code", "status", "child_id"),
     Index(None, "organisation_code", "status"),
     Index(None, "batch_id"),
 )
@@ -497,7 +499,12 @@ invoice_lines = Table(
     Column("service_code", String(CODE), nullable=False),
     Column("day", Date, nullable=False),
     Column("rule_id", String(100), nullable=False),
-    Column("message", Text, nullable=False),
+    # the rule's message is not copied on each line: it is read from `rule_messages` by the rules
+    # version, the organisation, the rule id and the day's absence reason (migration 0012); lines
+    # written before that keep their text here (rules_version NULL)
+    Column("message", Text, nullable=True),
+    Column("rules_version", String(64), nullable=True),
+    Column("reason", String(100), nullable=True),
     Column("status", String, nullable=False),
     Column("billed", String(10), nullable=False),
     Column("unit_price_cents", Integer, nullable=False),
@@ -506,6 +513,20 @@ invoice_lines = Table(
     Column("share_hundredths", Integer, nullable=False),
     Column("detail", Text, nullable=False),
     PrimaryKeyConstraint("invoice_id", "position"),
+)
+
+# The message of each billing_eligibility rule that decided a line, once per rules version,
+# organisation, rule and absence reason (the only fact the messages show): an invoice line
+# names it by these instead of copying its text (migration 0012).
+rule_messages = Table(
+    "rule_messages",
+    metadata,
+    Column("rules_version", String(64), nullable=False),
+    _organisation(),
+    Column("rule_id", String(100), nullable=False),
+    Column("reason", String(100), nullable=False),
+    Column("message", Text, nullable=False),
+    PrimaryKeyConstraint("rules_version", "organisation_code", "rule_id", "reason"),
 )
 
 payments = Table(

@@ -92,6 +92,9 @@ class InvoiceLine:
     `rule_id` and `message` come from billing_eligibility; `detail` adds what the
     rule cannot say (the deadline, the price rule, the share paid by this family).
     `share` is the percentage of the day this family pays (two decimals at most).
+    `rules_version` is the version of the rule files that decided the line and `reason` the
+    day's absence reason: storage keeps the message once per (version, organisation, rule,
+    reason) and finds it again by them (a line stored before that has its own text and no version).
     """
 
     child_id: str
@@ -106,6 +109,8 @@ class InvoiceLine:
     amount: Decimal
     share: Decimal = FULL_SHARE
     detail: str = ""
+    rules_version: str = ""
+    reason: str = ""
 
     @property
     def flagged(self) -> bool:

@@ -33,7 +33,7 @@ from famille.kernel.calendar.model import SchoolYear
 from famille.kernel.planning.excuses import Excuses
 from famille.kernel.shared.errors import DomainError
 from famille.kernel.shared.french_dates import WEEKDAYS
-from famille.ports.rules import Decision, NoDecision, Rules
+from famille.ports.rules import Decision, NoDecision, Rules, RulesUnavailable
 
 HUNDRED = Decimal(100)
 MAX_SIBLING_RANK = 3
@@ -71,6 +71,7 @@ class DayPricer:
         self._eligibility: dict[tuple[object, ...], tuple[Decision, Billed]] = {}
         self._priced: dict[tuple[object, ...], tuple[_Priced, ...]] = {}
         self._periods: dict[date, str] = {}
+        self._messages: dict[tuple[str, str, str], str] = {}
 
     def bracket(self, family_id: str) -> str:
         """The family's QF bracket (T5, the highest, when its quotient is unknown)."""
@@ -101,8 +102,17 @@ class DayPricer:
                 "closure": day.closure, "holiday": day.holiday,
             }
             decision = self._rules.decide("billing_eligibility", facts, organisation=self._organisation)
+            said = self._messages.setdefault((decision.version, decision.rule_id, day.reason), decision.message)
+            if said != decision.message:
+                raise RulesUnavailable(
+                    f"Le message de la règle « {decision.rule_id} » (billing_eligibility) nomme un autre fait que "
+                    "la raison d'absence : une ligne de facture ne saurait pas le retrouver. Ne nommez que {reason}.")
             found = self._eligibility[key] = (decision, Billed(decision.outcome["billed"]))
         return found
+
+    def messages(self) -> dict[tuple[str, str, str], str]:
+        """The message of each billing_eligibility rule that decided a line: (rules version, rule id, reason) → text."""
+        return dict(self._messages)
 
     def lines(self, day: ServiceDay, rank: int) -> list[tuple[str, InvoiceLine]]:
         """(family id, line) for each paying family of the day; none when nothing happened."""
@@ -125,7 +135,8 @@ class DayPricer:
         return [(family_id, InvoiceLine(
             child_id=day.child_id, child_name=day.child_name, service_code=day.service_code, day=day.day,
             rule_id=hit.rule_id, message=hit.message, status=status, billed=billed, unit_price=unit, amount=amount,
-            share=share, detail=f"{deadline} ; {notes}" if deadline and notes else deadline or notes))
+            share=share, detail=f"{deadline} ; {notes}" if deadline and notes else deadline or notes,
+            rules_version=decision.version, reason=day.reason))
             for family_id, (unit, amount, share, notes) in zip(day.family_ids, priced, strict=True)]
 
     def _payer(self, family_id: str) -> tuple[str, bool]:

@@ -163,6 +163,7 @@ class Billing:
                 uow.billing.add_draft_lines(rows)
                 if progress is not None:
                     progress(len(loaded.children))
+            uow.billing.add_rule_messages(organisation_code, pricer.messages())
             totals = uow.billing.settle_draft_totals(run_id)
             uow.commit()
         return RunSummary(draft, totals)

@@ -105,6 +105,34 @@ def test_a_streamed_draft_settles_its_totals_and_issues_numbers_by_family(uow_fa
         assert uow.billing.issued_of_month(OTHER, "2026-12") == []
 
 
+def test_a_line_names_its_rule_and_reads_the_message_kept_for_its_version_an_older_line_keeps_its_text(
+        uow_factory: UnitOfWorkFactory) -> None:
+    first, second, lea = seed(uow_factory)
+    december = run()
+    invoices = [attrs.evolve(draft(december, family), total=Decimal("0.00")) for family in (first, second)]
+    named = [attrs.evolve(line(lea, day, "2.25"), message="(non stocké)", rules_version=version, reason=reason)
+             for day, version, reason in ((1, "v1", "AUTRES"), (2, "v1", "RAISON MEDICALE"), (3, "v2", "AUTRES"))]
+    older = line(lea, 4, "2.25")
+    kept = {("v1", "jour-reserve-present", "AUTRES"): "Raison AUTRES.",
+            ("v1", "jour-reserve-present", "RAISON MEDICALE"): "Raison médicale.",
+            ("v2", "jour-reserve-present", "AUTRES"): "Version 2."}
+    with uow_factory() as uow:
+        uow.billing.begin_draft(december)
+        uow.billing.add_draft_invoices(invoices)
+        uow.billing.add_draft_lines([(invoices[0].id, n, x) for n, x in enumerate([*named, older])])
+        uow.billing.add_rule_messages(ORG, kept)
+        uow.billing.add_rule_messages(ORG, {("v1", "jour-reserve-present", "AUTRES"): "Une autre fois."})
+        uow.billing.add_rule_messages(OTHER, {("v2", "jour-reserve-present", "AUTRES"): "Autre organisation."})
+        uow.commit()
+    with uow_factory() as uow:
+        read = uow.billing.invoice(invoices[0].id)
+        assert read is not None
+        assert [x.message for x in read.lines] == ["Raison AUTRES.", "Raison médicale.", "Version 2.", "Repas pris."]
+        assert [(x.rules_version, x.reason) for x in read.lines] == [
+            ("v1", "AUTRES"), ("v1", "RAISON MEDICALE"), ("v2", "AUTRES"), ("", "")]
+        assert uow.billing.invoices_of_run(december.id)[[i.id for i in invoices].index(read.id)] == read
+
+
 def test_an_issued_invoice_keeps_its_number_and_a_final_run_is_claimed_once(uow_factory: UnitOfWorkFactory) -> None:
     first, _, lea = seed(uow_factory)
     december = run()

@@ -41,6 +41,10 @@ from famille.kernel.billing.setup import Creditor, FamilyBilling
 from famille.kernel.families.records import FamilySections
 
 
+def _stored(line: InvoiceLine) -> InvoiceLine:
+    """As the SQL repository stores it: a line with a rules version without its message's text."""
+    return attrs.evolve(line, message="") if line.rules_version else line
+
 class FakeBilling:
     def __init__(self, store: Any, committed: Any) -> None:
         self.s = store
@@ -65,12 +69,25 @@ class FakeBilling:
     def add_draft_lines(self, lines: Sequence[tuple[str, int, InvoiceLine]]) -> None:
         grouped: dict[str, list[tuple[int, InvoiceLine]]] = defaultdict(list)
         for invoice_id, position, line in lines:
-            grouped[invoice_id].append((position, line))
+            grouped[invoice_id].append((position, _stored(line)))
         for invoice_id, added in grouped.items():
             invoice = self.s.invoices[invoice_id]
             assert min(p for p, _ in added) == len(invoice.lines)
             self.s.invoices[invoice_id] = attrs.evolve(
                 invoice, lines=invoice.lines + tuple(line for _, line in sorted(added, key=lambda x: x[0])))
+
+    def add_rule_messages(self, organisation_code: str, messages: Mapping[tuple[str, str, str], str]) -> None:
+        for (version, rule_id, reason), text in messages.items():
+            self.s.rule_messages.setdefault((version, organisation_code, rule_id, reason), text)
+
+    def _shown(self, invoice: Invoice) -> Invoice:
+        """As the SQL repository: a line with a rules version reads its message from the kept messages."""
+        if not any(line.rules_version for line in invoice.lines):
+            return invoice
+        return attrs.evolve(invoice, lines=tuple(
+            attrs.evolve(line, message=self.s.rule_messages.get(
+                (line.rules_version, invoice.organisation_code, line.rule_id, line.reason), ""))
+            if line.rules_version else line for line in invoice.lines))
 
     def settle_draft_totals(self, run_id: str) -> RunTotals:
         for invoice in self.invoices_of_run(run_id):
@@ -149,14 +166,17 @@ class FakeBilling:
             self.s.invoices[invoice_id] = attrs.evolve(invoice, number=number, issued_on=issued_on, due_on=due_on)
 
     def invoices_of_run(self, run_id: str) -> Sequence[Invoice]:
-        return sorted((i for i in self.s.invoices.values() if i.run_id == run_id), key=lambda i: i.family_id)
+        return [self._shown(i) for i in sorted((i for i in self.s.invoices.values() if i.run_id == run_id),
+                                                key=lambda i: i.family_id)]
 
     def invoice(self, invoice_id: str) -> Invoice | None:
-        return self.s.invoices.get(invoice_id)
+        found = self.s.invoices.get(invoice_id)
+        return None if found is None else self._shown(found)
 
     def issued_of_family(self, family_id: str) -> Sequence[Invoice]:
-        return sorted((i for i in self.s.invoices.values() if i.family_id == family_id and i.issued),
-                      key=lambda i: (i.issued_on, i.number))
+        return [self._shown(i) for i in sorted(
+            (i for i in self.s.invoices.values() if i.family_id == family_id and i.issued),
+            key=lambda i: (i.issued_on, i.number))]
 
     def issued_of_month(self, organisation_code: str, month: str) -> Sequence[Invoice]:
         return [attrs.evolve(i, lines=()) for i in sorted(
@@ -164,7 +184,7 @@ class FakeBilling:
              and i.month == month and i.issued and i.kind is InvoiceKind.INVOICE), key=lambda i: i.number or "")]
 
     def add_credit_note(self, note: Invoice) -> None:
-        self.s.invoices[note.id] = note
+        self.s.invoices[note.id] = attrs.evolve(note, lines=tuple(_stored(line) for line in note.lines))
 
     def add_payment(self, payment: Payment) -> None:
         self.s.payments[payment.id] = payment

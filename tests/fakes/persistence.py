@@ -67,6 +67,7 @@ class Store:
     # billing (tests/fakes/billing.py)
     billing_runs: dict[str, Any] = attrs.Factory(dict)
     invoices: dict[str, Any] = attrs.Factory(dict)
+    rule_messages: dict[tuple[str, str, str, str], str] = attrs.Factory(dict)  # (version, org, rule, reason)
     payments: dict[str, Any] = attrs.Factory(dict)
     online_payments: dict[str, Any] = attrs.Factory(dict)  # id -> OnlinePayment
     counters: dict[tuple[str, str], int] = attrs.Factory(dict)

@@ -24,7 +24,7 @@ from sqlalchemy import (
     update,
 )
 
-from famille.adapters.sqlalchemy.bulk import copy_rows
+from famille.adapters.sqlalchemy.bulk import copy_rows, insert_ignore
 from famille.adapters.sqlalchemy.database import SqlRepository
 from famille.adapters.sqlalchemy.families import record_translation as rt
 from famille.adapters.sqlalchemy.families.translation import family_from_row
@@ -39,6 +39,7 @@ from famille.adapters.sqlalchemy.tables import (
     online_payments,
     payment_allocations,
     payments,
+    rule_messages,
     sepa_creditors,
     sepa_mandates,
 )
@@ -82,13 +83,16 @@ def _run_from_row(row: Row[Any]) -> BillingRun:
 
 #: The columns of a line as `_line_row` gives them.
 LINE_COLUMNS = ("invoice_id", "position", "child_id", "child_name", "service_code", "day", "rule_id", "message",
-                "status", "billed", "unit_price_cents", "amount_cents", "share_hundredths", "detail")
+                "rules_version", "reason", "status", "billed", "unit_price_cents", "amount_cents",
+                "share_hundredths", "detail")
 
 
 def _line_row(invoice_id: str, position: int, line: InvoiceLine) -> tuple[Any, ...]:
+    """A line as stored: with a rules version, its message is not copied (it is kept in `rule_messages`)."""
     return (invoice_id, position, line.child_id, line.child_name, line.service_code, line.day, line.rule_id,
-            line.message, line.status, line.billed.value, to_cents(line.unit_price), to_cents(line.amount),
-            to_cents(line.share), line.detail)
+            None if line.rules_version else line.message, line.rules_version or None,
+            line.reason if line.rules_version else None, line.status, line.billed.value,
+            to_cents(line.unit_price), to_cents(line.amount), to_cents(line.share), line.detail)
 
 
 def _line_values(invoice_id: str, position: int, line: InvoiceLine) -> dict[str, Any]:
@@ -96,11 +100,24 @@ def _line_values(invoice_id: str, position: int, line: InvoiceLine) -> dict[str,
 
 
 def _line_from_row(row: Row[Any]) -> InvoiceLine:
+    """A stored line; `row.shown` is its message: its own text, or the one kept for its rule (`_LINES`)."""
     return InvoiceLine(child_id=row.child_id, child_name=row.child_name, service_code=row.service_code,
-                       day=row.day, rule_id=row.rule_id, message=row.message, status=row.status,
+                       day=row.day, rule_id=row.rule_id, message=row.shown or "", status=row.status,
                        billed=Billed(row.billed), unit_price=from_cents(row.unit_price_cents),
                        amount=from_cents(row.amount_cents), share=from_cents(row.share_hundredths),
-                       detail=row.detail)
+                       detail=row.detail, rules_version=row.rules_version or "", reason=row.reason or "")
+
+
+#: Lines with their message: a line written with a rules version finds it in `rule_messages` by that
+#: version, its invoice's organisation, its rule id and its reason; an older line has its own text.
+_LINES = (
+    select(invoice_lines, func.coalesce(invoice_lines.c.message, rule_messages.c.message).label("shown"))
+    .select_from(invoice_lines.join(invoices, invoices.c.id == invoice_lines.c.invoice_id).outerjoin(
+        rule_messages, and_(rule_messages.c.rules_version == invoice_lines.c.rules_version,
+                            rule_messages.c.organisation_code == invoices.c.organisation_code,
+                            rule_messages.c.rule_id == invoice_lines.c.rule_id,
+                            rule_messages.c.reason == invoice_lines.c.reason)))
+)
 
 
 def _invoice_values(invoice: Invoice) -> dict[str, Any]:
@@ -198,6 +215,15 @@ class SqlBillingRepository(SqlRepository):
         """Write lines in bulk: `COPY` on PostgreSQL, one prepared executemany elsewhere."""
         copy_rows(self._connection, invoice_lines, LINE_COLUMNS,
                   (_line_row(invoice_id, position, line) for invoice_id, position, line in lines))
+
+    def add_rule_messages(self, organisation_code: str, messages: Mapping[tuple[str, str, str], str]) -> None:
+        """Insert each (version, rule, reason) message not kept yet (`ON CONFLICT DO NOTHING`)."""
+        if messages:
+            self._connection.execute(
+                insert_ignore(self._connection, rule_messages, ("rules_version", "organisation_code", "rule_id",
+                                                                "reason")),
+                [{"rules_version": version, "organisation_code": organisation_code, "rule_id": rule_id,
+                  "reason": reason, "message": text} for (version, rule_id, reason), text in messages.items()])
 
     def settle_draft_totals(self, run_id: str) -> RunTotals:
         """One UPDATE sums each invoice's lines; one SELECT gives the run's totals."""
@@ -331,7 +357,7 @@ class SqlBillingRepository(SqlRepository):
         lines: dict[str, list[InvoiceLine]] = defaultdict(list)
         for start in range(0, len(ids), BATCH):
             chunk = ids[start:start + BATCH]
-            for line in self._connection.execute(select(invoice_lines).where(invoice_lines.c.invoice_id.in_(chunk))
+            for line in self._connection.execute(_LINES.where(invoice_lines.c.invoice_id.in_(chunk))
                                                  .order_by(invoice_lines.c.invoice_id, invoice_lines.c.position)):
                 lines[line.invoice_id].append(_line_from_row(line))
         return [_invoice_from_row(row, lines[row.id]) for row in rows]
