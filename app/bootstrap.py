@@ -142,6 +142,20 @@ def organisation_codes(settings: Settings) -> list[str] | None:
         engine.dispose()
 
 
+def abandon_orphan_jobs(settings: Settings) -> int:
+    """On a database whose jobs run inside the portal's processes (SQLite), fail the jobs an earlier
+    portal left unfinished (call once, before the server's workers start); elsewhere nothing. How many."""
+    from sqlalchemy import inspect
+
+    wiring = build(settings)
+    try:
+        if isinstance(wiring.jobs, ThreadJobQueue) and inspect(wiring.engine).has_table("billing_jobs"):
+            return wiring.portal.billing_jobs.abandon_unfinished()
+        return 0  # PostgreSQL: workers elsewhere may be running them; not migrated yet: no job at all
+    finally:
+        wiring.engine.dispose()
+
+
 def create_wsgi_app(settings: Settings | None = None) -> Any:
     """The Falcon WSGI application, for gunicorn (`famille serve`) or any WSGI server."""
     from famille.adapters.http.app import create_app

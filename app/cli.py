@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 def _serve(args: argparse.Namespace) -> int:
     from famille.adapters.cli.rules import startup_problems
-    from famille.bootstrap import organisation_codes
+    from famille.bootstrap import abandon_orphan_jobs, organisation_codes
     from famille.config import Settings
     from famille.rules import default_rules_dir
     from famille.server import serve
@@ -25,6 +25,11 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"Le portail ne démarre pas : {len(problems)} problème(s) dans les règles de {rules_dir} "
               "(famille rules check --rules …).", file=sys.stderr)
         return 1
+    # SQLite: the jobs run in the portal's processes; those an earlier portal left are failed, and say so.
+    abandoned = abandon_orphan_jobs(settings)
+    if abandoned:
+        print(f"{abandoned} facturation(s) interrompue(s) par l'arrêt du portail : marquée(s) échouée(s), "
+              "à redemander.", file=sys.stderr)
     serve(host=args.host, port=args.port, workers=args.workers)
     return 0
 

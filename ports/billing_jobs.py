@@ -23,7 +23,8 @@ class BillingJobRepository(Protocol):
     - `start` sets it running: started now, `total` children, none done, no errors, one more attempt;
     - `progress` sets the children done; `finish` sets the final state, the end, the errors, the
       run (when done) and, when given, the children done;
-    - `latest` is the job of the organisation and month asked last (None if none).
+    - `latest` is the job of the organisation and month asked last (None if none);
+    - `unfinished` lists the jobs pending or running, oldest first.
     """
 
     def add(self, job: BillingJob) -> None:
@@ -36,6 +37,10 @@ class BillingJobRepository(Protocol):
 
     def latest(self, organisation_code: str, month: str) -> BillingJob | None:
         """The organisation's last job for `month`, or None."""
+        ...
+
+    def unfinished(self) -> Sequence[BillingJob]:
+        """The jobs pending or running, oldest first."""
         ...
 
     def start(self, job_id: str, at: datetime, total: int) -> None:

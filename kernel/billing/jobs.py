@@ -30,6 +30,11 @@ log = logging.getLogger("famille.jobs")
 FAULT = "La facturation a échoué sur une erreur inattendue : réessayez, ou signalez-la à l'administrateur."
 
 
+#: What an agent reads of a job its portal process stopped in (SQLite: the jobs run in the portal).
+ABANDONED = ("Le portail s'est arrêté pendant cette facturation : rien n'en a été gardé. "
+             "Demandez-la à nouveau.")
+
+
 class JobState(enum.Enum):
     """Where a job is: waiting for a worker, being run, done, or failed (with its errors)."""
 
@@ -113,6 +118,18 @@ class BillingJobs:
         """The agent's organisation's last job for `month`, or None."""
         with self._uow() as uow:
             return uow.billing_jobs.latest(principal.organisation_code, month)
+
+    def abandon_unfinished(self) -> int:
+        """Fail every job left pending or running, and say so: for a portal that runs its jobs itself
+        (SQLite), at start, when no job of an earlier process can still be running. How many."""
+        with self._uow() as uow:
+            left = uow.billing_jobs.unfinished()
+            for job in left:
+                log.warning("Tâche de facturation %s abandonnée (%s) : le portail s'est arrêté", job.id,
+                            job.state.label)
+                uow.billing_jobs.finish(job.id, JobState.FAILED, self._clock.now(), (ABANDONED,))
+            uow.commit()
+        return len(left)
 
     def execute(self, job_id: str) -> None:
         """Run the job (a worker calls this): its state, progress and result are written as it goes.

@@ -70,3 +70,15 @@ def test_the_latest_job_is_the_organisations_last_asked_for_the_month(uow_factor
         latest = uow.billing_jobs.latest(ORG, "2026-12")
         assert latest is not None and latest.id == "b"
         assert uow.billing_jobs.latest(ORG, "2026-11") is None
+
+
+def test_the_unfinished_jobs_are_the_pending_and_running_ones_oldest_first(uow_factory: UnitOfWorkFactory) -> None:
+    seed(uow_factory)
+    with uow_factory() as uow:
+        for id, minutes in (("late", 3), ("early", 1), ("done", 0), ("running", 2)):
+            uow.billing_jobs.add(_job(id, minutes=minutes))
+        uow.billing_jobs.start("running", NOW, 5)
+        uow.billing_jobs.finish("done", JobState.DONE, NOW, [], run_id="run-1")
+        uow.commit()
+    with uow_factory() as uow:
+        assert [job.id for job in uow.billing_jobs.unfinished()] == ["early", "running", "late"]

@@ -30,6 +30,10 @@ class FakeBillingJobs:
         mine = [j for j in self._jobs.values() if (j.organisation_code, j.month) == (organisation_code, month)]
         return max(mine, key=lambda j: (j.requested_at, j.id), default=None)
 
+    def unfinished(self) -> Sequence[BillingJob]:
+        """Pending or running, oldest first."""
+        return sorted((j for j in self._jobs.values() if not j.state.finished), key=lambda j: (j.requested_at, j.id))
+
     def start(self, job_id: str, at: datetime, total: int) -> None:
         """Running."""
         job = self._jobs[job_id]

@@ -153,3 +153,31 @@ def test_a_portal_started_with_famille_clock_lives_on_that_day_from_the_demo_to_
             assert status == 200, planning
             assert planning["month"] == "2025-11"  # the clock's month, not the machine's
             assert {row["service"] for row in planning["rows"]} >= {"RESTAURATION", "GARDERIE MATIN"}
+
+
+def test_a_billing_job_a_stopped_sqlite_portal_left_running_is_failed_when_the_portal_starts_again(
+    tmp_path: Path,
+) -> None:
+    from famille.bootstrap import build
+    from famille.config import Settings
+    from famille.kernel.billing.jobs import ABANDONED, BillingJob, JobState
+
+    with fresh_database("sqlite", tmp_path) as url:
+        env = {"FAMILLE_DATABASE_URL": url, "FAMILLE_ARGON2_MEMORY_KIB": "8192", "FAMILLE_ARGON2_TIME_COST": "1",
+               "FAMILLE_SECRET_KEY_FILE": str(tmp_path / "secret_key")}
+        famille("demo", env=env)
+        wiring = build(Settings.from_environ(env))
+        try:
+            with wiring.uow() as uow:  # the portal was running this job when it stopped
+                agent = uow.accounts.by_login("agent")
+                assert agent is not None
+                uow.billing_jobs.add(BillingJob(id="interrompue", organisation_code=agent.organisation_code,
+                                                month="2026-11", requested_by=agent.id,
+                                                requested_at=wiring.portal.clock.now(), state=JobState.RUNNING))
+                uow.commit()
+        finally:
+            wiring.engine.dispose()
+        with running_portal(env) as base:
+            _, body = _login(base, "agent", "Agent2026x")
+            status, _, job = call("GET", f"{base}/api/v1/agent/billing/jobs/interrompue", token=body["token"])
+            assert status == 200 and job["state"] == "failed" and job["errors"] == [ABANDONED], job

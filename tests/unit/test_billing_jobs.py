@@ -10,7 +10,7 @@ import pytest
 
 from famille.kernel.accounts.model import Principal, Role
 from famille.kernel.billing.days import MonthRows
-from famille.kernel.billing.jobs import FAULT, JobState
+from famille.kernel.billing.jobs import ABANDONED, FAULT, JobState
 from famille.kernel.billing.service import run_id_of
 from famille.kernel.portal.application import build_portal
 from famille.kernel.shared.errors import NotFound
@@ -96,3 +96,22 @@ def test_another_organisation_never_reads_a_job() -> None:
     with pytest.raises(NotFound):
         world.portal.billing_jobs.job(other, job.id)
     assert world.portal.billing_jobs.latest(other, "2026-12") is None
+
+
+def test_jobs_left_by_a_stopped_portal_are_failed_with_a_message_and_asked_again(world: Worlds) -> None:
+    world, queue, source = world
+    source.broken = False
+    jobs = world.portal.billing_jobs
+    waiting, running = jobs.request(AGENT, "2026-12"), jobs.request(AGENT, "2026-11")
+    with world.uow() as uow:  # the portal ran the second, then stopped
+        uow.billing_jobs.start(running.id, world.clock.now(), 2)
+        uow.commit()
+    queue.queued.clear()  # its thread is gone with it
+    assert jobs.abandon_unfinished() == 2
+    for job in (waiting, running):
+        abandoned = jobs.job(AGENT, job.id)
+        assert abandoned.state is JobState.FAILED and abandoned.errors == (ABANDONED,)
+    assert jobs.abandon_unfinished() == 0
+    again = jobs.request(AGENT, "2026-12")
+    queue.run_all()
+    assert jobs.job(AGENT, again.id).state is JobState.DONE

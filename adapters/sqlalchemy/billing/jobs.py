@@ -47,6 +47,12 @@ class SqlBillingJobRepository(SqlRepository):
                               .limit(1)).first()
         return None if row is None else _job(row)
 
+    def unfinished(self) -> Sequence[BillingJob]:
+        """Pending or running, oldest first."""
+        return [_job(row) for row in self._connection.execute(
+            select(billing_jobs).where(billing_jobs.c.state.in_([JobState.PENDING.value, JobState.RUNNING.value]))
+            .order_by(billing_jobs.c.requested_at, billing_jobs.c.id))]
+
     def start(self, job_id: str, at: datetime, total: int) -> None:
         """Running from `at` over `total` children; one more attempt."""
         self._connection.execute(update(billing_jobs).where(billing_jobs.c.id == job_id).values(
