@@ -87,3 +87,23 @@ def test_no_offer_to_pay_online_where_the_organisation_has_no_payment_service(
     world.gateway.organisations = ()
     assert "Payer en ligne" not in text_of(family.get("/releve-de-compte"))
     assert re.search("Relevé de compte", family.get("/releve-de-compte").text)
+
+
+def test_asking_again_sends_the_family_back_to_its_pending_payment_and_an_overlap_says_until_when(
+    family: PageClient, world: PaymentWorld,
+) -> None:
+    family.get("/releve-de-compte")
+    first = family.post("/releve-de-compte/paiement", {"factures": "inv-a1"})
+    family.get("/releve-de-compte")
+
+    again = family.post("/releve-de-compte/paiement", {"factures": "inv-a1"})
+    overlap = family.client.simulate_post(
+        "/releve-de-compte/paiement", body=f"factures=inv-a1&factures=inv-a2&csrf={family.csrf}",
+        content_type="application/x-www-form-urlencoded", cookies=family.cookies)
+
+    assert first.status_code == again.status_code == 200 and len(world.gateway.orders) == 1
+    assert 'href="https://paiement.test/payer?t=tr-1"' in again.text
+    assert "Le paiement de ces factures est déjà ouvert depuis" in text_of(again)
+    assert overlap.status_code == 409
+    assert "Un paiement en ligne de la facture n° 2026-000001 est déjà en cours" in text_of(overlap)
+    assert len(world.gateway.orders) == 1

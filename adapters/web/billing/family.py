@@ -90,8 +90,9 @@ class StatementPage(Page):
         """The statement (the school year so far by default), the invoices and their state."""
         self.show(req, resp)
 
-    def show(self, req: falcon.Request, resp: falcon.Response, pay_errors: Sequence[str] = ()) -> None:
-        """Draw the page (with the errors of a refused « Payer en ligne », if any)."""
+    def show(self, req: falcon.Request, resp: falcon.Response, pay_errors: Sequence[str] = (),
+             status: str = falcon.HTTP_422) -> None:
+        """Draw the page (with the errors of a refused « Payer en ligne », if any, answered with `status`)."""
         billing = self._site.portal.billing
         principal = req.context.principal
         today = self._site.portal.clock.now().date()
@@ -110,8 +111,8 @@ class StatementPage(Page):
         remaining = {o.invoice.id: o.remaining for o in position.unpaid}
         rows = invoice_rows(billing.invoices(principal), remaining)
         online = self._site.portal.payments.offered(principal.organisation_code) and bool(position.unpaid)
-        self._site.page(req, resp, "releve_de_compte.html", status=falcon.HTTP_422 if form.has_errors or pay_errors
-                        else falcon.HTTP_200, form=form, statement=statement, rows=rows, position=position,
+        self._site.page(req, resp, "releve_de_compte.html", status=falcon.HTTP_422 if form.has_errors
+                        else status if pay_errors else falcon.HTTP_200, form=form, statement=statement, rows=rows, position=position,
                         kinds=ENTRY_KINDS, address=invoice_address, online=online, pay_errors=pay_errors)
 
     @staticmethod
@@ -151,7 +152,7 @@ class PayOnline:
             self._statement.show(req, resp, [error.message for error in refused.errors])
             return
         except Conflict as refused:
-            self._statement.show(req, resp, [refused.message])
+            self._statement.show(req, resp, [refused.message], falcon.HTTP_409)
             return
         numbers = {i.id: i.number for i in self._site.portal.billing.invoices(req.context.principal)}
         self._site.page(req, resp, "paiement_depart.html", payment=opened.payment, resumed=opened.resumed,
