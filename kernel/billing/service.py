@@ -37,6 +37,7 @@ from famille.kernel.billing.reading import service_days
 from famille.kernel.billing.run import DayPricer, family_lines, in_invoice_order
 from famille.kernel.billing.setup import Creditor
 from famille.kernel.calendar.loading import NoHolidays
+from famille.kernel.families import access
 from famille.kernel.planning.context import OrganisationSetup
 from famille.kernel.shared.errors import Conflict, FieldError, NotFound, ValidationFailed
 from famille.kernel.shared.organisations import Organisation
@@ -276,9 +277,7 @@ class Billing:
             raise ValidationFailed([FieldError("to", "La date de fin doit suivre la date de début.")])
         family_id = self._family(principal, family_id)
         with self._uow() as uow:
-            family = uow.families.get(family_id)
-            if family is None or family.organisation_code != principal.organisation_code:
-                raise NotFound("Famille introuvable.")
+            access.visible_family(uow, principal, family_id)
             return statement(family_id, uow.billing.issued_of_family(family_id),
                              uow.billing.payments_of_family(family_id), start, end)
 
@@ -308,9 +307,7 @@ class Billing:
             raise ValidationFailed([FieldError("method", f"Mode de paiement inconnu (permis : {allowed} ; les "
                                                          "paiements en ligne s'enregistrent seuls).")])
         with self._uow() as uow:
-            family = uow.families.get(family_id)
-            if family is None or family.organisation_code != principal.organisation_code:
-                raise NotFound("Famille introuvable.")
+            family = access.visible_family(uow, principal, family_id)
             payment = Payment(id=str(uuid.uuid4()), organisation_code=family.organisation_code, family_id=family_id,
                               amount=value, method=how, paid_on=paid_on, recorded_by=principal.account_id,
                               recorded_at=self._clock.now(), reference=reference)

@@ -17,6 +17,7 @@ from famille.kernel.accounts.model import Principal
 from famille.kernel.billing.model import CENT, FULL_SHARE
 from famille.kernel.billing.payers import mandate_reference
 from famille.kernel.billing.run import equal_shares
+from famille.kernel.families import access
 from famille.kernel.shared.errors import FieldError, NotFound, ValidationFailed
 from famille.ports.persistence import UnitOfWorkFactory
 
@@ -123,11 +124,9 @@ class BillingSetup:
 
     def shares(self, principal: Principal, child_id: str) -> dict[str, Decimal]:
         """The share each family of the child pays (equal when none was set)."""
-        organisation = _agent(principal)
+        _agent(principal)
         with self._uow() as uow:
-            child = uow.families.get_child(child_id)
-            if child is None or child.organisation_code != organisation:
-                raise NotFound("Enfant introuvable.")
+            child = access.visible_child(uow, principal, child_id)
             stored = uow.billing.child_shares(child_id)
         values = [stored.get(f) for f in child.family_ids]
         if child.family_ids and all(v is not None for v in values) and sum(v for v in values if v) == FULL_SHARE:
@@ -138,11 +137,9 @@ class BillingSetup:
     def set_shares(self, principal: Principal, child_id: str, shares: Mapping[str, str | Decimal]
                    ) -> dict[str, Decimal]:
         """Set each family's share of the child's costs (the next billing run splits by them)."""
-        organisation = _agent(principal)
+        _agent(principal)
         with self._uow() as uow:
-            child = uow.families.get_child(child_id)
-            if child is None or child.organisation_code != organisation:
-                raise NotFound("Enfant introuvable.")
+            child = access.visible_child(uow, principal, child_id)
             parsed = shares_from(shares, child.family_ids)
             uow.billing.set_child_shares(child_id, parsed)
             uow.commit()
@@ -150,11 +147,9 @@ class BillingSetup:
 
     def family_billing(self, principal: Principal, family_id: str) -> FamilyBilling:
         """A family's residence and mandate."""
-        organisation = _agent(principal)
+        _agent(principal)
         with self._uow() as uow:
-            family = uow.families.get(family_id)
-            if family is None or family.organisation_code != organisation:
-                raise NotFound("Famille introuvable.")
+            access.visible_family(uow, principal, family_id)
             return uow.billing.family_billing(family_id)
 
     def set_family_billing(self, principal: Principal, family_id: str, *, resident: bool | None = None,
@@ -166,9 +161,7 @@ class BillingSetup:
         """
         organisation = _agent(principal)
         with self._uow() as uow:
-            family = uow.families.get(family_id)
-            if family is None or family.organisation_code != organisation:
-                raise NotFound("Famille introuvable.")
+            family = access.visible_family(uow, principal, family_id)
             current = uow.billing.family_billing(family_id)
             mandate = None if remove_mandate else current.mandate
             if mandate_signed_on is not None:

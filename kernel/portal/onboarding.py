@@ -161,11 +161,9 @@ class Onboarding:
 
         Refused when the account is already activated, or when the family has no e-mail address.
         """
-        organisation = _require_agent(agent)
+        _require_agent(agent)
         with self._uow() as uow:
-            family = uow.families.get(family_id)
-            if family is None or family.organisation_code != organisation:
-                raise NotFound("Famille introuvable.")
+            family = access.visible_family(uow, agent, family_id)
             account = uow.accounts.by_family(family_id)
         if account is None:
             raise NotFound("Cette famille n'a pas de compte.")
