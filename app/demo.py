@@ -159,9 +159,21 @@ def _martin_family(uow: UnitOfWork) -> None:
 
 
 def _enrol_school_children(uow: UnitOfWork, now: datetime) -> None:
-    """Enrol the school-age demo children in their school's four services for the current school year."""
+    """Enrol the school-age demo children in four services for the current school year: LEO at his RPI's;
+    COMMUNE at her commune's canteen and garderie, but the evening garderie at the RPI de Varacieux's,
+    where her agenda shows it under the RPI's deadlines and closures, and the RPI bills it."""
     year = SchoolYear.containing(now.date())
     services = ("GARDERIE MATIN", "GARDERIE MIDI", "GARDERIE SOIR", "RESTAURATION")
-    children = (_id("child:ztest:COMMUNE"), _id("child:martin:LEO"))
-    uow.planning.add_enrolments([Enrolment(child, service, year.start, year.end)
-                                 for child in children for service in services])
+    places = {"GARDERIE SOIR": OTHER_ORGANISATION}
+    uow.planning.add_enrolments(
+        [Enrolment(_id("child:martin:LEO"), service, year.start, year.end, organisation_code=OTHER_ORGANISATION,
+                   structure_id=_structure_id(OTHER_ORGANISATION, service)) for service in services]
+        + [Enrolment(_id("child:ztest:COMMUNE"), service, year.start, year.end,
+                     organisation_code=places.get(service, DEMO_ORGANISATION),
+                     structure_id=_structure_id(places.get(service, DEMO_ORGANISATION), service))
+           for service in services])
+
+
+def _structure_id(organisation: str, service: str) -> str:
+    """The demo structure of an organisation offering `service`."""
+    return _id(f"{organisation}:{'cantine' if service == 'RESTAURATION' else 'garderie'}")

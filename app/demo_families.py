@@ -98,7 +98,8 @@ def load_families(wiring: Wiring, count: int) -> int:
         if not missing:
             return 0
         password_hash = wiring.hasher.hash(PASSWORD)  # one argon2 hash for every scaled account
-        rows = _Rows(now, SchoolYear.containing(now.date()), open_days, password_hash)
+        rows = _Rows(now, SchoolYear.containing(now.date()), open_days, password_hash,
+                     {code: service.structure_id for code, service in setup.services.items()})
         for index in missing:
             rows.family(index)
         for table, values in rows.in_order():
@@ -116,8 +117,10 @@ def _days(first: date, last: date) -> Iterator[date]:
 class _Rows:
     """The rows of the new families, table by table, built from kernel values."""
 
-    def __init__(self, now: datetime, year: SchoolYear, open_days: dict[str, list[date]], password_hash: str) -> None:
+    def __init__(self, now: datetime, year: SchoolYear, open_days: dict[str, list[date]], password_hash: str,
+                 structures: dict[str, str]) -> None:
         self.now, self.year, self.open_days, self.password_hash = now, year, open_days, password_hash
+        self.structures = structures  # the demo commune's structure of each service
         self.tables: dict[Table, list[dict[str, Any]]] = {table: [] for table in (
             t.families, t.family_records, t.children, t.child_families, t.accounts, t.enrolments, t.bookings,
             t.absences, t.attendance)}
@@ -160,7 +163,8 @@ class _Rows:
         batch = _id(f"batch:{child.id}")
         for service in SERVICES:
             self.tables[t.enrolments].append(enrolment_to_values(
-                Enrolment(child.id, service, self.year.start, self.year.end)))
+                Enrolment(child.id, service, self.year.start, self.year.end, organisation_code=DEMO_ORGANISATION,
+                          structure_id=self.structures[service])))
             timed = service != "RESTAURATION"
             for day in self.open_days[service]:
                 if rng.random() < 0.15:  # not every day is booked

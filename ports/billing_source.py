@@ -4,8 +4,9 @@ It loads; it does not judge. What a day is for billing (booked, late, absent, po
 closed, on holiday) is read from these rows by the kernel (`famille.kernel.billing.reading`).
 
 Contract:
-- `batches(organisation_code, month, size)` yields `MonthRows` of the organisation's children
-  for `month` ("YYYY-MM"): each child with its name, birth date and paying families (in order,
+- `batches(organisation_code, month, size)` yields `MonthRows` of the organisation's children, and of
+  the children of other organisations enrolled in one of its structures, for `month` ("YYYY-MM"),
+  only the rows of that organisation (a child enrolled in several is billed by each for its own): each child with its name, birth date and paying families (in order,
   with their recorded shares); the bookings held (pending or accepted) with `in_time`; the
   absences declared (pending or accepted) with `in_time`, reason and whether a document was
   given; the planning history's events of the month in the order they happened; the pointage;

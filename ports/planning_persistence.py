@@ -49,11 +49,12 @@ class PlanningRepository(Protocol):
     """
 
     def add_enrolments(self, enrolments: Sequence[Enrolment]) -> None:
-        """Store new enrolments."""
+        """Store new enrolments; one given without its organisation is stored in its child's organisation,
+        one given without its structure in the structure of its organisation offering its service."""
         ...
 
     def enrolments_of(self, child_id: str) -> Sequence[Enrolment]:
-        """The child's enrolments, by service code then start."""
+        """The child's enrolments, in every organisation, by service code then start (organisation given)."""
         ...
 
     def add_closure(self, closure: DeclaredClosure) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import date, time
 from typing import Any
 
+import attrs
 from sqlalchemy import Connection, Insert, Row, Table, and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -28,6 +29,8 @@ from famille.adapters.sqlalchemy.tables import (
     closures,
     enrolments,
     planning_events,
+    services,
+    structures,
 )
 from famille.kernel.calendar.model import Closure
 from famille.kernel.planning.calendar_feed import CalendarFeed
@@ -129,7 +132,8 @@ def enrolment_to_values(enrolment: Enrolment) -> Values:
     hours = enrolment.hours
     return {"id": str(uuid.uuid4()), "child_id": enrolment.child_id, "service_code": enrolment.service_code,
             "start_day": enrolment.start, "end_day": enrolment.end, "arrival": _hhmm(hours[0]) if hours else None,
-            "departure": _hhmm(hours[1]) if hours else None}
+            "departure": _hhmm(hours[1]) if hours else None, "organisation_code": enrolment.organisation_code,
+            "structure_id": enrolment.structure_id}
 
 
 def attendance_to_values(record: AttendanceRecord) -> Values:
@@ -173,7 +177,8 @@ def _children_range(table: Table) -> Any:
 
 
 def _enrolment(row: Row[Any]) -> Enrolment:
-    return Enrolment(row.child_id, row.service_code, row.start_day, row.end_day, _hours(row.arrival, row.departure))
+    return Enrolment(row.child_id, row.service_code, row.start_day, row.end_day, _hours(row.arrival, row.departure),
+                     row.organisation_code, row.structure_id)
 
 
 #: Rows of one multi-row INSERT (SQLAlchemy still keeps under the driver's limit of parameters):
@@ -212,9 +217,26 @@ class SqlPlanningRepository(SqlRepository):
     """Implements `famille.ports.planning_persistence.PlanningRepository` on one connection."""
 
     def add_enrolments(self, items: Sequence[Enrolment]) -> None:
-        """Store new enrolments (one executemany)."""
-        if items:
-            self._connection.execute(insert(enrolments), [enrolment_to_values(e) for e in items])
+        """Store new enrolments (one executemany); where a caller left them out, the child's organisation
+        and the structure of that organisation offering the service (two queries for the whole batch)."""
+        if not items:
+            return
+        if any(e.organisation_code is None or e.structure_id is None for e in items):
+            items = self._placed(items)
+        self._connection.execute(insert(enrolments), [enrolment_to_values(e) for e in items])
+
+    def _placed(self, items: Sequence[Enrolment]) -> list[Enrolment]:
+        wanted = {e.child_id for e in items if e.organisation_code is None}
+        homes = {r.id: r.organisation_code for r in self._connection.execute(
+            select(children.c.id, children.c.organisation_code).where(children.c.id.in_(wanted)))} if wanted else {}
+        placed = [e if e.organisation_code is not None else attrs.evolve(e, organisation_code=homes.get(e.child_id))
+                  for e in items]
+        offered = {(r.organisation_code, r.code): r.structure_id for r in self._connection.execute(
+            select(structures.c.organisation_code, services.c.code, services.c.structure_id)
+            .join(structures, structures.c.id == services.c.structure_id)
+            .where(structures.c.organisation_code.in_({e.organisation_code for e in placed})))}
+        return [e if e.structure_id is not None
+                else attrs.evolve(e, structure_id=offered.get((e.organisation_code, e.service_code))) for e in placed]
 
     def enrolments_of(self, child_id: str) -> Sequence[Enrolment]:
         """The child's enrolments."""

@@ -18,11 +18,15 @@ def mandate_reference(family: Family) -> str:
 
 
 def payer_profile(family: Family, sections: FamilySections, *, resident: bool = True,
-                  mandate: Mandate | None = None) -> PayerProfile:
+                  mandate: Mandate | None = None, billed_by: str | None = None) -> PayerProfile:
     """The billing view of a family, its record's sections, its residence and its SEPA mandate.
 
-    A family that chose prélèvement is debited only with an IBAN and a signed mandate.
+    A family that chose prélèvement is debited only with an IBAN and a signed mandate. Billed by
+    another organisation than its own (`billed_by`: its child is enrolled at an RPI's garderie), the
+    family does not live there and its mandate, signed with its own organisation, does not apply.
     """
+    if billed_by is not None and billed_by != family.organisation_code:
+        resident, mandate = False, None
     adult = family.responsable
     address = tuple(x for x in (
         adult.adresse, adult.complement_adresse_1, adult.complement_adresse_2, adult.lieu_dit,

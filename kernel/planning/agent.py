@@ -35,6 +35,7 @@ from famille.kernel.planning.records import (
     PlanningEvent,
 )
 from famille.kernel.planning.rules import absence_reason
+from famille.kernel.planning.scope import enrolment_covering, planning_scope
 from famille.kernel.shared.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from famille.kernel.shared.french_dates import describe_date
 from famille.kernel.shared.organisations import Service, StructureKind
@@ -208,28 +209,42 @@ class AgentPlanning:
     # --- enrolments (inscriptions) ---------------------------------------------------------
 
     def enrolments(self, principal: Principal, child_id: str) -> list[Enrolment]:
-        """The enrolments of a child of the organisation (« Inscriptions »)."""
+        """The child's enrolments in the agent's organisation (« Inscriptions »)."""
         _require_agent(principal)
         with self._uow() as uow:
-            child = access.visible_child(uow, principal, child_id)
-            return list(uow.planning.enrolments_of(child.id))
+            return list(planning_scope(uow, principal, child_id).enrolments)
 
     def enrol(self, principal: Principal, child_id: str, service_code: str, start: date,
-              end: date | None = None) -> Enrolment:
-        """Enrol a child of the organisation in a service from `start` (to `end`, or until further notice)."""
+              end: date | None = None, *, structure_id: str | None = None, family_number: str | None = None
+              ) -> Enrolment:
+        """Enrol a child in a service of one of the organisation's structures from `start` (to `end`, or until
+        further notice); without `structure_id`, the structure offering the service.
+
+        A child of another organisation (a commune's pupil at an RPI's garderie) is enrolled when the
+        agent names it by the N° famille of one of its families, as written on the family's form; once
+        enrolled, the agent sees its rows of the organisation, never its records.
+        """
         organisation = _require_agent(principal)
         if end is not None and end < start:
             raise ValidationFailed([FieldError("end", "La fin de l'inscription doit suivre son début.")])
         with self._uow() as uow:
-            child = access.visible_child(uow, principal, child_id)
-            if service_code not in {s.code for s in uow.organisations.services(organisation)}:
+            child = _enrollable_child(uow, principal, child_id, family_number)
+            offered = [s for s in uow.organisations.services(organisation) if s.code == service_code]
+            if not offered:
                 raise ValidationFailed([FieldError("service", f"Service inconnu : {service_code}.")])
+            service = next((s for s in offered if structure_id in (None, s.structure_id)), None)
+            if service is None:
+                raise ValidationFailed([FieldError("structure", f"La structure « {structure_id} » n'offre pas "
+                                                                f"le service {service_code}.")])
             for existing in uow.planning.enrolments_of(child.id):
-                if existing.service_code == service_code and _overlap(existing, start, end):
+                # one place per service code and day, whatever the organisation: cells are keyed by them
+                if existing.service_code == service_code and existing.overlaps(start, end):
                     until = f" au {describe_date(existing.end)}" if existing.end else ""
-                    raise Conflict(f"{child.prenom} {child.nom} est déjà inscrit(e) à {service_code} "
+                    where = "" if existing.organisation_code == organisation else " dans une autre organisation"
+                    raise Conflict(f"{child.prenom} {child.nom} est déjà inscrit(e) à {service_code}{where} "
                                    f"du {describe_date(existing.start)}{until}.")
-            enrolment = Enrolment(child.id, service_code, start, end)
+            enrolment = Enrolment(child.id, service_code, start, end, organisation_code=organisation,
+                                  structure_id=service.structure_id)
             uow.planning.add_enrolments([enrolment])
             uow.commit()
         return enrolment
@@ -279,9 +294,16 @@ class AgentPlanning:
         if status is AttendanceStatus.ABSENT and (arrival or departure):
             raise ValidationFailed([FieldError("arrival", "Un enfant absent n'a pas d'heure d'arrivée ni de départ.")])
         with self._uow() as uow:
-            child = access.visible_child(uow, principal, child_id)
+            child = planning_scope(uow, principal, child_id).child
             if service_code not in {s.code for s in uow.organisations.services(organisation)}:
                 raise ValidationFailed([FieldError("service", f"Service inconnu : {service_code}.")])
+            # a cell is pointed by the organisation the child is enrolled in for it (its own, by default)
+            covering = enrolment_covering(uow.planning.enrolments_of(child.id), service_code, day)
+            where = covering.organisation_code if covering is not None else child.organisation_code
+            if where != organisation:
+                raise ValidationFailed([FieldError("service", f"{child.prenom} {child.nom} n'est pas inscrit(e) "
+                                                              f"à {service_code} le {describe_date(day)} dans "
+                                                              "votre organisation.")])
             if day > self._clock.now().date():
                 raise ValidationFailed([FieldError("date", "Le pointage d'un jour à venir est impossible : on "
                                                            "pointe le jour même ou un jour passé.")])
@@ -359,9 +381,19 @@ class AgentPlanning:
         return counts
 
 
-def _overlap(enrolment: Enrolment, start: date, end: date | None) -> bool:
-    """Whether `enrolment` shares a day with the period from `start` to `end` (None: open-ended)."""
-    return (end is None or enrolment.start <= end) and (enrolment.end is None or start <= enrolment.end)
+def _enrollable_child(uow: UnitOfWork, principal: Principal, child_id: str, family_number: str | None) -> Child:
+    """A child the agent sees the planning of, or one of another organisation named with its N° famille."""
+    try:
+        return planning_scope(uow, principal, child_id).child
+    except NotFound:
+        child = uow.families.get_child(child_id)
+        number = (family_number or "").strip()
+        if child is None or not number:
+            raise
+        if not any((family := uow.families.get(f)) is not None and family.number == number
+                   for f in child.family_ids):
+            raise NotFound(access.CHILD_NOT_FOUND) from None
+        return child
 
 
 _ALREADY_DECIDED = "Cette {} a déjà été traitée."

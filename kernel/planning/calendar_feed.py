@@ -123,14 +123,16 @@ class CalendarFeeds:
             if (feed is None or child is None or feed.family_id not in child.family_ids
                     or not hmac.compare_digest(self._secret(feed), token)):
                 raise NotFound(FEED_NOT_FOUND)
-            services = {s.code: s for s in uow.organisations.services(child.organisation_code)}
             booked = uow.planning.bookings_of(child.id, first, last)
+            # each booking's service in its own organisation (a child may be enrolled in several)
+            services = {(organisation, s.code): s for organisation in {b.organisation_code for b in booked.values()}
+                        for s in uow.organisations.services(organisation)}
             absent = uow.planning.absences_of(child.id, first, last)
         events = []
         for (code, day), booking in sorted(booked.items(), key=lambda item: (item[0][1], item[0][0])):
             if booking.state.status not in (BookingStatus.PENDING, BookingStatus.ACCEPTED) or (code, day) in absent:
                 continue
-            service = services.get(code)
+            service = services.get((booking.organisation_code, code))
             name = service.name if service else code
             waiting = " (en attente de validation)" if booking.state.status is BookingStatus.PENDING else ""
             events.append(FeedEvent(

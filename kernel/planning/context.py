@@ -14,6 +14,7 @@ from famille.kernel.families.model import Child
 from famille.kernel.planning.inputs import Enrolment
 from famille.kernel.planning.records import AbsenceRecord, BookingRecord, DeclaredClosure
 from famille.kernel.planning.rules import DeadlineRules
+from famille.kernel.planning.scope import PlanningScope, enrolment_covering
 from famille.kernel.shared.errors import NotFound
 from famille.kernel.shared.organisations import Organisation, Service, Structure
 from famille.ports.calendar import HolidayCalendar
@@ -74,7 +75,7 @@ class OrganisationSetup:
 
 @attrs.frozen
 class ChildCells:
-    """A child's enrolments, bookings and absences over a range of days."""
+    """A child's enrolments, bookings and absences over a range of days (those of one scope)."""
 
     child: Child
     enrolments: tuple[Enrolment, ...]
@@ -82,9 +83,11 @@ class ChildCells:
     absences: Mapping[Cell, AbsenceRecord]
 
     @classmethod
-    def load(cls, uow: UnitOfWork, child: Child, first: date, last: date) -> ChildCells:
-        """Read them from the planning repository."""
-        return cls.load_many(uow, [child], first, last)[child.id]
+    def load(cls, uow: UnitOfWork, child: Child, first: date, last: date, scope: PlanningScope | None = None
+             ) -> ChildCells:
+        """Read them from the planning repository; with a scope, only its enrolments and its organisation's cells."""
+        loaded = cls.load_many(uow, [child], first, last)[child.id]
+        return loaded if scope is None else loaded.within(scope)
 
     @classmethod
     def load_many(cls, uow: UnitOfWork, children: Sequence[Child], first: date, last: date) -> dict[str, ChildCells]:
@@ -97,6 +100,12 @@ class ChildCells:
             absences={(a.service_code, a.day): a for a in found.absences if a.child_id == child.id},
         ) for child in children}
 
+    def within(self, scope: PlanningScope) -> ChildCells:
+        """Only what `scope` sees: its enrolments, its organisation's bookings and absences."""
+        return ChildCells(self.child, scope.enrolments,
+                          {cell: b for cell, b in self.bookings.items() if scope.includes(b.organisation_code)},
+                          {cell: a for cell, a in self.absences.items() if scope.includes(a.organisation_code)})
+
     def enrolment(self, service_code: str, day: date) -> Enrolment | None:
         """The enrolment covering the cell, if any."""
-        return next((e for e in self.enrolments if e.covers(day, service_code)), None)
+        return enrolment_covering(self.enrolments, service_code, day)

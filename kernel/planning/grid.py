@@ -129,10 +129,12 @@ class Cell:
 
 @attrs.frozen
 class PlanningRow:
-    """The cells of one service for a month, one per day."""
+    """The cells of one service of one structure for a month, one per day, under its organisation's rules."""
 
     service_code: str
     cells: tuple[Cell, ...]
+    organisation_code: str | None = None
+    structure_id: str | None = None
 
 
 def days_of_month(month: date) -> tuple[date, ...]:

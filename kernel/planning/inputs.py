@@ -17,10 +17,16 @@ from famille.kernel.shared.time import require_aware
 
 @attrs.frozen
 class Enrolment:
-    """A child enrolled in a service from `start` to `end` (None: until further notice).
+    """A child enrolled in a service of a structure of an organisation, from `start` to `end` (None: until
+    further notice).
 
     `hours`, when given, is the contracted window (arrival, departure) of a
     garderie: attendance outside it is an « heure hors contrat ».
+    `organisation_code` and `structure_id` say where: a child may be enrolled in several
+    organisations (a school canteen of its commune, the garderie of an RPI). Left out by a caller,
+    the repository stores the child's own organisation and the structure of that organisation
+    offering the service; read back, they are always given. A child is in one place per service
+    code and day: its cells stay keyed by (service code, day).
     """
 
     child_id: str
@@ -28,6 +34,12 @@ class Enrolment:
     start: date
     end: date | None = None
     hours: tuple[time, time] | None = None
+    organisation_code: str | None = None
+    structure_id: str | None = None
+
+    def overlaps(self, start: date, end: date | None) -> bool:
+        """Whether this enrolment shares a day with the period from `start` to `end` (None: open-ended)."""
+        return (end is None or self.start <= end) and (self.end is None or start <= self.end)
 
     def covers(self, day: date, service_code: str) -> bool:
         """Whether this enrolment makes the child expected in `service_code` on `day`."""

@@ -41,7 +41,13 @@ from famille.kernel.planning.inputs import (
 )
 from famille.kernel.planning.month import MonthTemplates
 from famille.kernel.planning.outcomes import CellRefused, CellResult, ChangeReport, Outcome, SkipReason
-from famille.kernel.planning.records import AbsenceRecord, BookingRecord, EventKind, PlanningEvent
+from famille.kernel.planning.records import (
+    AbsenceRecord,
+    AttendanceRecord,
+    BookingRecord,
+    EventKind,
+    PlanningEvent,
+)
 from famille.kernel.planning.rules import (
     NO_REASON,
     AbsenceReason,
@@ -49,6 +55,7 @@ from famille.kernel.planning.rules import (
     DeadlineRules,
     absence_reason,
 )
+from famille.kernel.planning.scope import PlanningScope, planning_scope, scope_of
 from famille.kernel.shared.errors import FieldError, Forbidden, NotFound, ValidationFailed
 from famille.kernel.shared.french_dates import describe_date
 from famille.kernel.shared.organisations import Service, Structure
@@ -69,7 +76,8 @@ MAX_CHILDREN = 10
 
 @attrs.frozen
 class ChildPlanning:
-    """A child's month: rows per enrolled service, the current enrolments, and the filters offered."""
+    """A child's month: a row per service and structure enrolled in (each under its own organisation's
+    deadlines and closures), the current enrolments, and the filters offered."""
 
     child: Child
     month: date
@@ -79,10 +87,26 @@ class ChildPlanning:
     structures: tuple[Structure, ...]
     services: tuple[Service, ...]
 
-    def structure_of(self, service_code: str) -> Structure | None:
-        """The structure offering a service of the grid."""
-        service = next((s for s in self.services if s.code == service_code), None)
-        return next((s for s in self.structures if service and s.id == service.structure_id), None)
+    def row_of(self, service_code: str, day: date | None = None) -> PlanningRow | None:
+        """The row of a service (the one enrolled on `day` when the child changed structure within the month)."""
+        rows = [r for r in self.rows if r.service_code == service_code]
+        if day is not None and day.month == self.month.month and day.year == self.month.year:
+            enrolled = [r for r in rows if r.cells[day.day - 1].status is not CellStatus.HORS_INSCRIPTION]
+            rows = enrolled or rows
+        return rows[0] if rows else None
+
+    def structure_of(self, service_code: str, day: date | None = None) -> Structure | None:
+        """The structure offering a service of the grid (see `row_of`)."""
+        row = self.row_of(service_code, day)
+        return self.structure_of_row(row) if row is not None else None
+
+    def structure_of_row(self, row: PlanningRow) -> Structure | None:
+        """The structure of a row."""
+        return self.structure(row.structure_id)
+
+    def structure(self, structure_id: str | None) -> Structure | None:
+        """A structure of the grid's organisations by id (an enrolment's, a row's)."""
+        return next((s for s in self.structures if s.id == structure_id), None)
 
 
 def cells_of_pattern(services: Iterable[str], weekdays: Iterable[int], first: date, last: date) -> list[Cell]:
@@ -136,40 +160,66 @@ class Planning:
     ) -> ChildPlanning:
         """The child's planning for the month of `month`, optionally one service or one structure.
 
+        One row per service and structure the child is enrolled in, each organisation's rows under its
+        own calendar, closures, deadlines and absence rules; an agent sees its organisation's rows only.
         `read`: the child as the request read it already, with the session (`Callers`).
         """
         days = days_of_month(month)
         first, last = days[0], days[-1]
         now = self._clock.now()
         with self._uow() as uow:
-            child = access.visible_child(uow, principal, child_id, read=read)
-            setup = OrganisationSetup.load(uow, child.organisation_code, first, last, self._calendar, self._rules)
-            cells = ChildCells.load(uow, child, first, last)
-            attendance = uow.planning.attendance_of(child.id, first, last)
+            (found,) = access.read_children(uow, [child_id], read=(read,) if read is not None else ())
+            loaded = ChildCells.load(uow, found, first, last)
+            child = (scope := scope_of(principal, found, loaded.enrolments)).child
+            cells = loaded.within(scope)
+            setups = [OrganisationSetup.load(uow, code, first, last, self._calendar, self._rules)
+                      for code in scope.organisations(first, last)]
+            attendance = [a for a in uow.planning.attendance_of(child.id, first, last)
+                          if scope.includes(a.organisation_code)]
             family = uow.families.get(child.family_ids[0]) if child.family_ids else None
-        enrolled = {e.service_code for e in cells.enrolments
-                    if e.start <= last and (e.end is None or e.end >= first)}
-        services = [s for s in setup.services.values() if s.code in enrolled
-                    and (service is None or s.code == service) and (structure is None or s.structure_id == structure)]
-        bookings: dict[Cell, BookingState] = {key: record.state for key, record in cells.bookings.items()}
-        excuses = Excuses(self._rules, child.organisation_code)
-        absences: dict[Cell, AbsenceState] = {key: excuses.judged(record) for key, record in cells.absences.items()}
-        ticks: dict[Cell, Attendance] = {(a.service_code, a.day): a.attendance for a in attendance}
-        facts = PlanningFacts(enrolments=cells.enrolments, bookings=bookings, absences=absences, attendance=ticks)
-        template = self._months.month(setup, first)
-        rows = template.rows([s.code for s in services], facts, now, self._horizon)
+        rows: list[PlanningRow] = []
+        for setup in setups:
+            rows += self._organisation_rows(setup, cells, attendance, first, now, service, structure)
         today = now.date()
         current = tuple(e for e in cells.enrolments if e.end is None or e.end >= today)
         responsable = f"{family.responsable.nom} {family.responsable.prenom}" if family else ""
-        return ChildPlanning(child, first, responsable, rows, current, tuple(setup.structures.values()),
-                             tuple(setup.services.values()))
+        return ChildPlanning(child, first, responsable, tuple(rows), current,
+                             tuple(s for setup in setups for s in setup.structures.values()),
+                             tuple(s for setup in setups for s in setup.services.values()))
+
+    def _organisation_rows(self, setup: OrganisationSetup, cells: ChildCells, attendance: Sequence[AttendanceRecord],
+                           first: date, now: datetime, service: str | None, structure: str | None
+                           ) -> list[PlanningRow]:
+        """The rows of the child's enrolments in one organisation, under its calendar, deadlines and rules."""
+        code = setup.organisation.code
+        last = days_of_month(first)[-1]
+        enrolments = tuple(e for e in cells.enrolments if e.organisation_code == code)
+        enrolled = {e.service_code for e in enrolments if e.overlaps(first, last)}
+        services = [s for s in setup.services.values() if s.code in enrolled
+                    and (service is None or s.code == service) and (structure is None or s.structure_id == structure)]
+        if not services:
+            return []
+        bookings: dict[Cell, BookingState] = {key: record.state for key, record in cells.bookings.items()
+                                              if record.organisation_code == code}
+        excuses = Excuses(self._rules, code)
+        absences: dict[Cell, AbsenceState] = {key: excuses.judged(record) for key, record in cells.absences.items()
+                                              if record.organisation_code == code}
+        ticks: dict[Cell, Attendance] = {(a.service_code, a.day): a.attendance for a in attendance
+                                         if a.organisation_code == code}
+        facts = PlanningFacts(enrolments=enrolments, bookings=bookings, absences=absences, attendance=ticks)
+        template = self._months.month(setup, first)
+        rows = template.rows([s.code for s in services], facts, now, self._horizon)
+        return [attrs.evolve(row, organisation_code=code, structure_id=s.structure_id)
+                for row, s in zip(rows, services, strict=True)]
 
     def cell_rule(self, principal: Principal, child_id: str, service_code: str, day: date, action: ActionKind,
                   reason: str = NO_REASON) -> DeadlineRule:
-        """The deadline rule of a cell of a child the caller may see: what a page shows before the family acts."""
+        """The deadline rule of a cell of a child the caller may see: what a page shows before the family acts
+        (the rule of the organisation the child is enrolled in for that cell)."""
         with self._uow() as uow:
-            child = access.visible_child(uow, principal, child_id)
-        return DeadlineRules(self._rules, child.organisation_code).rule(service_code, day.weekday(), action, reason)
+            scope = planning_scope(uow, principal, child_id)
+        organisation = scope.organisation_of(service_code, day)
+        return DeadlineRules(self._rules, organisation).rule(service_code, day.weekday(), action, reason)
 
     @staticmethod
     def legend() -> tuple[CellStatus, ...]:
@@ -199,15 +249,12 @@ class Planning:
         wanted = sorted(set(cells), key=lambda cell: (cell[1], cell[0]))
         first, last = wanted[0][1], wanted[-1][1]
         with self._uow() as uow:
-            children = access.visible_children(uow, principal, child_ids, read=read)
-            setups: dict[str, OrganisationSetup] = {}  # loaded once per organisation, not per child
-            for child in children:
-                if child.organisation_code not in setups:
-                    setups[child.organisation_code] = OrganisationSetup.load(
-                        uow, child.organisation_code, first, last, self._calendar, self._rules)
+            children = access.read_children(uow, child_ids, read=read)
             known = ChildCells.load_many(uow, children, first, last)
-            asked = [self._judge_child(principal, child, setups[child.organisation_code], known[child.id], wanted,
-                                       now, as_agent) for child in children]
+            scopes = [scope_of(principal, child, known[child.id].enrolments) for child in children]
+            setups = _Setups(uow, first, last, self._calendar, self._rules)  # loaded once per organisation
+            asked = [self._judge_child(principal, scope, setups, known[scope.child.id].within(scope), wanted, now,
+                                       as_agent) for scope in scopes]
             # every child's bookings in one insert, and their history in one more
             new = [record for _, granted in asked for record, _, _ in granted]
             added = set(uow.planning.add_bookings(new, str(uuid.uuid4()))) if new else set()
@@ -220,13 +267,15 @@ class Planning:
             uow.commit()
         return reports
 
-    def _judge_child(self, principal: Principal, child: Child, setup: OrganisationSetup, known: ChildCells,
+    def _judge_child(self, principal: Principal, scope: PlanningScope, setups: _Setups, known: ChildCells,
                      wanted: Sequence[Cell], now: datetime, as_agent: bool
                      ) -> tuple[dict[Cell, CellResult], list[tuple[BookingRecord, DeadlineRule, Deadline]]]:
-        """The cells refused with why, and the bookings to insert with their rule and deadline."""
+        """The cells refused with why, and the bookings to insert (each in the organisation of the enrolment
+        covering its cell) with their rule and deadline."""
         results: dict[Cell, CellResult] = {}
         granted: list[tuple[BookingRecord, DeadlineRule, Deadline]] = []
         for service_code, day in wanted:
+            setup = setups.of(scope.organisation_of(service_code, day))
             judged = self._judge_booking(setup, known, service_code, day, now, as_agent)
             if isinstance(judged, CellResult):
                 results[(service_code, day)] = judged
@@ -236,8 +285,8 @@ class Planning:
             state = BookingState(BookingStatus.PENDING, principal.account_id, now, in_time=in_time)
             if as_agent or not rule.needs_validation:
                 state = state.accepted(principal.account_id, now)
-            granted.append((BookingRecord(str(uuid.uuid4()), child.organisation_code, child.id, service_code, day,
-                                          state, rule.rule_id), rule, deadline))
+            granted.append((BookingRecord(str(uuid.uuid4()), setup.organisation.code, scope.child.id, service_code,
+                                          day, state, rule.rule_id), rule, deadline))
         return results, granted
 
     @staticmethod
@@ -332,25 +381,32 @@ class Planning:
         _check_size([child_id], cells)
         now = self._clock.now()
         with self._uow() as uow:
-            child = access.visible_child(uow, principal, child_id)
-            why = absence_reason(self._rules, child.organisation_code, reason)
-            report = self._absent_child(uow, principal, child, cells, why, note, document, now, as_agent)
+            scope = planning_scope(uow, principal, child_id)
+            absence_reason(self._rules, scope.organisation or scope.child.organisation_code, reason)  # unknown: 422
+            report = self._absent_child(uow, principal, scope, cells, reason, note, document, now, as_agent)
             uow.commit()
         return _single(report, len(set(cells)))
 
-    def _absent_child(self, uow: UnitOfWork, principal: Principal, child: Child, cells: Sequence[Cell],
-                      why: AbsenceReason, note: str | None, document: str | None, now: datetime,
+    def _absent_child(self, uow: UnitOfWork, principal: Principal, scope: PlanningScope, cells: Sequence[Cell],
+                      reason: str, note: str | None, document: str | None, now: datetime,
                       as_agent: bool) -> ChangeReport:
         wanted = sorted(set(cells), key=lambda cell: (cell[1], cell[0]))
         first, last = wanted[0][1], wanted[-1][1]
-        setup = OrganisationSetup.load(uow, child.organisation_code, first, last, self._calendar, self._rules)
-        known = ChildCells.load(uow, child, first, last)
+        child = scope.child
+        setups = _Setups(uow, first, last, self._calendar, self._rules)
+        known = ChildCells.load(uow, child, first, last, scope)
         results: dict[Cell, CellResult] = {}
         cancelled: list[Cell] = []
         absences: list[AbsenceRecord] = []
         events: list[PlanningEvent] = []
+        whys: dict[str, AbsenceReason] = {}
         for service_code, day in wanted:
             cell = (service_code, day)
+            setup = setups.of(scope.organisation_of(service_code, day))
+            code = setup.organisation.code
+            if code not in whys:  # each organisation's own absence rules
+                whys[code] = absence_reason(self._rules, code, reason)
+            why = whys[code]
             judged = self._judge_absence(setup, known, service_code, day, why, now, as_agent)
             if isinstance(judged, CellResult):
                 results[cell] = judged
@@ -373,7 +429,7 @@ class Planning:
             if accept:
                 absence = absence.accepted(excused=is_excused(in_time=in_time, reason=why, document=bool(document)))
             absences.append(AbsenceRecord(
-                str(uuid.uuid4()), child.organisation_code, child.id, service_code, day, absence, note, document,
+                str(uuid.uuid4()), code, child.id, service_code, day, absence, note, document,
                 rule.rule_id, principal.account_id if accept else None, now if accept else None))
             events.append(event)
             if accept:
@@ -394,9 +450,10 @@ class Planning:
                 events = [e for e in events if (e.service_code, e.day) != cell]
         uow.planning.add_events(events)
         requirement = None
-        if why.requires_document and any(r.outcome is not Outcome.SKIPPED for r in results.values()):
+        asked = next(iter(whys.values()), None)
+        if asked is not None and asked.requires_document and any(r.outcome is not Outcome.SKIPPED for r in results.values()):
             given = f" (référence reçue : {document})" if document else " : à transmettre au service"
-            requirement = f"Justificatif demandé — {why.document}{given}. {why.message}"
+            requirement = f"Justificatif demandé — {asked.document}{given}. {asked.message}"
         return ChangeReport(child.id, tuple(results[cell] for cell in wanted), requirement)
 
     def _judge_absence(self, setup: OrganisationSetup, known: ChildCells, service_code: str, day: date,
@@ -426,21 +483,38 @@ class Planning:
         return rule, deadline, booking
 
     def enrolled_services(self, principal: Principal, child_id: str, first: date, last: date) -> list[str]:
-        """The services the child is enrolled in at some day from `first` to `last` (« the whole child »)."""
+        """The services the child is enrolled in at some day from `first` to `last` (« the whole child »),
+        in the organisations the caller may act in."""
         with self._uow() as uow:
-            child = access.visible_child(uow, principal, child_id)
-            found = uow.planning.enrolments_of(child.id)
-        return list(dict.fromkeys(e.service_code for e in found if e.start <= last and (e.end is None or e.end >= first)))
+            scope = planning_scope(uow, principal, child_id)
+        return list(dict.fromkeys(e.service_code for e in scope.enrolments if e.overlaps(first, last)))
 
     # --- what the family and the agents read --------------------------------------------------
 
     def history(self, principal: Principal, child_id: str, first: date, last: date) -> list[PlanningEvent]:
-        """The child's changes for days from `first` to `last`, oldest first."""
+        """The child's changes for days from `first` to `last`, oldest first (an agent: its organisation's)."""
         with self._uow() as uow:
-            child = access.visible_child(uow, principal, child_id)
-            events = uow.planning.events_of(child.id, first, last)
+            scope = planning_scope(uow, principal, child_id)
+            events = [e for e in uow.planning.events_of(scope.child.id, first, last)
+                      if scope.includes(e.organisation_code)]
         # Changes of one request share their instant: a request comes before its answer.
         return sorted(events, key=lambda e: (e.at, _EVENT_ORDER[e.kind]))
+
+
+class _Setups:
+    """The organisations' setups one use case needs, each loaded once, on first use."""
+
+    def __init__(self, uow: UnitOfWork, first: date, last: date, calendar: HolidayCalendar, rules: Rules) -> None:
+        self._uow, self._first, self._last, self._calendar, self._rules = uow, first, last, calendar, rules
+        self._loaded: dict[str, OrganisationSetup] = {}
+
+    def of(self, organisation_code: str) -> OrganisationSetup:
+        """The setup of `organisation_code`."""
+        found = self._loaded.get(organisation_code)
+        if found is None:
+            found = self._loaded[organisation_code] = OrganisationSetup.load(
+                self._uow, organisation_code, self._first, self._last, self._calendar, self._rules)
+        return found
 
 
 def _single(report: ChangeReport, asked: int) -> ChangeReport:

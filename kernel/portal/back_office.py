@@ -118,12 +118,15 @@ class BackOffice:
             ids = {c.id for c in children}
             bookings = [b for b in uow.planning.pending_bookings(organisation) if b.child_id in ids]
             absences = [a for a in uow.planning.pending_absences(organisation) if a.child_id in ids]
-            files = tuple(ChildFile(c, tuple(uow.planning.enrolments_of(c.id)),
+            # the organisation's enrolments only: a child may be enrolled in another organisation too
+            files = tuple(ChildFile(c, tuple(e for e in uow.planning.enrolments_of(c.id)
+                                             if e.organisation_code == organisation),
                                     tuple(b for b in bookings if b.child_id == c.id),
                                     tuple(a for a in absences if a.child_id == c.id)) for c in children)
             requests = tuple(uow.requests.find(family_id=family.id, organisation_code=organisation))
-            issued = uow.billing.issued_of_family(family.id)
-            payments = uow.billing.payments_of_family(family.id)
+            # the family's account with this organisation (another one bills its own enrolments)
+            issued = [i for i in uow.billing.issued_of_family(family.id) if i.organisation_code == organisation]
+            payments = [p for p in uow.billing.payments_of_family(family.id) if p.organisation_code == organisation]
             account = position(issued, payments, today)
             login = uow.accounts.by_family(family.id)
         return FamilyFile(record, files, requests, account, tuple(reversed(issued)), tuple(reversed(payments)),

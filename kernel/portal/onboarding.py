@@ -123,7 +123,8 @@ class Onboarding:
             uow.accounts.add(account)
             for child in children:
                 uow.families.add_child(child)
-            uow.planning.add_enrolments([Enrolment(child.id, e.service_code, e.start, e.end)
+            uow.planning.add_enrolments([Enrolment(child.id, e.service_code, e.start, e.end, organisation_code=organisation,
+                                                   structure_id=e.structure_id)
                                          for child, c in zip(children, new.children, strict=True)
                                          for e in c.enrolments])
             uow.commit()
@@ -152,7 +153,8 @@ class Onboarding:
                           prenom=new.prenom.strip(), sexe=new.sexe, date_naissance=new.date_naissance,
                           family_ids=(family.id,))
             uow.families.add_child(child)
-            uow.planning.add_enrolments([Enrolment(child.id, e.service_code, e.start, e.end) for e in new.enrolments])
+            uow.planning.add_enrolments([Enrolment(child.id, e.service_code, e.start, e.end, organisation_code=organisation,
+                                                   structure_id=e.structure_id) for e in new.enrolments])
             uow.commit()
         return child
 

@@ -6,7 +6,8 @@ planning for December of that school year: book a GARDERIE MATIN day by clicking
 GARDERIE SOIR day the page offers before the holidays (19 December in the guide),
 then declare an absence on it for « AUTRES ». As the agent: no request waits, the
 attendance of the booked morning is recorded, a closure is added and shows on the
-family's grid, the headcounts are downloaded as CSV.
+family's grid (on the commune's rows, not on the evening garderie COMMUNE goes to at the RPI de
+Varacieux), the headcounts are downloaded as CSV.
 """
 
 from __future__ import annotations
@@ -150,5 +151,7 @@ def test_a_family_books_and_cancels_on_the_grid_and_an_agent_points_closes_and_c
     log_in(page, "ztest", "Portail2026")
     open_planning(page, portal, month)
     expect(page.locator(f'a[href*="date={evening_day}&service=RESTAURATION"]')).to_contain_text("×")
-    expect(cell(page, r", GARDERIE SOIR : Fermeture$")).to_have_count(1)
+    expect(cell(page, r", GARDERIE MATIN : Fermeture$")).to_have_count(1)
+    # COMMUNE's evening garderie is the RPI de Varacieux's: the commune's closure does not close it
+    expect(page.locator(f'a[href*="date={evening_day}&service=GARDERIE+SOIR"]')).to_contain_text("·")
     visit.check("planning-fermeture")

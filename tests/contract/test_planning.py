@@ -72,8 +72,30 @@ def test_enrolments_come_back_by_service_then_start(uow_factory: UnitOfWorkFacto
         uow.planning.add_enrolments([repas_later, soir, repas, Enrolment(hugo, "RESTAURATION", date(2026, 9, 1))])
         uow.commit()
     with uow_factory() as uow:
-        assert uow.planning.enrolments_of(lea) == [soir, repas, repas_later]
+        home = [attrs.evolve(e, organisation_code=ORG) for e in (soir, repas, repas_later)]  # the child's own
+        assert uow.planning.enrolments_of(lea) == home
         assert uow.planning.enrolments_of("inconnu") == []
+
+
+def test_an_enrolment_keeps_its_organisation_and_structure_or_takes_the_childs_and_the_one_offering_its_service(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    lea, _ = seed(uow_factory)
+    cantine, garderie = samples.structure(ORG), samples.structure(OTHER, name="Garderie du RPI")
+    with uow_factory() as uow:
+        for structure in (cantine, garderie):
+            uow.organisations.add_structure(structure)
+        uow.organisations.add_service(samples.service(cantine.id))
+        uow.organisations.add_service(samples.service(garderie.id, "GARDERIE SOIR", "Garderie du soir"))
+        uow.commit()
+    repas = Enrolment(lea, "RESTAURATION", date(2026, 9, 1))
+    soir = Enrolment(lea, "GARDERIE SOIR", date(2026, 9, 1), organisation_code=OTHER, structure_id=garderie.id)
+    with uow_factory() as uow:
+        uow.planning.add_enrolments([repas, soir])
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.planning.enrolments_of(lea) == [
+            soir, attrs.evolve(repas, organisation_code=ORG, structure_id=cantine.id)]
 
 
 def test_closures_are_found_by_organisation_and_range_and_deleted_by_their_own_organisation(
@@ -129,8 +151,8 @@ def test_the_cells_of_several_children_are_read_at_once(uow_factory: UnitOfWorkF
     lea_monday, lea_later = booking(lea, MONDAY), booking(lea, MONDAY + timedelta(14))
     hugo_monday = booking(hugo, MONDAY, "GARDERIE SOIR")
     hugo_absent = absence(hugo, MONDAY + timedelta(1))
-    lea_repas, hugo_soir = (Enrolment(lea, "RESTAURATION", date(2026, 9, 1)),
-                            Enrolment(hugo, "GARDERIE SOIR", date(2026, 9, 1), date(2027, 7, 3)))
+    lea_repas, hugo_soir = (Enrolment(lea, "RESTAURATION", date(2026, 9, 1), organisation_code=ORG),
+                            Enrolment(hugo, "GARDERIE SOIR", date(2026, 9, 1), date(2027, 7, 3), organisation_code=ORG))
     with uow_factory() as uow:
         uow.planning.add_enrolments([lea_repas, hugo_soir])
         uow.planning.add_bookings([lea_monday, lea_later, hugo_monday], "b1")

@@ -52,11 +52,14 @@ class FakeBilling:
 
     def payer_profiles(self, organisation_code: str) -> Mapping[str, PayerProfile]:
         out = {}
+        enrolled = {e.child_id for e in self.s.enrolments if e.organisation_code == organisation_code}
+        paying = {f for c in self.s.children.values() if c.id in enrolled for f in c.family_ids}
         for f in self.s.families.values():
-            if f.organisation_code == organisation_code:
+            if f.organisation_code == organisation_code or f.id in paying:
                 settings = self.family_billing(f.id)
                 out[f.id] = payer_profile(f, self.s.family_sections.get(f.id, FamilySections()),
-                                          resident=settings.resident, mandate=settings.mandate)
+                                          resident=settings.resident, mandate=settings.mandate,
+                                          billed_by=organisation_code)
         return out
 
     def begin_draft(self, run: BillingRun) -> None:

@@ -7,6 +7,8 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from typing import Any
 
+import attrs
+
 from famille.kernel.planning.calendar_feed import CalendarFeed
 from famille.kernel.planning.inputs import AbsenceStatus, BookingStatus, Enrolment
 from famille.kernel.planning.records import (
@@ -32,10 +34,23 @@ class FakePlanning:
         self.committed = committed
 
     def add_enrolments(self, enrolments: Sequence[Enrolment]) -> None:
-        self.s.enrolments.extend(enrolments)
+        self.s.enrolments.extend(self._placed(e) for e in enrolments)
+
+    def _placed(self, enrolment: Enrolment) -> Enrolment:
+        """As the contract says: where the caller left them out, the child's organisation and its structure
+        offering the service (tests that put enrolments straight into the store get them on reading)."""
+        if enrolment.organisation_code is None:
+            child = self.s.children.get(enrolment.child_id)
+            enrolment = attrs.evolve(enrolment, organisation_code=child.organisation_code if child else None)
+        if enrolment.structure_id is None:
+            ours = {s.id for s in self.s.structures.values() if s.organisation_code == enrolment.organisation_code}
+            enrolment = attrs.evolve(enrolment, structure_id=next(
+                (s.structure_id for s in self.s.services.values()
+                 if s.structure_id in ours and s.code == enrolment.service_code), None))
+        return enrolment
 
     def enrolments_of(self, child_id: str) -> Sequence[Enrolment]:
-        return sorted((e for e in self.s.enrolments if e.child_id == child_id),
+        return sorted((self._placed(e) for e in self.s.enrolments if e.child_id == child_id),
                       key=lambda e: (e.service_code, e.start))
 
     def add_closure(self, closure: DeclaredClosure) -> None:

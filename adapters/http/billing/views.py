@@ -24,7 +24,7 @@ def invoice_view(invoice: Invoice) -> dict[str, Any]:
     """An invoice or credit note with its lines."""
     return {
         "id": invoice.id, "kind": invoice.kind.value, "number": invoice.number, "month": invoice.month,
-        "family_id": invoice.family_id, "issued_on": day(invoice.issued_on), "due_on": day(invoice.due_on),
+        "organisation": invoice.organisation_code, "family_id": invoice.family_id, "issued_on": day(invoice.issued_on), "due_on": day(invoice.due_on),
         "total": amount(invoice.total), "credited_invoice_id": invoice.credited_invoice_id,
         "reason": invoice.reason, "pdf": f"/api/v1/invoices/{invoice.id}.pdf" if invoice.issued else None,
         "lines": [line_view(line, n) for n, line in enumerate(invoice.lines)],

@@ -90,11 +90,14 @@ class ClosureBody:
 
 @attrs.frozen
 class EnrolmentBody:
-    """`{"service", "start", "end" (optional: until further notice)}`."""
+    """`{"service", "start", "end" (optional: until further notice), "structure" (optional: the one offering
+    the service), "family_number" (the N° famille of a child of another organisation)}`."""
 
     service: Code
     start: date
     end: date | None = None
+    structure: Identifier | None = None
+    family_number: Code | None = None
 
 
 @attrs.frozen
@@ -199,10 +202,9 @@ def closure_body(req: falcon.Request) -> tuple[date, str | None, str]:
     return body.date, body.service, body.reason
 
 
-def enrolment_body(req: falcon.Request) -> tuple[str, date, date | None]:
-    """`{"service", "start", "end" (optional: until further notice)}`."""
-    body = load(req, EnrolmentBody)
-    return body.service, body.start, body.end
+def enrolment_body(req: falcon.Request) -> EnrolmentBody:
+    """`{"service", "start", "end", "structure", "family_number"}` (see `EnrolmentBody`)."""
+    return load(req, EnrolmentBody)
 
 
 def attendance_body(req: falcon.Request) -> tuple[str, str, date, str, time | None, time | None]:

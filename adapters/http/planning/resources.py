@@ -275,8 +275,10 @@ class EnrolmentsResource(_AgentRoute):
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
         """Enrol the child in a service from `start` (to `end`)."""
-        service, start, end = enrolment_body(req)
-        enrolment = self._agents.enrol(req.context.principal, path_id(child_id, "Enfant"), service, start, end)
+        body = enrolment_body(req)
+        enrolment = self._agents.enrol(req.context.principal, path_id(child_id, "Enfant"), body.service,
+                                       body.start, body.end, structure_id=body.structure,
+                                       family_number=body.family_number)
         resp.status = falcon.HTTP_201
         resp.media = enrolment_view(enrolment)
 

@@ -65,9 +65,10 @@ def _planning(planning: ChildPlanning, cells: Callable[[PlanningRow], Any]) -> d
     child = planning.child
     rows = []
     for row in planning.rows:
-        structure = planning.structure_of(row.service_code)
+        structure = planning.structure_of_row(row)
         rows.append({
             "service": row.service_code,
+            "organisation": row.organisation_code,
             "structure": {"id": structure.id, "name": structure.name} if structure else None,
             "responsable": planning.responsable,
             "cells": cells(row),
@@ -159,7 +160,8 @@ def pending_view(entry: PendingEntry) -> dict[str, Any]:
 def enrolment_view(enrolment: Enrolment) -> dict[str, Any]:
     """An enrolment (inscription) of a child in a service."""
     return {"service": enrolment.service_code, "start": enrolment.start.isoformat(),
-            "end": enrolment.end.isoformat() if enrolment.end else None}
+            "end": enrolment.end.isoformat() if enrolment.end else None,
+            "organisation": enrolment.organisation_code, "structure": enrolment.structure_id}
 
 
 def closure_view(closure: DeclaredClosure) -> dict[str, Any]:

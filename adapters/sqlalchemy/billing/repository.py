@@ -31,6 +31,7 @@ from famille.adapters.sqlalchemy.families.translation import family_from_row
 from famille.adapters.sqlalchemy.tables import (
     billing_runs,
     child_families,
+    enrolments,
     families,
     family_records,
     invoice_counters,
@@ -163,20 +164,25 @@ class SqlBillingRepository(SqlRepository):
     """`famille.ports.billing_persistence.BillingRepository` on one connection."""
 
     def payer_profiles(self, organisation_code: str) -> Mapping[str, PayerProfile]:
-        """The organisation's families with their record's sections, in one query."""
+        """The organisation's families, and those of children of other organisations enrolled in one of its
+        structures, with their record's sections, in one query."""
+        enrolled = (select(child_families.c.family_id)
+                    .join(enrolments, enrolments.c.child_id == child_families.c.child_id)
+                    .where(enrolments.c.organisation_code == organisation_code))
         rows = self._connection.execute(
             select(families, family_records.c.fiscales, family_records.c.caf, family_records.c.bancaires,
                    sepa_mandates.c.reference.label("mandate_reference"),
                    sepa_mandates.c.signed_on.label("mandate_signed_on"))
             .select_from(families.outerjoin(family_records, family_records.c.family_id == families.c.id)
                          .outerjoin(sepa_mandates, sepa_mandates.c.family_id == families.c.id))
-            .where(families.c.organisation_code == organisation_code))
+            .where((families.c.organisation_code == organisation_code) | families.c.id.in_(enrolled)))
         out = {}
         for row in rows:
             sections = rt.family_sections_from_row(row) if row.caf is not None else FamilySections()
             family = family_from_row(row)
             mandate = Mandate(row.mandate_reference, row.mandate_signed_on) if row.mandate_reference else None
-            out[family.id] = payer_profile(family, sections, resident=bool(row.resident), mandate=mandate)
+            out[family.id] = payer_profile(family, sections, resident=bool(row.resident), mandate=mandate,
+                                           billed_by=organisation_code)
         return out
 
     def run(self, run_id: str) -> BillingRun | None:

@@ -25,6 +25,7 @@ from famille.adapters.sqlalchemy.tables import (
     bookings,
     child_families,
     children,
+    enrolments,
     organisations,
     planning_events,
 )
@@ -38,6 +39,13 @@ from famille.kernel.billing.days import (
     PayerLink,
 )
 from famille.kernel.billing.model import parse_month
+
+
+def _billed_by(organisation_code: str) -> Any:
+    """The children an organisation bills: its own, and those of other organisations enrolled in one of its
+    structures (each organisation bills its own rows of them)."""
+    enrolled = select(enrolments.c.child_id).where(enrolments.c.organisation_code == organisation_code)
+    return (children.c.organisation_code == organisation_code) | children.c.id.in_(enrolled)
 
 
 class SqlServiceDays:
@@ -57,7 +65,7 @@ class SqlServiceDays:
             for r in c.execute(select(child_families.c.child_id, child_families.c.family_id,
                                       child_families.c.share_hundredths)
                                .join(children, children.c.id == child_families.c.child_id)
-                               .where(children.c.organisation_code == organisation_code)
+                               .where(_billed_by(organisation_code))
                                .order_by(child_families.c.child_id, child_families.c.position)):
                 payers[r.child_id].append(PayerLink(r.family_id, r.share_hundredths))
         by_first: dict[str, list[str]] = defaultdict(list)
@@ -81,12 +89,12 @@ class SqlServiceDays:
                 yield loaded
 
     def count(self, organisation_code: str, month: str) -> int:
-        """The children `batches` yields: the organisation's children with a paying family."""
+        """The children `batches` yields: those the organisation bills with a paying family."""
         parse_month(month)
         with self._engine.connect() as c:
             return int(c.execute(select(func.count(distinct(child_families.c.child_id)))
                                  .join(children, children.c.id == child_families.c.child_id)
-                                 .where(children.c.organisation_code == organisation_code)).scalar_one())
+                                 .where(_billed_by(organisation_code))).scalar_one())
 
     def _read(self, organisation_code: str, child_ids: list[str], payers: dict[str, list[PayerLink]],
               start: date, end: date) -> MonthRows:
@@ -94,9 +102,11 @@ class SqlServiceDays:
         wanted = bindparam("child_ids", expanding=True)
         with self._engine.connect() as c:
             # by child first: the (child_id, service_code, day) keys serve each batch; the organisation
-            # is implied by the children (a filter on it would steer SQLite to scan the whole month)
+            # is checked on each row (a child may be enrolled in several), after the index found them (a
+            # filter on it would steer SQLite to scan the whole month)
             in_month: Any = lambda table: table.c.child_id.in_(wanted) & (  # noqa: E731
-                table.c.day >= start) & (table.c.day <= end)
+                table.c.day >= start) & (table.c.day <= end) & (
+                func.coalesce(table.c.organisation_code, "") == organisation_code)
             ids = {"child_ids": child_ids}
             kids = tuple(
                 BilledChild(r.id, f"{r.prenom} {r.nom}", r.date_naissance, tuple(payers[r.id]))

@@ -196,7 +196,7 @@ class DayResource(Page):
         if day is None or service is None:
             raise NotFound("Case introuvable.")
         planning = self._site.portal.planning.month(req.context.principal, child_id, day, service=service)
-        row = next((r for r in planning.rows if r.service_code == service), None)
+        row = planning.row_of(service, day)
         if row is None:
             raise NotFound("Case introuvable : l'enfant n'est pas inscrit à ce service ce mois-ci.")
         return planning, row.cells[day.day - 1]
@@ -212,12 +212,14 @@ class DayResource(Page):
         planning, cell = self._cell(req, view.child.id, day, service)
         assert day is not None and service is not None
         explanation = explain(self._site, req, view.child.id, service, cell)
+        row = planning.row_of(service, day)
+        organisation = (row.organisation_code if row else None) or planning.child.organisation_code  # the cell's rules
         back = address(f"/enfants/{view.child.id}/planning", mois=month_key(day))
         self._site.page(
             req, resp, "planning_jour.html", status=status, view=view, child=view.child, day=day, service=service,
             day_title=day_and_month(day), cell=cell, explanation=explanation, refusal=refusal, form=form,
-            reasons=_reasons(self._site, planning.child.organisation_code), back=back,
-            structure=planning.structure_of(service), responsable=planning.responsable, can_act=True,
+            reasons=_reasons(self._site, organisation), back=back,
+            structure=planning.structure_of(service, day), responsable=planning.responsable, can_act=True,
             is_agent=not view.is_family, action_kinds=ActionKind,
         )
 

@@ -91,7 +91,7 @@ def build_grid(planning: ChildPlanning, today: date, *, structure: str | None, s
     child_id = planning.child.id
     rows = []
     for row in planning.rows:
-        found = planning.structure_of(row.service_code)
+        found = planning.structure_of_row(row)
         cells = tuple(
             GridCell(
                 cell=cell,

@@ -221,7 +221,8 @@ class EnrolmentPage(_OnboardingPage):
             else:
                 try:
                     self._site.portal.planning_agent.enrol(req.context.principal, child_id, enrolment.service_code,
-                                                           enrolment.start, enrolment.end)
+                                                           enrolment.start, enrolment.end,
+                                                           structure_id=enrolment.structure_id)
                 except ValidationFailed as refused:
                     _place(form, refused, ())
                 except Conflict as refused:
