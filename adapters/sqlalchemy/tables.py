@@ -341,9 +341,9 @@ enrolments = Table(
     Column("end_day", Date, nullable=True),
     Column("arrival", String(5), nullable=True),
     Column("departure", String(5), nullable=True),
-    # where the child is enrolled (migration 0012): a child may be in several organisations
+    # where the child is enrolled (migration 0013): a child may be in several organisations
     _organisation(),
-    # NULL only for an enrolment stored before 0012 in a service its organisation no longer has
+    # NULL only for an enrolment stored before 0013 in a service its organisation no longer has
     Column("structure_id", String(ID), ForeignKey("structures.id"), nullable=True),
     Index(None, "child_id"),
     Index(None, "organisation_code"),
