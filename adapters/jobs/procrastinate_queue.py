@@ -74,7 +74,8 @@ class ProcrastinateJobQueue:
             retrying = asyncio.create_task(self._retry_stalled(heartbeat, stalled))
             try:
                 await self.app.run_worker_async(queues=[QUEUE], wait=wait, update_heartbeat_interval=heartbeat,
-                                                stalled_worker_timeout=stalled, name="famille-worker")
+                                                stalled_worker_timeout=stalled, name="famille-worker",
+                                                delete_jobs="successful")  # the job table keeps the history
             finally:
                 retrying.cancel()
 

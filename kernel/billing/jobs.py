@@ -103,7 +103,11 @@ class BillingJobs:
                              accept_flagged=accept_flagged)
             uow.billing_jobs.add(job)
             uow.commit()
-        self._queue.enqueue(job.id, lock=run_id_of(organisation, month))
+        try:
+            self._queue.enqueue(job.id, lock=run_id_of(organisation, month))
+        except Exception:  # never queued: it would wait forever; the fault goes on to the error handler
+            self._finish(job.id, JobState.FAILED, (FAULT,))
+            raise
         return job
 
     def job(self, principal: Principal, job_id: str) -> BillingJob:

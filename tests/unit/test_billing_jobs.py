@@ -115,3 +115,21 @@ def test_jobs_left_by_a_stopped_portal_are_failed_with_a_message_and_asked_again
     again = jobs.request(AGENT, "2026-12")
     queue.run_all()
     assert jobs.job(AGENT, again.id).state is JobState.DONE
+
+
+class UnreachableQueue(QueuedJobs):
+    """A queue whose database cannot be reached."""
+
+    def enqueue(self, job_id: str, *, lock: str) -> None:
+        raise ConnectionError("file de tâches injoignable")
+
+
+def test_a_job_that_could_not_be_queued_is_failed_not_left_waiting_and_the_fault_surfaces() -> None:
+    world = BillingWorld()
+    queue = UnreachableQueue()
+    portal = build_portal(uow=world.uow, clock=world.clock, rules=ShippedRules(), hasher=HASHER,
+                          notifier=world.notifier, portal_url=PORTAL_URL, service_days=world.source, jobs=queue)
+    with pytest.raises(ConnectionError):
+        portal.billing_jobs.request(AGENT, "2026-12")
+    (job,) = world.uow.store.billing_jobs.values()
+    assert job.state is JobState.FAILED and job.errors == (FAULT,)
