@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import attrs
 import pytest
 
 from famille.kernel.billing.days import AbsenceTiming, AttendanceMark
+from famille.kernel.billing.run import draft_invoices
 from famille.kernel.families.records import CafInfo, FamilySections
 from famille.kernel.shared.errors import Conflict, NotFound
+from famille.ports.rules import RulesUnavailable
+from tests.fakes.rules import rules_with
 
 from .helpers import MONTH, agent, billing_world, day, family, late_absence
 
@@ -125,3 +129,23 @@ def test_a_month_still_running_has_a_provisional_draft_and_cannot_be_made_final(
     world.clock.set(datetime(2027, 1, 1, 0, 0, tzinfo=PARIS))
     assert not portal.billing.review(agent(), draft.run.id).provisional
     assert portal.billing.finalise(agent(), draft.run.id, accept_flagged=True).run.status.value == "final"
+
+
+NAMES_A_LATE_BOOKING = """\
+policy: billing_eligibility
+description: Un message qui nomme la réservation tardive, que la ligne de facture ne garde pas.
+replace:
+  - id: absence-non-declaree-facturee
+    when: {booked: true, attendance: absent}
+    then: {billed: full, status: "Absent facturé"}
+    message: "Absent sans absence déclarée (réservation tardive : {booked_late}) : facturé."
+"""
+
+
+def test_a_run_refuses_a_message_that_names_a_fact_the_line_does_not_keep() -> None:
+    rules = rules_with({"organisations/org-a/billing_eligibility.yaml": NAMES_A_LATE_BOOKING})
+    absent = [day(1, attendance=AttendanceMark.ABSENT), day(2, attendance=AttendanceMark.ABSENT)]
+    draft_invoices(absent, rules=rules, organisation="org-a", month=MONTH, run_id="r", profiles={})
+    with pytest.raises(RulesUnavailable, match="nomme un autre fait"):
+        draft_invoices([absent[0], attrs.evolve(absent[1], booked_late=True)], rules=rules, organisation="org-a",
+                       month=MONTH, run_id="r", profiles={})
