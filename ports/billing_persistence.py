@@ -156,8 +156,9 @@ class BillingRepository(Protocol):
         """The family's payments, by date, then by the instant they were recorded."""
         ...
 
-    def add_online_payment(self, payment: OnlinePayment) -> None:
-        """Store a payment opened online (pending)."""
+    def add_online_payment(self, payment: OnlinePayment) -> bool:
+        """Store a payment opened online (pending); False, storing nothing, when the family already has
+        one pending (one pending payment per family, kept by the storage even for concurrent writers)."""
         ...
 
     def online_payment(self, payment_id: str) -> OnlinePayment | None:

@@ -583,6 +583,9 @@ online_payments = Table(
     Column("detail", Text, nullable=False),
     CheckConstraint("amount_cents > 0", name="amount_positive"),
     Index(None, "family_id", "created_at"),
+    # One pending payment per family: of two requests opening one at once, the second insert fails.
+    Index("uq_online_payments_pending_family", "family_id", unique=True,
+          sqlite_where=text("status = 'en_attente'"), postgresql_where=text("status = 'en_attente'")),
 )
 
 # One row per (organisation, series): the last number given. Finalising updates it in its own

@@ -11,9 +11,9 @@ pending settles it (a conditional write), any later one reads what was decided.
 The payment is recorded among the family's payments (method « paiement en ligne »),
 allocated to the invoices it was opened for, so the balance and the relevé follow.
 
-One payment at a time per invoice: a family that asks again for the same invoices while their
-payment is pending is sent back to it; a payment of other invoices that overlaps it is refused
-(409) until the pending one ends. A payment the service never told the portal about is asked
+One payment at a time per family (a unique index keeps it, even for two requests at once): a
+family that asks again for the same invoices while their payment is pending is sent back to it;
+a payment of other invoices is refused (409) until the pending one ends. A payment the service never told the portal about is asked
 for (`reconcile`, the `famille payments reconcile` command): settled by the service's answer
 through the same conditional write as the messages, or, once `PAYMENT_WINDOW` has passed with
 no decision, closed as expired (a payment the service reports paid later is still recorded).
@@ -202,8 +202,8 @@ class OnlinePayments:
         """Open a payment of what remains on the calling family's chosen invoices.
 
         The same invoices' payment still pending within `PAYMENT_WINDOW` is given back (`resumed`);
-        a pending payment of some of them and others is a `Conflict`. A pending payment older than
-        the window is first asked about (`reconcile_one`).
+        a pending payment of other invoices is a `Conflict`. A pending payment older than the window
+        is first asked about (`reconcile_one`), which closes it.
         """
         if principal.is_agent or principal.family_id is None:
             raise NotFound("Famille introuvable.")
@@ -213,7 +213,7 @@ class OnlinePayments:
                                                            "une seule fois.")])
         with self._uow() as uow:
             stale = [p for p in uow.billing.online_payments(family_id=principal.family_id, status=OnlineStatus.PENDING)
-                     if self._clock.now() - p.created_at >= PAYMENT_WINDOW and _overlap(p, wanted)]
+                     if self._clock.now() - p.created_at >= PAYMENT_WINDOW]
         for payment in stale:
             self.reconcile_one(payment)
         today = self._clock.now()
@@ -256,12 +256,14 @@ class OnlinePayments:
                                 OnlineStatus.PENDING, today, principal.account_id, checkout.transaction_id,
                                 checkout.url)
         with self._uow() as uow:
-            # Another request may have opened one meanwhile: the family goes to the first (ours is never paid).
-            running = _running(uow.billing.online_payments(family_id=family.id, status=OnlineStatus.PENDING),
-                               wanted, own, today)
-            if running is not None:
-                return running
-            uow.billing.add_online_payment(payment)
+            if not uow.billing.add_online_payment(payment):
+                # Another request opened one meanwhile: the family goes to it (ours is never paid).
+                uow.rollback()
+                running = _running(uow.billing.online_payments(family_id=family.id, status=OnlineStatus.PENDING),
+                                   wanted, own, today)
+                if running is not None:
+                    return running
+                raise Conflict("Un autre paiement en ligne vient d'être ouvert pour votre famille : réessayez.")
             uow.commit()
         log.info("paiement en ligne ouvert %s (%s) : %s € pour la famille %s", payment.id, reference, amount,
                  family.id)
@@ -403,22 +405,18 @@ class OnlinePayments:
         return None
 
 
-def _overlap(payment: OnlinePayment, invoice_ids: Sequence[str]) -> bool:
-    return bool({i for i, _ in payment.invoices} & set(invoice_ids))
-
-
 def _running(pending: Sequence[OnlinePayment], wanted: Sequence[str], own: dict[str, Invoice],
              now: datetime) -> Opened | None:
-    """The pending payment of exactly these invoices to send the family back to; `Conflict` when a
-    pending payment holds some of them with others; None when none is running."""
+    """The family's pending payment of exactly these invoices, to send it back to; `Conflict` when its
+    pending payment is of other invoices; None when none is running."""
     for payment in pending:
-        if not _overlap(payment, wanted) or now - payment.created_at >= PAYMENT_WINDOW:
+        if now - payment.created_at >= PAYMENT_WINDOW:
             continue
         if {i for i, _ in payment.invoices} == set(wanted):
             return Opened(payment, resumed=True)
-        held = ", ".join(str(own[i].number) for i, _ in payment.invoices if i in own and i in wanted)
+        held = ", ".join(str(own[i].number) for i, _ in payment.invoices if i in own)
         until = payment.created_at + PAYMENT_WINDOW
-        raise Conflict(f"Un paiement en ligne de la facture n° {held} est déjà en cours (ouvert le "
+        raise Conflict(f"Un paiement en ligne (facture n° {held}) est déjà en cours (ouvert le "
                        f"{describe_date(payment.created_at.date())} à {payment.created_at:%H:%M}) : terminez-le sur "
                        f"la page du service de paiement, ou réessayez après {until:%H:%M}.")
     return None

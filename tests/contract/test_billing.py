@@ -255,7 +255,9 @@ def test_an_online_payment_is_stored_settled_once_and_its_payment_keeps_the_invo
         uow.billing.issue(invoice.id, "2027-000001", date(2027, 1, 4), date(2027, 1, 31))
         uow.billing.add_online_payment(opened)
         uow.commit()
-    with uow_factory() as uow:
+    second = attrs.evolve(opened, id=samples.new_id(), reference="FAMABCDEF0123456790", transaction_id="idop-2")
+    with uow_factory() as uow:  # one pending payment per family
+        assert uow.billing.add_online_payment(second) is False
         assert uow.billing.online_payment(opened.id) == opened
         assert uow.billing.online_payment("inconnu") is None
         uow.billing.add_payment(paid)
@@ -268,3 +270,8 @@ def test_an_online_payment_is_stored_settled_once_and_its_payment_keeps_the_invo
     with uow_factory() as uow:
         assert uow.billing.online_payment(opened.id) == settled
         assert uow.billing.payments_of_family(first) == [paid]
+        assert uow.billing.online_payment(second.id) is None
+        assert uow.billing.add_online_payment(second) is True  # the first one is settled
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.billing.online_payments(family_id=first, status=OnlineStatus.PENDING) == [second]

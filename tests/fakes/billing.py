@@ -196,8 +196,12 @@ class FakeBilling:
         return sorted((p for p in self.s.payments.values() if p.family_id == family_id),
                       key=lambda p: (p.paid_on, p.recorded_at))
 
-    def add_online_payment(self, payment: OnlinePayment) -> None:
+    def add_online_payment(self, payment: OnlinePayment) -> bool:
+        if any(p.family_id == payment.family_id and p.status is OnlineStatus.PENDING
+               for p in self.s.online_payments.values()):
+            return False
         self.s.online_payments[payment.id] = payment
+        return True
 
     def online_payment(self, payment_id: str) -> OnlinePayment | None:
         return self.s.online_payments.get(payment_id)

@@ -110,19 +110,49 @@ def test_asking_again_for_the_same_invoices_sends_the_family_back_to_the_pending
     assert len(shop.gateway.orders) == 1  # no second transaction opened with the service
 
 
-def test_a_payment_overlapping_a_pending_one_is_refused_naming_the_invoice(shop: Shop) -> None:
+def test_another_payment_while_one_is_pending_is_refused_naming_its_invoices(shop: Shop) -> None:
     shop.pay(["ville-a-inv-1"])
 
     overlapping = shop.pay(["ville-a-inv-1", "ville-a-inv-2"])
     other = shop.pay(["ville-a-inv-2"])
+    elsewhere = shop.pay(["ville-b-inv-1"], "ville-b")
 
-    assert overlapping.status_code == 409
+    assert overlapping.status_code == other.status_code == 409
     assert overlapping.headers["Content-Type"].startswith("application/problem+json")
-    assert overlapping.json["detail"] == (
-        "Un paiement en ligne de la facture n° 2026-000001 est déjà en cours (ouvert le jeudi 10 décembre 2026 "
+    assert overlapping.json["detail"] == other.json["detail"] == (
+        "Un paiement en ligne (facture n° 2026-000001) est déjà en cours (ouvert le jeudi 10 décembre 2026 "
         "à 10:00) : terminez-le sur la page du service de paiement, ou réessayez après 10:20.")
-    assert other.status_code == 201  # an invoice no payment holds
+    assert elsewhere.status_code == 201  # another family
     assert len(shop.gateway.orders) == 2
+
+
+def test_two_requests_at_once_open_one_payment_and_both_send_the_family_to_it(shop: Shop) -> None:
+    import threading
+
+    barrier = threading.Barrier(2)
+    started = shop.gateway.start
+
+    def slow_start(order):  # type: ignore[no-untyped-def]
+        barrier.wait(timeout=10)  # both requests have checked, and found nothing pending
+        return started(order)
+
+    shop.gateway.start = slow_start  # type: ignore[method-assign]
+    headers = shop.token("ville-a.famille0")
+    answers: list[falcon.testing.Result] = []
+
+    def pay() -> None:
+        answers.append(shop.client.simulate_post(PAYMENTS, json={"invoices": ["ville-a-inv-1"]}, headers=headers))
+
+    threads = [threading.Thread(target=pay) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(a.status_code for a in answers) == [200, 201]
+    assert answers[0].json["id"] == answers[1].json["id"]
+    with shop.uow() as uow:
+        assert len(uow.billing.online_payments(family_id=shop.families["ville-a"])) == 1
 
 
 def test_after_the_window_the_service_is_asked_and_an_unpaid_transaction_gives_way(shop: Shop) -> None:
@@ -163,8 +193,7 @@ def reconcile(shop: Shop, organisation: str | None = None) -> tuple[int, str]:
 
 def test_reconcile_records_what_the_service_says_once_whatever_arrives_after(shop: Shop) -> None:
     paid = shop.pay(["ville-a-inv-1"]).json
-    refused = shop.pay(["ville-a-inv-2"]).json
-    waiting = shop.pay(["ville-b-inv-1"], "ville-b").json
+    refused = shop.pay(["ville-b-inv-1"], "ville-b").json
     shop.gateway.answers["tr-1"] = shop.gateway.message_for("tr-1")
     shop.gateway.answers["tr-2"] = shop.gateway.message_for("tr-2", "failed")
     assert reconcile(shop)[1].startswith("0 paiement(s) en attente relancé(s)")  # too young: notifications due
@@ -173,12 +202,15 @@ def test_reconcile_records_what_the_service_says_once_whatever_arrives_after(sho
     code, out = reconcile(shop)
 
     assert code == 0
-    assert "3 paiement(s) en attente relancé(s) : 1 payé(s), 1 échoué(s), 0 expiré(s), 1 encore en attente" in out
-    assert shop.payments_of() == [(Decimal("30.00"), PaymentMethod.ONLINE)]
+    assert "2 paiement(s) en attente relancé(s) : 1 payé(s), 1 échoué(s), 0 expiré(s), 0 encore en attente" in out
+    assert shop.payments_of() == [(Decimal("30.00"), PaymentMethod.ONLINE)] and shop.payments_of("ville-b") == []
     assert shop.notify(paid["id"], shop.gateway.message_for("tr-1")).json["status"] == "payee"
     assert shop.notify(refused["id"], shop.gateway.message_for("tr-2")).json["status"] == "echouee"
-    assert reconcile(shop)[1].startswith("1 paiement(s) en attente relancé(s) : 0 payé(s)")  # again: no change
     assert len(shop.payments_of()) == 1 and shop.payments_of("ville-b") == []
+    waiting = shop.pay(["ville-b-inv-2"], "ville-b").json  # the service says nothing of it yet
+    shop.clock.advance(QUIET)
+    assert "1 paiement(s) en attente relancé(s) : 0 payé(s), 0 échoué(s), 0 expiré(s), 1 encore en attente" in \
+        reconcile(shop)[1]
     shop.clock.advance(PAYMENT_WINDOW)
     assert "1 expiré(s)" in reconcile(shop, "ville-b")[1]
     with shop.uow() as uow:

@@ -105,5 +105,5 @@ def test_asking_again_sends_the_family_back_to_its_pending_payment_and_an_overla
     assert 'href="https://paiement.test/payer?t=tr-1"' in again.text
     assert "Le paiement de ces factures est déjà ouvert depuis" in text_of(again)
     assert overlap.status_code == 409
-    assert "Un paiement en ligne de la facture n° 2026-000001 est déjà en cours" in text_of(overlap)
+    assert "Un paiement en ligne (facture n° 2026-000001) est déjà en cours" in text_of(overlap)
     assert len(world.gateway.orders) == 1

@@ -1,8 +1,8 @@
 """Paying online: the family opens a payment; the payment service notifies and sends the family back.
 
 - `POST /payments {"invoices": [ids]}` (family) → 201, the payment with `url`, where to send the family
-  (200 and the same payment when these invoices' payment is still pending; 409 when a pending
-  payment holds some of them with others);
+  (200 and the same payment when these invoices' payment is still pending; 409 when the family's
+  pending payment is of other invoices: one pending payment per family);
 - `GET /agent/online-payments?status=` (agent) → the organisation's online payments and their state;
 - `GET /payments/{id}` (the family, or an agent of its organisation) → where it stands;
 - `POST|GET /payments/{id}/notification` (public: the service, server to server) → 200 with the
@@ -86,7 +86,7 @@ class PaymentsResource(_PaymentsRoute):
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Open a payment of what remains on the chosen invoices (201), or give back the same invoices'
-        payment still pending (200); 409 while another pending payment holds one of them."""
+        payment still pending (200); 409 while the family's pending payment is of other invoices."""
         body = load(req, OnlinePaymentBody)
         opened = self._payments.open(req.context.principal, body.invoices)
         resp.status = falcon.HTTP_200 if opened.resumed else falcon.HTTP_201

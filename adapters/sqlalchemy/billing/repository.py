@@ -23,6 +23,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.exc import IntegrityError
 
 from famille.adapters.sqlalchemy.bulk import copy_rows, insert_ignore
 from famille.adapters.sqlalchemy.database import SqlRepository
@@ -425,9 +426,17 @@ class SqlBillingRepository(SqlRepository):
             shares[share.payment_id].append((share.invoice_id, from_cents(share.amount_cents)))
         return [_payment_from_row(row, shares.get(row.id, ())) for row in rows]
 
-    def add_online_payment(self, payment: OnlinePayment) -> None:
-        """Store a payment opened online."""
-        self._connection.execute(insert(online_payments).values(**_online_values(payment)))
+    def add_online_payment(self, payment: OnlinePayment) -> bool:
+        """Insert in a savepoint: the unique index of pending payments by family refuses a second one
+        (another transaction's, once it commits: PostgreSQL waits for it; SQLite has one writer)."""
+        try:
+            with self._connection.begin_nested():
+                self._connection.execute(insert(online_payments).values(**_online_values(payment)))
+        except IntegrityError:
+            if not self.online_payments(family_id=payment.family_id, status=OnlineStatus.PENDING):
+                raise  # another constraint: a fault, not the family's pending payment
+            return False
+        return True
 
     def online_payment(self, payment_id: str) -> OnlinePayment | None:
         """The payment opened online with this id, or None."""
