@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Column, Connection, Engine, Select, create_engine, event
 from sqlalchemy.engine import URL, make_url
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -17,6 +17,14 @@ class SqlRepository:
 
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
+
+
+def where_given(query: Select[Any], filters: dict[Column[Any], object]) -> Select[Any]:
+    """`query` keeping the rows whose column equals its filter's value, for each filter given (not None)."""
+    for column, value in filters.items():
+        if value is not None:
+            query = query.where(column == value)
+    return query
 
 
 def make_engine(url: str | URL, **options: Any) -> Engine:

@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from famille.adapters.sqlalchemy.bulk import copy_rows, insert_ignore
-from famille.adapters.sqlalchemy.database import SqlRepository
+from famille.adapters.sqlalchemy.database import SqlRepository, where_given
 from famille.adapters.sqlalchemy.families import record_translation as rt
 from famille.adapters.sqlalchemy.families.translation import family_from_row
 from famille.adapters.sqlalchemy.tables import (
@@ -446,13 +446,10 @@ class SqlBillingRepository(SqlRepository):
     def online_payments(self, organisation_code: str | None = None, *, family_id: str | None = None,
                         status: OnlineStatus | None = None, limit: int | None = None) -> list[OnlinePayment]:
         """The payments opened online, filtered, newest first."""
-        query = select(online_payments).order_by(online_payments.c.created_at.desc(), online_payments.c.id)
-        if organisation_code is not None:
-            query = query.where(online_payments.c.organisation_code == organisation_code)
-        if family_id is not None:
-            query = query.where(online_payments.c.family_id == family_id)
-        if status is not None:
-            query = query.where(online_payments.c.status == status.value)
+        query = where_given(
+            select(online_payments).order_by(online_payments.c.created_at.desc(), online_payments.c.id),
+            {online_payments.c.organisation_code: organisation_code, online_payments.c.family_id: family_id,
+             online_payments.c.status: status.value if status else None})
         if limit is not None:
             query = query.limit(limit)
         return [_online_from_row(row) for row in self._connection.execute(query)]

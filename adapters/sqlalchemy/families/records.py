@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Column, Row, insert, select, update
 
 from famille.adapters.primitives import as_row, from_row
-from famille.adapters.sqlalchemy.database import SqlRepository
+from famille.adapters.sqlalchemy.database import SqlRepository, where_given
 from famille.adapters.sqlalchemy.families import record_translation as rt
 from famille.adapters.sqlalchemy.families import translation as tr
 from famille.adapters.sqlalchemy.tables import (
@@ -113,15 +113,9 @@ class SqlRequestRepository(SqlRepository):
         kinds: frozenset[RequestKind] | None = None,
     ) -> Sequence[ChangeRequest]:
         """The requests matching every filter given, oldest submitted first."""
-        query = select(change_requests)
-        if organisation_code is not None:
-            query = query.where(change_requests.c.organisation_code == organisation_code)
-        if family_id is not None:
-            query = query.where(change_requests.c.family_id == family_id)
-        if child_id is not None:
-            query = query.where(change_requests.c.child_id == child_id)
-        if status is not None:
-            query = query.where(change_requests.c.status == status.value)
+        c = change_requests.c
+        query = where_given(select(change_requests), {c.organisation_code: organisation_code, c.family_id: family_id,
+                                                      c.child_id: child_id, c.status: status.value if status else None})
         if kinds is not None:
             query = query.where(change_requests.c.kind.in_(sorted(kind.value for kind in kinds)))
         rows = self._connection.execute(query.order_by(change_requests.c.submitted_at, change_requests.c.id))
