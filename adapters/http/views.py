@@ -12,6 +12,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+import falcon
+
 from famille.kernel.accounts.authentication import LoginGrant
 from famille.kernel.accounts.model import Account
 from famille.kernel.families.inbox import InboxMessage
@@ -23,6 +25,14 @@ CENT = Decimal("0.01")
 #: JSON text as the API writes it (UTF-8 words kept as they are): the app's JSON handler and the
 #: documents rendered ahead of it (the month grid) both use it.
 json_text = functools.partial(json.dumps, ensure_ascii=False)
+
+
+def created(resp: falcon.Response, document: object, location: str | None = None) -> None:
+    """Answer 201 Created with the new thing's `document`, and where it now is when it has an address."""
+    resp.status = falcon.HTTP_201
+    if location is not None:
+        resp.location = location
+    resp.media = document
 
 
 def instant(moment: datetime | None) -> str | None:

@@ -7,7 +7,7 @@ import falcon
 from famille.adapters.http.auth import AUTHENTICATED, PUBLIC, SESSION_COOKIE
 from famille.adapters.http.payloads import LoginBody, load
 from famille.adapters.http.throttle import LOGIN_ATTEMPTS
-from famille.adapters.http.views import grant_view
+from famille.adapters.http.views import created, grant_view
 from famille.kernel.accounts.authentication import Authentication
 from famille.ports.clock import Clock
 
@@ -37,8 +37,7 @@ class SessionResource:
             http_only=True,
             same_site="Lax",
         )
-        resp.status = falcon.HTTP_201
-        resp.media = grant_view(grant)
+        created(resp, grant_view(grant))
 
     def on_delete(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Log out: the session ends and the cookie is cleared."""

@@ -27,6 +27,7 @@ from famille.adapters.http.billing.views import (
     statement_view,
 )
 from famille.adapters.http.payloads import load, path_id
+from famille.adapters.http.views import created
 from famille.adapters.pdf.invoices import invoice_pdf
 from famille.adapters.sepa.direct_debit import pain008
 from famille.kernel.billing.model import parse_month
@@ -145,8 +146,7 @@ class PaymentsResource(_BillingRoute):
         body = load(req, PaymentBody)
         payment = self._billing.record_payment(req.context.principal, path_id(body.family, "Famille"), body.amount,
                                                body.method, body.date, body.reference)
-        resp.status = falcon.HTTP_201
-        resp.media = payment_view(payment)
+        created(resp, payment_view(payment))
 
 
 class CreditNoteResource(_BillingRoute):
@@ -159,8 +159,7 @@ class CreditNoteResource(_BillingRoute):
         body = load(req, CreditNoteBody)
         note = self._billing.credit_note(req.context.principal, path_id(invoice_id, "Facture"), body.reason,
                                          amount=body.amount, line_indexes=body.lines)
-        resp.status = falcon.HTTP_201
-        resp.media = invoice_view(note)
+        created(resp, invoice_view(note))
 
 
 class SepaResource:

@@ -38,6 +38,7 @@ from famille.adapters.http.planning.views import (
     report_view,
     roll_call_view,
 )
+from famille.adapters.http.views import created
 from famille.kernel.planning.agent import AgentPlanning
 from famille.kernel.planning.inputs import AttendanceStatus
 from famille.kernel.planning.service import Planning
@@ -259,8 +260,7 @@ class ClosuresResource:
         """Declare a closure of one service, or of all (`service: null`)."""
         day, service, reason = closure_body(req)
         closure = self._agents.declare_closure(req.context.principal, day, service, reason)
-        resp.status = falcon.HTTP_201
-        resp.media = closure_view(closure)
+        created(resp, closure_view(closure))
 
 
 class EnrolmentsResource(_AgentRoute):
@@ -279,8 +279,7 @@ class EnrolmentsResource(_AgentRoute):
         enrolment = self._agents.enrol(req.context.principal, path_id(child_id, "Enfant"), body.service,
                                        body.start, body.end, structure_id=body.structure,
                                        family_number=body.family_number)
-        resp.status = falcon.HTTP_201
-        resp.media = enrolment_view(enrolment)
+        created(resp, enrolment_view(enrolment))
 
 
 class ClosureResource(_AgentRoute):

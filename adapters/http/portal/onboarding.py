@@ -17,6 +17,7 @@ import falcon
 from famille.adapters.http.auth import AGENT
 from famille.adapters.http.families.payloads import AdultBody, normalise_changes
 from famille.adapters.http.payloads import load, path_id, text
+from famille.adapters.http.views import created
 from famille.kernel.families.model import Adult, Civilite, Sexe
 from famille.kernel.portal.onboarding import NewChild, NewEnrolment, NewFamily, Onboarded, Onboarding
 from famille.kernel.shared.errors import FieldError, ValidationFailed
@@ -120,9 +121,7 @@ class FamiliesResource:
         """Create the family: 201 with its id, N° famille, login and children."""
         body = load(req, NewFamilyBody)
         done = self._onboarding.create_family(req.context.principal, new_family(body))
-        resp.status = falcon.HTTP_201
-        resp.location = f"{API}/agent/families/{done.family.id}"
-        resp.media = onboarded_view(done)
+        created(resp, onboarded_view(done), f"{API}/agent/families/{done.family.id}")
 
 
 class ActivationResource:
@@ -162,9 +161,7 @@ class ChildrenResource:
             raise ValidationFailed([FieldError(e.field.removeprefix("children[0]."),
                                                e.message.replace("children[0].", ""), e.rule_id)
                                     for e in refused.errors]) from None
-        resp.status = falcon.HTTP_201
-        resp.location = f"{API}/children/{child.id}"
-        resp.media = {"id": child.id, "nom": child.nom, "prenom": child.prenom}
+        created(resp, {"id": child.id, "nom": child.nom, "prenom": child.prenom}, f"{API}/children/{child.id}")
 
 
 def add_onboarding_routes(app: falcon.App[falcon.Request, falcon.Response], onboarding: Onboarding) -> None:
