@@ -145,8 +145,10 @@ class OrganisationRepository(Protocol):
         """The services of an organisation's structures, by structure then name."""
         ...
 
-    def with_services(self, code: str) -> tuple[Organisation, Sequence[Structure], Sequence[Service]] | None:
-        """The organisation, its `structures` and its `services` (same orders), in one read; None if unknown."""
+    def with_services(self, codes: Collection[str]
+                      ) -> Mapping[str, tuple[Organisation, Sequence[Structure], Sequence[Service]]]:
+        """Each organisation of `codes` that exists, with its `structures` and `services` (same orders), by code,
+        in one read."""
         ...
 
 

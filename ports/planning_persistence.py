@@ -65,6 +65,10 @@ class PlanningRepository(Protocol):
         """The organisation's closures from `start` to `end` included, by day."""
         ...
 
+    def closures_of(self, organisation_codes: Collection[str], start: date, end: date) -> Sequence[DeclaredClosure]:
+        """`closures` of several organisations in one read, by day."""
+        ...
+
     def delete_closure(self, organisation_code: str, closure_id: str) -> bool:
         """Remove one of the organisation's closures; False if it has none with this id."""
         ...

@@ -188,7 +188,7 @@ _ENROLMENTS_OF_CHILDREN = (select(enrolments).where(enrolments.c.child_id.in_(bi
                            .order_by(enrolments.c.child_id, enrolments.c.service_code, enrolments.c.start_day))
 _BOOKINGS_OF_CHILDREN = select(bookings).where(_children_range(bookings))
 _ABSENCES_OF_CHILDREN = select(absences).where(_children_range(absences))
-_CLOSURES_IN_RANGE = (select(closures).where(closures.c.organisation_code == bindparam("p_org"),
+_CLOSURES_IN_RANGE = (select(closures).where(closures.c.organisation_code.in_(bindparam("p_orgs", expanding=True)),
                                              closures.c.day >= bindparam("p_start"), closures.c.day <= bindparam("p_end"))
                       .order_by(closures.c.day, closures.c.id))
 _BOOKINGS_OF = select(bookings).where(_cell_range(bookings))
@@ -253,7 +253,11 @@ class SqlPlanningRepository(SqlRepository):
 
     def closures(self, organisation_code: str, start: date, end: date) -> Sequence[DeclaredClosure]:
         """The organisation's closures in the range, by day."""
-        rows = self._connection.execute(_CLOSURES_IN_RANGE, {"p_org": organisation_code, "p_start": start,
+        return self.closures_of([organisation_code], start, end)
+
+    def closures_of(self, organisation_codes: Collection[str], start: date, end: date) -> Sequence[DeclaredClosure]:
+        """The organisations' closures in the range, by day (one query)."""
+        rows = self._connection.execute(_CLOSURES_IN_RANGE, {"p_orgs": list(organisation_codes), "p_start": start,
                                                              "p_end": end})
         return [DeclaredClosure(r.id, r.organisation_code, Closure(r.day, r.service_code, r.reason), r.declared_by,
                                 r.declared_at) for r in rows]

@@ -172,8 +172,8 @@ class Planning:
             loaded = ChildCells.load(uow, found, first, last)
             child = (scope := scope_of(principal, found, loaded.enrolments)).child
             cells = loaded.within(scope)
-            setups = [OrganisationSetup.load(uow, code, first, last, self._calendar, self._rules)
-                      for code in scope.organisations(first, last)]
+            setups = OrganisationSetup.load_many(uow, scope.organisations(first, last), first, last, self._calendar,
+                                                 self._rules)
             attendance = [a for a in uow.planning.attendance_of(child.id, first, last)
                           if scope.includes(a.organisation_code)]
             family = uow.families.get(child.family_ids[0]) if child.family_ids else None

@@ -47,6 +47,11 @@ def test_organisations_structures_and_services_come_back_in_order(seeded: UnitOf
         assert uow.organisations.structures("saint-martin") == [acacias, tilleuls]
         assert uow.organisations.structures("rpi-des-vignes") == []
         assert uow.organisations.services("saint-martin") == [acacias_restauration, garderie, restauration]
+        # the same in one read, for several organisations at once
+        assert uow.organisations.with_services(["saint-martin", "rpi-des-vignes", "inconnue"]) == {
+            "saint-martin": (samples.organisation(), [acacias, tilleuls], [acacias_restauration, garderie, restauration]),
+            "rpi-des-vignes": (other, [], [])}
+        assert uow.organisations.with_services([]) == {}
 
 
 def test_families_round_trip_with_and_without_conjoint(seeded: UnitOfWorkFactory) -> None:

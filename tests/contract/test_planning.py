@@ -114,6 +114,9 @@ def test_closures_are_found_by_organisation_and_range_and_deleted_by_their_own_o
         assert uow.planning.closures(ORG, MONDAY - timedelta(7), MONDAY) == [canteen, strike]
         assert uow.planning.closures(ORG, MONDAY, MONDAY) == [strike]
         assert uow.planning.closures(ORG, MONDAY + timedelta(1), MONDAY + timedelta(9)) == []
+        assert uow.planning.closures_of([ORG, OTHER], MONDAY - timedelta(7), MONDAY) == sorted(
+            [canteen, strike, elsewhere], key=lambda c: (c.closure.day, c.id))
+        assert uow.planning.closures_of([OTHER], MONDAY, MONDAY) == [elsewhere]
         assert uow.planning.delete_closure(OTHER, strike.id) is False
         assert uow.planning.delete_closure(ORG, strike.id) is True
         assert uow.planning.delete_closure(ORG, strike.id) is False

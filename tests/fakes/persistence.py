@@ -214,9 +214,10 @@ class _Organisations:
         return sorted((x for x in self.s.services.values() if x.structure_id in structures),
                       key=lambda x: (structures[x.structure_id], x.name))
 
-    def with_services(self, code: str) -> tuple[Organisation, Sequence[Structure], Sequence[Service]] | None:
-        organisation = self.get(code)
-        return (organisation, self.structures(code), self.services(code)) if organisation else None
+    def with_services(self, codes: Collection[str]
+                      ) -> Mapping[str, tuple[Organisation, Sequence[Structure], Sequence[Service]]]:
+        return {code: (organisation, self.structures(code), self.services(code))
+                for code in codes if (organisation := self.get(code)) is not None}
 
 
 class _Families:

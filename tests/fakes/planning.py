@@ -61,6 +61,10 @@ class FakePlanning:
                        if c.organisation_code == organisation_code and start <= c.closure.day <= end),
                       key=lambda c: (c.closure.day, c.id))
 
+    def closures_of(self, organisation_codes: Collection[str], start: date, end: date) -> Sequence[DeclaredClosure]:
+        return sorted((c for code in set(organisation_codes) for c in self.closures(code, start, end)),
+                      key=lambda c: (c.closure.day, c.id))
+
     def delete_closure(self, organisation_code: str, closure_id: str) -> bool:
         closure = self.s.closures.get(closure_id)
         if closure is None or closure.organisation_code != organisation_code:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import falcon.testing
@@ -19,6 +19,7 @@ from famille.adapters.sqlalchemy.tables import bookings, planning_events
 from famille.adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
 from famille.kernel.accounts.model import AuthSession, token_digest
 from famille.kernel.calendar.model import SchoolYear
+from famille.kernel.planning.inputs import Enrolment
 from famille.kernel.planning.outcomes import Outcome
 from famille.kernel.planning.service import cells_of_pattern
 from famille.kernel.portal.application import Portal, build_portal
@@ -99,6 +100,25 @@ def test_the_month_grid_of_a_child_takes_eight_statements_with_the_session_and_t
     other = client.simulate_get("/api/v1/children/autre-enf-0-0/planning", params={"month": month},
                                 headers={"Authorization": f"Bearer {TOKEN}"})
     assert other.status_code == 404
+
+
+def test_a_child_enrolled_in_two_organisations_shows_both_in_the_same_eight_statements(
+        uow_factory: SqlUnitOfWorkFactory, migrated_engine: Engine) -> None:
+    portal, children = _world(uow_factory)
+    with uow_factory() as uow:  # the evening garderie of the first child is the other organisation's
+        uow.planning.add_enrolments([Enrolment(children[0], "GARDERIE SOIR", date(2026, 9, 1), date(2027, 7, 3),
+                                               organisation_code="autre", structure_id="autre-garderie")])
+        uow.commit()
+    client = falcon.testing.TestClient(create_app(portal))
+    month = f"{CLOCK.now().date() + timedelta(14):%Y-%m}"
+
+    with counted(migrated_engine) as statements:
+        answer = client.simulate_get(f"/api/v1/children/{children[0]}/planning", params={"month": month},
+                                     headers={"Authorization": f"Bearer {TOKEN}"})
+
+    assert answer.status_code == 200, answer.text
+    assert {row["structure"]["id"] for row in answer.json["rows"]} >= {"ville-garderie", "autre-garderie"}
+    assert len(statements) <= 8, statements
 
 
 def test_a_week_booked_for_one_child_takes_at_most_eight_statements(

@@ -78,31 +78,39 @@ class SqlOrganisationRepository(SqlRepository):
         )
         return [tr.service_from_row(row) for row in rows]
 
-    def with_services(self, code: str) -> tuple[Organisation, Sequence[Structure], Sequence[Service]] | None:
-        """The organisation with its structures and services: one query (outer joins), same orders."""
-        rows = self._connection.execute(_ORGANISATION_WITH_SERVICES, {"p_code": code}).all()
-        if not rows:
-            return None
-        found_structures: dict[str, Structure] = {}
-        found_services: list[Service] = []
-        for row in rows:
-            values = row._mapping
-            if values["st_id"] is not None and values["st_id"] not in found_structures:
-                found_structures[values["st_id"]] = from_row(_prefixed(values, "st_", structures), Structure)
-            if values["sv_id"] is not None:
-                found_services.append(tr.service_from_row(_prefixed(values, "sv_", services)))  # type: ignore[arg-type]
-        organisation = from_row(_prefixed(rows[0]._mapping, "", organisations), Organisation)
-        return organisation, list(found_structures.values()), found_services
+    def with_services(self, codes: Collection[str]
+                      ) -> Mapping[str, tuple[Organisation, Sequence[Structure], Sequence[Service]]]:
+        """The organisations with their structures and services: one query (outer joins), same orders."""
+        if not codes:
+            return {}
+        rows: dict[str, list[Row[Any]]] = {}
+        for row in self._connection.execute(_ORGANISATIONS_WITH_SERVICES, {"p_codes": list(codes)}):
+            rows.setdefault(row.code, []).append(row)
+        return {code: _organisation_with_services(found) for code, found in rows.items()}
 
 
-_ORGANISATION_WITH_SERVICES = (
+_ORGANISATIONS_WITH_SERVICES = (
     select(organisations, *[c.label(f"st_{c.name}") for c in structures.c],
            *[c.label(f"sv_{c.name}") for c in services.c])
     .select_from(organisations.outerjoin(structures, structures.c.organisation_code == organisations.c.code)
                  .outerjoin(services, services.c.structure_id == structures.c.id))
-    .where(organisations.c.code == bindparam("p_code"))
-    .order_by(structures.c.name, structures.c.id, services.c.name, services.c.id)
+    .where(organisations.c.code.in_(bindparam("p_codes", expanding=True)))
+    .order_by(organisations.c.code, structures.c.name, structures.c.id, services.c.name, services.c.id)
 )
+
+
+def _organisation_with_services(rows: Sequence[Row[Any]]) -> tuple[Organisation, list[Structure], list[Service]]:
+    """An organisation, its structures and its services from its rows of `_ORGANISATIONS_WITH_SERVICES`."""
+    found_structures: dict[str, Structure] = {}
+    found_services: list[Service] = []
+    for row in rows:
+        values = row._mapping
+        if values["st_id"] is not None and values["st_id"] not in found_structures:
+            found_structures[values["st_id"]] = from_row(_prefixed(values, "st_", structures), Structure)
+        if values["sv_id"] is not None:
+            found_services.append(tr.service_from_row(_prefixed(values, "sv_", services)))  # type: ignore[arg-type]
+    organisation = from_row(_prefixed(rows[0]._mapping, "", organisations), Organisation)
+    return organisation, list(found_structures.values()), found_services
 
 
 class _Columns(dict[str, Any]):
