@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import urlencode
 
 import attrs
@@ -54,6 +55,10 @@ class Site:
             SESSION_COOKIE, grant.token, max_age=max(0, int(lifetime.total_seconds())), path="/",
             secure=self.secure_cookies, http_only=True, same_site="Lax",
         )
+
+    def today(self) -> date:
+        """Today, Europe/Paris, by the portal's clock (the one a test or FAMILLE_CLOCK sets)."""
+        return self.portal.clock.now().date()
 
     def close_session(self, resp: falcon.Response) -> None:
         """Forget the session cookie."""

@@ -9,7 +9,6 @@ a POST form with the CSRF token, followed by a redirect.
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any, cast
 
 import falcon
@@ -72,12 +71,9 @@ class _AgentPage(Page):
     def _billing(self) -> Any:
         return self._site.portal.billing
 
-    def _today(self) -> date:
-        return self._site.portal.clock.now().date()
-
     def _months(self) -> list[tuple[str, str]]:
         """The current month and the twelve before it, newest first, as (key, label)."""
-        first = self._today().replace(day=1)
+        first = self._site.today().replace(day=1)
         keys = [month_key(shift_month(first, -n)) for n in range(MONTHS_OFFERED)]
         return [(key, month_label(key).capitalize()) for key in keys]
 
@@ -111,7 +107,7 @@ class BillingPage(_AgentPage):
             if run is not None:
                 redirect(resp, f"/agent/facturation/{run.run.id}")
                 return
-        self._show(req, resp, Form(values={"mois": month or month_key(shift_month(self._today(), -1))}),
+        self._show(req, resp, Form(values={"mois": month or month_key(shift_month(self._site.today(), -1))}),
                    missing=month if is_month(month) else None)
 
     def _show(self, req: falcon.Request, resp: falcon.Response, form: Form, *, missing: str | None = None,
@@ -269,7 +265,7 @@ class PaymentsPage(_AgentPage):
         """The form (the family chosen from an invoice, or typed by its N° famille)."""
         family = self._family(req, req.get_param("famille"))
         values = {"numero": family.number if family else "", "amount": "", "method": PaymentMethod.COUNTER.value,
-                  "date": self._today().isoformat(), "reference": ""}
+                  "date": self._site.today().isoformat(), "reference": ""}
         self._show(req, resp, Form(values=values), family)
 
     def _family(self, req: falcon.Request, family_id: str | None) -> Any:
@@ -305,7 +301,7 @@ class PaymentsPage(_AgentPage):
         paid_on = parse_day(fields.get("date"))
         if paid_on is None:
             form.add("date", "Indiquez la date du paiement.")
-        elif paid_on > self._today():
+        elif paid_on > self._site.today():
             form.add("date", "La date du paiement ne peut pas être dans le futur.")
         reference = (fields.get("reference") or "").strip() or None
         if reference and len(reference) > REFERENCE_MAX:

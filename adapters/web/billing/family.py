@@ -95,7 +95,7 @@ class StatementPage(Page):
         """Draw the page (with the errors of a refused « Payer en ligne », if any, answered with `status`)."""
         billing = self._site.portal.billing
         principal = req.context.principal
-        today = self._site.portal.clock.now().date()
+        today = self._site.today()
         form = Form(values={"du": req.get_param("du") or "", "au": req.get_param("au") or ""})
         start = self._day(req, form, "du", SchoolYear.containing(today).start)
         end = self._day(req, form, "au", today)

@@ -89,7 +89,7 @@ def load_child(site: Site, req: falcon.Request, child_id: str) -> ChildView:
     child = page.record.child
     family_id = child.family_ids[0] if principal.is_agent else principal.family_id
     family = site.portal.records.family_record(principal, family_id).record.family
-    today = site.portal.clock.now().date()
+    today = site.today()
     return ChildView(page, family, child.age_on(today), not principal.is_agent)
 
 

@@ -52,9 +52,6 @@ class _AgentPage(Page):
     def _agents(self) -> Any:
         return self._site.portal.planning_agent
 
-    def _today(self) -> date:
-        return self._site.portal.clock.now().date()
-
     def _services(self, req: falcon.Request) -> list[str]:
         return list(dict.fromkeys(s.code for s in self._agents.services(req.context.principal)))
 
@@ -80,7 +77,7 @@ class AttendancePage(_AgentPage):
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         """The children expected that day (and those already recorded)."""
-        day = _day(req, self._today())
+        day = _day(req, self._site.today())
         service = short_text(req.get_param("service"))
         self._show(req, resp, day, service, {}, {})
 
@@ -141,7 +138,7 @@ class ClosuresPage(_AgentPage):
         self._show(req, resp, Form(values={"date": "", "service": "", "reason": ""}))
 
     def _show(self, req: falcon.Request, resp: falcon.Response, form: Form, status: str = falcon.HTTP_200) -> None:
-        today = self._today()
+        today = self._site.today()
         closures = self._agents.closures(req.context.principal, today, today + timedelta(400))
         self._site.page(req, resp, "agent_fermetures.html", status=status, closures=closures, form=form,
                         services=self._services(req), flash=NOTICES.get(req.get_param("resultat") or ""))
@@ -189,7 +186,7 @@ class HeadcountsPage(_AgentPage):
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         """The table, and the link to its CSV."""
-        day = _day(req, self._today())
+        day = _day(req, self._site.today())
         counts = self._agents.headcounts(req.context.principal, day)
         self._site.page(req, resp, "agent_effectifs.html", day=day, counts=counts,
                         csv_href=address("/agent/effectifs/csv", date=day.isoformat()),
@@ -201,7 +198,7 @@ class HeadcountsCsv(_AgentPage):
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         """The file, as a download."""
-        day = _day(req, self._today())
+        day = _day(req, self._site.today())
         counts = self._agents.headcounts(req.context.principal, day)
         resp.content_type = "text/csv; charset=utf-8"
         resp.set_header("Content-Disposition", f'attachment; filename="effectifs-{day.isoformat()}.csv"')

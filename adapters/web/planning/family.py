@@ -155,7 +155,7 @@ class ChildPlanningResource(Page):
              status: str = falcon.HTTP_200) -> None:
         """Draw the grid page (also after a refused absence over a range, with the form's errors)."""
         site = self._site
-        today = site.portal.clock.now().date()
+        today = site.today()
         month = parse_month(req.get_param("mois"), today)
         structure = short_text(req.get_param("etablissement"), 100)
         service = short_text(req.get_param("service"))
@@ -355,7 +355,7 @@ class BookingPatternResource(Page):
     def _children(self, req: falcon.Request) -> list[tuple[Any, list[str]]]:
         principal = req.context.principal
         home = self._site.portal.home.page(principal)
-        today = self._site.portal.clock.now().date()
+        today = self._site.today()
         found = []
         for child in home.children:
             planning = self._site.portal.planning.month(principal, child.id, today)
@@ -365,7 +365,7 @@ class BookingPatternResource(Page):
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         """The form: children, weekdays, services, from and to."""
         children = self._children(req)
-        today = self._site.portal.clock.now().date()
+        today = self._site.today()
         form = Form(values={"du": "", "au": ""})
         wanted = short_text(req.get_param("enfant"), 100)
         self._show(req, resp, children, form, checked_children=[wanted] if wanted else [c.id for c, s in children if s],
@@ -384,7 +384,7 @@ class BookingPatternResource(Page):
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Book the pattern; the result lists what was booked, what waits, and each refused day with why."""
         children = self._children(req)
-        today = self._site.portal.clock.now().date()
+        today = self._site.today()
         fields = posted(req)
         form = Form.keeping(fields, ["du", "au"])
         child_ids = chosen(posted_all(req, "enfants"), [c.id for c, _ in children])

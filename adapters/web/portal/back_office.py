@@ -72,5 +72,5 @@ class FamilyFilePage(Page):
             tabs.append((tab, tab.part(file.record) is not None,
                          [(spec.label, spec.shown(current.get(spec.name))) for spec in tab.inputs]))
         self._site.page(req, resp, "agent_famille.html", status=status, form=form, file=file, record=file.record, tabs=tabs,
-                        pending=len(file.pending_requests), today=self._site.portal.clock.now().date(),
+                        pending=len(file.pending_requests), today=self._site.today(),
                         methods={**dict(METHODS), PaymentMethod.ONLINE.value: PaymentMethod.ONLINE.label}, invoice_href=lambda invoice_id: invoice_address(invoice_id, agent=True))

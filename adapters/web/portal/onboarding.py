@@ -124,7 +124,7 @@ class _OnboardingPage(Page):
                 for service in services]
 
     def _start(self) -> str:
-        return enrolment_start(self._site.portal.clock.now().date()).isoformat()
+        return enrolment_start(self._site.today()).isoformat()
 
 
 class NewFamilyPage(_OnboardingPage):
