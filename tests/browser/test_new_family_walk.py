@@ -27,7 +27,7 @@ def test_an_agent_creates_a_family_adds_and_enrols_a_child_and_sends_the_link(po
     responsable.get_by_label("Courriel").fill("pas-une-adresse")
     page.get_by_role("button", name="Créer la famille").click()
     summary = page.get_by_role("alert")
-    expect(summary).to_contain_text("Saisissez : nom.")
+    expect(summary).to_contain_text("Saisissez : nom du responsable.")
     expect(summary).to_contain_text("Cette adresse de courriel n'est pas valide")
     visit.check("nouvelle-famille-erreurs")
     summary.get_by_role("link", name=re.compile("^Cette adresse de courriel")).click()

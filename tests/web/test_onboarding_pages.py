@@ -89,7 +89,7 @@ def test_each_wrong_field_is_named_beside_it_and_nothing_is_written(site: Site) 
     assert refused.status_code == 422
     text = text_of(refused)
     assert "Il y a 5 problèmes" in text
-    assert "Saisissez : nom." in text
+    assert "Saisissez : nom du responsable." in text
     assert "Cette adresse de courriel n'est pas valide" in text
     assert "Saisissez : prénom du conjoint" in text
     assert "Choisissez une valeur de la liste." in text
@@ -117,6 +117,9 @@ def test_an_agent_adds_a_child_enrols_it_and_sends_the_activation_link(site: Sit
                                                "enfant-date_naissance": "", "service": ""})
     child_page = f"/agent/familles/{family_id}/enfants/nouveau"
     agent.get(child_page)
+    blank = agent.post(child_page, {"enfant-nom": "", "enfant-prenom": "Noé", "enfant-sexe": "M",
+                                    "enfant-date_naissance": "2020-11-15"})
+    assert blank.status_code == 422 and "Saisissez : nom de l'enfant." in text_of(blank)
     added = agent.post(child_page, {"enfant-nom": "BERNARD", "enfant-prenom": "Noé", "enfant-sexe": "M",
                                     "enfant-date_naissance": "2020-11-15", "service": ""})
     assert added.status_code == 303, text_of(added)

@@ -69,9 +69,25 @@ def _place(form: Form, refused: ValidationFailed, inputs: Iterable[Input]) -> No
         form.add_field_error(FieldError(_field_of(error.field), error.message, error.rule_id), names)
 
 
+#: Whose field a missing value is, on a form with two adults and a child.
+WHOSE = {"responsable": "du responsable", "conjoint": "du conjoint", "enfant": "de l'enfant"}
+
+
+def _read(inputs: tuple[Input, ...], fields: dict[str, str], form: Form) -> dict[str, Any]:
+    """`read_form`, a missing value saying whose it is (« Saisissez : nom du responsable. »)."""
+    values = read_form(inputs, fields, form)
+    for spec in inputs:
+        whose = WHOSE.get(spec.name.split("-", 1)[0])
+        messages = form.errors.get(spec.name, [])
+        for n, message in enumerate(messages):
+            if whose and message.startswith(("Saisissez : ", "Choisissez : ")) and message.endswith("."):
+                messages[n] = f"{message[:-1]} {whose}."
+    return values
+
+
 def _adult(prefix: str, inputs: tuple[Input, ...], fields: dict[str, str], form: Form) -> Adult | None:
     """The adult typed in under `prefix`, or None when nothing was typed in (or something is wrong)."""
-    values = read_form(inputs, fields, form)
+    values = _read(inputs, fields, form)
     plain = {name.removeprefix(f"{prefix}-"): value for name, value in values.items()}
     checked = Form()
     plain = normalised(plain, checked) or {}
@@ -105,7 +121,7 @@ def _enrolment(fields: dict[str, str], form: Form, *, required: bool) -> NewEnro
 
 def _child(fields: dict[str, str], form: Form) -> NewChild | None:
     """The child typed in, with its enrolment if a service was chosen; None when wrong."""
-    values = read_form(CHILD_INPUTS, fields, form)
+    values = _read(CHILD_INPUTS, fields, form)
     enrolment = _enrolment(fields, form, required=False)
     if any(spec.name in form.errors for spec in CHILD_INPUTS) or (fields.get(SERVICE) and enrolment is None):
         return None
