@@ -94,7 +94,7 @@ def seed(url: str, children: int) -> None:
                     if draw < 0.05:
                         absences.append({**cell, "id": str(uuid.uuid4()), "status": "accepted",
                                          "reason": rng.choice(REASONS), "in_time": rng.random() > 0.5,
-                                         "excused": False, "declared_by": "x", "declared_at": AT})
+                                         "declared_by": "x", "declared_at": AT})
                     else:
                         timed = service != "RESTAURATION"
                         missing = timed and draw > 0.995

@@ -94,7 +94,7 @@ class PlanningRepository(Protocol):
         ...
 
     def delete_bookings(self, child_id: str, cells: Collection[Cell]) -> None:
-        """Remove the child's bookings of these cells (cancelled in time)."""
+        """Remove the child's bookings of these cells."""
         ...
 
     def pending_bookings(self, organisation_code: str) -> Sequence[BookingRecord]:

@@ -20,6 +20,7 @@ import attrs
 from famille.kernel.families.changes import SECTIONS
 from famille.kernel.families.fields import METADATA_KEY, FieldInfo, family_fields
 from famille.kernel.families.requests import RequestKind
+from famille.kernel.planning.cells import CellStatus
 
 REF = "#/components/schemas/"
 
@@ -114,9 +115,23 @@ def form_schema(cls: type, required: tuple[str, ...] = ()) -> dict[str, Any]:
     return schema
 
 
+def cell_status_schema() -> dict[str, Any]:
+    """A status of the planning's legend: its enums are the kernel's `CellStatus`, declared once."""
+    return {
+        "type": "object", "required": ["code", "label", "slug"],
+        "description": "Le statut d'une case, un de la légende du planning (`GET /api/v1/planning/legend`).",
+        "properties": {
+            "code": {"enum": [s.code for s in CellStatus], "description": "La lettre ou le signe écrit dans la case."},
+            "label": {"enum": [s.label for s in CellStatus], "description": "Libellé français de la légende."},
+            "slug": {"enum": [s.slug for s in CellStatus]},
+        },
+    }
+
+
 def section_schemas() -> dict[str, dict[str, Any]]:
-    """Every generated schema, by name: the views and the forms of the record sections."""
+    """Every generated schema, by name: the views and the forms of the record sections, the cell status."""
     schemas = {name: view_schema(SECTIONS[kind]) for name, kind in VIEWS.items()}
+    schemas["CellStatus"] = cell_status_schema()
     schemas.update({name: form_schema(SECTIONS[kind], required) for name, (kind, required) in FORMS.items()})
     return schemas
 

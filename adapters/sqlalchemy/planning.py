@@ -59,7 +59,8 @@ Values = dict[str, Any]
 
 BOOKING_STATUS = {BookingStatus.PENDING: "pending", BookingStatus.ACCEPTED: "accepted",
                   BookingStatus.REFUSED: "refused"}
-ABSENCE_STATUS = {AbsenceStatus.PENDING: "pending", AbsenceStatus.ACCEPTED: "accepted"}
+ABSENCE_STATUS = {AbsenceStatus.PENDING: "pending", AbsenceStatus.ACCEPTED: "accepted",
+                  AbsenceStatus.REFUSED: "refused"}
 ATTENDANCE_STATUS = {AttendanceStatus.PRESENT: "present", AttendanceStatus.ABSENT: "absent",
                      AttendanceStatus.NONE: "none"}
 _BOOKING_FROM = {v: k for k, v in BOOKING_STATUS.items()}
@@ -114,15 +115,15 @@ def absence_to_values(record: AbsenceRecord) -> Values:
     state = record.state
     return {"id": record.id, "organisation_code": record.organisation_code, "child_id": record.child_id,
             "service_code": record.service_code, "day": record.day, "status": ABSENCE_STATUS[state.status],
-            "reason": state.reason or "", "in_time": state.in_time, "excused": state.excused, "note": record.note,
+            "reason": state.reason or "", "in_time": state.in_time, "note": record.note,
             "document": record.document, "declared_by": state.declared_by, "declared_at": state.declared_at,
             "decided_by": record.decided_by, "decided_at": record.decided_at, "rule_id": record.rule_id}
 
 
 def absence_from_row(row: Row[Any]) -> AbsenceRecord:
-    """The absence of a row of `absences`."""
-    state = AbsenceState(_ABSENCE_FROM[row.status], row.reason, row.in_time, row.excused, False, row.declared_by,
-                         row.declared_at)
+    """The absence of a row of `absences` (whether it is excused is decided when read: `Excuses.judged`)."""
+    state = AbsenceState(_ABSENCE_FROM[row.status], row.reason, row.in_time, declared_by=row.declared_by,
+                         declared_at=row.declared_at)
     return AbsenceRecord(row.id, row.organisation_code, row.child_id, row.service_code, row.day, state, row.note,
                          row.document, row.rule_id, row.decided_by, row.decided_at)
 

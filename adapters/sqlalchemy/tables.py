@@ -393,7 +393,6 @@ absences = Table(
     Column("status", String(20), nullable=False),
     Column("reason", String(60), nullable=False),
     Column("in_time", Boolean, nullable=False),
-    Column("excused", Boolean, nullable=False),
     Column("note", Text, nullable=True),
     Column("document", String, nullable=True),
     Column("declared_by", String(ID), nullable=False),
@@ -401,7 +400,7 @@ absences = Table(
     *_decision(),
     Column("rule_id", String(100), nullable=True),
     UniqueConstraint(*CELL),
-    CheckConstraint("status IN ('pending', 'accepted')", name="status_known"),
+    CheckConstraint("status IN ('pending', 'accepted', 'refused')", name="status_known"),
     Index(None, "organisation_code", "day"),
     Index(None, "organisation_code", "status"),
 )

@@ -39,10 +39,11 @@ class ServiceDay:
 
     `family_ids` are the households that pay for the child, the one holding the
     child's record first; `shares` their percentages in the same order (empty: an
-    equal split), each with two decimals at most and summing to 100. `booked` is true for a booking cancelled in time too (then
-    `absence` is `IN_TIME`). `document` tells whether the justificatif an absence
-    reason asks for was given. `deadline`, when known, is the deadline the absence
-    was judged against (shown on the invoice line).
+    equal split), each with two decimals at most and summing to 100. `booked` is true under a
+    declared absence too (the booking stays). `document` tells whether the justificatif an absence
+    reason asks for was given; `pending` that the absence waits for an agent, `refused` that an
+    agent refused it. `deadline`, when known, is the deadline the absence was judged against
+    (shown on the invoice line).
     """
 
     child_id: str
@@ -58,6 +59,8 @@ class ServiceDay:
     absence: AbsenceTiming = AbsenceTiming.NONE
     reason: str = NO_REASON
     document: bool = False
+    pending: bool = False
+    refused: bool = False
     closure: bool = False
     holiday: bool = False
     shares: tuple[Decimal, ...] = ()
@@ -104,7 +107,8 @@ class BookingRow(NamedTuple):
 
 
 class AbsenceRow(NamedTuple):
-    """A declared absence (pending or accepted), its reason and whether a document was given."""
+    """A declared absence, its reason, whether a document was given, and its `status` as stored
+    (`pending`, `accepted` or `refused`)."""
 
     child_id: str
     service_code: str
@@ -112,6 +116,7 @@ class AbsenceRow(NamedTuple):
     in_time: bool
     reason: str | None
     document: bool
+    status: str = "accepted"
 
 
 class EventRow(NamedTuple):

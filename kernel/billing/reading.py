@@ -3,11 +3,10 @@
 What a day is for billing is decided here, once, from what the planning tables hold
 (`MonthRows`, loaded by the `ServiceDaySource` port without judgement) and the
 organisation's calendar:
-- booked: a booking held, or one cancelled afterwards (in time: the history's
-  `reservation-annulee` event remembers it, since the booking row is deleted);
+- booked: a booking held (it stays under a declared absence), or an absence declared;
 - booked late: the booking was made after its deadline;
-- the absence declared: in time or late, its reason and whether a document was given;
-  the deadline it was judged against (from the history);
+- the absence declared: in time or late, its reason, whether a document was given, whether it
+  waits for an agent or was refused; the deadline it was judged against (from the history);
 - the pointage: present, absent, or present with an arrival or a departure missing;
 - a closure of the service (or of every service), a public holiday or school holidays:
   from the calendar (`CalendarUnavailable` when its holiday data are missing, never
@@ -33,7 +32,8 @@ from famille.kernel.planning.records import EventKind
 
 #: The history events billing reads (as stored: the kinds' values).
 ABSENCE_DECLARED = EventKind.ABSENCE_DECLARED.value
-BOOKING_CANCELLED = EventKind.BOOKING_CANCELLED.value
+#: An absence's status as stored: waiting for an agent, or refused by one.
+PENDING, REFUSED = "pending", "refused"
 
 Key = tuple[str, str, date]
 
@@ -59,25 +59,20 @@ def service_days(rows: MonthRows, calendar_of: Callable[[date], OrganisationCale
     `calendar_of(day)` the organisation's calendar of the day's school year."""
     # rows begin with (child_id, service_code, day): `row[:3]` is the cell's key
     booked: dict[Key, bool] = {b[:3]: not b.in_time for b in rows.bookings}  # key -> booked late
-    absent: dict[Key, tuple[AbsenceTiming, str, bool]] = {
-        a[:3]: (AbsenceTiming.IN_TIME if a.in_time else AbsenceTiming.LATE, a.reason or NO_REASON, a.document)
+    # key -> (timing, reason, document, pending, refused)
+    absent: dict[Key, tuple[AbsenceTiming, str, bool, bool, bool]] = {
+        a[:3]: (AbsenceTiming.IN_TIME if a.in_time else AbsenceTiming.LATE, a.reason or NO_REASON, a.document,
+                a.status == PENDING, a.status == REFUSED)
         for a in rows.absences}
-    deadlines: dict[Key, datetime] = {}
-    for e in rows.events:
-        key = e[:3]
-        if e.kind == ABSENCE_DECLARED and e.deadline is not None:
-            deadlines[key] = e.deadline
-        if e.kind == BOOKING_CANCELLED and key not in booked and key not in absent:
-            # the booking row is gone: the day was booked, then cancelled (in time, or late by an agent)
-            absent[key] = (AbsenceTiming.IN_TIME if e.in_time else AbsenceTiming.LATE, e.reason or NO_REASON, False)
-            booked[key] = False
+    deadlines: dict[Key, datetime] = {
+        e[:3]: e.deadline for e in rows.events if e.kind == ABSENCE_DECLARED and e.deadline is not None}
     pointed = {m[:3]: m[3:] for m in rows.attendance}  # key -> (status, arrival, departure)
     mark_of: dict[tuple[str, str | None, str | None], AttendanceMark] = {}
     payers = {c.child_id: (c, tuple(p.family_id for p in c.payers), recorded_shares(c.payers))
               for c in rows.children if c.payers}
     # closed or on holiday: the same for every child, asked of the calendar once per service and day
     closed: dict[tuple[str, date], tuple[bool, bool]] = {}
-    not_absent = (AbsenceTiming.NONE, NO_REASON, False)
+    not_absent = (AbsenceTiming.NONE, NO_REASON, False, False, False)
     out = []
     for key in {**booked, **absent, **pointed}:  # each cell once; invoices sort their lines themselves
         child_id, service_code, day = key
@@ -91,7 +86,7 @@ def service_days(rows: MonthRows, calendar_of: Callable[[date], OrganisationCale
             flags = closed[(service_code, day)] = (
                 calendar.closure(day, service_code) is not None,
                 day in calendar.public_holidays or calendar.holiday_period(day) is not None)
-        timing, reason, document = absent.get(key, not_absent)
+        timing, reason, document, pending, refused = absent.get(key, not_absent)
         attendance = AttendanceMark.NONE
         recorded = pointed.get(key)
         if recorded is not None:
@@ -100,6 +95,6 @@ def service_days(rows: MonthRows, calendar_of: Callable[[date], OrganisationCale
             child_id=child_id, child_name=child.name, child_born=child.born, family_ids=family_ids,
             organisation_code=rows.organisation_code, service_code=service_code, day=day,
             booked=key in booked or key in absent, booked_late=booked.get(key, False),
-            attendance=attendance, absence=timing, reason=reason, document=document,
-            closure=flags[0], holiday=flags[1], deadline=deadlines.get(key), shares=shares))
+            attendance=attendance, absence=timing, reason=reason, document=document, pending=pending,
+            refused=refused, closure=flags[0], holiday=flags[1], deadline=deadlines.get(key), shares=shares))
     return out

@@ -88,17 +88,18 @@ class DayPricer:
         if day.absence is AbsenceTiming.NONE:
             return False
         return self._excuses.excused(in_time=day.absence is AbsenceTiming.IN_TIME, reason=day.reason,
-                                     document=day.document)
+                                     document=day.document, refused=day.refused)
 
     def eligibility(self, day: ServiceDay) -> tuple[Decision, Billed]:
         """The billing_eligibility decision of the day, asked once per distinct combination of its facts."""
-        key = (day.booked, day.booked_late, day.attendance, day.absence, day.reason, day.document, day.closure,
-               day.holiday)
+        key = (day.booked, day.booked_late, day.attendance, day.absence, day.reason, day.document, day.pending,
+               day.refused, day.closure, day.holiday)
         found = self._eligibility.get(key)
         if found is None:
             facts = {
                 "booked": day.booked, "booked_late": day.booked_late, "attendance": day.attendance.value,
                 "absence": day.absence.value, "reason": day.reason, "excused": self.excused(day),
+                "pending": day.pending and day.absence is not AbsenceTiming.NONE,
                 "closure": day.closure, "holiday": day.holiday,
             }
             decision = self._rules.decide("billing_eligibility", facts, organisation=self._organisation)

@@ -18,7 +18,7 @@ from famille.kernel.calendar.model import Closure, DayKind
 from famille.kernel.families import access
 from famille.kernel.families.model import Child
 from famille.kernel.planning.context import OrganisationSetup
-from famille.kernel.planning.excuses import is_excused
+from famille.kernel.planning.excuses import Excuses
 from famille.kernel.planning.inputs import (
     AbsenceStatus,
     Attendance,
@@ -34,7 +34,6 @@ from famille.kernel.planning.records import (
     EventKind,
     PlanningEvent,
 )
-from famille.kernel.planning.rules import absence_reason
 from famille.kernel.planning.scope import enrolment_covering, planning_scope
 from famille.kernel.shared.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from famille.kernel.shared.french_dates import describe_date
@@ -167,24 +166,18 @@ class AgentPlanning:
         return decided
 
     def decide_absence(self, principal: Principal, absence_id: str, *, accept: bool, reason: str | None
-                       ) -> AbsenceRecord | None:
-        """Accept a pending absence (excused or billed per the rules) or refuse it (the booking stands)."""
+                       ) -> AbsenceRecord:
+        """Accept a pending absence (excused or billed: `Excuses` decides) or refuse it (kept on the cell,
+        « Absent facturé »: the day is billed); the family is told in its inbox."""
         organisation = _require_agent(principal)
         reason = _refusal_reason(accept, reason)
         now = self._clock.now()
         with self._uow() as uow:
             record = _pending(uow.planning.absence(absence_id), organisation, AbsenceStatus.PENDING, "absence")
-            decided: AbsenceRecord | None = None
-            if accept:
-                why = absence_reason(self._rules, organisation, record.state.reason or "AUTRES")
-                decided = attrs.evolve(record, state=record.state.accepted(
-                    excused=is_excused(in_time=record.state.in_time, reason=why, document=bool(record.document))),
-                    decided_by=principal.account_id,
-                    decided_at=now)
-                if not uow.planning.update_absence(decided, expected_status="pending"):
-                    raise Conflict(_ALREADY_DECIDED.format("absence"))
-            else:
-                uow.planning.delete_absence(record.id)
+            state = record.state.accepted() if accept else record.state.refused()
+            decided = attrs.evolve(record, state=state, decided_by=principal.account_id, decided_at=now)
+            if not uow.planning.update_absence(decided, expected_status="pending"):
+                raise Conflict(_ALREADY_DECIDED.format("absence"))
             kind = EventKind.ABSENCE_ACCEPTED if accept else EventKind.ABSENCE_REFUSED
             uow.planning.add_events([_event(record, kind, now, principal, record.state.in_time,
                                             reason or record.state.reason)])
@@ -193,7 +186,7 @@ class AgentPlanning:
             uow.commit()
         self._notify(recipients, child, f"l'absence {record.service_code} du {describe_date(record.day)}", accept,
                      reason)
-        return decided
+        return Excuses(self._rules, organisation).judged_record(decided)
 
     def _notify(self, recipients: list[Recipient], child: Child | None, what: str, accept: bool,
                 reason: str | None) -> None:

@@ -46,6 +46,7 @@ class CellStatus(enum.Enum):
     JOUR_FERIE = "jour-ferie"
     POINTAGE_MANQUANT = "pointage-manquant"
     LIBRE = "libre"
+    PASSE = "passe"
     NON_OUVRE = "non-ouvre"
     HORS_INSCRIPTION = "hors-inscription"
 
@@ -84,6 +85,7 @@ _LEGEND: dict[CellStatus, tuple[str, str]] = {
     CellStatus.JOUR_FERIE: ("Jour férié", "F"),
     CellStatus.POINTAGE_MANQUANT: ("Pointage arrivée ou départ manquant", "M"),
     CellStatus.LIBRE: ("Libre", "·"),
+    CellStatus.PASSE: ("Passé, non réservé", "_"),
     CellStatus.NON_OUVRE: ("Pas d'accueil ce jour", "-"),
     CellStatus.HORS_INSCRIPTION: ("Hors inscription", "/"),
 }
@@ -99,8 +101,8 @@ _CALENDAR_STATUS = {
 }
 
 
-def _accepted_absence(absence: AbsenceState) -> CellStatus:
-    if absence.parental_leave:
+def _decided_absence(absence: AbsenceState) -> CellStatus:
+    if absence.parental_leave and absence.status is AbsenceStatus.ACCEPTED:
         return CellStatus.CONGE
     return CellStatus.ABSENT_EXCUSE if absence.excused else CellStatus.ABSENT_FACTURE
 
@@ -144,14 +146,15 @@ def cell_status(
        arrival → ERREUR; a garderie time missing once the day is over →
        POINTAGE_MANQUANT; no booking held → RESERVATION_HORS_CONTRAT; times
        outside the contracted hours → HEURE_HORS_CONTRAT; else RESERVE.
-    4. An accepted absence → CONGE (parental leave), ABSENT_EXCUSE (`excused`) or
-       ABSENT_FACTURE; a pending one → ABSENCE_EN_COURS.
+    4. A decided absence: accepted → CONGE (parental leave), ABSENT_EXCUSE (`excused`,
+       decided by `excuses.Excuses`) or ABSENT_FACTURE; refused → ABSENT_FACTURE (never
+       `excused`); a pending one → ABSENCE_EN_COURS. The booking under it stays.
     5. Attendance « absent » on a booked day with no absence declared →
        ABSENCE_A_VERIFIER.
     6. The booking: accepted → RESERVE; pending → RESERVATION_EN_COURS when asked
        in time, DEMANDE_EN_ATTENTE when late (an agent decides); refused →
        RESERVATION_REFUSEE.
-    7. Otherwise LIBRE.
+    7. Otherwise PASSE for a day before `today` (nothing booked: it can no longer be), else LIBRE.
     """
     decided = calendar_status(day, service_code, calendar)
     if decided is not None:
@@ -184,8 +187,8 @@ def child_status(
         return CellStatus.HORS_INSCRIPTION
     if attendance.status is AttendanceStatus.PRESENT:
         return _present(day, enrolment, booking, absence, attendance, today)
-    if absence.status is AbsenceStatus.ACCEPTED:
-        return _accepted_absence(absence)
+    if absence.is_decided:
+        return _decided_absence(absence)
     if absence.status is AbsenceStatus.PENDING:
         return CellStatus.ABSENCE_EN_COURS
     if attendance.status is AttendanceStatus.ABSENT and booking.is_booked:
@@ -196,4 +199,4 @@ def child_status(
         return CellStatus.RESERVATION_EN_COURS if booking.in_time else CellStatus.DEMANDE_EN_ATTENTE
     if booking.status is BookingStatus.REFUSED:
         return CellStatus.RESERVATION_REFUSEE
-    return CellStatus.LIBRE
+    return CellStatus.PASSE if day < today else CellStatus.LIBRE

@@ -1,8 +1,10 @@
 """Whether an absence is excused: one decision, asked by the planning grid and by the invoice line.
 
-An absence declared before its deadline is excused (nothing is billed). After the deadline it
-is excused only when its reason's rule (`absence_reasons`: `excuses_late`) says so and the
-document that rule asks for (`requires_document`) was given. Nothing else decides it.
+An absence an agent refused is not excused (the day is billed). Otherwise, declared before its
+deadline it is excused (nothing is billed); after the deadline it is excused only when its
+reason's rule (`absence_reasons`: `excuses_late`) says so and the document that rule asks for
+(`requires_document`) was given. Nothing else decides it: the grid (« Absent excusé » / « Absent
+facturé ») and billing (its `excused` fact) both ask `Excuses`; the database keeps no copy.
 """
 
 from __future__ import annotations
@@ -35,12 +37,14 @@ class Excuses:
         self._organisation = organisation_code
         self._reasons: dict[str, AbsenceReason | None] = {}
 
-    def excused(self, *, in_time: bool, reason: str | None, document: bool) -> bool:
+    def excused(self, *, in_time: bool, reason: str | None, document: bool, refused: bool = False) -> bool:
         """Whether an absence declared `in_time` (or not) for `reason`, with or without its document, is excused.
 
-        A reason the rule file no longer lists (an absence kept from before a change of the file)
-        excuses nothing late: the file is what excuses.
+        An absence an agent `refused` is not. A reason the rule file no longer lists (an absence
+        kept from before a change of the file) excuses nothing late: the file is what excuses.
         """
+        if refused:
+            return False
         if in_time:
             return True
         if not reason or reason == NO_REASON:
@@ -50,9 +54,15 @@ class Excuses:
         return is_excused(in_time=False, reason=self._reasons[reason], document=document)
 
     def judged(self, record: AbsenceRecord) -> AbsenceState:
-        """The absence's state with `excused` decided now, by `is_excused` (an accepted absence only)."""
+        """The absence's state with `excused` decided now (a decided absence; a pending one is left as is)."""
         state = record.state
-        if state.status is not AbsenceStatus.ACCEPTED:
+        if not state.is_decided:
             return state
-        excused = self.excused(in_time=state.in_time, reason=state.reason, document=bool(record.document))
+        excused = self.excused(in_time=state.in_time, reason=state.reason, document=bool(record.document),
+                               refused=state.status is AbsenceStatus.REFUSED)
         return state if excused == state.excused else attrs.evolve(state, excused=excused)
+
+    def judged_record(self, record: AbsenceRecord) -> AbsenceRecord:
+        """The record with its state `judged`: what a view of the absence shows."""
+        state = self.judged(record)
+        return record if state is record.state else attrs.evolve(record, state=state)

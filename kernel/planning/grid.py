@@ -72,8 +72,9 @@ CANCELLABLE = frozenset({CellStatus.RESERVE, CellStatus.RESERVATION_EN_COURS, Ce
 
 def agent_action(status: CellStatus) -> ActionKind | None:
     """What an agent may do for the family on a cell of `status`, whatever the deadline: book a free
-    cell, declare an absence where a place is held (the kernel records it as late if it is)."""
-    if status is CellStatus.LIBRE:
+    cell (a past one too: a regularisation), declare an absence where a place is held (the kernel
+    records it as late if it is)."""
+    if status in (CellStatus.LIBRE, CellStatus.PASSE):
         return ActionKind.RESERVER
     return ActionKind.DECLARER_ABSENCE if status in CANCELLABLE else None
 

@@ -11,7 +11,7 @@ from datetime import date, datetime, time
 
 import attrs
 
-from famille.kernel.calendar.deadlines import is_before, start_of_day
+from famille.kernel.calendar.deadlines import is_before
 from famille.kernel.shared.time import require_aware
 
 
@@ -99,21 +99,22 @@ class BookingState:
 
 
 class AbsenceStatus(enum.Enum):
-    """Where a declared absence stands (a refused one is simply not kept on the cell)."""
+    """Where a declared absence stands: waiting for an agent, accepted, or refused (kept on the cell: billed)."""
 
     NONE = "aucune"
     PENDING = "en attente"
     ACCEPTED = "acceptée"
+    REFUSED = "refusée"
 
 
 @attrs.frozen
 class AbsenceState:
-    """An absence declared for a booked day.
+    """An absence declared for a booked day (the booking row stays: the day was booked).
 
     `reason` is one of the reasons of the rule file (« AUTRES »…); `in_time` whether
-    it came before its deadline; `excused` whether the billing rules do not bill
-    it (decided elsewhere, e.g. in time or an excusing reason); `parental_leave`
-    marks a congé parental.
+    it came before its deadline; `parental_leave` marks a congé parental. `excused`
+    is never stored: `famille.kernel.planning.excuses.Excuses.judged` decides it when
+    the absence is read (the one decision the invoice line asks too); until then it is False.
     """
 
     status: AbsenceStatus = AbsenceStatus.NONE
@@ -129,9 +130,18 @@ class AbsenceState:
         """No absence."""
         return cls()
 
-    def accepted(self, *, excused: bool) -> AbsenceState:
-        """The absence accepted by an agent; `excused` from the billing rules."""
-        return attrs.evolve(self, status=AbsenceStatus.ACCEPTED, excused=excused)
+    def accepted(self) -> AbsenceState:
+        """The absence accepted (by an agent, or at once when the rule file asks no validation)."""
+        return attrs.evolve(self, status=AbsenceStatus.ACCEPTED)
+
+    def refused(self) -> AbsenceState:
+        """The absence refused by an agent: it stays on the cell, and the day is billed."""
+        return attrs.evolve(self, status=AbsenceStatus.REFUSED, excused=False)
+
+    @property
+    def is_decided(self) -> bool:
+        """Whether an agent (or the rule file) has decided it: accepted or refused."""
+        return self.status in (AbsenceStatus.ACCEPTED, AbsenceStatus.REFUSED)
 
 
 class AttendanceStatus(enum.Enum):
@@ -161,25 +171,13 @@ class Attendance:
         return self.arrival is not None or self.departure is not None
 
 
-def declare_absence(
-    day: date,
-    booking: BookingState,
-    *,
-    now: datetime,
-    deadline: datetime,
-    reason: str,
-    by: str,
-) -> tuple[BookingState, AbsenceState]:
-    """What « Déclarer une absence » on a booked day leaves on the cell.
+def declare_absence(*, now: datetime, deadline: datetime, reason: str, by: str) -> AbsenceState:
+    """What « Déclarer une absence » on a booked day adds to the cell: an absence waiting for a decision.
 
-    Made before `deadline` and before the day begins, it cancels the booking: the
-    cell is free again and nothing is billed (the request list keeps the trace).
-    Otherwise the booking stays and an absence waits for an agent, `in_time`
-    telling whether it came before `deadline` (a same-day deadline, for a sick child).
+    The booking stays (the day was booked; the cell shows the absence, and billing reads both);
+    `in_time` tells whether it came before `deadline` (a same-day deadline, for a sick child).
+    Whether it waits for an agent or is accepted at once is the rule file's `needs_validation`.
     """
     now = require_aware(now)
-    in_time = is_before(now, deadline)
-    if in_time and is_before(now, start_of_day(day)):
-        return BookingState.none(), AbsenceState.none()
-    absence = AbsenceState(AbsenceStatus.PENDING, reason, in_time=in_time, declared_by=by, declared_at=now)
-    return booking, absence
+    return AbsenceState(AbsenceStatus.PENDING, reason, in_time=is_before(now, deadline), declared_by=by,
+                        declared_at=now)

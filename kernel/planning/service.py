@@ -22,7 +22,7 @@ from famille.kernel.families import access
 from famille.kernel.families.model import Child
 from famille.kernel.planning.cells import CellStatus
 from famille.kernel.planning.context import ChildCells, OrganisationSetup
-from famille.kernel.planning.excuses import Excuses, is_excused
+from famille.kernel.planning.excuses import Excuses
 from famille.kernel.planning.grid import (
     ActionKind,
     Deadline,
@@ -32,7 +32,6 @@ from famille.kernel.planning.grid import (
 )
 from famille.kernel.planning.inputs import (
     AbsenceState,
-    AbsenceStatus,
     Attendance,
     BookingState,
     BookingStatus,
@@ -346,10 +345,11 @@ class Planning:
             return closed
         rule, deadline = self._deadline(setup, service_code, day, ActionKind.RESERVER)
         existing = known.bookings.get((service_code, day))
-        if existing is not None and existing.state.is_booked:
+        absent = (service_code, day) in known.absences  # the booking under a declared absence stays
+        if existing is not None and existing.state.is_booked and not absent:
             return CellResult(service_code, day, Outcome.ALREADY_BOOKED, "Déjà réservé.", rule_id=rule.rule_id,
                               deadline=deadline)
-        if existing is not None or (service_code, day) in known.absences:
+        if existing is not None or absent:
             return CellResult(service_code, day, Outcome.SKIPPED,
                               "Cette case a déjà une réservation refusée ou une absence ; adressez-vous au service.",
                               SkipReason.CELL_TAKEN, rule.rule_id, deadline)
@@ -372,7 +372,10 @@ class Planning:
         self, principal: Principal, child_id: str, cells: Sequence[Cell], reason: str, *,
         note: str | None = None, document: str | None = None, as_agent: bool = False,
     ) -> ChangeReport:
-        """Declare an absence on booked cells: in time and before the day, the booking is cancelled.
+        """Declare an absence on booked cells: the booking stays and the cell shows the absence.
+
+        In time and when the rule file asks no validation, it is accepted at once (excused: nothing
+        is billed); otherwise it waits for an agent. An agent's absence is accepted at once.
 
         A single cell that cannot be cancelled is refused; for several, every booked
         cell of the selection is handled and the others reported.
@@ -396,7 +399,6 @@ class Planning:
         setups = _Setups(uow, first, last, self._calendar, self._rules)
         known = ChildCells.load(uow, child, first, last, scope)
         results: dict[Cell, CellResult] = {}
-        cancelled: list[Cell] = []
         absences: list[AbsenceRecord] = []
         events: list[PlanningEvent] = []
         whys: dict[str, AbsenceReason] = {}
@@ -412,35 +414,29 @@ class Planning:
                 results[cell] = judged
                 continue
             rule, deadline, booking = judged
-            _, absence = declare_absence(day, booking.state, now=now, deadline=deadline.instant, reason=why.reason,
-                                         by=principal.account_id)
-            in_time = is_before(now, deadline.instant)
-            event = _event(booking, EventKind.ABSENCE_DECLARED, now, principal, in_time, why.reason, rule.rule_id,
-                           deadline)
-            if absence.status is AbsenceStatus.NONE:
-                cancelled.append(cell)
-                events += [event, _event(booking, EventKind.BOOKING_CANCELLED, now, principal, True, why.reason,
-                                         rule.rule_id, deadline)]
-                results[cell] = CellResult(service_code, day, Outcome.CANCELLED,
-                                           "Réservation annulée dans les délais : rien ne sera facturé.",
-                                           rule_id=rule.rule_id, deadline=deadline)
-                continue
+            absence = declare_absence(now=now, deadline=deadline.instant, reason=why.reason, by=principal.account_id)
+            in_time = absence.in_time
+            # The booking stays: the cell shows the absence (pending, then excused or billed) and billing
+            # reads both. The rule file says whether an absence in time waits for an agent.
             accept = as_agent or (in_time and not rule.needs_validation)
             if accept:
-                absence = absence.accepted(excused=is_excused(in_time=in_time, reason=why, document=bool(document)))
+                absence = absence.accepted()
             absences.append(AbsenceRecord(
                 str(uuid.uuid4()), code, child.id, service_code, day, absence, note, document,
                 rule.rule_id, principal.account_id if accept else None, now if accept else None))
-            events.append(event)
+            events.append(_event(booking, EventKind.ABSENCE_DECLARED, now, principal, in_time, why.reason,
+                                 rule.rule_id, deadline))
             if accept:
                 events.append(_event(booking, EventKind.ABSENCE_ACCEPTED, now, principal, in_time, why.reason,
                                      rule.rule_id, deadline))
-            message = ("Absence enregistrée." if accept
-                       else "Absence enregistrée : elle attend la validation d'un agent.")
-            results[cell] = CellResult(service_code, day,
-                                       Outcome.ABSENCE_ACCEPTED if accept else Outcome.ABSENCE_PENDING,
-                                       message, rule_id=rule.rule_id, deadline=deadline, in_time=in_time)
-        uow.planning.delete_bookings(child.id, cancelled)
+            if accept and in_time:
+                outcome, message = Outcome.CANCELLED, "Réservation annulée dans les délais : rien ne sera facturé."
+            elif accept:
+                outcome, message = Outcome.ABSENCE_ACCEPTED, "Absence enregistrée."
+            else:
+                outcome, message = Outcome.ABSENCE_PENDING, "Absence enregistrée : elle attend la validation d'un agent."
+            results[cell] = CellResult(service_code, day, outcome, message, rule_id=rule.rule_id, deadline=deadline,
+                                       in_time=in_time)
         added = set(uow.planning.add_absences(absences)) if absences else set()
         for record in absences:
             cell = (record.service_code, record.day)

@@ -4,7 +4,7 @@ The portal's clock starts at `CLOCK` (24 November 2025). As the family ztest, on
 planning for December of that school year: book a GARDERIE MATIN day by clicking its cell
 (5 December, as in the guide), see it « Réservé »; book the last
 GARDERIE SOIR day the page offers before the holidays (19 December in the guide),
-then declare an absence on it for « AUTRES ». As the agent: no request waits, the
+then declare an absence on it for « AUTRES »: the cell then says « Absent excusé ». As the agent: no request waits, the
 attendance of the booked morning is recorded, a closure is added and shows on the
 family's grid (on the commune's rows, not on the evening garderie COMMUNE goes to at the RPI de
 Varacieux), the headcounts are downloaded as CSV.
@@ -99,8 +99,12 @@ def test_a_family_books_and_cancels_on_the_grid_and_an_agent_points_closes_and_c
     dialog.get_by_label("AUTRES", exact=True).check()
     visit.check("planning-absence")
     dialog.get_by_role("button", name="Enregistrer").click()
-    expect(page.get_by_role("status")).to_contain_text("la réservation est annulée et ne sera pas facturée")
-    expect(page.locator(f'a[href*="date={evening_day}&service=GARDERIE+SOIR"]')).to_contain_text("·")
+    expect(page.get_by_role("status")).to_contain_text("la réservation est annulée, la case est maintenant "
+                                                       "« Absent excusé »")
+    # The absence stays on its cell (the guide's « Absent excusé »), no longer « Libre »
+    expect(page.locator(f'a[href*="date={evening_day}&service=GARDERIE+SOIR"]')).to_contain_text("E")
+    expect(cell(page, r"19 décembre, GARDERIE SOIR : Absent excusé$")).to_have_count(1)
+    expect(page.get_by_role("region", name="Légende")).to_contain_text("Passé, non réservé")
 
     # Without the dialog: the cell's own page, reached with the keyboard
     page.goto(portal + evening_href)

@@ -57,8 +57,7 @@ def booking(child_id: str, day: date, service: str = "RESTAURATION", *, org: str
 
 def absence(child_id: str, day: date, service: str = "RESTAURATION", *,
             status: AbsenceStatus = AbsenceStatus.PENDING) -> AbsenceRecord:
-    state = AbsenceState(status, "RAISON MEDICALE", in_time=False, excused=True, declared_by="famille",
-                         declared_at=NOW)
+    state = AbsenceState(status, "RAISON MEDICALE", in_time=False, declared_by="famille", declared_at=NOW)
     return AbsenceRecord(samples.new_id(), ORG, child_id, service, day, state, note="Fièvre",
                          document="certificat.pdf", rule_id="raison-medicale-certificat")
 
@@ -225,7 +224,7 @@ def test_absences_are_inserted_or_ignored_decided_once_and_deleted(uow_factory: 
             ("GARDERIE SOIR", MONDAY)]
         uow.planning.add_absences([second])
         uow.commit()
-    decided = attrs.evolve(first, state=first.state.accepted(excused=True), decided_by="agent", decided_at=NOW)
+    decided = attrs.evolve(first, state=first.state.accepted(), decided_by="agent", decided_at=NOW)
     with uow_factory() as uow:
         assert uow.planning.absences_of(lea, first.day, first.day) == {("RESTAURATION", first.day): first}
         assert uow.planning.absence(second.id) == second and uow.planning.absence("inconnue") is None
@@ -240,6 +239,24 @@ def test_absences_are_inserted_or_ignored_decided_once_and_deleted(uow_factory: 
         assert uow.planning.absence(first.id) == decided
         assert uow.planning.absence(second.id) is None
         assert [a.service_code for a in uow.planning.pending_absences(ORG)] == ["GARDERIE SOIR"]
+
+
+def test_a_refused_absence_stays_on_its_cell_and_excused_is_never_stored(uow_factory: UnitOfWorkFactory) -> None:
+    lea, _ = seed(uow_factory)
+    waiting = absence(lea, MONDAY)
+    with uow_factory() as uow:
+        uow.planning.add_absences([attrs.evolve(waiting, state=attrs.evolve(waiting.state, excused=True))])
+        uow.commit()
+    refused = attrs.evolve(waiting, state=waiting.state.refused(), decided_by="agent", decided_at=NOW)
+    with uow_factory() as uow:
+        assert uow.planning.absence(waiting.id) == waiting  # `excused` is decided when read, never kept
+        assert uow.planning.update_absence(refused, expected_status="pending") is True
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.planning.absences_of(lea, MONDAY, MONDAY) == {("RESTAURATION", MONDAY): refused}
+        assert uow.planning.pending_absences(ORG) == []
+        assert uow.planning.update_absence(attrs.evolve(refused, state=waiting.state.accepted()),
+                                           expected_status="pending") is False
 
 
 def test_attendance_is_replaced_per_cell_and_read_by_child_and_by_day(uow_factory: UnitOfWorkFactory) -> None:

@@ -271,8 +271,9 @@ def _rows(organisation_code: str, first: date, last: date, days: list[ServiceDay
         if d.booked:
             bookings.append(BookingRow(d.child_id, d.service_code, d.day, in_time=not d.booked_late))
         if d.absence is not AbsenceTiming.NONE:
+            status = "pending" if d.pending else "refused" if d.refused else "accepted"
             absences.append(AbsenceRow(d.child_id, d.service_code, d.day, d.absence is AbsenceTiming.IN_TIME,
-                                       d.reason, d.document))
+                                       d.reason, d.document, status))
         if d.deadline is not None:
             events.append(EventRow(d.child_id, d.service_code, d.day, "absence-declaree", False, d.reason,
                                    d.deadline))

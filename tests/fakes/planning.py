@@ -23,7 +23,8 @@ from famille.ports.planning_persistence import ChildrenCells
 
 Cell = tuple[str, date]
 _STATUS = {"pending": (BookingStatus.PENDING, AbsenceStatus.PENDING),
-           "accepted": (BookingStatus.ACCEPTED, AbsenceStatus.ACCEPTED)}
+           "accepted": (BookingStatus.ACCEPTED, AbsenceStatus.ACCEPTED),
+           "refused": (BookingStatus.REFUSED, AbsenceStatus.REFUSED)}
 
 
 class FakePlanning:
@@ -120,7 +121,7 @@ class FakePlanning:
         for absence in absences:
             key = (absence.child_id, absence.service_code, absence.day)
             if key not in self.s.absences and self.committed.get("absences", key) is None:
-                self.s.absences[key] = absence
+                self.s.absences[key] = _as_stored(absence)
                 added.append((absence.service_code, absence.day))
         return added
 
@@ -133,7 +134,7 @@ class FakePlanning:
         if not all(row is not None and row.id == absence.id and row.state.status is expected
                    for row in (self.s.absences.get(key), self.committed.get("absences", key))):
             return False
-        self.s.absences[key] = absence
+        self.s.absences[key] = _as_stored(absence)
         return True
 
     def delete_absence(self, absence_id: str) -> None:
@@ -187,3 +188,10 @@ class FakePlanning:
 
     def save_calendar_feed(self, feed: CalendarFeed) -> None:
         self.s.calendar_feeds[(feed.child_id, feed.family_id)] = feed
+
+
+def _as_stored(absence: AbsenceRecord) -> AbsenceRecord:
+    """What the database keeps of an absence: never whether it is excused (decided when read)."""
+    if not absence.state.excused:
+        return absence
+    return attrs.evolve(absence, state=attrs.evolve(absence.state, excused=False))

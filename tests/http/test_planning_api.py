@@ -149,7 +149,7 @@ def test_absences_cancel_in_time_and_say_which_document_is_required(as_: Callabl
                      json={"service": "RESTAURATION", "date": "2026-12-08", "reason": "VACANCES"})
 
     assert whole.status_code == 200, whole.text
-    assert {d["outcome"] for d in whole.json["done"]} == {"annulee"}
+    assert {d["outcome"] for d in whole.json["done"]} == {"absence-en-attente"}  # RAISON MEDICALE: an agent decides
     assert {d["service"] for d in whole.json["done"]} == {"RESTAURATION", "GARDERIE SOIR"}
     assert "certificat médical" in whole.json["requirement"]
     assert unknown.status_code == 422 and unknown.json["errors"][0]["field"] == "reason"

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, func, select
 from famille.adapters.sqlalchemy.database import make_engine
 from famille.adapters.sqlalchemy.tables import bookings, planning_events
 from famille.adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
-from famille.kernel.planning.inputs import AttendanceStatus, BookingStatus
+from famille.kernel.planning.inputs import AbsenceStatus, AttendanceStatus, BookingStatus
 from famille.kernel.planning.outcomes import Outcome
 from famille.kernel.planning.records import EventKind
 from famille.kernel.planning.service import cells_of_pattern
@@ -73,7 +73,16 @@ def test_absences_decisions_attendance_and_headcounts_round_trip(seeded: SqlUnit
         portal.planning_agent.decide_booking(agent, entry.record.id, accept=True, reason=None)
     report = portal.planning.declare_absence(family, "ville-a-enf-1-0", [("GARDERIE SOIR", MONDAY)],
                                              "RAISON MEDICALE", document="certificat-2026-12-07.pdf")
-    assert report.results[0].outcome is Outcome.CANCELLED
+    assert report.results[0].outcome is Outcome.ABSENCE_PENDING  # RAISON MEDICALE waits for an agent
+    grid = portal.planning.month(family, "ville-a-enf-1-0", MONDAY)
+    statuses = {(row.service_code, cell.day): cell.status.value for row in grid.rows for cell in row.cells}
+    assert statuses[("GARDERIE SOIR", MONDAY)] == "absence-en-cours"
+    (waiting,) = portal.planning_agent.pending(agent)
+    decided = portal.planning_agent.decide_absence(agent, waiting.record.id, accept=True, reason=None)
+    assert decided.state.status is AbsenceStatus.ACCEPTED and decided.state.excused
+    grid = portal.planning.month(family, "ville-a-enf-1-0", MONDAY)
+    statuses = {(row.service_code, cell.day): cell.status.value for row in grid.rows for cell in row.cells}
+    assert statuses[("GARDERIE SOIR", MONDAY)] == "absent-excuse"
     portal.clock.set(datetime(2026, 12, 7, 13, 30, tzinfo=PARIS))  # type: ignore[attr-defined]
     portal.planning_agent.record_attendance(agent, "ville-a-enf-1-0", "RESTAURATION", MONDAY,
                                             AttendanceStatus.PRESENT, time(11, 45), time(13, 15))

@@ -66,8 +66,13 @@ def seed(uow_factory: SqlUnitOfWorkFactory) -> tuple[str, str, str]:
         uow.planning.add_absences([AbsenceRecord(new_id(), ORG, lea.id, "RESTAURATION", date(2026, 12, 4),
                                                  AbsenceState(AbsenceStatus.ACCEPTED, "AUTRES", in_time=False,
                                                               declared_by="acc", declared_at=AT))])
+        # cancelled in time: the booking stays under its accepted absence
+        uow.planning.add_bookings([_booking(lea.id, "RESTAURATION", date(2026, 12, 8))], "batch-2")
+        uow.planning.add_absences([AbsenceRecord(new_id(), ORG, lea.id, "RESTAURATION", date(2026, 12, 8),
+                                                 AbsenceState(AbsenceStatus.ACCEPTED, "AUTRES", in_time=True,
+                                                              declared_by="acc", declared_at=AT))])
         uow.planning.add_events([PlanningEvent(new_id(), ORG, lea.id, "RESTAURATION", date(2026, 12, 8),
-                                               EventKind.BOOKING_CANCELLED, AT, "acc", False, True, "AUTRES")])
+                                               EventKind.ABSENCE_DECLARED, AT, "acc", False, True, "AUTRES")])
         uow.commit()
     return mother.id, father.id, lea.id
 
@@ -88,6 +93,7 @@ def test_the_planning_tables_load_as_rows_the_kernel_reads_as_service_days(uow_f
     assert days[("RESTAURATION", 1)].family_ids == (mother, father)
     assert days[("RESTAURATION", 4)].absence is AbsenceTiming.LATE and days[("RESTAURATION", 4)].reason == "AUTRES"
     assert days[("RESTAURATION", 8)].booked and days[("RESTAURATION", 8)].absence is AbsenceTiming.IN_TIME
+    assert not days[("RESTAURATION", 8)].pending and not days[("RESTAURATION", 8)].refused
     assert days[("RESTAURATION", 7)].attendance is AttendanceMark.NONE
     assert days[("GARDERIE SOIR", 1)].attendance is AttendanceMark.MISSING
     assert days[("GARDERIE SOIR", 1)].booked_late

@@ -34,7 +34,7 @@ def test_the_migrations_produce_exactly_the_tables_of_the_metadata(empty_databas
             assert compare_metadata(context, metadata) == []
     finally:
         engine.dispose()
-    assert current_revision(empty_database_url) == "0014"
+    assert current_revision(empty_database_url) == "0015"
 
 
 def test_downgrade_to_base_removes_every_table(empty_database_url: str) -> None:
@@ -49,7 +49,7 @@ def test_downgrade_to_base_removes_every_table(empty_database_url: str) -> None:
 def test_upgrading_an_up_to_date_database_changes_nothing(empty_database_url: str) -> None:
     upgrade(empty_database_url)
     upgrade(empty_database_url)
-    assert current_revision(empty_database_url) == "0014"
+    assert current_revision(empty_database_url) == "0015"
 
 
 def test_a_database_older_than_the_squashed_migrations_is_refused_and_left_untouched(
@@ -73,3 +73,50 @@ def test_a_database_older_than_the_squashed_migrations_is_refused_and_left_untou
 
     assert current_revision(empty_database_url) == "0007"
     assert _table_names(empty_database_url) == {"alembic_version", "organisations"}
+
+
+def test_migration_0015_gives_each_booking_cancelled_in_time_its_absence_row_and_stores_no_excused(
+    empty_database_url: str,
+) -> None:
+    """A cancellation stored under 0014 (the booking deleted, the history's event kept) becomes the
+    absence the grid and billing read; a cell booked again since keeps its booking and gets none."""
+    from datetime import date, datetime
+
+    from sqlalchemy import text
+
+    from famille.kernel.shared.time import PARIS
+
+    upgrade(empty_database_url, "0014")
+    engine = make_engine(empty_database_url, poolclass=NullPool)
+    at = datetime(2026, 11, 25, 18, 0, tzinfo=PARIS)
+    try:
+        with engine.begin() as c:
+            c.execute(text("INSERT INTO organisations (code, name, kind, school_zone, alsace_moselle) "
+                           "VALUES ('o', 'O', 'commune', 'A', false)"))
+            c.execute(text("INSERT INTO children (id, organisation_code, nom, prenom, sexe, date_naissance)"
+                           " VALUES ('c', 'o', 'N', 'Léa', 'F', :born)"), {"born": date(2017, 1, 1)})
+            for n, day in enumerate((date(2026, 12, 10), date(2026, 12, 11))):
+                c.execute(text("INSERT INTO planning_events (id, organisation_code, child_id, service_code, day, kind,"
+                               " happened_at, actor, by_agent, in_time, reason, rule_id) VALUES (:id, 'o', 'c',"
+                               " 'RESTAURATION', :day, 'reservation-annulee', :at, 'acc', false, true, 'AUTRES',"
+                               " 'cantine-jeudi-mardi-23h59')"), {"id": f"e{n}", "day": day, "at": at})
+            c.execute(text("INSERT INTO planning_events (id, organisation_code, child_id, service_code, day, kind,"
+                           " happened_at, actor, by_agent, in_time, reason) VALUES ('e-before', 'o', 'c',"
+                           " 'RESTAURATION', :day, 'reservation-annulee', :at, 'acc', false, true, 'RAISON MEDICALE')"),
+                      {"day": date(2026, 12, 10), "at": datetime(2026, 11, 20, 9, 0, tzinfo=PARIS)})  # booked again, then
+            c.execute(text("INSERT INTO bookings (id, organisation_code, child_id, service_code, day, status,"
+                           " requested_by, requested_at, in_time, batch_id) VALUES ('b', 'o', 'c', 'RESTAURATION',"
+                           " :day, 'accepted', 'acc', :at, true, 'x')"), {"day": date(2026, 12, 11), "at": at})
+        upgrade(empty_database_url)
+        with engine.connect() as c:
+            rows = c.execute(text("SELECT day, status, in_time, reason, declared_by FROM absences")).all()
+            assert [(str(r.day), r.status, bool(r.in_time), r.reason, r.declared_by) for r in rows] == [
+                ("2026-12-10", "accepted", True, "AUTRES", "acc")]
+            assert "excused" not in {col["name"] for col in inspect(c).get_columns("absences")}
+        with engine.begin() as c:  # a refused absence may be stored now
+            c.execute(text("UPDATE absences SET status = 'refused'"))
+        downgrade(empty_database_url, "0014")
+        with engine.connect() as c:
+            assert c.execute(text("SELECT count(*) FROM absences")).scalar_one() == 0
+    finally:
+        engine.dispose()

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
+import attrs
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from famille.kernel.calendar.deadlines import DeadlineKind, DeadlineSpec, deadline_for
 from famille.kernel.calendar.model import DayKind, OrganisationCalendar, SchoolYear
 from famille.kernel.planning.cells import CellStatus, cell_status
+from famille.kernel.planning.excuses import is_excused
 from famille.kernel.planning.grid import ActionKind, PlanningFacts, days_of_month, month_grid
 from famille.kernel.planning.inputs import (
     AbsenceState,
@@ -110,7 +112,7 @@ def bookable_days(draw: st.DrawFn) -> tuple[OrganisationCalendar, date, str]:
        specs(kinds=(DeadlineKind.CALENDAR_DAYS_BEFORE, DeadlineKind.WORKING_DAYS_BEFORE,
                     DeadlineKind.PREVIOUS_WEEKDAY)),
        st.timedeltas(timedelta(minutes=1), timedelta(days=60)), st.booleans())
-def test_booking_then_cancelling_before_the_deadline_leaves_the_cell_free(
+def test_booking_then_cancelling_before_the_deadline_shows_the_absence_on_the_cell(
     bookable: tuple[OrganisationCalendar, date, str], spec: DeadlineSpec, ahead: timedelta, accepted: bool
 ) -> None:
     calendar, day, service = bookable
@@ -118,9 +120,10 @@ def test_booking_then_cancelling_before_the_deadline_leaves_the_cell_free(
     booked_at = (deadline.astimezone(UTC) - ahead).astimezone(PARIS)
     enrolment = Enrolment("enfant", service, calendar.school_year.start)
 
-    def status(booking: BookingState) -> CellStatus:
+    def status(booking: BookingState, absence: AbsenceState | None = None) -> CellStatus:
         return cell_status(day, service, calendar=calendar, enrolment=enrolment, booking=booking,
-                           absence=AbsenceState.none(), attendance=Attendance.none(), today=booked_at.date())
+                           absence=absence or AbsenceState.none(), attendance=Attendance.none(),
+                           today=booked_at.date())
 
     assert status(BookingState.none()) is CellStatus.LIBRE
     booking = BookingState.requested("famille", booked_at, deadline=deadline)
@@ -128,6 +131,10 @@ def test_booking_then_cancelling_before_the_deadline_leaves_the_cell_free(
         booking = booking.accepted("agent", booked_at)
     assert status(booking) is (CellStatus.RESERVE if accepted else CellStatus.RESERVATION_EN_COURS)
     cancel_at = (booked_at.astimezone(UTC) + (ahead / 2)).astimezone(PARIS)
-    after, absence = declare_absence(day, booking, now=cancel_at, deadline=deadline, reason="AUTRES", by="famille")
-    assert absence == AbsenceState.none()
-    assert status(after) is CellStatus.LIBRE
+    absence = declare_absence(now=cancel_at, deadline=deadline, reason="AUTRES", by="famille")
+    assert absence.in_time and absence.status is AbsenceStatus.PENDING
+    assert status(booking, absence) is CellStatus.ABSENCE_EN_COURS
+    # accepted (at once, or by an agent): in time, so excused, and the booking stays under it
+    accepted = attrs.evolve(absence.accepted(), excused=is_excused(in_time=True, reason=None, document=False))
+    assert status(booking, accepted) is CellStatus.ABSENT_EXCUSE
+    assert status(booking, absence.refused()) is CellStatus.ABSENT_FACTURE

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+import attrs
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from famille.kernel.calendar.deadlines import DeadlineKind, DeadlineSpec
 from famille.kernel.calendar.model import Closure, OrganisationCalendar, SchoolYear
 from famille.kernel.planning.cells import CellStatus
+from famille.kernel.planning.excuses import is_excused
 from famille.kernel.planning.grid import ActionKind, Cell, PlanningFacts, build_cell
 from famille.kernel.planning.inputs import (
+    AbsenceState,
     Attendance,
     AttendanceStatus,
     BookingState,
@@ -37,16 +40,18 @@ class PlanningMachine(RuleBasedStateMachine):
         self.closures: list[Closure] = []
         self.bookings: dict[tuple[str, date], BookingState] = {}
         self.attendance: dict[tuple[str, date], Attendance] = {}
+        self.absences: dict[tuple[str, date], AbsenceState] = {}
         # The model: plain words per (service, day), and the closed (service or None, day) pairs.
         self.model_booking: dict[tuple[str, date], str] = {}
         self.model_present: dict[tuple[str, date], bool] = {}
         self.model_closed: set[tuple[str | None, date]] = set()
+        self.model_cancelled: set[tuple[str, date]] = set()
 
     def cell(self, service: str, day: date) -> Cell:
         calendar = OrganisationCalendar(SchoolYear.starting(2025), WEEKDAYS, public_holidays=HOLIDAYS,
                                         closures=self.closures)
         facts = PlanningFacts(enrolments=[Enrolment("lea", s, date(2025, 9, 1)) for s in WEEKDAYS],
-                              bookings=self.bookings, attendance=self.attendance)
+                              bookings=self.bookings, absences=self.absences, attendance=self.attendance)
         return build_cell(day, service, calendar=calendar, facts=facts, now=self.now,
                           specs=lambda s, d, a: SPEC)
 
@@ -63,10 +68,17 @@ class PlanningMachine(RuleBasedStateMachine):
         booking = self.model_booking.get((service, day), "none")
         booked = booking in ("pending", "accepted")
         present = self.model_present.get((service, day))
+        cancelled = (service, day) in self.model_cancelled
         if present is True:
+            if cancelled:
+                return CellStatus.ERREUR  # came although the absence was accepted
             return CellStatus.RESERVE if booked else CellStatus.RESERVATION_HORS_CONTRAT
+        if cancelled:
+            return CellStatus.ABSENT_EXCUSE  # cancelled in time: the absence stays on the cell
         if present is False and booked:
             return CellStatus.ABSENCE_A_VERIFIER
+        if booking == "none" and day < self.now.date():
+            return CellStatus.PASSE
         return {"none": CellStatus.LIBRE, "pending": CellStatus.RESERVATION_EN_COURS,
                 "accepted": CellStatus.RESERVE, "refused": CellStatus.RESERVATION_REFUSEE}[booking]
 
@@ -98,11 +110,11 @@ class PlanningMachine(RuleBasedStateMachine):
         offered = [a for a in self.cell(service, day).actions if a.kind is ActionKind.DECLARER_ABSENCE]
         if not offered:
             return
-        booking, absence = declare_absence(day, self.bookings[(service, day)], now=self.now,
-                                           deadline=offered[0].deadline.instant, reason="AUTRES", by="famille")
-        assert booking == BookingState.none() and absence.status.name == "NONE"
-        self.bookings[(service, day)] = booking
-        self.model_booking[(service, day)] = "none"
+        absence = declare_absence(now=self.now, deadline=offered[0].deadline.instant, reason="AUTRES", by="famille")
+        assert absence.in_time  # offered only before the deadline: accepted at once, excused
+        self.absences[(service, day)] = attrs.evolve(absence.accepted(), excused=is_excused(
+            in_time=absence.in_time, reason=None, document=False))
+        self.model_cancelled.add((service, day))
 
     @rule(service=st.none() | SERVICE, day=DAY)
     def close_day(self, service: str | None, day: date) -> None:

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from famille.kernel.calendar.deadlines import start_of_day
 from famille.kernel.planning.cells import CellStatus
-from famille.kernel.planning.inputs import Enrolment
+from famille.kernel.planning.inputs import AbsenceStatus, Enrolment
 from famille.kernel.planning.outcomes import CellRefused, Outcome, SkipReason
 from famille.kernel.shared.time import PARIS
 from tests.property.oracles import paris_to_utc, working_days_back
@@ -144,7 +144,7 @@ GUIDE = {"canteen": {"lundi": 4, "mardi": 4, "mercredi": 2, "jeudi": 2, "vendred
 @given(service=st.sampled_from(SERVICES), day=st.dates(date(2026, 12, 1), date(2027, 6, 30)),
        hours_before=st.integers(1, 24 * 20))
 @example(service="RESTAURATION", day=date(2027, 3, 29), hours_before=30)
-def test_booking_then_cancelling_before_the_deadline_leaves_the_cell_as_it_was(
+def test_booking_then_cancelling_before_the_deadline_leaves_only_that_cell_absent_excused(
     service: str, day: date, hours_before: int
 ) -> None:
     world = _world(GUIDE)
@@ -161,8 +161,10 @@ def test_booking_then_cancelling_before_the_deadline_leaves_the_cell_as_it_was(
     world.portal.planning.declare_absence(DUPONT, "child-lea", [(service, day)], "AUTRES")
 
     after = world.portal.planning.month(DUPONT, "child-lea", day)
-    assert after.rows == before.rows
-    assert world.uow.store.bookings == {} and world.uow.store.absences == {}
-    cell = next(c for r in after.rows if r.service_code == service for c in r.cells if c.day == day)
-    assert cell.status is CellStatus.LIBRE
+    changed = {(r.service_code, c.day): c.status for r, r0 in zip(after.rows, before.rows, strict=True)
+               for c, c0 in zip(r.cells, r0.cells, strict=True) if c != c0}
+    assert changed == {(service, day): CellStatus.ABSENT_EXCUSE}  # the absence stays on its cell, excused
+    assert len(world.uow.store.bookings) == 1  # the day was booked: the booking stays under the absence
+    (absence,) = world.uow.store.absences.values()
+    assert absence.state.in_time and absence.state.status is AbsenceStatus.ACCEPTED
     assert start_of_day(day) > now

@@ -226,7 +226,8 @@ def test_the_agent_declares_an_absence_over_a_range_for_the_family(world: Planni
     text = text_of(result)
     assert "Absence de Léa DUPONT du lundi 7 décembre 2026 au mardi 8 décembre 2026" in text
     assert "Réservation annulée : 2 cases" in text  # in time: the bookings are cancelled
-    assert not world.uow.store.bookings
+    assert len(world.uow.store.bookings) == 2  # kept under their absences: the grid shows « Absent excusé »
+    assert "lundi 7 décembre, RESTAURATION : Absent excusé" in text_of(agent.get(f"{GRID}?mois=2026-12"))
 
 
 @pytest.mark.parametrize("who", ["agent.deuxrives", "paul.martin"])

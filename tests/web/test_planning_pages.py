@@ -102,8 +102,37 @@ def test_an_absence_with_a_reason_cancels_a_booking_in_time(family: PageClient) 
 
     assert result.status_code == 303
     grid = text_of(family.get(result.headers["location"].split("#")[0]))
-    assert "la réservation est annulée et ne sera pas facturée" in grid
-    assert "jeudi 10 décembre, GARDERIE SOIR : Libre" in grid
+    assert "la réservation est annulée, la case est maintenant « Absent excusé » et rien ne sera facturé" in grid
+    assert "jeudi 10 décembre, GARDERIE SOIR : Absent excusé" in grid
+    assert "Passé, non réservé" in grid  # the legend tells a past day from one still open
+    cell = cell_page(family, "2026-12-10", "GARDERIE SOIR")
+    assert "Absence excusée : ce jour n'est pas facturé." in cell
+
+
+def test_a_medical_absence_shows_in_progress_until_an_agent_decides_it_on_the_page(
+    world: PlanningWorld, family: PageClient
+) -> None:
+    cell_page(family, "2026-12-10", "GARDERIE SOIR")
+    family.post(DAY, {"date": "2026-12-10", "service": "GARDERIE SOIR", "action": "reserver"})
+    cell_page(family, "2026-12-10", "GARDERIE SOIR")
+    family.post(DAY, {"date": "2026-12-10", "service": "GARDERIE SOIR", "action": "absence",
+                      "reason": "RAISON MEDICALE"})
+    grid = text_of(family.get(f"{GRID}?mois=2026-12"))
+    assert "jeudi 10 décembre, GARDERIE SOIR : Absence en cours de traitement" in grid
+    assert "Absence déclarée : elle attend la décision d'un agent." in cell_page(family, "2026-12-10", "GARDERIE SOIR")
+    assert "vendredi 27 novembre, GARDERIE SOIR : Passé, non réservé" in text_of(family.get(f"{GRID}?mois=2026-11"))
+
+    agent = PageClient(world.app())
+    agent.login("agent.villeneuve")
+    assert "jeudi 10 décembre, GARDERIE SOIR : Absence en cours de traitement" in text_of(
+        agent.get(f"{GRID}?mois=2026-12"))  # the agent's view of the family's grid
+    queue = agent.get("/agent/reservations")
+    (absence_id,) = set(re.findall(r"/agent/reservations/absence/([\w-]+)", queue.text))
+    refused = agent.post(f"/agent/reservations/absence/{absence_id}", {"decision": "refuser",
+                                                                       "motif": "Certificat non reçu."})
+    assert refused.status_code == 303, refused.text
+    for client in (family, agent):
+        assert "jeudi 10 décembre, GARDERIE SOIR : Absent facturé" in text_of(client.get(f"{GRID}?mois=2026-12"))
 
 
 def test_a_reason_declared_in_absence_reasons_only_is_offered_and_accepted(
@@ -123,7 +152,7 @@ def test_a_reason_declared_in_absence_reasons_only_is_offered_and_accepted(
 
     assert result.status_code == 303
     grid = text_of(family.get(result.headers["location"].split("#")[0]))
-    assert "la réservation est annulée et ne sera pas facturée" in grid
+    assert "la réservation est annulée, la case est maintenant « Absent excusé »" in grid
 
 
 def test_an_absence_without_a_reason_is_refused_beside_the_radio_buttons(family: PageClient) -> None:

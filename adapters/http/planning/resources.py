@@ -193,11 +193,11 @@ class AbsenceDecisionResource(_AgentRoute):
     auth = AGENT
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, absence_id: str) -> None:
-        """Accept (excused or billed per the rules), or refuse with a reason (the booking stands)."""
+        """Accept (excused or billed per the rules), or refuse with a reason (kept on the cell: billed)."""
         absence_id = path_id(absence_id, "Absence")
         accept, reason = decision_body(req)
         decided = self._agents.decide_absence(req.context.principal, absence_id, accept=accept, reason=reason)
-        resp.media = {"accepted": accept, "absence": absence_view(decided) if decided else None}
+        resp.media = {"accepted": accept, "absence": absence_view(decided)}
 
 
 class HeadcountsResource(_AgentRoute):

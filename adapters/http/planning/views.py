@@ -20,6 +20,8 @@ from famille.kernel.shared.french_dates import day_header, describe_date, month_
 
 BOOKING_STATUS = {BookingStatus.PENDING: "pending", BookingStatus.ACCEPTED: "accepted",
                   BookingStatus.REFUSED: "refused", BookingStatus.NONE: "none"}
+ABSENCE_STATUS = {AbsenceStatus.PENDING: "pending", AbsenceStatus.ACCEPTED: "accepted",
+                  AbsenceStatus.REFUSED: "refused", AbsenceStatus.NONE: "none"}
 
 
 def status_view(status: CellStatus) -> dict[str, str]:
@@ -142,10 +144,10 @@ def booking_view(record: BookingRecord) -> dict[str, Any]:
 
 
 def absence_view(record: AbsenceRecord) -> dict[str, Any]:
-    """A stored absence."""
+    """A stored absence (`excused` as `Excuses.judged` decided it for a decided absence)."""
     state = record.state
     return {"id": record.id, "child": record.child_id, "service": record.service_code,
-            "date": record.day.isoformat(), "status": "accepted" if state.status is AbsenceStatus.ACCEPTED else "pending",
+            "date": record.day.isoformat(), "status": ABSENCE_STATUS[state.status],
             "reason": state.reason, "in_time": state.in_time, "excused": state.excused, "note": record.note,
             "document": record.document, "declared_by": state.declared_by,
             "declared_at": state.declared_at.isoformat() if state.declared_at else None, "rule_id": record.rule_id}

@@ -1,7 +1,7 @@
 """`ServiceDaySource` over the planning tables: loads a month's rows, decides nothing.
 
-Bookings held, absences, the planning history (a booking cancelled in time is deleted from
-`bookings`; its `reservation-annulee` event remains), the pointage and each child's paying
+Bookings held (a booking stays under a declared absence), absences with their status, the
+planning history (the deadline an absence was judged against), the pointage and each child's paying
 families with their shares. The kernel (`famille.kernel.billing.reading`) reads them into
 service days, with the organisation's calendar for closures and holidays.
 A run reads the month in batches of children (`batches`), each in its own short read, the next
@@ -116,9 +116,10 @@ class SqlServiceDays:
             held = tuple(map(BookingRow._make, c.execute(
                 select(bookings.c.child_id, bookings.c.service_code, bookings.c.day, bookings.c.in_time)
                 .where(in_month(bookings), bookings.c.status.in_(["pending", "accepted"])), ids).tuples()))
-            declared = tuple(AbsenceRow(*r[:5], bool(r[5])) for r in c.execute(
+            declared = tuple(AbsenceRow(*r[:5], bool(r[5]), r[6]) for r in c.execute(
                 select(absences.c.child_id, absences.c.service_code, absences.c.day, absences.c.in_time,
-                       absences.c.reason, absences.c.document).where(in_month(absences)), ids).tuples())
+                       absences.c.reason, absences.c.document, absences.c.status).where(in_month(absences)),
+                ids).tuples())
             history = tuple(map(EventRow._make, c.execute(
                 select(planning_events.c.child_id, planning_events.c.service_code, planning_events.c.day,
                        planning_events.c.kind, planning_events.c.in_time, planning_events.c.reason,

@@ -47,9 +47,10 @@ RESULTS = {
     Outcome.BOOKED.value: "Réservation enregistrée : la case est maintenant « Réservé ».",
     Outcome.PENDING.value: "Réservation enregistrée : elle attend la validation d'un agent.",
     Outcome.ALREADY_BOOKED.value: "Cette case était déjà réservée : rien n'a changé.",
-    Outcome.CANCELLED.value: "Absence enregistrée dans les délais : la réservation est annulée et ne sera pas "
-                             "facturée.",
-    Outcome.ABSENCE_PENDING.value: "Absence enregistrée : elle attend la validation d'un agent.",
+    Outcome.CANCELLED.value: "Absence enregistrée dans les délais : la réservation est annulée, la case est "
+                             "maintenant « Absent excusé » et rien ne sera facturé.",
+    Outcome.ABSENCE_PENDING.value: "Absence enregistrée : elle attend la validation d'un agent (la case est "
+                                   "« Absence en cours de traitement »).",
     Outcome.ABSENCE_ACCEPTED.value: "Absence enregistrée.",
     Outcome.ALREADY_ABSENT.value: "Une absence était déjà déclarée sur cette case : rien n'a changé.",
 }
@@ -136,6 +137,10 @@ def explain(site: Site, req: falcon.Request, child_id: str, service_code: str, c
         CellStatus.GRANDES_VACANCES: "Vacances scolaires : pas d'accueil périscolaire, aucune réservation possible.",
         CellStatus.HORS_INSCRIPTION: "L'enfant n'est pas inscrit à ce service ce jour.",
         CellStatus.NON_OUVRE: "Pas d'accueil ce jour.",
+        CellStatus.PASSE: "Jour passé sans réservation : il ne peut plus être réservé.",
+        CellStatus.ABSENCE_EN_COURS: "Absence déclarée : elle attend la décision d'un agent.",
+        CellStatus.ABSENT_EXCUSE: "Absence excusée : ce jour n'est pas facturé.",
+        CellStatus.ABSENT_FACTURE: "Absence non excusée (déclarée après le délai ou refusée) : ce jour est facturé.",
     }
     return Explanation(None, None, reasons.get(cell.status, "Aucune demande possible sur cette case depuis le "
                                                             "portail : adressez-vous au service périscolaire."))

@@ -46,10 +46,17 @@ def _read(**rows: Any) -> dict[tuple[str, str, int], ServiceDay]:
     return {(d.child_id, d.service_code, d.day.day): d for d in service_days(month, lambda day: CALENDAR)}
 
 
-def test_a_booking_cancelled_in_time_is_read_from_the_history_as_booked_then_absent_in_time() -> None:
-    days = _read(events=(EventRow("lea", "RESTAURATION", date(2026, 12, 7), "reservation-annulee", True, "AUTRES"),))
-    day = days[("lea", "RESTAURATION", 7)]
-    assert day.booked and day.absence is AbsenceTiming.IN_TIME and day.reason == "AUTRES"
+def test_an_absence_is_read_from_the_absences_with_its_status_never_from_the_history_alone() -> None:
+    days = _read(bookings=(BookingRow("lea", "RESTAURATION", date(2026, 12, 7), True),),
+                 absences=(AbsenceRow("lea", "RESTAURATION", date(2026, 12, 7), True, "AUTRES", False, "pending"),
+                           AbsenceRow("lea", "RESTAURATION", date(2026, 12, 9), True, "AUTRES", False, "refused"),
+                           AbsenceRow("lea", "RESTAURATION", date(2026, 12, 10), True, "AUTRES", False)),
+                 events=(EventRow("lea", "RESTAURATION", date(2026, 12, 8), "reservation-annulee", True, "AUTRES"),))
+    pending, refused, accepted = (days[("lea", "RESTAURATION", n)] for n in (7, 9, 10))
+    assert pending.booked and pending.absence is AbsenceTiming.IN_TIME and pending.pending and not pending.refused
+    assert refused.booked and refused.refused and not refused.pending
+    assert accepted.booked and not accepted.pending and not accepted.refused and accepted.reason == "AUTRES"
+    assert ("lea", "RESTAURATION", 8) not in days  # an event without its absence row: nothing (migration 0011)
 
 
 def test_a_late_absence_keeps_its_reason_document_and_the_deadline_it_was_judged_against() -> None:

@@ -104,7 +104,13 @@ ACCEPTED = BookingState(BookingStatus.ACCEPTED)
 
 
 @pytest.mark.parametrize(("kwargs", "expected"), [
-    ({}, CellStatus.LIBRE),
+    ({}, CellStatus.PASSE),  # a past day with nothing booked
+    ({"today": date(2025, 12, 5)}, CellStatus.LIBRE),  # today, or a day to come: still open
+    ({"booking": ACCEPTED, "absence": AbsenceState(AbsenceStatus.REFUSED, "AUTRES")}, CellStatus.ABSENT_FACTURE),
+    ({"booking": ACCEPTED, "absence": AbsenceState(AbsenceStatus.REFUSED, parental_leave=True)},
+     CellStatus.ABSENT_FACTURE),
+    ({"booking": ACCEPTED, "absence": AbsenceState(AbsenceStatus.REFUSED, "AUTRES"),
+      "attendance": Attendance(AttendanceStatus.PRESENT)}, CellStatus.RESERVE),
     ({"day": date(2025, 12, 12), "booking": ACCEPTED}, CellStatus.FERMETURE),
     ({"enrolment": None}, CellStatus.HORS_INSCRIPTION),
     ({"booking": ACCEPTED}, CellStatus.RESERVE),
@@ -118,7 +124,7 @@ ACCEPTED = BookingState(BookingStatus.ACCEPTED)
      CellStatus.ABSENT_FACTURE),
     ({"booking": ACCEPTED, "absence": AbsenceState(AbsenceStatus.ACCEPTED, parental_leave=True)}, CellStatus.CONGE),
     ({"booking": ACCEPTED, "attendance": Attendance(AttendanceStatus.ABSENT)}, CellStatus.ABSENCE_A_VERIFIER),
-    ({"attendance": Attendance(AttendanceStatus.ABSENT)}, CellStatus.LIBRE),
+    ({"attendance": Attendance(AttendanceStatus.ABSENT)}, CellStatus.PASSE),
     ({"attendance": Attendance(AttendanceStatus.PRESENT, time(16, 30), time(18, 0))},
      CellStatus.RESERVATION_HORS_CONTRAT),
     ({"booking": ACCEPTED, "attendance": Attendance(AttendanceStatus.PRESENT, time(16, 30), time(18, 0))},
@@ -146,19 +152,17 @@ def test_every_status_has_a_french_label_a_distinct_code_and_a_slug() -> None:
     assert all(status.slug.replace("-", "").isalpha() and status.slug.islower() for status in CellStatus)
 
 
-def test_an_absence_declared_before_the_deadline_cancels_the_booking() -> None:
-    booked = BookingState(BookingStatus.ACCEPTED)
+def test_a_declared_absence_waits_for_a_decision_in_time_before_its_deadline_late_from_it() -> None:
     deadline = datetime(2025, 12, 3, 23, 59, tzinfo=PARIS)
-    assert declare_absence(date(2025, 12, 5), booked, now=deadline.replace(hour=20), deadline=deadline,
-                           reason="AUTRES", by="pays") == (BookingState.none(), AbsenceState.none())
-    kept, absence = declare_absence(date(2025, 12, 5), booked, now=deadline, deadline=deadline,
-                                    reason="AUTRES", by="pays")
-    assert kept == booked and absence.status is AbsenceStatus.PENDING and not absence.in_time
+    before = declare_absence(now=deadline.replace(hour=20), deadline=deadline, reason="AUTRES", by="pays")
+    at = declare_absence(now=deadline, deadline=deadline, reason="AUTRES", by="pays")
+    assert before.status is AbsenceStatus.PENDING and before.in_time and before.declared_by == "pays"
+    assert at.status is AbsenceStatus.PENDING and not at.in_time
+    assert not before.excused and before.accepted().status is AbsenceStatus.ACCEPTED
+    assert before.refused().status is AbsenceStatus.REFUSED and not before.refused().excused
 
 
 def test_a_same_morning_absence_is_recorded_in_time() -> None:
-    booked = BookingState(BookingStatus.ACCEPTED)
     deadline = datetime(2025, 12, 5, 9, 0, tzinfo=PARIS)
-    kept, absence = declare_absence(date(2025, 12, 5), booked, now=deadline.replace(hour=7), deadline=deadline,
-                                    reason="RAISON MEDICALE", by="pays")
-    assert kept == booked and absence.in_time and absence.reason == "RAISON MEDICALE"
+    absence = declare_absence(now=deadline.replace(hour=7), deadline=deadline, reason="RAISON MEDICALE", by="pays")
+    assert absence.in_time and absence.reason == "RAISON MEDICALE"

@@ -26,15 +26,26 @@ def _book(world: World, *cells: tuple[str, date]) -> None:
     world.portal.planning.book(DUPONT, "child-lea", list(cells))
 
 
-def test_declaring_an_absence_before_the_deadline_cancels_the_booking_and_nothing_is_billed(world: World) -> None:
+def _cell(world: World, service: str, day: date) -> CellStatus:
+    grid = world.portal.planning.month(DUPONT, "child-lea", day)
+    return next(c.status for r in grid.rows if r.service_code == service for c in r.cells if c.day == day)
+
+
+def test_declaring_an_absence_before_the_deadline_cancels_the_booking_and_the_cell_shows_absent_excused(
+    world: World,
+) -> None:
     _book(world, ("RESTAURATION", MONDAY))
 
     report = world.portal.planning.declare_absence(DUPONT, "child-lea", [("RESTAURATION", MONDAY)], "AUTRES")
 
     assert report.results[0].outcome is Outcome.CANCELLED
-    assert world.uow.store.bookings == {}
-    assert world.uow.store.planning_events[-1].kind is EventKind.BOOKING_CANCELLED
-    assert world.uow.store.planning_events[-1].in_time
+    assert len(world.uow.store.bookings) == 1  # the day was booked: the booking stays under the absence
+    absence = world.uow.store.absences[("child-lea", "RESTAURATION", MONDAY)]
+    assert absence.state.status is AbsenceStatus.ACCEPTED and absence.state.in_time
+    assert [e.kind for e in world.uow.store.planning_events[-2:]] == [EventKind.ABSENCE_DECLARED,
+                                                                       EventKind.ABSENCE_ACCEPTED]
+    assert _cell(world, "RESTAURATION", MONDAY) is CellStatus.ABSENT_EXCUSE
+    assert world.portal.planning_agent.headcounts(AGENT_A, MONDAY)[0].expected == 0
 
 
 def test_a_late_absence_for_another_reason_is_refused_to_families_with_the_deadline(world: World) -> None:
@@ -95,8 +106,8 @@ def test_an_agent_may_cancel_past_the_deadline_and_it_is_recorded_late(world: Wo
 
     assert report.results[0].outcome is Outcome.ABSENCE_ACCEPTED
     absence = world.uow.store.absences[("child-lea", "RESTAURATION", MONDAY)]
-    assert not absence.state.in_time and not absence.state.excused  # billed: AUTRES does not excuse late
-    assert absence.decided_by == "acc-agent-a"
+    assert not absence.state.in_time and absence.decided_by == "acc-agent-a"
+    assert _cell(world, "RESTAURATION", MONDAY) is CellStatus.ABSENT_FACTURE  # AUTRES does not excuse late
 
 
 def test_the_whole_child_absent_over_a_range_cancels_every_booked_cell_and_reports_the_others(
@@ -193,7 +204,7 @@ def test_a_late_medical_absence_shows_excused_on_the_grid_only_with_its_certific
                                           document=document, as_agent=True)
 
     absence = world.uow.store.absences[("child-lea", "RESTAURATION", MONDAY)]
-    assert absence.state.excused is (document is not None)
+    assert not absence.state.excused  # never stored: decided when read
     grid = world.portal.planning.month(DUPONT, "child-lea", MONDAY)
     cell = next(c for r in grid.rows if r.service_code == "RESTAURATION" for c in r.cells if c.day == MONDAY)
     assert cell.status is status

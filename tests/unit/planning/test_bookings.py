@@ -190,5 +190,5 @@ def test_the_history_keeps_who_booked_and_cancelled_and_whether_in_time(world: W
     history = world.portal.planning.history(DUPONT, "child-lea", MONDAY, MONDAY)
 
     assert [e.kind for e in history] == [EventKind.BOOKING_REQUESTED, EventKind.BOOKING_ACCEPTED,
-                                         EventKind.ABSENCE_DECLARED, EventKind.BOOKING_CANCELLED]
+                                         EventKind.ABSENCE_DECLARED, EventKind.ABSENCE_ACCEPTED]
     assert all(e.in_time and e.by == "acc-dupont" for e in history)
