@@ -25,6 +25,7 @@ from famille.kernel.shared.organisations import Organisation, OrganisationKind
 from famille.kernel.shared.time import PARIS
 from tests.http.test_billing_end_to_end import CHILD, HASHER, ORG, PASSWORD, RealPortal, _kinds
 from tests.integration.databases import fresh_database
+from tests.support.real_portal import run_month
 
 FAMILY, AGENT = "marie.dupont", "agent.villeneuve"
 NEIGHBOUR, OTHER_AGENT = "paul.martin", "agent.autreville"
@@ -135,8 +136,8 @@ def test_the_guide_walk_through_pending_then_excused_or_billed_on_the_grid_and_t
     grid = {d: _label(real, FAMILY, d) for d in days}
     real.call(AGENT, "POST", "/api/v1/agent/attendance",
               json={"child": CHILD, "service": "RESTAURATION", "date": UNTOUCHED.isoformat(), "status": "present"})
-    draft = real.call(AGENT, "POST", "/api/v1/agent/billing/runs", json={"month": "2026-12"})
-    assert draft.status_code == 201, draft.text
+    draft = run_month(real, AGENT, "2026-12")
+    assert draft.status_code == 200, draft.text
     (invoice,) = draft.json["invoices"]
     lines = {line["day"]: line for line in invoice["lines"]}
     for day in (IN_TIME, ACCEPTED, REFUSED, WAITING):
