@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import attrs
 import pytest
@@ -48,10 +49,21 @@ def test_organisations_structures_and_services_come_back_in_order(seeded: UnitOf
         assert uow.organisations.structures("rpi-des-vignes") == []
         assert uow.organisations.services("saint-martin") == [acacias_restauration, garderie, restauration]
         # the same in one read, for several organisations at once
-        assert uow.organisations.with_services(["saint-martin", "rpi-des-vignes", "inconnue"]) == {
+        assert _setups(uow, ["saint-martin", "rpi-des-vignes", "inconnue"]) == {
             "saint-martin": (samples.organisation(), [acacias, tilleuls], [acacias_restauration, garderie, restauration]),
             "rpi-des-vignes": (other, [], [])}
         assert uow.organisations.with_services([]) == {}
+        # read again after a change: the change shows (nothing kept from the read before)
+        vignes = samples.structure("rpi-des-vignes", name="Garderie des Vignes")
+        uow.organisations.add_structure(vignes)
+        soir = samples.service(vignes.id, "GARDERIE-SOIR", "Garderie du soir")
+        uow.organisations.add_service(soir)
+        assert _setups(uow, ["rpi-des-vignes"]) == {"rpi-des-vignes": (other, [vignes], [soir])}
+
+
+def _setups(uow: Any, codes: list[str]) -> dict[str, tuple[Any, list[Any], list[Any]]]:
+    return {code: (organisation, list(structures), list(services))
+            for code, (organisation, structures, services) in uow.organisations.with_services(codes).items()}
 
 
 def test_families_round_trip_with_and_without_conjoint(seeded: UnitOfWorkFactory) -> None:

@@ -86,7 +86,7 @@ class SqlOrganisationRepository(SqlRepository):
         rows: dict[str, list[Row[Any]]] = {}
         for row in self._connection.execute(_ORGANISATIONS_WITH_SERVICES, {"p_codes": list(codes)}):
             rows.setdefault(row.code, []).append(row)
-        return {code: _organisation_with_services(found) for code, found in rows.items()}
+        return {code: _translated(found) for code, found in rows.items()}
 
 
 _ORGANISATIONS_WITH_SERVICES = (
@@ -97,6 +97,24 @@ _ORGANISATIONS_WITH_SERVICES = (
     .where(organisations.c.code.in_(bindparam("p_codes", expanding=True)))
     .order_by(organisations.c.code, structures.c.name, structures.c.id, services.c.name, services.c.id)
 )
+
+
+#: Organisations translated from their rows, by the rows' text: an organisation's setup rarely changes, and
+#: every request about a child reads it (bounded: emptied when full).
+_TRANSLATED: dict[str, tuple[Organisation, tuple[Structure, ...], tuple[Service, ...]]] = {}
+_TRANSLATED_MAX = 1024
+
+
+def _translated(rows: Sequence[Row[Any]]) -> tuple[Organisation, tuple[Structure, ...], tuple[Service, ...]]:
+    """`_organisation_with_services`, done once per distinct content of the rows."""
+    key = repr([tuple(row) for row in rows])
+    found = _TRANSLATED.get(key)
+    if found is None:
+        if len(_TRANSLATED) >= _TRANSLATED_MAX:
+            _TRANSLATED.clear()
+        organisation, structures, services = _organisation_with_services(rows)
+        found = _TRANSLATED[key] = (organisation, tuple(structures), tuple(services))
+    return found
 
 
 def _organisation_with_services(rows: Sequence[Row[Any]]) -> tuple[Organisation, list[Structure], list[Service]]:
