@@ -156,6 +156,7 @@ def test_a_family_books_and_cancels_on_the_grid_and_an_agent_points_closes_and_c
     open_planning(page, portal, month)
     expect(page.locator(f'a[href*="date={evening_day}&service=RESTAURATION"]')).to_contain_text("×")
     expect(cell(page, r", GARDERIE MATIN : Fermeture$")).to_have_count(1)
-    # COMMUNE's evening garderie is the RPI de Varacieux's: the commune's closure does not close it
-    expect(page.locator(f'a[href*="date={evening_day}&service=GARDERIE+SOIR"]')).to_contain_text("·")
+    # COMMUNE's evening garderie is the RPI de Varacieux's: the commune's closure does not close it,
+    # and the absence declared on it stays there
+    expect(cell(page, r"19 décembre, GARDERIE SOIR : Absent excusé$")).to_have_count(1)
     visit.check("planning-fermeture")
