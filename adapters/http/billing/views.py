@@ -11,11 +11,12 @@ from famille.kernel.billing.model import Invoice, InvoiceLine, Payment, RunRevie
 
 
 def line_view(line: InvoiceLine, position: int) -> dict[str, Any]:
-    """One line with why it is billed or not (the rule and its French message)."""
+    """One line with why it is billed or not (the rule, the version of the rules that decided, its French message)."""
     return {
         "position": position, "child_id": line.child_id, "child_name": line.child_name,
         "service": line.service_code, "day": day(line.day), "billed": line.billed.value, "status": line.status,
-        "rule": line.rule_id, "reason": line.message, "detail": line.detail, "share": f"{line.share:.2f}",
+        "rule": line.rule_id, "rules_version": line.rules_version or None, "reason": line.message,
+        "detail": line.detail, "share": f"{line.share:.2f}",
         "unit_price": amount(line.unit_price), "amount": amount(line.amount), "flagged": line.flagged,
     }
 
