@@ -33,7 +33,7 @@ from bench.load import run  # noqa: E402
 from famille.adapters.http.app import create_app  # noqa: E402
 from famille.adapters.sqlalchemy import tables as t  # noqa: E402
 from famille.adapters.sqlalchemy.migrate import upgrade  # noqa: E402
-from famille.bootstrap import build  # noqa: E402
+from famille.bootstrap import build, ready_for_requests  # noqa: E402
 from famille.config import Settings  # noqa: E402
 from famille.kernel.accounts.model import AuthSession, token_digest  # noqa: E402
 from famille.kernel.calendar.model import SchoolYear  # noqa: E402
@@ -71,17 +71,18 @@ def _settings(url: str, rules: Path | None = None) -> Settings:
 def bench_year(folder: Path) -> tuple[float, int]:
     """A school year for 3 children × 4 services in one HTTP request, in-process on a SQLite file.
 
-    The process is warmed as a server worker is when a family books: the holiday data read at start,
+    The process is warmed as a server worker is when a family books: made ready at start
+    (`ready_for_requests`: the holiday data read, the objects made so far out of the collector's passes),
     and the family's planning shown once before (Falcon compiles its router, SQLAlchemy its statements
     and cattrs its converters at their first use). The booking itself runs cold: its statements are new.
     """
     url = f"sqlite:///{folder / 'year.db'}"
     upgrade(url)
     wiring = build(_settings(url))
-    wiring.calendar.load()  # as each server worker does before its first request (`create_wsgi_app`)
     seed_organisation(wiring.uow, "ville")
     ((_, children),) = seed_families(wiring.uow, "ville", 1, children_each=3)
     (token,) = _sessions(wiring, ["ville-acc-0"])
+    ready_for_requests(wiring)  # as each server worker does before its first request (`create_wsgi_app`)
     client = falcon.testing.TestClient(create_app(wiring.portal))
     today = datetime.now(PARIS).date()
     started = time.perf_counter()
