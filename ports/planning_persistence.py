@@ -171,6 +171,11 @@ class PlanningRepository(Protocol):
         """The feed whose secret has this digest, or None."""
         ...
 
+    def add_calendar_feed(self, feed: CalendarFeed) -> bool:
+        """Store the family's first feed of the child unless it has one, even one committed meanwhile by
+        another unit of work (insert-or-ignore); whether this one was stored."""
+        ...
+
     def save_calendar_feed(self, feed: CalendarFeed) -> None:
         """Store the family's feed of the child, replacing the one it had (the old secret stops)."""
         ...

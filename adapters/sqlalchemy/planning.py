@@ -414,13 +414,25 @@ class SqlPlanningRepository(SqlRepository):
             select(calendar_feeds).where(calendar_feeds.c.token_digest == token_digest)).first()
         return _feed(row) if row else None
 
+    def add_calendar_feed(self, feed: CalendarFeed) -> bool:
+        """Insert-or-ignore on (child, family): a first feed committed meanwhile by another request stays."""
+        statement = insert_ignore(self._connection, calendar_feeds, FEED_KEY).returning(calendar_feeds.c.child_id)
+        return self._connection.execute(statement, _feed_row(feed)).first() is not None
+
     def save_calendar_feed(self, feed: CalendarFeed) -> None:
         """Replace the family's feed of the child (delete then insert, in the caller's transaction)."""
         self._connection.execute(delete(calendar_feeds).where(
             calendar_feeds.c.child_id == feed.child_id, calendar_feeds.c.family_id == feed.family_id))
-        self._connection.execute(insert(calendar_feeds), {
-            "child_id": feed.child_id, "family_id": feed.family_id, "nonce": feed.nonce,
-            "token_digest": feed.token_digest, "created_at": feed.created_at})
+        self._connection.execute(insert(calendar_feeds), _feed_row(feed))
+
+
+#: What makes a feed one family's feed of one child.
+FEED_KEY = ("child_id", "family_id")
+
+
+def _feed_row(feed: CalendarFeed) -> dict[str, Any]:
+    return {"child_id": feed.child_id, "family_id": feed.family_id, "nonce": feed.nonce,
+            "token_digest": feed.token_digest, "created_at": feed.created_at}
 
 
 def _feed(row: Row[Any]) -> CalendarFeed:

@@ -93,20 +93,27 @@ class CalendarFeeds:
         self._portal_url = portal_url.rstrip("/")
 
     def link(self, principal: Principal, child_id: str) -> FeedLink:
-        """The calling family's address for this child (made on first use)."""
+        """The calling family's address for this child (made on first use).
+
+        Two first visits at once both answer the address stored first: the feed is added
+        only if none is there yet (insert-or-ignore), then read back.
+        """
         with self._uow() as uow:
             family_id = self._family_of(uow, principal, child_id)
             feed = uow.planning.calendar_feed(child_id, family_id)
             if feed is None:
-                feed = self._new(uow, child_id, family_id)
+                uow.planning.add_calendar_feed(self._draw(child_id, family_id))
                 uow.commit()
+                feed = uow.planning.calendar_feed(child_id, family_id)
+                assert feed is not None, "a feed added or kept by insert-or-ignore is there"
         return self._link(feed)
 
     def revoke(self, principal: Principal, child_id: str) -> FeedLink:
         """Replace the calling family's address for this child: the old one stops working at once."""
         with self._uow() as uow:
             family_id = self._family_of(uow, principal, child_id)
-            feed = self._new(uow, child_id, family_id)
+            feed = self._draw(child_id, family_id)
+            uow.planning.save_calendar_feed(feed)
             uow.commit()
         return self._link(feed)
 
@@ -153,11 +160,10 @@ class CalendarFeeds:
         assert principal.family_id in child.family_ids
         return principal.family_id
 
-    def _new(self, uow: UnitOfWork, child_id: str, family_id: str) -> CalendarFeed:
+    def _draw(self, child_id: str, family_id: str) -> CalendarFeed:
+        """A new feed with a fresh nonce (not stored)."""
         draft = CalendarFeed(child_id, family_id, secrets.token_hex(16), "", self._clock.now())
-        feed = attrs.evolve(draft, token_digest=token_digest(self._secret(draft)))
-        uow.planning.save_calendar_feed(feed)
-        return feed
+        return attrs.evolve(draft, token_digest=token_digest(self._secret(draft)))
 
     def _secret(self, feed: CalendarFeed) -> str:
         message = f"{feed.child_id}/{feed.family_id}/{feed.nonce}".encode()

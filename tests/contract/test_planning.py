@@ -6,9 +6,10 @@ from datetime import date, time, timedelta
 
 import attrs
 
+from famille.kernel.accounts.model import Principal, Role
 from famille.kernel.calendar.model import Closure
 from famille.kernel.families.records import ChildSections, PratiqueAlimentaire
-from famille.kernel.planning.calendar_feed import CalendarFeed
+from famille.kernel.planning.calendar_feed import CalendarFeed, CalendarFeeds, FeedLink
 from famille.kernel.planning.inputs import (
     AbsenceState,
     AbsenceStatus,
@@ -28,7 +29,9 @@ from famille.kernel.planning.records import (
     PlanningEvent,
 )
 from famille.ports.persistence import UnitOfWorkFactory
+from tests.fakes.clock import FakeClock
 from tests.support import samples
+from tests.support.interleaving import AfterFirstFeedRead
 from tests.support.samples import NOW
 
 ORG, OTHER = "saint-martin", "rpi-des-vignes"
@@ -338,3 +341,41 @@ def test_a_calendar_feed_is_found_by_child_and_family_or_by_digest_and_replaced(
         assert uow.planning.calendar_feed_by_digest("1" * 64) is None
         assert uow.planning.calendar_feed_by_digest("3" * 64) == renewed
         assert uow.planning.calendar_feed(lea, "inconnue") is None
+
+
+def test_a_first_calendar_feed_committed_elsewhere_is_kept_and_read(uow_factory: UnitOfWorkFactory) -> None:
+    lea, _ = seed(uow_factory)
+    with uow_factory() as uow:
+        family_id = uow.families.get_child(lea).family_ids[0]  # type: ignore[union-attr]
+    kept, late_one = CalendarFeed(lea, family_id, "n1", "1" * 64, NOW), CalendarFeed(lea, family_id, "n2", "2" * 64, NOW)
+    with uow_factory() as late, uow_factory() as first:
+        assert late.planning.calendar_feed(lea, family_id) is None
+        assert first.planning.add_calendar_feed(kept) is True
+        first.commit()
+        assert late.planning.add_calendar_feed(late_one) is False
+        late.commit()
+        assert late.planning.calendar_feed(lea, family_id) == kept
+    with uow_factory() as uow:
+        assert uow.planning.calendar_feed_by_digest("2" * 64) is None
+        assert uow.planning.add_calendar_feed(late_one) is False
+
+
+def test_two_first_visits_answer_the_address_the_first_one_stored(uow_factory: UnitOfWorkFactory) -> None:
+    """The other visit commits between this one's read (no feed yet) and its write."""
+    lea, _ = seed(uow_factory)
+    with uow_factory() as uow:
+        family_id = uow.families.get_child(lea).family_ids[0]  # type: ignore[union-attr]
+    principal = Principal("acc", "famille", Role.FAMILY, ORG, family_id, "s")
+    other: list[FeedLink] = []
+    arrived: list[bool] = []
+
+    def the_other_visit() -> None:
+        if not arrived:  # once: the other visit's own read does not let a third one in
+            arrived.append(True)
+            other.append(feeds.link(principal, lea))
+
+    feeds = CalendarFeeds(AfterFirstFeedRead(uow_factory, the_other_visit), FakeClock(), key=b"k" * 32,
+                          portal_url="https://portail.example")
+    link = feeds.link(principal, lea)
+    assert other == [link]
+    assert feeds.content(link.url.rsplit("/", 1)[1].removesuffix(".ics")).title == "Planning de Léa DUPONT"

@@ -181,7 +181,15 @@ class FakePlanning:
         return {c.id: (c.nom, c.prenom) for c in self.s.children.values() if c.id in set(child_ids)}
 
     def calendar_feed(self, child_id: str, family_id: str) -> CalendarFeed | None:
-        return self.s.calendar_feeds.get((child_id, family_id))
+        # as a database reads the latest committed row (one committed by another unit of work meanwhile)
+        key = (child_id, family_id)
+        return self.s.calendar_feeds.get(key) or self.committed.get("calendar_feeds", key)  # type: ignore[no-any-return]
+
+    def add_calendar_feed(self, feed: CalendarFeed) -> bool:
+        if self.calendar_feed(feed.child_id, feed.family_id) is not None:
+            return False
+        self.s.calendar_feeds[(feed.child_id, feed.family_id)] = feed
+        return True
 
     def calendar_feed_by_digest(self, token_digest: str) -> CalendarFeed | None:
         return next((f for f in self.s.calendar_feeds.values() if f.token_digest == token_digest), None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, time
 
 import pytest
@@ -10,6 +12,7 @@ from sqlalchemy import Engine, select
 from famille.adapters.sqlalchemy.tables import calendar_feeds
 from famille.adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
 from famille.kernel.accounts.model import token_digest
+from famille.kernel.planning.calendar_feed import CalendarFeeds
 from famille.kernel.portal.application import build_portal
 from famille.kernel.shared.errors import NotFound
 from famille.kernel.shared.organisations import Service
@@ -18,6 +21,7 @@ from tests.fakes.clock import FakeClock
 from tests.fakes.hashing import FakeHasher
 from tests.fakes.notification import FakeNotifier
 from tests.fakes.rules import ShippedRules
+from tests.support.interleaving import AfterFirstFeedRead
 from tests.support.planning_world import family_principal, seed_families, seed_organisation
 from tests.unit.planning.conftest import HOLIDAYS
 
@@ -61,3 +65,18 @@ def test_a_feed_shows_booked_days_at_the_service_hours_and_stops_once_revoked(
     with pytest.raises(NotFound):  # another family of the organisation has no feed of this child
         portal.calendars.link(family_principal("ville-a", 1), CHILD)
     assert content.generated_at == datetime(2026, 11, 28, 10, 0, tzinfo=PARIS)
+
+
+def test_two_first_visits_at_once_both_answer_the_one_address_stored(uow_factory: SqlUnitOfWorkFactory) -> None:
+    seed_organisation(uow_factory, "ville-a")
+    seed_families(uow_factory, "ville-a", 1)
+    meeting = threading.Barrier(2)  # both visits read "no feed yet" before either writes
+    feeds = CalendarFeeds(AfterFirstFeedRead(uow_factory, lambda: meeting.wait(timeout=30)), FakeClock(),
+                          key=b"k" * 32, portal_url="https://portail.example")
+    family = family_principal("ville-a", 0)
+
+    with ThreadPoolExecutor(2) as pool:  # the second insert waits for the first's commit, then is ignored
+        links = list(pool.map(lambda _: feeds.link(family, CHILD), range(2)))
+
+    assert links[0] == links[1]
+    assert feeds.content(links[0].url.rsplit("/", 1)[1].removesuffix(".ics")).title == "Planning de Enfant0 NOM0"
