@@ -136,7 +136,7 @@ def _half_up(value: Decimal) -> Decimal:
 def _one_day_alone(day: ServiceDay, rank: int, profiles: dict[str, PayerProfile]) -> list[tuple[str, tuple[object, ...]]]:
     """The oracle: one day priced by asking the rules port every decision afresh, no memo, no table of
     combinations; the arithmetic written out again from the rule files' documented outcomes."""
-    if day.absence is AbsenceTiming.NONE:
+    if day.absence is AbsenceTiming.NONE or day.refused:
         excused = False
     elif day.absence is AbsenceTiming.IN_TIME:
         excused = True
@@ -147,7 +147,8 @@ def _one_day_alone(day: ServiceDay, rank: int, profiles: dict[str, PayerProfile]
         excused = bool(reason.get("excuses_late")) and (day.document or not reason.get("requires_document"))
     eligibility = RULES.decide("billing_eligibility", {
         "booked": day.booked, "booked_late": day.booked_late, "attendance": day.attendance.value,
-        "absence": day.absence.value, "reason": day.reason, "excused": excused, "closure": day.closure,
+        "absence": day.absence.value, "reason": day.reason, "excused": excused,
+        "pending": day.pending and day.absence is not AbsenceTiming.NONE, "closure": day.closure,
         "holiday": day.holiday}, organisation="org-a")
     billed = eligibility.outcome["billed"]
     activity = day.booked or day.attendance is not AttendanceMark.NONE or day.absence is not AbsenceTiming.NONE
@@ -222,12 +223,23 @@ shared = st.one_of(st.just(()), st.sampled_from([(Decimal(60), Decimal(40)), (De
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(service_days(), deadlines, shared), max_size=60), payer_profiles)
+@given(st.lists(service_days(), min_size=1, max_size=4),
+       st.lists(st.tuples(st.integers(0, 3), st.sampled_from(["c1", "c2", "c3"]), st.integers(1, 31), deadlines,
+                          shared, st.sampled_from(["accepted", "pending", "refused"])), max_size=60),
+       payer_profiles)
 def test_the_set_based_run_gives_the_invoices_of_each_day_priced_alone(
-        drawn: list[tuple[ServiceDay, datetime | None, tuple[Decimal, ...]]],
+        prototypes: list[ServiceDay],
+        drawn: list[tuple[int, str, int, datetime | None, tuple[Decimal, ...], str]],
         profiles: dict[str, PayerProfile]) -> None:
-    days = unique_cells([attrs.evolve(d, deadline=deadline, shares=shares if len(d.family_ids) == 2 else ())
-                         for d, deadline, shares in drawn])
+    # a few kinds of day, each met on many cells: the run decides each combination once and must
+    # still tell apart days that differ by one fact (a status, a deadline, a share, a child)
+    days = unique_cells([attrs.evolve(
+        prototypes[kind % len(prototypes)], child_id=child, child_name=child.upper(),
+        child_born=date(2016 + int(child[1]), 1, 1),
+        family_ids={"c1": ("fam-dupont",), "c2": ("fam-dupont", "fam-other"), "c3": ("fam-dupont",)}[child],
+        day=date(2026, 12, number), deadline=deadline, shares=shares if child == "c2" else (),
+        pending=status == "pending", refused=status == "refused")
+        for kind, child, number, deadline, shares, status in drawn])
     invoices = draft_invoices(days, rules=RULES, organisation="org-a", month="2026-12", run_id="r",
                               profiles=profiles)
     ranks = _ranks_by_hand(days)
