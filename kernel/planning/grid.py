@@ -69,12 +69,16 @@ class CellAction:
 
 #: Statuses where the family holds a place it may cancel by declaring an absence.
 CANCELLABLE = frozenset({CellStatus.RESERVE, CellStatus.RESERVATION_EN_COURS, CellStatus.DEMANDE_EN_ATTENTE})
+#: Statuses a family may book (before the booking deadline): a free day, or a day it declared absent
+#: and wants back (booking withdraws the absence; the booking under it stands again).
+BOOKABLE = frozenset({CellStatus.LIBRE, CellStatus.ABSENT_EXCUSE, CellStatus.ABSENCE_EN_COURS})
+
 
 def agent_action(status: CellStatus) -> ActionKind | None:
     """What an agent may do for the family on a cell of `status`, whatever the deadline: book a free
-    cell (a past one too: a regularisation), declare an absence where a place is held (the kernel
-    records it as late if it is)."""
-    if status in (CellStatus.LIBRE, CellStatus.PASSE):
+    cell (a past one too: a regularisation) or withdraw an absence, declare an absence where a place
+    is held (the kernel records it as late if it is)."""
+    if status in BOOKABLE or status is CellStatus.PASSE:
         return ActionKind.RESERVER
     return ActionKind.DECLARER_ABSENCE if status in CANCELLABLE else None
 
@@ -100,11 +104,11 @@ def _spec(specs: DeadlineSpecs, service_code: str, day: date, action: ActionKind
 def open_actions(status: CellStatus, now: datetime, deadlines: Mapping[ActionKind, Deadline]) -> tuple[CellAction, ...]:
     """The actions open on a cell of `status` at `now`.
 
-    Booking when the cell is LIBRE, declaring an absence when a place is held;
+    Booking when the cell is `BOOKABLE`, declaring an absence when a place is held;
     each only strictly before its deadline (and never without one).
     """
     now = require_aware(now)
-    wanted = ActionKind.RESERVER if status is CellStatus.LIBRE else None
+    wanted = ActionKind.RESERVER if status in BOOKABLE else None
     if status in CANCELLABLE:
         wanted = ActionKind.DECLARER_ABSENCE
     deadline = deadlines.get(wanted) if wanted is not None else None
@@ -212,13 +216,14 @@ def build_cell(
 
 
 def takes_action(status: CellStatus) -> bool:
-    """Whether a family may act on a cell of `status` (book a free cell, cancel a held place)."""
-    return status is CellStatus.LIBRE or status in CANCELLABLE
+    """Whether a family may act on a cell of `status` (book a free cell or one it declared absent,
+    cancel a held place)."""
+    return status in BOOKABLE or status in CANCELLABLE
 
 
 def relevant_action(status: CellStatus) -> ActionKind:
     """The action whose deadline a cell of `status` shows (one that `takes_action`)."""
-    return ActionKind.RESERVER if status is CellStatus.LIBRE else ActionKind.DECLARER_ABSENCE
+    return ActionKind.RESERVER if status in BOOKABLE else ActionKind.DECLARER_ABSENCE
 
 
 def finish_cell(day: date, status: CellStatus, now: datetime, deadlines: Mapping[ActionKind, Deadline],

@@ -79,6 +79,7 @@ class EventKind(enum.Enum):
     ABSENCE_DECLARED = "absence-declaree"
     ABSENCE_ACCEPTED = "absence-acceptee"
     ABSENCE_REFUSED = "absence-refusee"
+    ABSENCE_WITHDRAWN = "absence-retiree"  # the day booked again: the absence goes, the booking stands
 
 
 @attrs.frozen

@@ -32,6 +32,7 @@ from famille.kernel.planning.grid import (
 )
 from famille.kernel.planning.inputs import (
     AbsenceState,
+    AbsenceStatus,
     Attendance,
     BookingState,
     BookingStatus,
@@ -66,7 +67,7 @@ from famille.ports.rules import Rules
 
 _EVENT_ORDER = {EventKind.BOOKING_REQUESTED: 0, EventKind.BOOKING_ACCEPTED: 1, EventKind.BOOKING_REFUSED: 1,
                 EventKind.ABSENCE_DECLARED: 2, EventKind.BOOKING_CANCELLED: 3, EventKind.ABSENCE_ACCEPTED: 3,
-                EventKind.ABSENCE_REFUSED: 3}
+                EventKind.ABSENCE_REFUSED: 3, EventKind.ABSENCE_WITHDRAWN: 4}
 #: At most this many cells in one request (a school year of 4 services is about 720).
 MAX_CELLS = 2000
 #: At most this many children in one family-level request.
@@ -255,12 +256,14 @@ class Planning:
             asked = [self._judge_child(principal, scope, setups, known[scope.child.id].within(scope), wanted, now,
                                        as_agent) for scope in scopes]
             # every child's bookings in one insert, and their history in one more
-            new = [record for _, granted in asked for record, _, _ in granted]
+            new = [record for _, granted, _ in asked for record, _, _ in granted]
             added = set(uow.planning.add_bookings(new, str(uuid.uuid4()))) if new else set()
             reports: list[ChangeReport] = []
             events: list[PlanningEvent] = []
-            for child, (results, granted) in zip(children, asked, strict=True):
-                events += self._booked(principal, results, granted, added, now)
+            for child, (results, granted, withdrawn) in zip(children, asked, strict=True):
+                for event in withdrawn:
+                    uow.planning.delete_absence(known[child.id].absences[(event.service_code, event.day)].id)
+                events += withdrawn + self._booked(principal, results, granted, added, now)
                 reports.append(ChangeReport(child.id, tuple(results[cell] for cell in wanted)))
             uow.planning.add_events(events)
             uow.commit()
@@ -268,25 +271,35 @@ class Planning:
 
     def _judge_child(self, principal: Principal, scope: PlanningScope, setups: _Setups, known: ChildCells,
                      wanted: Sequence[Cell], now: datetime, as_agent: bool
-                     ) -> tuple[dict[Cell, CellResult], list[tuple[BookingRecord, DeadlineRule, Deadline]]]:
-        """The cells refused with why, and the bookings to insert (each in the organisation of the enrolment
-        covering its cell) with their rule and deadline."""
+                     ) -> tuple[dict[Cell, CellResult], list[tuple[BookingRecord, DeadlineRule, Deadline]],
+                                list[PlanningEvent]]:
+        """The cells refused with why, the bookings to insert (each in the organisation of the enrolment
+        covering its cell) with their rule and deadline, and the history of the absences withdrawn (booking
+        a day declared absent: the absence goes, its booking stands again)."""
         results: dict[Cell, CellResult] = {}
         granted: list[tuple[BookingRecord, DeadlineRule, Deadline]] = []
+        withdrawn: list[PlanningEvent] = []
         for service_code, day in wanted:
             setup = setups.of(scope.organisation_of(service_code, day))
             judged = self._judge_booking(setup, known, service_code, day, now, as_agent)
             if isinstance(judged, CellResult):
                 results[(service_code, day)] = judged
                 continue
-            rule, deadline = judged
+            rule, deadline, absence = judged
             in_time = is_before(now, deadline.instant)
+            if absence is not None:
+                results[(service_code, day)] = CellResult(
+                    service_code, day, Outcome.BOOKED, "Absence retirée : la réservation de ce jour est rétablie.",
+                    rule_id=rule.rule_id, deadline=deadline, in_time=in_time)
+                withdrawn.append(_event(absence, EventKind.ABSENCE_WITHDRAWN, now, principal, in_time,
+                                        absence.state.reason, rule.rule_id, deadline))
+                continue
             state = BookingState(BookingStatus.PENDING, principal.account_id, now, in_time=in_time)
             if as_agent or not rule.needs_validation:
                 state = state.accepted(principal.account_id, now)
             granted.append((BookingRecord(str(uuid.uuid4()), setup.organisation.code, scope.child.id, service_code,
                                           day, state, rule.rule_id), rule, deadline))
-        return results, granted
+        return results, granted, withdrawn
 
     @staticmethod
     def _booked(principal: Principal, results: dict[Cell, CellResult],
@@ -339,17 +352,21 @@ class Planning:
         return None
 
     def _judge_booking(self, setup: OrganisationSetup, known: ChildCells, service_code: str, day: date,
-                       now: datetime, as_agent: bool) -> CellResult | tuple[DeadlineRule, Deadline]:
+                       now: datetime, as_agent: bool
+                       ) -> CellResult | tuple[DeadlineRule, Deadline, AbsenceRecord | None]:
         closed = self._open_cell(setup, known, service_code, day)
         if closed is not None:
             return closed
         rule, deadline = self._deadline(setup, service_code, day, ActionKind.RESERVER)
         existing = known.bookings.get((service_code, day))
-        absent = (service_code, day) in known.absences  # the booking under a declared absence stays
-        if existing is not None and existing.state.is_booked and not absent:
+        absence = known.absences.get((service_code, day))  # the booking under a declared absence stays
+        if existing is not None and existing.state.is_booked and absence is None:
             return CellResult(service_code, day, Outcome.ALREADY_BOOKED, "Déjà réservé.", rule_id=rule.rule_id,
                               deadline=deadline)
-        if existing is not None or absent:
+        # booking a day declared absent withdraws the absence (a refused one stays: the agent decided)
+        withdrawn = (absence if absence is not None and existing is not None and existing.state.is_booked
+                     and absence.state.status is not AbsenceStatus.REFUSED else None)
+        if withdrawn is None and (existing is not None or absence is not None):
             return CellResult(service_code, day, Outcome.SKIPPED,
                               "Cette case a déjà une réservation refusée ou une absence ; adressez-vous au service.",
                               SkipReason.CELL_TAKEN, rule.rule_id, deadline)
@@ -364,7 +381,7 @@ class Planning:
             return CellResult(service_code, day, Outcome.SKIPPED,
                               _late_message(ActionKind.RESERVER, service_code, day, deadline),
                               SkipReason.DEADLINE_PASSED, rule.rule_id, deadline, in_time=False)
-        return rule, deadline
+        return rule, deadline, withdrawn
 
     # --- absences ---------------------------------------------------------------------------
 

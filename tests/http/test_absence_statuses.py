@@ -100,7 +100,8 @@ def test_the_guide_walk_through_pending_then_excused_or_billed_on_the_grid_and_t
         assert _declare(real, day, "RAISON MEDICALE")["outcome"] == "absence-en-attente"
         assert _label(real, FAMILY, day) == "Absence en cours de traitement"
     cell = _meals(real, FAMILY)[ACCEPTED.isoformat()]
-    assert cell["actions"] == [] and cell["status"]["code"] == "~"
+    assert cell["status"]["code"] == "~"
+    assert [a["kind"] for a in cell["actions"]] == ["book"]  # until the deadline, booking again withdraws it
     # the agent reads the same on the family's grid
     assert _label(real, AGENT, ACCEPTED) == "Absence en cours de traitement"
 

@@ -89,9 +89,13 @@ class PlanningMachine(RuleBasedStateMachine):
     @rule(service=SERVICE, day=DAY)
     def book(self, service: str, day: date) -> None:
         offered = [a for a in self.cell(service, day).actions if a.kind is ActionKind.RESERVER]
-        expected = self.model_status(service, day) is CellStatus.LIBRE and self.now < self.model_deadline(day)
+        status = self.model_status(service, day)
+        expected = status in (CellStatus.LIBRE, CellStatus.ABSENT_EXCUSE) and self.now < self.model_deadline(day)
         assert bool(offered) == expected
-        if offered:
+        if offered and status is CellStatus.ABSENT_EXCUSE:  # booked again: the absence goes, the booking stays
+            del self.absences[(service, day)]
+            self.model_cancelled.discard((service, day))
+        elif offered:
             self.bookings[(service, day)] = BookingState.requested("famille", self.now,
                                                                    deadline=offered[0].deadline.instant)
             self.model_booking[(service, day)] = "pending"

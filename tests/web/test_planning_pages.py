@@ -106,7 +106,8 @@ def test_an_absence_with_a_reason_cancels_a_booking_in_time(family: PageClient) 
     assert "jeudi 10 décembre, GARDERIE SOIR : Absent excusé" in grid
     assert "Passé, non réservé" in grid  # the legend tells a past day from one still open
     cell = cell_page(family, "2026-12-10", "GARDERIE SOIR")
-    assert "Absence excusée : ce jour n'est pas facturé." in cell
+    assert "Absence déclarée. Vous pouvez encore réserver ce jour jusqu'au mercredi 9 décembre 2026 à 18h00 : " \
+           "l'absence sera retirée." in cell
 
 
 def test_a_medical_absence_shows_in_progress_until_an_agent_decides_it_on_the_page(
@@ -119,7 +120,7 @@ def test_a_medical_absence_shows_in_progress_until_an_agent_decides_it_on_the_pa
                       "reason": "RAISON MEDICALE"})
     grid = text_of(family.get(f"{GRID}?mois=2026-12"))
     assert "jeudi 10 décembre, GARDERIE SOIR : Absence en cours de traitement" in grid
-    assert "Absence déclarée : elle attend la décision d'un agent." in cell_page(family, "2026-12-10", "GARDERIE SOIR")
+    assert "l'absence sera retirée" in cell_page(family, "2026-12-10", "GARDERIE SOIR")
     assert "vendredi 27 novembre, GARDERIE SOIR : Passé, non réservé" in text_of(family.get(f"{GRID}?mois=2026-11"))
 
     agent = PageClient(world.app())

@@ -35,7 +35,7 @@ from famille.adapters.web.planning.grid_view import LEGEND, build_grid, day_and_
 from famille.adapters.web.rendering import redirect
 from famille.adapters.web.site import Page, Site
 from famille.kernel.planning.cells import CellStatus
-from famille.kernel.planning.grid import ActionKind, Cell, agent_action
+from famille.kernel.planning.grid import ActionKind, Cell, agent_action, relevant_action
 from famille.kernel.planning.outcomes import CellRefused, CellResult, ChangeReport, Outcome
 from famille.kernel.planning.rules import AbsenceReason, DeadlineRule, absence_reason, absence_reasons
 from famille.kernel.planning.service import ChildPlanning, cells_of_pattern
@@ -119,9 +119,12 @@ def explain(site: Site, req: falcon.Request, child_id: str, service_code: str, c
     if cell.actions:
         action = cell.actions[0]
         rule = site.portal.planning.cell_rule(req.context.principal, child_id, service_code, cell.day, action.kind)
+        if cell.status in (CellStatus.ABSENT_EXCUSE, CellStatus.ABSENCE_EN_COURS):
+            return Explanation(action.kind, rule, f"Absence déclarée. Vous pouvez encore réserver ce jour jusqu'au "
+                                                  f"{action.deadline.description} : l'absence sera retirée.")
         return Explanation(action.kind, rule, f"Vous pouvez {_verb(action.kind)} jusqu'au {action.deadline.description}.")
     if cell.deadline is not None:
-        kind = ActionKind.RESERVER if cell.status is CellStatus.LIBRE else ActionKind.DECLARER_ABSENCE
+        kind = relevant_action(cell.status)
         rule = site.portal.planning.cell_rule(req.context.principal, child_id, service_code, cell.day, kind)
         verb = _verb(kind)
         if cell.deadline.instant > now:

@@ -223,3 +223,33 @@ def test_attendance_is_recorded_for_today_or_a_past_day_never_a_day_to_come(worl
     assert "jour à venir" in refused.value.message
     assert agent.record_attendance(AGENT_A, "child-lea", "GARDERIE SOIR", MONDAY, AttendanceStatus.PRESENT,
                                    time(16, 30), None).day == MONDAY
+
+
+def test_booking_again_before_the_deadline_withdraws_the_absence_and_the_booking_stands(world: World) -> None:
+    _book(world, ("RESTAURATION", MONDAY))
+    world.portal.planning.declare_absence(DUPONT, "child-lea", [("RESTAURATION", MONDAY)], "AUTRES")
+    grid = world.portal.planning.month(DUPONT, "child-lea", MONDAY)
+    cell = next(c for r in grid.rows if r.service_code == "RESTAURATION" for c in r.cells if c.day == MONDAY)
+    assert cell.status is CellStatus.ABSENT_EXCUSE and [a.kind for a in cell.actions] == [ActionKind.RESERVER]
+
+    report = world.portal.planning.book(DUPONT, "child-lea", [("RESTAURATION", MONDAY)])
+
+    assert report.results[0].outcome is Outcome.BOOKED
+    assert world.uow.store.absences == {} and len(world.uow.store.bookings) == 1
+    assert world.uow.store.planning_events[-1].kind is EventKind.ABSENCE_WITHDRAWN
+    assert _cell(world, "RESTAURATION", MONDAY) is CellStatus.RESERVE
+    assert world.portal.planning_agent.headcounts(AGENT_A, MONDAY)[0].expected == 1
+
+
+def test_a_refused_absence_is_not_withdrawn_by_booking_again(world: World) -> None:
+    _book(world, ("RESTAURATION", MONDAY))
+    world.clock.set(datetime(2026, 12, 7, 8, 30, tzinfo=PARIS))
+    world.portal.planning.declare_absence(DUPONT, "child-lea", [("RESTAURATION", MONDAY)], "RAISON MEDICALE")
+    (entry,) = world.portal.planning_agent.pending(AGENT_A)
+    world.portal.planning_agent.decide_absence(AGENT_A, entry.record.id, accept=False, reason="Pas de certificat.")
+
+    with pytest.raises(CellRefused) as refused:
+        world.portal.planning.book(AGENT_A, "child-lea", [("RESTAURATION", MONDAY)], as_agent=True)
+
+    assert refused.value.result.skip is SkipReason.CELL_TAKEN
+    assert _cell(world, "RESTAURATION", MONDAY) is CellStatus.ABSENT_FACTURE
