@@ -93,10 +93,6 @@ class PlanningRepository(Protocol):
         """Replace the state of a booking still in `expected_status` (a conditional write); True if done."""
         ...
 
-    def delete_bookings(self, child_id: str, cells: Collection[Cell]) -> None:
-        """Remove the child's bookings of these cells."""
-        ...
-
     def pending_bookings(self, organisation_code: str) -> Sequence[BookingRecord]:
         """The organisation's bookings waiting for an agent, by day."""
         ...

@@ -303,14 +303,6 @@ class SqlPlanningRepository(SqlRepository):
             update(bookings).where(bookings.c.id == booking.id, bookings.c.status == expected_status).values(values))
         return bool(result.rowcount)
 
-    def delete_bookings(self, child_id: str, cells: Collection[Cell]) -> None:
-        """Remove the child's bookings of these cells (one executemany)."""
-        if cells:
-            statement = delete(bookings).where(bookings.c.child_id == bindparam("p_child"),
-                                               bookings.c.service_code == bindparam("p_service"),
-                                               bookings.c.day == bindparam("p_day"))
-            self._connection.execute(statement, [{"p_child": child_id, "p_service": s, "p_day": d} for s, d in cells])
-
     def pending_bookings(self, organisation_code: str) -> Sequence[BookingRecord]:
         """The organisation's bookings waiting for an agent."""
         rows = self._connection.execute(select(bookings).where(

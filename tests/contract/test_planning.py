@@ -144,10 +144,6 @@ def test_bookings_are_inserted_or_ignored_and_read_by_cell(uow_factory: UnitOfWo
             ("RESTAURATION", tuesday.day): tuesday}
         assert uow.planning.booking(monday.id) == monday
         assert uow.planning.booking("inconnue") is None
-        uow.planning.delete_bookings(lea, [("RESTAURATION", MONDAY), ("GARDERIE SOIR", MONDAY)])
-        uow.commit()
-    with uow_factory() as uow:
-        assert list(uow.planning.bookings_of(lea, MONDAY, MONDAY + timedelta(6))) == [("RESTAURATION", tuesday.day)]
         assert list(uow.planning.bookings_of(hugo, MONDAY, MONDAY)) == [("RESTAURATION", MONDAY)]
 
 

@@ -104,10 +104,6 @@ class FakePlanning:
         self.s.bookings[key] = booking
         return True
 
-    def delete_bookings(self, child_id: str, cells: Collection[Cell]) -> None:
-        for service_code, day in cells:
-            self.s.bookings.pop((child_id, service_code, day), None)
-
     def pending_bookings(self, organisation_code: str) -> Sequence[BookingRecord]:
         return sorted((b for b in self.s.bookings.values() if b.organisation_code == organisation_code
                        and b.state.status is BookingStatus.PENDING), key=lambda b: (b.day, b.id))
