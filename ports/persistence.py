@@ -191,6 +191,10 @@ class FamilyRepository(Protocol):
         """The children a family is responsible for, by date of birth."""
         ...
 
+    def children_of_families(self, family_ids: Collection[str]) -> Mapping[str, Sequence[Child]]:
+        """`children_of` each of these families, in one read (a family without children is left out)."""
+        ...
+
     def search(self, organisation_code: str, words: Sequence[str], offset: int, limit: int) -> FamilyMatches:
         """The organisation's families where every word (folded, see `kernel.families.directory.fold`) is
         part of `family_search_text` or of the `child_search_text` of one of its children of the

@@ -111,7 +111,8 @@ class FamilyDirectory:
         organisation = principal.organisation_code
         with self._uow() as uow:
             found = uow.families.search(organisation, words, (page - 1) * self._page_size, self._page_size)
-            entries = tuple(FamilyListing(family, _children_of(uow.families.children_of(family.id), organisation))
+            children = uow.families.children_of_families([family.id for family in found.families])
+            entries = tuple(FamilyListing(family, _children_of(children.get(family.id, ()), organisation))
                             for family in found.families)
         return FamilyList(text.strip(), page, self._page_size, found.total, entries)
 

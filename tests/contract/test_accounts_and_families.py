@@ -105,6 +105,9 @@ def test_children_keep_their_families_in_order_and_come_by_date_of_birth(
         assert uow.families.children_of(mother.id) == [hugo, lea]
         assert uow.families.children_of(father.id) == [lea]
         assert uow.families.children_of("inconnue") == []
+        assert uow.families.children_of_families([mother.id, father.id, "inconnue"]) == {
+            mother.id: [hugo, lea], father.id: [lea]}
+        assert uow.families.children_of_families([]) == {}
 
 
 def test_accounts_are_found_by_id_login_and_family(seeded: UnitOfWorkFactory) -> None:

@@ -255,6 +255,10 @@ class _Families:
         return sorted((c for c in self.s.children.values() if family_id in c.family_ids),
                       key=lambda c: c.date_naissance)
 
+    def children_of_families(self, family_ids: Collection[str]) -> Mapping[str, Sequence[Child]]:
+        found = {family_id: self.children_of(family_id) for family_id in family_ids}
+        return {family_id: children for family_id, children in found.items() if children}
+
     def search(self, organisation_code: str, words: Sequence[str], offset: int, limit: int) -> FamilyMatches:
         def texts(family: Family) -> list[str]:
             return [family_search_text(family)] + [child_search_text(c) for c in self.children_of(family.id)

@@ -27,7 +27,7 @@ from tests.fakes.clock import FakeClock
 from tests.fakes.hashing import FakeHasher
 from tests.fakes.notification import FakeNotifier
 from tests.fakes.rules import ShippedRules
-from tests.support.planning_world import SERVICES, seed_families, seed_organisation
+from tests.support.planning_world import SERVICES, agent_principal, seed_families, seed_organisation
 from tests.unit.planning.conftest import HOLIDAYS
 
 CLOCK = FakeClock()
@@ -135,3 +135,17 @@ def test_a_week_booked_for_one_child_takes_at_most_eight_statements(
     assert answer.status_code == 200, answer.text
     assert len(answer.json["done"]) > 10
     assert len(statements) <= 8, statements
+
+
+def test_a_page_of_the_agents_family_search_takes_three_statements_whatever_its_families(
+        uow_factory: SqlUnitOfWorkFactory, migrated_engine: Engine) -> None:
+    portal, _ = _world(uow_factory)
+    seed_families(uow_factory, "ville", 24, children_each=2, start=1)
+    agent = agent_principal("ville")
+
+    with counted(migrated_engine) as statements:
+        page = portal.directory.search(agent, "nom", 1)
+
+    assert len(statements) == 3, statements  # the count of matches, the page, the page's children
+    assert len(page.entries) == page.page_size == 20 and page.total == 25
+    assert {len(entry.children) for entry in page.entries} >= {2, 3}  # "ville-fam-0" has three

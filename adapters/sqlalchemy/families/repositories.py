@@ -146,13 +146,6 @@ def _prefixed(values: Mapping[str, Any], prefix: str, table: Any) -> _Columns:
     return _Columns({c.name: values[prefix + c.name] for c in table.c})
 
 
-_LINKS_OF_CHILDREN = (
-    select(child_families.c.child_id, child_families.c.family_id)
-    .where(child_families.c.child_id.in_(bindparam("p_child_ids", expanding=True)))
-    .order_by(child_families.c.child_id, child_families.c.position)
-)
-
-
 _FAMILY_BY_ID = select(families).where(families.c.id == bindparam("p_id"))
 _CALLER_WITH_CHILD = (
     CALLER.add_columns(*[c.label(f"child_{c.name}") for c in children.c],
@@ -166,6 +159,16 @@ _CHILDREN_WITH_FAMILIES = (
     .outerjoin(child_families, child_families.c.child_id == children.c.id)
     .where(children.c.id.in_(bindparam("p_child_ids", expanding=True)))
     .order_by(children.c.id, child_families.c.position)
+)
+# one row per (family asked, child, each family of the child), the child's families in their order
+_PAGE_LINK = child_families.alias("page_link")
+_CHILDREN_OF_FAMILIES = (
+    select(children, _PAGE_LINK.c.family_id.label("page_family_id"),
+           child_families.c.family_id.label("link_family_id"))
+    .join(_PAGE_LINK, _PAGE_LINK.c.child_id == children.c.id)
+    .join(child_families, child_families.c.child_id == children.c.id)
+    .where(_PAGE_LINK.c.family_id.in_(bindparam("p_family_ids", expanding=True)))
+    .order_by(_PAGE_LINK.c.family_id, children.c.date_naissance, children.c.id, child_families.c.position)
 )
 
 
@@ -236,15 +239,19 @@ class SqlFamilyRepository(SqlRepository):
                 for child_id, found in rows.items()}
 
     def children_of(self, family_id: str) -> Sequence[Child]:
-        """The children a family is responsible for, by date of birth."""
-        rows = self._connection.execute(
-            select(children)
-            .join(child_families, child_families.c.child_id == children.c.id)
-            .where(child_families.c.family_id == family_id)
-            .order_by(children.c.date_naissance, children.c.id)
-        ).all()
-        links = self._family_ids([row.id for row in rows])
-        return [tr.child_from_row(row, links.get(row.id, ())) for row in rows]
+        """The children a family is responsible for, by date of birth (one query)."""
+        return self.children_of_families([family_id]).get(family_id, [])
+
+    def children_of_families(self, family_ids: Collection[str]) -> Mapping[str, Sequence[Child]]:
+        """Each family's children by date of birth, each with all its families' ids, in one query."""
+        if not family_ids:
+            return {}
+        rows: dict[str, dict[str, list[Row[Any]]]] = {}
+        for row in self._connection.execute(_CHILDREN_OF_FAMILIES, {"p_family_ids": list(family_ids)}):
+            rows.setdefault(row.page_family_id, {}).setdefault(row.id, []).append(row)
+        return {family_id: [tr.child_from_row(found[0], tuple(r.link_family_id for r in found))
+                            for found in by_child.values()]
+                for family_id, by_child in rows.items()}
 
     def search(self, organisation_code: str, words: Sequence[str], offset: int, limit: int) -> FamilyMatches:
         """The organisation's families matching every folded word, a page of them and the count of all.
@@ -261,15 +268,6 @@ class SqlFamilyRepository(SqlRepository):
             .offset(offset).limit(limit)
         )
         return FamilyMatches(int(total), tuple(tr.family_from_row(row) for row in rows))
-
-    def _family_ids(self, child_ids: list[str]) -> dict[str, tuple[str, ...]]:
-        """The ids of the families of each child, in their stored order."""
-        if not child_ids:
-            return {}
-        found: dict[str, list[str]] = {}
-        for child_id, family_id in self._connection.execute(_LINKS_OF_CHILDREN, {"p_child_ids": child_ids}):
-            found.setdefault(child_id, []).append(family_id)
-        return {child_id: tuple(ids) for child_id, ids in found.items()}
 
 
 def _family_matches(organisation_code: str, pattern: str) -> ColumnElement[bool]:
