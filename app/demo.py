@@ -14,7 +14,16 @@ from famille.kernel.accounts.model import Account, Role
 from famille.kernel.calendar.model import SchoolYear
 from famille.kernel.families.inbox import InboxMessage
 from famille.kernel.families.model import Adult, Child, Civilite, Family, Sexe
-from famille.kernel.planning.inputs import Enrolment
+from famille.kernel.planning.context import OrganisationSetup
+from famille.kernel.planning.contract import Contract, contract_bookings
+from famille.kernel.planning.inputs import (
+    Attendance,
+    AttendanceStatus,
+    BookingState,
+    BookingStatus,
+    Enrolment,
+)
+from famille.kernel.planning.records import AttendanceRecord, BookingRecord
 from famille.kernel.shared.organisations import (
     Organisation,
     OrganisationKind,
@@ -66,6 +75,7 @@ def load_demo(wiring: Wiring) -> bool:
         _ztest_family(uow, now)
         _martin_family(uow)
         _enrol_school_children(uow, now)
+        _creche(uow, wiring, now)
         for login, organisation, name in (
             ("agent", DEMO_ORGANISATION, "Mme Agent"),
             ("agent-varacieux", OTHER_ORGANISATION, "M. Agent"),
@@ -177,3 +187,39 @@ def _enrol_school_children(uow: UnitOfWork, now: datetime) -> None:
 def _structure_id(organisation: str, service: str) -> str:
     """The demo structure of an organisation offering `service`."""
     return _id(f"{organisation}:{'cantine' if service == 'RESTAURATION' else 'garderie'}")
+
+
+#: The crèche's contract of the demo's CRECHE child: Monday, Tuesday and Thursday, 8:30 to 17:30.
+CRECHE_CONTRACT = Contract((0, 1, 3), time(8, 30), time(17, 30))
+
+
+def _creche(uow: UnitOfWork, wiring: Wiring, now: datetime) -> None:
+    """Saint-Vérand's multi-accueil, and CRECHE under a « contrat régulier » there for the school year: its
+    contract days booked; the next Wednesday booked outside the contract (« Réservation hors contrat »);
+    the last contract day before today pointed 8:10–18:05 (« Heure hors contrat Régulier »)."""
+    structure = Structure(id=_id(f"{DEMO_ORGANISATION}:creche"), organisation_code=DEMO_ORGANISATION,
+                          name="Multi-accueil Les Petits Pas — Commune de Saint-Vérand", kind=StructureKind.CRECHE)
+    uow.organisations.add_structure(structure)
+    uow.organisations.add_service(Service(id=_id(f"{DEMO_ORGANISATION}:CRECHE"), structure_id=structure.id,
+                                          code="CRECHE", name="CRECHE", weekdays=(0, 1, 2, 3, 4),
+                                          opens_at=time(7, 30), closes_at=time(18, 30)))
+    year = SchoolYear.containing(now.date())
+    child, agent = _id("child:ztest:CRECHE"), _id("account:agent")
+    enrolment = CRECHE_CONTRACT.on(Enrolment(child, "CRECHE", year.start, year.end,
+                                             organisation_code=DEMO_ORGANISATION, structure_id=structure.id))
+    uow.planning.add_enrolments([enrolment])
+    setup = OrganisationSetup.load(uow, DEMO_ORGANISATION, year.start, year.start, wiring.calendar, wiring.rules)
+    booked = contract_bookings(enrolment, setup.calendar, by=agent, now=now)
+    today = now.date()
+    wednesday = next((b.day for b in booked if b.day > today), today)
+    wednesday = wednesday.fromordinal(wednesday.toordinal() + (2 - wednesday.weekday()) % 7)
+    extra = BookingState(BookingStatus.ACCEPTED, _id("account:ztest"), now, in_time=True, decided_by=agent,
+                         decided_at=now)
+    if setup.calendar(wednesday).is_bookable(wednesday, "CRECHE"):
+        booked.append(BookingRecord(_id(f"booking:creche:{wednesday}"), DEMO_ORGANISATION, child, "CRECHE",
+                                    wednesday, extra, "creche-deux-jours-ouvres-12h"))
+    uow.planning.add_bookings(booked, _id("batch:creche"))
+    past = [b.day for b in booked if b.day < today and enrolment.on_contract(b.day)]
+    if past:
+        uow.planning.set_attendance(AttendanceRecord(child, "CRECHE", past[-1], DEMO_ORGANISATION, Attendance(
+            AttendanceStatus.PRESENT, time(8, 10), time(18, 5)), agent, now))

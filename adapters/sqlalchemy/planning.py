@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from famille.adapters.sqlalchemy.bulk import insert_ignore
 from famille.adapters.sqlalchemy.database import SqlRepository
+from famille.adapters.sqlalchemy.families.translation import weekdays_from_text, weekdays_to_text
 from famille.adapters.sqlalchemy.tables import (
     absences,
     attendance,
@@ -134,7 +135,8 @@ def enrolment_to_values(enrolment: Enrolment) -> Values:
     return {"id": str(uuid.uuid4()), "child_id": enrolment.child_id, "service_code": enrolment.service_code,
             "start_day": enrolment.start, "end_day": enrolment.end, "arrival": _hhmm(hours[0]) if hours else None,
             "departure": _hhmm(hours[1]) if hours else None, "organisation_code": enrolment.organisation_code,
-            "structure_id": enrolment.structure_id}
+            "structure_id": enrolment.structure_id,
+            "contract_days": weekdays_to_text(enrolment.days) if enrolment.days is not None else None}
 
 
 def attendance_to_values(record: AttendanceRecord) -> Values:
@@ -179,7 +181,8 @@ def _children_range(table: Table) -> Any:
 
 def _enrolment(row: Row[Any]) -> Enrolment:
     return Enrolment(row.child_id, row.service_code, row.start_day, row.end_day, _hours(row.arrival, row.departure),
-                     row.organisation_code, row.structure_id)
+                     row.organisation_code, row.structure_id,
+                     weekdays_from_text(row.contract_days) if row.contract_days is not None else None)
 
 
 #: Rows of one multi-row INSERT (SQLAlchemy still keeps under the driver's limit of parameters):

@@ -345,6 +345,9 @@ enrolments = Table(
     _organisation(),
     # NULL only for an enrolment stored before 0013 in a service its organisation no longer has
     Column("structure_id", String(ID), ForeignKey("structures.id"), nullable=True),
+    # a crèche's « contrat régulier »: its ISO weekdays, « 1,2,4 » (with arrival and departure); NULL: none
+    # (migration 0016)
+    Column("contract_days", String(20), nullable=True),
     Index(None, "child_id"),
     Index(None, "organisation_code"),
 )

@@ -18,6 +18,7 @@ from famille.kernel.calendar.model import Closure, DayKind
 from famille.kernel.families import access
 from famille.kernel.families.model import Child
 from famille.kernel.planning.context import OrganisationSetup
+from famille.kernel.planning.contract import Contract, contract_bookings
 from famille.kernel.planning.excuses import Excuses
 from famille.kernel.planning.inputs import (
     AbsenceStatus,
@@ -208,14 +209,15 @@ class AgentPlanning:
             return list(planning_scope(uow, principal, child_id).enrolments)
 
     def enrol(self, principal: Principal, child_id: str, service_code: str, start: date,
-              end: date | None = None, *, structure_id: str | None = None, family_number: str | None = None
-              ) -> Enrolment:
+              end: date | None = None, *, structure_id: str | None = None, family_number: str | None = None,
+              contract: Contract | None = None) -> Enrolment:
         """Enrol a child in a service of one of the organisation's structures from `start` (to `end`, or until
         further notice); without `structure_id`, the structure offering the service.
 
         A child of another organisation (a commune's pupil at an RPI's garderie) is enrolled when the
         agent names it by the N° famille of one of its families, as written on the family's form; once
-        enrolled, the agent sees its rows of the organisation, never its records.
+        enrolled, the agent sees its rows of the organisation, never its records. With a `contract` (a
+        crèche's « contrat régulier »), its days are booked for the school year (`planning.contract`).
         """
         organisation = _require_agent(principal)
         if end is not None and end < start:
@@ -238,7 +240,16 @@ class AgentPlanning:
                                    f"du {describe_date(existing.start)}{until}.")
             enrolment = Enrolment(child.id, service_code, start, end, organisation_code=organisation,
                                   structure_id=service.structure_id)
+            if contract is not None:
+                if errors := contract.errors(service):
+                    raise ValidationFailed(errors)
+                enrolment = contract.on(enrolment)
             uow.planning.add_enrolments([enrolment])
+            if contract is not None:
+                setup = OrganisationSetup.load(uow, organisation, start, start, self._calendar, self._rules)
+                booked = contract_bookings(enrolment, setup.calendar, by=principal.account_id, now=self._clock.now())
+                if booked:
+                    uow.planning.add_bookings(booked, str(uuid.uuid4()))
             uow.commit()
         return enrolment
 

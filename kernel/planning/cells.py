@@ -115,7 +115,7 @@ def _present(
         return CellStatus.ERREUR
     if attendance.is_timed and (arrival is None or departure is None) and day < today:
         return CellStatus.POINTAGE_MANQUANT
-    if not booking.is_booked:
+    if not booking.is_booked or not enrolment.on_contract(day):
         return CellStatus.RESERVATION_HORS_CONTRAT
     if enrolment.hours is not None and (
         (arrival is not None and arrival < enrolment.hours[0])
@@ -144,14 +144,16 @@ def cell_status(
     2. No enrolment covering the day → HORS_INSCRIPTION.
     3. Attendance « present »: an accepted absence or a departure before the
        arrival → ERREUR; a garderie time missing once the day is over →
-       POINTAGE_MANQUANT; no booking held → RESERVATION_HORS_CONTRAT; times
-       outside the contracted hours → HEURE_HORS_CONTRAT; else RESERVE.
+       POINTAGE_MANQUANT; no booking held, or a day outside a contract's days →
+       RESERVATION_HORS_CONTRAT; times outside the contracted hours →
+       HEURE_HORS_CONTRAT; else RESERVE.
     4. A decided absence: accepted → CONGE (parental leave), ABSENT_EXCUSE (`excused`,
        decided by `excuses.Excuses`) or ABSENT_FACTURE; refused → ABSENT_FACTURE (never
        `excused`); a pending one → ABSENCE_EN_COURS. The booking under it stays.
     5. Attendance « absent » on a booked day with no absence declared →
        ABSENCE_A_VERIFIER.
-    6. The booking: accepted → RESERVE; pending → RESERVATION_EN_COURS when asked
+    6. The booking: accepted → RESERVE (RESERVATION_HORS_CONTRAT on a day outside a
+       contract's days: a crèche's « contrat régulier »); pending → RESERVATION_EN_COURS when asked
        in time, DEMANDE_EN_ATTENTE when late (an agent decides); refused →
        RESERVATION_REFUSEE.
     7. Otherwise PASSE for a day before `today` (nothing booked: it can no longer be), else LIBRE.
@@ -194,7 +196,7 @@ def child_status(
     if attendance.status is AttendanceStatus.ABSENT and booking.is_booked:
         return CellStatus.ABSENCE_A_VERIFIER
     if booking.status is BookingStatus.ACCEPTED:
-        return CellStatus.RESERVE
+        return CellStatus.RESERVE if enrolment.on_contract(day) else CellStatus.RESERVATION_HORS_CONTRAT
     if booking.status is BookingStatus.PENDING:
         return CellStatus.RESERVATION_EN_COURS if booking.in_time else CellStatus.DEMANDE_EN_ATTENTE
     if booking.status is BookingStatus.REFUSED:

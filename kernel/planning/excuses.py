@@ -47,15 +47,24 @@ class Excuses:
             return False
         if in_time:
             return True
+        return is_excused(in_time=False, reason=self._rule(reason), document=document)
+
+    def _rule(self, reason: str | None) -> AbsenceReason | None:
+        """What the rule file says of `reason` (None: no reason, or one it no longer lists), asked once."""
         if not reason or reason == NO_REASON:
-            return False
+            return None
         if reason not in self._reasons:
             self._reasons[reason] = reason_rule(self._rules, self._organisation, reason)
-        return is_excused(in_time=False, reason=self._reasons[reason], document=document)
+        return self._reasons[reason]
 
     def judged(self, record: AbsenceRecord) -> AbsenceState:
-        """The absence's state with `excused` decided now (a decided absence; a pending one is left as is)."""
+        """The absence's state with `excused` decided now (a decided absence; a pending one is left as is),
+        and `parental_leave` as its reason's rule says (a congé parental)."""
         state = record.state
+        rule = self._rule(state.reason)
+        leave = rule is not None and rule.parental_leave
+        if leave != state.parental_leave:
+            state = attrs.evolve(state, parental_leave=leave)
         if not state.is_decided:
             return state
         excused = self.excused(in_time=state.in_time, reason=state.reason, document=bool(record.document),

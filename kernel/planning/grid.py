@@ -68,7 +68,8 @@ class CellAction:
 
 
 #: Statuses where the family holds a place it may cancel by declaring an absence.
-CANCELLABLE = frozenset({CellStatus.RESERVE, CellStatus.RESERVATION_EN_COURS, CellStatus.DEMANDE_EN_ATTENTE})
+CANCELLABLE = frozenset({CellStatus.RESERVE, CellStatus.RESERVATION_EN_COURS, CellStatus.DEMANDE_EN_ATTENTE,
+                         CellStatus.RESERVATION_HORS_CONTRAT})
 #: Statuses a family may book (before the booking deadline): a free day, or a day it declared absent
 #: and wants back (booking withdraws the absence; the booking under it stands again).
 BOOKABLE = frozenset({CellStatus.LIBRE, CellStatus.ABSENT_EXCUSE, CellStatus.ABSENCE_EN_COURS})

@@ -21,7 +21,7 @@ class Enrolment:
     further notice).
 
     `hours`, when given, is the contracted window (arrival, departure) of a
-    garderie: attendance outside it is an « heure hors contrat ».
+    garderie or a crèche: attendance outside it is an « heure hors contrat ».
     `organisation_code` and `structure_id` say where: a child may be enrolled in several
     organisations (a school canteen of its commune, the garderie of an RPI). Left out by a caller,
     the repository stores the child's own organisation and the structure of that organisation
@@ -36,6 +36,13 @@ class Enrolment:
     hours: tuple[time, time] | None = None
     organisation_code: str | None = None
     structure_id: str | None = None
+    #: The contract's weekdays (0 = Monday) of a « contrat régulier » (a crèche), with `hours`; None: no
+    #: contract, the child is booked day by day (`planning.contract`).
+    days: tuple[int, ...] | None = None
+
+    def on_contract(self, day: date) -> bool:
+        """Whether `day` is one of the contract's days (every day when there is no contract)."""
+        return self.days is None or day.weekday() in self.days
 
     def overlaps(self, start: date, end: date | None) -> bool:
         """Whether this enrolment shares a day with the period from `start` to `end` (None: open-ended)."""

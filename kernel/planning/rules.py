@@ -48,6 +48,8 @@ class AbsenceReason:
     excuses_late: bool
     rule_id: str
     message: str
+    #: The absence is a congé parental (the grid's « Congé parental »).
+    parental_leave: bool = False
 
 
 class DeadlineRules:
@@ -121,4 +123,5 @@ def reason_rule(rules: Rules, organisation_code: str, reason: str) -> AbsenceRea
         excuses_late=bool(outcome.get("excuses_late", False)),
         rule_id=decision.rule_id,
         message=decision.message,
+        parental_leave=bool(outcome.get("parental_leave", False)),
     )

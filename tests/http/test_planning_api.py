@@ -290,7 +290,7 @@ def test_an_agent_enrols_a_child_and_the_planning_shows_the_new_service(as_: Cal
     created = agent("POST", path, json={"service": "GARDERIE MATIN", "start": "2027-09-01", "end": None})
     assert created.status_code == 201, created.text
     assert created.json == {"service": "GARDERIE MATIN", "start": "2027-09-01", "end": None,
-                            "organisation": "ville-a", "structure": "ville-a-garderie"}
+                            "organisation": "ville-a", "structure": "ville-a-garderie", "contract": None}
     overlapping = agent("POST", path, json={"service": "GARDERIE SOIR", "start": "2027-01-04"})
     assert overlapping.status_code == 409
     assert "déjà inscrit" in overlapping.json["detail"]

@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 
 from famille.adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
-from famille.kernel.accounts.model import Account, Role
 from famille.kernel.families.model import Adult, Child, Family, Sexe
 from famille.kernel.planning.inputs import Enrolment
 from famille.kernel.shared.organisations import (
@@ -29,17 +28,12 @@ from famille.kernel.shared.organisations import (
     StructureKind,
 )
 from famille.kernel.shared.time import PARIS
-from tests.support.real_portal import HASHER, PASSWORD, RealPortal, database_kinds, real_portal, run_month
+from tests.support.real_portal import RealPortal, database_kinds, real_portal, run_month, two_organisations
 
 LEA, HUGO, PAUL_CHILD = "enf-lea", "enf-hugo", "enf-b"
 FAMILY_A, FAMILY_B = "marie.dupont", "paul.martin"
 AGENT_A, AGENT_B = "agent.villeneuve", "agent.deuxrives"
 TUESDAY, FRIDAY = "2026-12-01", "2026-12-04"
-
-
-def _account(id: str, login: str, role: Role, org: str, family: str | None = None) -> Account:
-    return Account(id=id, login=login, role=role, organisation_code=org, display_name=login,
-                   password_hash=HASHER.hash(PASSWORD), family_id=family, email=f"{login}@example.fr")
 
 
 def _seed(uow: SqlUnitOfWorkFactory) -> None:
@@ -64,10 +58,7 @@ def _seed(uow: SqlUnitOfWorkFactory) -> None:
             Enrolment(LEA, "RESTAURATION", date(2026, 9, 1), date(2027, 7, 3)),
             Enrolment(PAUL_CHILD, "GARDERIE SOIR", date(2026, 9, 1), date(2027, 7, 3), organisation_code="rpi-b",
                       structure_id="rpi-b-garderie")])
-        for account in (_account("acc-a", FAMILY_A, Role.FAMILY, "ville-a", "fam-a"),
-                        _account("acc-b", FAMILY_B, Role.FAMILY, "rpi-b", "fam-b"),
-                        _account("agent-a", AGENT_A, Role.AGENT, "ville-a"),
-                        _account("agent-b", AGENT_B, Role.AGENT, "rpi-b")):
+        for account in two_organisations(FAMILY_A, FAMILY_B, AGENT_A, AGENT_B):
             work.accounts.add(account)
         work.commit()
 
@@ -83,7 +74,7 @@ def _enrol_at_the_rpi(real: RealPortal) -> None:
         "service": "GARDERIE SOIR", "start": "2026-11-23", "family_number": "A-0001"})
     assert enrolled.status_code == 201, enrolled.text
     assert enrolled.json == {"service": "GARDERIE SOIR", "start": "2026-11-23", "end": None,
-                             "organisation": "rpi-b", "structure": "rpi-b-garderie"}
+                             "organisation": "rpi-b", "structure": "rpi-b-garderie", "contract": None}
 
 
 def _rows(real: RealPortal, who: str, child: str = LEA, month: str = "2026-12") -> dict[str, dict[str, str]]:

@@ -34,7 +34,7 @@ def test_the_migrations_produce_exactly_the_tables_of_the_metadata(empty_databas
             assert compare_metadata(context, metadata) == []
     finally:
         engine.dispose()
-    assert current_revision(empty_database_url) == "0015"
+    assert current_revision(empty_database_url) == "0016"
 
 
 def test_downgrade_to_base_removes_every_table(empty_database_url: str) -> None:
@@ -49,7 +49,7 @@ def test_downgrade_to_base_removes_every_table(empty_database_url: str) -> None:
 def test_upgrading_an_up_to_date_database_changes_nothing(empty_database_url: str) -> None:
     upgrade(empty_database_url)
     upgrade(empty_database_url)
-    assert current_revision(empty_database_url) == "0015"
+    assert current_revision(empty_database_url) == "0016"
 
 
 def test_a_database_older_than_the_squashed_migrations_is_refused_and_left_untouched(

@@ -24,6 +24,7 @@ from famille.adapters.rules.engine import DurableRules
 from famille.adapters.sqlalchemy.billing.source import SqlServiceDays
 from famille.adapters.sqlalchemy.database import make_engine
 from famille.adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
+from famille.kernel.accounts.model import Account, Role
 from famille.kernel.portal.application import build_portal
 from famille.rules import default_rules_dir
 from tests.fakes.clock import FakeClock
@@ -32,6 +33,19 @@ from tests.integration.databases import fresh_database, postgres_server_url
 
 PASSWORD = "Cantine2026"
 HASHER = FakeHasher()
+
+
+def account(id: str, login: str, role: Role, organisation: str, family: str | None = None) -> Account:
+    """An account of a seeded database, logging in with `PASSWORD` (its e-mail: login@example.fr)."""
+    return Account(id=id, login=login, role=role, organisation_code=organisation, display_name=login,
+                   password_hash=HASHER.hash(PASSWORD), family_id=family, email=f"{login}@example.fr")
+
+
+def two_organisations(family_a: str, family_b: str, agent_a: str, agent_b: str) -> list[Account]:
+    """A family and an agent of `ville-a` (family `fam-a`) and of `rpi-b` (family `fam-b`), by login."""
+    return [account("acc-a", family_a, Role.FAMILY, "ville-a", "fam-a"),
+            account("acc-b", family_b, Role.FAMILY, "rpi-b", "fam-b"),
+            account("agent-a", agent_a, Role.AGENT, "ville-a"), account("agent-b", agent_b, Role.AGENT, "rpi-b")]
 
 
 def database_kinds() -> list[Any]:

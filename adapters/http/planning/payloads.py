@@ -15,6 +15,7 @@ import attrs
 import falcon
 
 from famille.adapters.http.payloads import ID_MAX, key, load, load_sent, text
+from famille.kernel.planning.contract import Contract
 from famille.kernel.planning.service import MAX_CELLS, cells_of_pattern
 from famille.kernel.shared import dates
 from famille.kernel.shared.errors import FieldError, ValidationFailed
@@ -89,6 +90,15 @@ class ClosureBody:
 
 
 @attrs.frozen
+class ContractBody:
+    """`{"days": ["lundi", "mardi", "jeudi"], "arrival": "08:30", "departure": "17:30"}`: a « contrat régulier »."""
+
+    days: list[Code]
+    arrival: time
+    departure: time
+
+
+@attrs.frozen
 class EnrolmentBody:
     """`{"service", "start", "end" (optional: until further notice), "structure" (optional: the one offering
     the service), "family_number" (the N° famille of a child of another organisation)}`."""
@@ -98,6 +108,7 @@ class EnrolmentBody:
     end: date | None = None
     structure: Identifier | None = None
     family_number: Code | None = None
+    contract: ContractBody | None = None
 
 
 @attrs.frozen
@@ -202,9 +213,19 @@ def closure_body(req: falcon.Request) -> tuple[date, str | None, str]:
     return body.date, body.service, body.reason
 
 
-def enrolment_body(req: falcon.Request) -> EnrolmentBody:
-    """`{"service", "start", "end", "structure", "family_number"}` (see `EnrolmentBody`)."""
-    return load(req, EnrolmentBody)
+def enrolment_body(req: falcon.Request) -> tuple[EnrolmentBody, Contract | None]:
+    """`{"service", "start", "end", "structure", "family_number", "contract"}` (see `EnrolmentBody`), and the
+    contract with its weekdays read (`contract.days`: lundi … dimanche, 7 at most)."""
+    body = load(req, EnrolmentBody)
+    if body.contract is None:
+        return body, None
+    names = body.contract.days
+    unknown = [name for name in names if name.lower() not in WEEKDAYS]
+    if unknown or len(names) > len(WEEKDAYS):
+        raise ValidationFailed([FieldError("contract.days", f"Champ « contract.days » : des jours lundi … dimanche "
+                                                            f"(inconnus : {', '.join(unknown) or 'aucun'}).")])
+    days = tuple(WEEKDAYS.index(name.lower()) for name in names)
+    return body, Contract(days, body.contract.arrival, body.contract.departure)
 
 
 def attendance_body(req: falcon.Request) -> tuple[str, str, date, str, time | None, time | None]:

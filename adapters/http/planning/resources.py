@@ -275,10 +275,10 @@ class EnrolmentsResource(_AgentRoute):
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
         """Enrol the child in a service from `start` (to `end`)."""
-        body = enrolment_body(req)
+        body, contract = enrolment_body(req)
         enrolment = self._agents.enrol(req.context.principal, path_id(child_id, "Enfant"), body.service,
                                        body.start, body.end, structure_id=body.structure,
-                                       family_number=body.family_number)
+                                       family_number=body.family_number, contract=contract)
         created(resp, enrolment_view(enrolment))
 
 

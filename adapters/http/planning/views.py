@@ -16,7 +16,7 @@ from famille.kernel.planning.inputs import AbsenceStatus, AttendanceStatus, Book
 from famille.kernel.planning.outcomes import CellResult, ChangeReport
 from famille.kernel.planning.records import AbsenceRecord, BookingRecord, DeclaredClosure, PlanningEvent
 from famille.kernel.planning.service import ChildPlanning
-from famille.kernel.shared.french_dates import day_header, describe_date, month_title
+from famille.kernel.shared.french_dates import WEEKDAYS, day_header, describe_date, month_title
 
 BOOKING_STATUS = {BookingStatus.PENDING: "pending", BookingStatus.ACCEPTED: "accepted",
                   BookingStatus.REFUSED: "refused", BookingStatus.NONE: "none"}
@@ -163,7 +163,10 @@ def enrolment_view(enrolment: Enrolment) -> dict[str, Any]:
     """An enrolment (inscription) of a child in a service."""
     return {"service": enrolment.service_code, "start": enrolment.start.isoformat(),
             "end": enrolment.end.isoformat() if enrolment.end else None,
-            "organisation": enrolment.organisation_code, "structure": enrolment.structure_id}
+            "organisation": enrolment.organisation_code, "structure": enrolment.structure_id,
+            "contract": None if enrolment.days is None or enrolment.hours is None else {
+                "days": [WEEKDAYS[d] for d in enrolment.days], "arrival": enrolment.hours[0].strftime("%H:%M"),
+                "departure": enrolment.hours[1].strftime("%H:%M")}}
 
 
 def closure_view(closure: DeclaredClosure) -> dict[str, Any]:

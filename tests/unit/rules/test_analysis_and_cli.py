@@ -56,7 +56,7 @@ def test_a_gap_lists_the_undecided_facts(tmp_path: Path) -> None:
 
 def test_analysis_counts_the_combinations_it_tried() -> None:
     policy = load_bundle(default_rules_dir()).policy("billing_eligibility", None)
-    assert analyse(policy).combinations == 2 * 2 * 4 * 3 * 10 * 2 * 2 * 2 * 2
+    assert analyse(policy).combinations == 2 * 2 * 4 * 3 * 11 * 2 * 2 * 2 * 2  # 11 reasons: AUCUNE and the ten of absence_reasons
 
 
 def test_cli_check_passes_on_the_shipped_rules(capsys: pytest.CaptureFixture[str]) -> None:
@@ -91,7 +91,7 @@ def test_cli_eval_prints_the_decision_with_version_and_trace(capsys: pytest.Capt
     assert out["hits"][0]["rule"] == "cantine-lundi-jeudi-23h59"
     assert out["hits"][0]["outcome"]["days"] == 4 and out["organisation"] is None
     assert len(out["version"]) == 16 and out["trace"][-1] == "cantine-lundi-jeudi-23h59 : retenue"
-    assert out["trace"][0] == ("table compilée de 560 cases, case n° 0 : service = RESTAURATION, weekday = lundi, "
+    assert out["trace"][0] == ("table compilée de 770 cases, case n° 0 : service = RESTAURATION, weekday = lundi, "
                                "action = reservation, reason = AUCUNE")
 
 
