@@ -102,7 +102,7 @@ _CALENDAR_STATUS = {
 
 
 def _decided_absence(absence: AbsenceState) -> CellStatus:
-    if absence.parental_leave and absence.status is AbsenceStatus.ACCEPTED:
+    if absence.parental_leave and absence.excused:  # a congé parental not billed (billing_eligibility agrees)
         return CellStatus.CONGE
     return CellStatus.ABSENT_EXCUSE if absence.excused else CellStatus.ABSENT_FACTURE
 

@@ -49,7 +49,9 @@ RULES = ShippedRules()
 # and those of them that ask for a document.
 LATE_EXCUSED = {"RAISON MEDICALE": True, "VOYAGE OU SORTIE SCOLAIRE": False, "ABSENCE DE L'ENSEIGNANT": False,
                 "GREVE DU PERSONNEL OU DES ENSEIGNANTS": False, "ACCIDENT DE LA CIRCULATION": True,
-                "CAS DE FORCE MAJEURE": True, "CIRCONSTANCES EXCEPTIONNELLES": True}
+                "CAS DE FORCE MAJEURE": True, "CIRCONSTANCES EXCEPTIONNELLES": True, "CONGE PARENTAL": True}
+#: Reasons that are a congé parental: excused, the grid and the invoice line say « Congé parental ».
+PARENTAL_LEAVE = ("CONGE PARENTAL",)
 NOT_EXCUSING_LATE = ("PARTICIPATION A UNE SEQUENCE DE SOUTIEN", "AUTRES")
 REASONS = sorted(LATE_EXCUSED) + list(NOT_EXCUSING_LATE)
 STORED = {AbsenceStatus.PENDING: "pending", AbsenceStatus.ACCEPTED: "accepted", AbsenceStatus.REFUSED: "refused"}
@@ -61,10 +63,11 @@ def expected_words(status: AbsenceStatus, in_time: bool, reason: str, document: 
         return "Absence en cours de traitement"
     if status is AbsenceStatus.REFUSED:
         return "Absent facturé"
+    excused = "Congé parental" if reason in PARENTAL_LEAVE else "Absent excusé"
     if in_time:
-        return "Absent excusé"
+        return excused
     if reason in LATE_EXCUSED and (document or not LATE_EXCUSED[reason]):
-        return "Absent excusé"
+        return excused
     return "Absent facturé"
 
 

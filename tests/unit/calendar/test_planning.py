@@ -122,7 +122,10 @@ ACCEPTED = BookingState(BookingStatus.ACCEPTED)
      CellStatus.ABSENT_EXCUSE),
     ({"booking": ACCEPTED, "absence": AbsenceState(AbsenceStatus.ACCEPTED, "AUTRES", in_time=False)},
      CellStatus.ABSENT_FACTURE),
-    ({"booking": ACCEPTED, "absence": AbsenceState(AbsenceStatus.ACCEPTED, parental_leave=True)}, CellStatus.CONGE),
+    ({"booking": ACCEPTED, "absence": AbsenceState(AbsenceStatus.ACCEPTED, excused=True, parental_leave=True)},
+     CellStatus.CONGE),
+    ({"booking": ACCEPTED, "absence": AbsenceState(AbsenceStatus.ACCEPTED, parental_leave=True)},
+     CellStatus.ABSENT_FACTURE),  # a congé parental late and without its attestation is billed, as the invoice says
     ({"booking": ACCEPTED, "attendance": Attendance(AttendanceStatus.ABSENT)}, CellStatus.ABSENCE_A_VERIFIER),
     ({"attendance": Attendance(AttendanceStatus.ABSENT)}, CellStatus.PASSE),
     ({"attendance": Attendance(AttendanceStatus.PRESENT, time(16, 30), time(18, 0))},
