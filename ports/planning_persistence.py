@@ -140,6 +140,12 @@ class PlanningRepository(Protocol):
         """
         ...
 
+    def pointage_between(self, organisation_code: str, first: date, last: date
+                         ) -> tuple[Collection[tuple[str, str, date]], Sequence[AttendanceRecord]]:
+        """From `first` to `last` in one read: the cells (child, service, day) `expected_on` gives
+        for each day (without their pratique), and the pointages `attendance_on` gives."""
+        ...
+
     def expected_counts(self, organisation_code: str, day: date) -> Mapping[tuple[str, str | None], int]:
         """How many children `expected_on` gives, per (service code, pratique alimentaire or None).
 

@@ -14,7 +14,21 @@ from datetime import date, time
 from typing import Any
 
 import attrs
-from sqlalchemy import Connection, Insert, Row, Table, and_, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Insert,
+    Row,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    null,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from famille.adapters.sqlalchemy.bulk import insert_ignore
@@ -198,22 +212,35 @@ _CLOSURES_IN_RANGE = (select(closures).where(closures.c.organisation_code.in_(bi
 _BOOKINGS_OF = select(bookings).where(_cell_range(bookings))
 _ABSENCES_OF = select(absences).where(_cell_range(absences))
 _ATTENDANCE_OF = select(attendance).where(_cell_range(attendance))
+# a cell booked (pending or accepted) with no absence: where children are expected
+_BOOKED_NOT_ABSENT = (
+    bookings.outerjoin(absences, and_(absences.c.child_id == bookings.c.child_id,
+                                      absences.c.service_code == bookings.c.service_code,
+                                      absences.c.day == bookings.c.day)),
+    and_(bookings.c.status.in_(["pending", "accepted"]), absences.c.id.is_(None)),
+)
 _EXPECTED = (
     select(bookings.c.child_id, bookings.c.service_code, child_records.c.pratique)
-    .select_from(
-        bookings.outerjoin(absences, and_(absences.c.child_id == bookings.c.child_id,
-                                          absences.c.service_code == bookings.c.service_code,
-                                          absences.c.day == bookings.c.day))
-        .outerjoin(child_records, child_records.c.child_id == bookings.c.child_id)
-    )
+    .select_from(_BOOKED_NOT_ABSENT[0].outerjoin(child_records, child_records.c.child_id == bookings.c.child_id))
     .where(bookings.c.organisation_code == bindparam("p_org"), bookings.c.day == bindparam("p_day"),
-           bookings.c.status.in_(["pending", "accepted"]), absences.c.id.is_(None))
+           _BOOKED_NOT_ABSENT[1])
 )
 
 _PRATIQUE = child_records.c.pratique["libelle"].as_string()
 _EXPECTED_COUNTS = (
     _EXPECTED.with_only_columns(bookings.c.service_code, _PRATIQUE.label("pratique"), func.count().label("n"))
     .group_by(bookings.c.service_code, _PRATIQUE)
+)
+
+# the pointages of a range, then (status NULL) the cells expected
+_POINTAGE_BETWEEN = union_all(
+    select(attendance).where(attendance.c.organisation_code == bindparam("p_org"),
+                             attendance.c.day >= bindparam("p_start"), attendance.c.day <= bindparam("p_end")),
+    select(*(bookings.c[c.name] if c.name in (*CELL_COLUMNS, "organisation_code") else null().label(c.name)
+             for c in attendance.c))
+    .select_from(_BOOKED_NOT_ABSENT[0])
+    .where(bookings.c.organisation_code == bindparam("p_org"),
+           bookings.c.day >= bindparam("p_start"), bookings.c.day <= bindparam("p_end"), _BOOKED_NOT_ABSENT[1]),
 )
 
 
@@ -371,6 +398,19 @@ class SqlPlanningRepository(SqlRepository):
         rows = self._connection.execute(_EXPECTED, {"p_org": organisation_code, "p_day": day})
         return [ExpectedChild(r.child_id, r.service_code,
                               r.pratique.get("libelle") if isinstance(r.pratique, dict) else None) for r in rows]
+
+    def pointage_between(self, organisation_code: str, first: date, last: date
+                         ) -> tuple[Collection[tuple[str, str, date]], Sequence[AttendanceRecord]]:
+        """The pointages and the cells expected of the range: one UNION ALL query (an expected cell's
+        row has no status: a pointage always has one)."""
+        expected, recorded = [], []
+        for row in self._connection.execute(_POINTAGE_BETWEEN, {"p_org": organisation_code, "p_start": first,
+                                                                "p_end": last}):
+            if row.status is None:
+                expected.append((row.child_id, row.service_code, row.day))
+            else:
+                recorded.append(attendance_from_row(row))
+        return expected, recorded
 
     def expected_counts(self, organisation_code: str, day: date) -> Mapping[tuple[str, str | None], int]:
         """`expected_on` summed per service and pratique by the database: one grouped query."""

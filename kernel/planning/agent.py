@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import TypeVar
 
 import attrs
@@ -339,25 +339,19 @@ class AgentPlanning:
         organisation = _require_agent(principal)
         if last < first or (last - first).days >= MISSING_RANGE_MAX:
             raise ValidationFailed([FieldError("to", f"Une période de {MISSING_RANGE_MAX} jours au plus.")])
-        days = [first + timedelta(n) for n in range((last - first).days + 1)]
         with self._uow() as uow:
             setup = OrganisationSetup.load(uow, organisation, first, last, self._calendar, self._rules)
-            found = [(day, uow.planning.expected_on(organisation, day), uow.planning.attendance_on(organisation, day))
-                     for day in days]
-        missing = []
-        for day, expected, recorded in found:
-            calendar = setup.calendar(day)
-            marks = {(a.child_id, a.service_code): a.attendance for a in recorded}
-            counts: Counter[str] = Counter()
-            for entry in expected:
-                if (entry.child_id, entry.service_code) not in marks:
-                    counts[entry.service_code] += 1
-            for (_, service_code), mark in marks.items():
-                if mark.is_timed and (mark.arrival is None or mark.departure is None):
-                    counts[service_code] += 1
-            missing += [MissingAttendance(day, code, count) for code, count in sorted(counts.items())
-                        if code in setup.services and calendar.day_kind(day, code) is DayKind.OPEN]
-        return missing
+            expected, recorded = uow.planning.pointage_between(organisation, first, last)
+        marks = {(a.child_id, a.service_code, a.day): a.attendance for a in recorded}
+        counts: Counter[tuple[date, str]] = Counter()
+        for child_id, service_code, day in expected:
+            if (child_id, service_code, day) not in marks:
+                counts[(day, service_code)] += 1
+        for (_, service_code, day), mark in marks.items():
+            if mark.is_timed and (mark.arrival is None or mark.departure is None):
+                counts[(day, service_code)] += 1
+        return [MissingAttendance(day, code, count) for (day, code), count in sorted(counts.items())
+                if code in setup.services and setup.calendar(day).day_kind(day, code) is DayKind.OPEN]
 
     # --- headcounts -------------------------------------------------------------------------
 

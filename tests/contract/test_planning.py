@@ -294,6 +294,28 @@ def test_the_children_expected_are_booked_not_absent_with_their_pratique(uow_fac
         assert uow.planning.expected_on(ORG, MONDAY + timedelta(1)) == []
 
 
+def test_the_pointage_of_a_range_is_read_with_the_cells_expected_in_one_go(uow_factory: UnitOfWorkFactory) -> None:
+    lea, hugo = seed(uow_factory)
+    tuesday, sunday = MONDAY + timedelta(1), MONDAY + timedelta(6)
+    meal = AttendanceRecord(hugo, "RESTAURATION", tuesday, ORG,
+                            Attendance(AttendanceStatus.PRESENT, time(11, 30), None), "agent", NOW)
+    with uow_factory() as uow:
+        uow.planning.add_bookings([booking(lea, MONDAY), booking(lea, MONDAY, "GARDERIE SOIR"),
+                                   booking(hugo, tuesday, status=BookingStatus.PENDING),
+                                   booking(hugo, sunday + timedelta(1)),
+                                   booking(lea, tuesday, status=BookingStatus.REFUSED),
+                                   booking(hugo, MONDAY, org=OTHER)], "b1")
+        uow.planning.add_absences([absence(lea, MONDAY, "GARDERIE SOIR")])
+        uow.planning.set_attendance(meal)
+        uow.commit()
+    with uow_factory() as uow:
+        expected, recorded = uow.planning.pointage_between(ORG, MONDAY, sunday)
+        assert sorted(expected) == sorted([(hugo, "RESTAURATION", tuesday), (lea, "RESTAURATION", MONDAY)])
+        assert list(recorded) == [meal]
+        assert [list(found) for found in uow.planning.pointage_between(ORG, sunday, sunday)] == [[], []]
+        assert list(uow.planning.pointage_between(OTHER, MONDAY, sunday)[0]) == [(hugo, "RESTAURATION", MONDAY)]
+
+
 def test_history_is_appended_and_read_oldest_first(uow_factory: UnitOfWorkFactory) -> None:
     lea, hugo = seed(uow_factory)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import attrs
@@ -150,6 +150,12 @@ class FakePlanning:
 
     def attendance_on(self, organisation_code: str, day: date) -> Sequence[AttendanceRecord]:
         return [a for a in self.s.attendance.values() if a.organisation_code == organisation_code and a.day == day]
+
+    def pointage_between(self, organisation_code: str, first: date, last: date
+                         ) -> tuple[Collection[tuple[str, str, date]], Sequence[AttendanceRecord]]:
+        days = [first + timedelta(n) for n in range((last - first).days + 1)]
+        return ([(e.child_id, e.service_code, day) for day in days for e in self.expected_on(organisation_code, day)],
+                [a for day in days for a in self.attendance_on(organisation_code, day)])
 
     def expected_on(self, organisation_code: str, day: date) -> Sequence[ExpectedChild]:
         found = []

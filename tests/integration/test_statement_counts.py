@@ -19,8 +19,9 @@ from famille.adapters.sqlalchemy.tables import bookings, planning_events
 from famille.adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
 from famille.kernel.accounts.model import AuthSession, token_digest
 from famille.kernel.calendar.model import SchoolYear
-from famille.kernel.planning.inputs import Enrolment
+from famille.kernel.planning.inputs import BookingState, BookingStatus, Enrolment
 from famille.kernel.planning.outcomes import Outcome
+from famille.kernel.planning.records import BookingRecord
 from famille.kernel.planning.service import cells_of_pattern
 from famille.kernel.portal.application import Portal, build_portal
 from tests.fakes.clock import FakeClock
@@ -149,3 +150,24 @@ def test_a_page_of_the_agents_family_search_takes_three_statements_whatever_its_
     assert len(statements) == 3, statements  # the count of matches, the page, the page's children
     assert len(page.entries) == page.page_size == 20 and page.total == 25
     assert {len(entry.children) for entry in page.entries} >= {2, 3}  # "ville-fam-0" has three
+
+
+def test_missing_pointage_takes_the_same_statements_for_two_days_as_for_a_month(
+        uow_factory: SqlUnitOfWorkFactory, migrated_engine: Engine) -> None:
+    portal, children = _world(uow_factory)
+    monday = date(2026, 11, 23)  # before the clock's today: booked, nobody pointed
+    state = BookingState(BookingStatus.ACCEPTED, "agent", CLOCK.now(), in_time=True)
+    with uow_factory() as uow:
+        uow.planning.add_bookings([BookingRecord(str(uuid.uuid4()), "ville", child, "RESTAURATION", monday, state,
+                                                 "agent") for child in children], "b")
+        uow.commit()
+    agent = agent_principal("ville")
+
+    with counted(migrated_engine) as two_days:
+        short = portal.planning_agent.missing_attendance(agent, monday, monday + timedelta(1))
+    with counted(migrated_engine) as month:
+        long = portal.planning_agent.missing_attendance(agent, monday - timedelta(30), monday)
+
+    assert len(two_days) == len(month), (two_days, month)
+    assert [(m.day, m.service_code, m.children) for m in short] == [(monday, "RESTAURATION", 3)]
+    assert [(m.day, m.service_code, m.children) for m in long] == [(monday, "RESTAURATION", 3)]
