@@ -194,32 +194,34 @@ CRECHE_CONTRACT = Contract((0, 1, 3), time(8, 30), time(17, 30))
 
 
 def _creche(uow: UnitOfWork, wiring: Wiring, now: datetime) -> None:
-    """Saint-Vérand's multi-accueil, and CRECHE under a « contrat régulier » there for the school year: its
-    contract days booked; the next Wednesday booked outside the contract (« Réservation hors contrat »);
-    the last contract day before today pointed 8:10–18:05 (« Heure hors contrat Régulier »)."""
+    """Saint-Vérand's multi-accueil, and CRECHE under a « contrat régulier » there from the first day of the
+    month to the end of the school year: its contract days booked; the days already past pointed at the
+    contract's hours, the last one 8:10–18:05 (« Heure hors contrat Régulier »); the next Wednesday booked
+    outside the contract (« Réservation hors contrat »). Earlier months stay empty (no walk's bill changes)."""
     structure = Structure(id=_id(f"{DEMO_ORGANISATION}:creche"), organisation_code=DEMO_ORGANISATION,
                           name="Multi-accueil Les Petits Pas — Commune de Saint-Vérand", kind=StructureKind.CRECHE)
     uow.organisations.add_structure(structure)
     uow.organisations.add_service(Service(id=_id(f"{DEMO_ORGANISATION}:CRECHE"), structure_id=structure.id,
                                           code="CRECHE", name="CRECHE", weekdays=(0, 1, 2, 3, 4),
                                           opens_at=time(7, 30), closes_at=time(18, 30)))
-    year = SchoolYear.containing(now.date())
+    today = now.date()
+    year = SchoolYear.containing(today)
     child, agent = _id("child:ztest:CRECHE"), _id("account:agent")
-    enrolment = CRECHE_CONTRACT.on(Enrolment(child, "CRECHE", year.start, year.end,
+    enrolment = CRECHE_CONTRACT.on(Enrolment(child, "CRECHE", max(today.replace(day=1), year.start), year.end,
                                              organisation_code=DEMO_ORGANISATION, structure_id=structure.id))
     uow.planning.add_enrolments([enrolment])
-    setup = OrganisationSetup.load(uow, DEMO_ORGANISATION, year.start, year.start, wiring.calendar, wiring.rules)
+    setup = OrganisationSetup.load(uow, DEMO_ORGANISATION, today, today, wiring.calendar, wiring.rules)
     booked = contract_bookings(enrolment, setup.calendar, by=agent, now=now)
-    today = now.date()
-    wednesday = next((b.day for b in booked if b.day > today), today)
-    wednesday = wednesday.fromordinal(wednesday.toordinal() + (2 - wednesday.weekday()) % 7)
-    extra = BookingState(BookingStatus.ACCEPTED, _id("account:ztest"), now, in_time=True, decided_by=agent,
-                         decided_at=now)
-    if setup.calendar(wednesday).is_bookable(wednesday, "CRECHE"):
-        booked.append(BookingRecord(_id(f"booking:creche:{wednesday}"), DEMO_ORGANISATION, child, "CRECHE",
-                                    wednesday, extra, "creche-deux-jours-ouvres-12h"))
+    later = [day for day in (today.fromordinal(today.toordinal() + n) for n in range(1, 15))
+             if day.weekday() == 2 and setup.calendar(day).is_bookable(day, "CRECHE")]
+    if later:
+        extra = BookingState(BookingStatus.ACCEPTED, _id("account:ztest"), now, in_time=True, decided_by=agent,
+                             decided_at=now)
+        booked.append(BookingRecord(_id(f"booking:creche:{later[0]}"), DEMO_ORGANISATION, child, "CRECHE",
+                                    later[0], extra, "creche-deux-jours-ouvres-12h"))
     uow.planning.add_bookings(booked, _id("batch:creche"))
-    past = [b.day for b in booked if b.day < today and enrolment.on_contract(b.day)]
-    if past:
-        uow.planning.set_attendance(AttendanceRecord(child, "CRECHE", past[-1], DEMO_ORGANISATION, Attendance(
-            AttendanceStatus.PRESENT, time(8, 10), time(18, 5)), agent, now))
+    past = [b.day for b in booked if b.day < today]
+    for day in past:
+        hours = (time(8, 10), time(18, 5)) if day == past[-1] else CRECHE_CONTRACT.hours
+        uow.planning.set_attendance(AttendanceRecord(child, "CRECHE", day, DEMO_ORGANISATION, Attendance(
+            AttendanceStatus.PRESENT, *hours), agent, now))

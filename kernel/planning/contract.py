@@ -49,9 +49,14 @@ class Contract:
             errors.append(FieldError("contract.departure", "L'heure de départ doit suivre l'heure d'arrivée."))
         return errors
 
+    @property
+    def hours(self) -> tuple[time, time]:
+        """(arrival, departure)."""
+        return self.arrival, self.departure
+
     def on(self, enrolment: Enrolment) -> Enrolment:
         """The enrolment under this contract."""
-        return attrs.evolve(enrolment, days=tuple(sorted(set(self.days))), hours=(self.arrival, self.departure))
+        return attrs.evolve(enrolment, days=tuple(sorted(set(self.days))), hours=self.hours)
 
 
 def contract_days(enrolment: Enrolment, calendar_of: Callable[[date], OrganisationCalendar]) -> list[date]:
