@@ -155,10 +155,7 @@ def _rush_rules(folder: Path, monday: date, cutoff: datetime) -> Path:
              "inputs:", "  service: {type: enum, values: [RESTAURATION, GARDERIE MATIN, GARDERIE MIDI, GARDERIE SOIR]}",
              "  weekday: {type: enum, values: [lundi, mardi, mercredi, jeudi, vendredi, samedi, dimanche]}",
              "  action: {type: enum, values: [reservation, annulation]}",
-             "  reason: {type: enum, values: [AUCUNE, RAISON MEDICALE, VOYAGE OU SORTIE SCOLAIRE, "
-             "ABSENCE DE L'ENSEIGNANT, GREVE DU PERSONNEL OU DES ENSEIGNANTS, ACCIDENT DE LA CIRCULATION, "
-             "PARTICIPATION A UNE SEQUENCE DE SOUTIEN, CAS DE FORCE MAJEURE, CIRCONSTANCES EXCEPTIONNELLES, AUTRES],"
-             " default: AUCUNE}",
+             "  reason: {type: enum, values: [AUCUNE], values_from: absence_reasons, default: AUCUNE}",
              "outputs:", "  bookable: {type: boolean}",
              "  kind: {type: enum, values: [calendar_days_before, working_days_before, same_day]}",
              "  days: {type: integer}", "  at: {type: time}", "  needs_validation: {type: boolean}", "rules:",
