@@ -62,6 +62,7 @@ from famille.kernel.planning.records import (
     AbsenceRecord,
     AttendanceRecord,
     BookingRecord,
+    CellEntry,
     DeclaredClosure,
     EventKind,
     ExpectedChild,
@@ -108,11 +109,21 @@ def _upsert_attendance(connection: Connection) -> Insert:
 
 # --- translation -----------------------------------------------------------------------------
 
+def _entry_values(entry: CellEntry) -> Values:
+    """The columns every stored entry of a cell starts with (bookings, absences, history events)."""
+    return {"id": entry.id, "organisation_code": entry.organisation_code, "child_id": entry.child_id,
+            "service_code": entry.service_code, "day": entry.day}
+
+
+def _entry(row: Row[Any]) -> tuple[str, str, str, str, date]:
+    """The `CellEntry` fields of a row of bookings, absences or history events, in their order."""
+    return row.id, row.organisation_code, row.child_id, row.service_code, row.day
+
+
 def booking_to_values(record: BookingRecord, batch_id: str) -> Values:
     """The row of a booking."""
     state = record.state
-    return {"id": record.id, "organisation_code": record.organisation_code, "child_id": record.child_id,
-            "service_code": record.service_code, "day": record.day, "status": BOOKING_STATUS[state.status],
+    return {**_entry_values(record), "status": BOOKING_STATUS[state.status],
             "requested_by": state.requested_by, "requested_at": state.requested_at, "in_time": state.in_time,
             "decided_by": state.decided_by, "decided_at": state.decided_at,
             "refusal_reason": state.refusal_reason, "rule_id": record.rule_id, "batch_id": batch_id}
@@ -122,14 +133,13 @@ def booking_from_row(row: Row[Any]) -> BookingRecord:
     """The booking of a row of `bookings`."""
     state = BookingState(_BOOKING_FROM[row.status], row.requested_by, row.requested_at, row.in_time,
                          row.decided_by, row.decided_at, row.refusal_reason)
-    return BookingRecord(row.id, row.organisation_code, row.child_id, row.service_code, row.day, state, row.rule_id)
+    return BookingRecord(*_entry(row), state, row.rule_id)
 
 
 def absence_to_values(record: AbsenceRecord) -> Values:
     """The row of an absence."""
     state = record.state
-    return {"id": record.id, "organisation_code": record.organisation_code, "child_id": record.child_id,
-            "service_code": record.service_code, "day": record.day, "status": ABSENCE_STATUS[state.status],
+    return {**_entry_values(record), "status": ABSENCE_STATUS[state.status],
             "reason": state.reason or "", "in_time": state.in_time, "note": record.note,
             "document": record.document, "declared_by": state.declared_by, "declared_at": state.declared_at,
             "decided_by": record.decided_by, "decided_at": record.decided_at, "rule_id": record.rule_id}
@@ -139,8 +149,7 @@ def absence_from_row(row: Row[Any]) -> AbsenceRecord:
     """The absence of a row of `absences` (whether it is excused is decided when read: `Excuses.judged`)."""
     state = AbsenceState(_ABSENCE_FROM[row.status], row.reason, row.in_time, declared_by=row.declared_by,
                          declared_at=row.declared_at)
-    return AbsenceRecord(row.id, row.organisation_code, row.child_id, row.service_code, row.day, state, row.note,
-                         row.document, row.rule_id, row.decided_by, row.decided_at)
+    return AbsenceRecord(*_entry(row), state, row.note, row.document, row.rule_id, row.decided_by, row.decided_at)
 
 
 def enrolment_to_values(enrolment: Enrolment) -> Values:
@@ -170,17 +179,15 @@ def attendance_from_row(row: Row[Any]) -> AttendanceRecord:
 
 def event_to_values(event: PlanningEvent) -> Values:
     """The row of a history event."""
-    return {"id": event.id, "organisation_code": event.organisation_code, "child_id": event.child_id,
-            "service_code": event.service_code, "day": event.day, "kind": event.kind.value,
+    return {**_entry_values(event), "kind": event.kind.value,
             "happened_at": event.at, "actor": event.by, "by_agent": event.by_agent, "in_time": event.in_time,
             "reason": event.reason, "rule_id": event.rule_id, "deadline": event.deadline}
 
 
 def event_from_row(row: Row[Any]) -> PlanningEvent:
     """The history event of a row of `planning_events`."""
-    return PlanningEvent(row.id, row.organisation_code, row.child_id, row.service_code, row.day,
-                         EventKind(row.kind), row.happened_at, row.actor, row.by_agent, row.in_time, row.reason,
-                         row.rule_id, row.deadline)
+    return PlanningEvent(*_entry(row), EventKind(row.kind), row.happened_at, row.actor, row.by_agent, row.in_time,
+                         row.reason, row.rule_id, row.deadline)
 
 
 def _cell_range(table: Table) -> Any:

@@ -27,27 +27,29 @@ class DeclaredClosure:
 
 
 @attrs.frozen
-class BookingRecord:
-    """The booking of one cell as stored: its id, where it belongs, and its state."""
+class CellEntry:
+    """What every stored entry of one cell starts with: its id, its organisation, and the child,
+    service and day of the cell (a booking, an absence, an event of the history)."""
 
     id: str
     organisation_code: str
     child_id: str
     service_code: str
     day: date
+
+
+@attrs.frozen
+class BookingRecord(CellEntry):
+    """The booking of one cell as stored: its id, where it belongs, and its state."""
+
     state: BookingState
     rule_id: str | None = None
 
 
 @attrs.frozen
-class AbsenceRecord:
+class AbsenceRecord(CellEntry):
     """A declared absence as stored, with the note or document reference the family gave."""
 
-    id: str
-    organisation_code: str
-    child_id: str
-    service_code: str
-    day: date
     state: AbsenceState
     note: str | None = None
     document: str | None = None
@@ -83,17 +85,12 @@ class EventKind(enum.Enum):
 
 
 @attrs.frozen
-class PlanningEvent:
+class PlanningEvent(CellEntry):
     """One change of a booking or an absence: who, when, in time or late, why, under which rule.
 
     Never changed nor deleted: billing reads whether a cancellation came in time.
     """
 
-    id: str
-    organisation_code: str
-    child_id: str
-    service_code: str
-    day: date
     kind: EventKind
     at: datetime
     by: str
