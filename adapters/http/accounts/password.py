@@ -11,6 +11,7 @@ from famille.adapters.http.payloads import (
     ResetRequestBody,
     load,
 )
+from famille.adapters.http.routes import Route
 from famille.adapters.http.throttle import LOGIN_ATTEMPTS
 from famille.kernel.accounts.authentication import Authentication
 
@@ -20,14 +21,7 @@ RESET_REQUESTED = (
 )
 
 
-class _PasswordRoute:
-    """A route of the passwords, working through the authentication."""
-
-    def __init__(self, authentication: Authentication) -> None:
-        self._authentication = authentication
-
-
-class PasswordResource(_PasswordRoute):
+class PasswordResource(Route[Authentication]):
     """The logged-in caller changes their password (no agent validates it)."""
 
     auth = AUTHENTICATED
@@ -35,7 +29,7 @@ class PasswordResource(_PasswordRoute):
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Change the password: login, current password, new one twice."""
         body = load(req, PasswordChangeBody)
-        self._authentication.change_password(
+        self._use_case.change_password(
             req.context.principal,
             login=body.login,
             current=body.current_password,
@@ -45,7 +39,7 @@ class PasswordResource(_PasswordRoute):
         resp.status = falcon.HTTP_204
 
 
-class PasswordResetResource(_PasswordRoute):
+class PasswordResetResource(Route[Authentication]):
     """« Mot de passe oublié » : sends a link; the answer never tells whether the login exists."""
 
     auth = PUBLIC
@@ -54,12 +48,12 @@ class PasswordResetResource(_PasswordRoute):
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Ask for a reset link."""
         body = load(req, ResetRequestBody)
-        self._authentication.request_reset(body.login)
+        self._use_case.request_reset(body.login)
         resp.status = falcon.HTTP_202
         resp.media = {"message": RESET_REQUESTED}
 
 
-class PasswordResetConfirmResource(_PasswordRoute):
+class PasswordResetConfirmResource(Route[Authentication]):
     """Sets a new password through a reset or activation link (single use)."""
 
     auth = PUBLIC
@@ -67,7 +61,7 @@ class PasswordResetConfirmResource(_PasswordRoute):
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Set the new password given twice."""
         body = load(req, ResetConfirmBody)
-        self._authentication.reset_password(
+        self._use_case.reset_password(
             body.token, new=body.new_password, confirmation=body.confirmation
         )
         resp.status = falcon.HTTP_204

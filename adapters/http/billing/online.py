@@ -21,6 +21,7 @@ import falcon
 from famille.adapters.http.auth import AGENT, AUTHENTICATED, FAMILY, PUBLIC
 from famille.adapters.http.billing.payloads import OnlinePaymentBody
 from famille.adapters.http.payloads import load
+from famille.adapters.http.routes import Route
 from famille.kernel.billing.online import (
     NOT_FOUND,
     NoticeRefused,
@@ -72,14 +73,7 @@ def _payment_id(payment_id: str) -> str:
     return payment_id
 
 
-class _PaymentsRoute:
-    """A route working through the online payments."""
-
-    def __init__(self, payments: OnlinePayments) -> None:
-        self._payments = payments
-
-
-class PaymentsResource(_PaymentsRoute):
+class PaymentsResource(Route[OnlinePayments]):
     """`POST /payments`."""
 
     auth = FAMILY
@@ -88,13 +82,13 @@ class PaymentsResource(_PaymentsRoute):
         """Open a payment of what remains on the chosen invoices (201), or give back the same invoices'
         payment still pending (200); 409 while the family's pending payment is of other invoices."""
         body = load(req, OnlinePaymentBody)
-        opened = self._payments.open(req.context.principal, body.invoices)
+        opened = self._use_case.open(req.context.principal, body.invoices)
         resp.status = falcon.HTTP_200 if opened.resumed else falcon.HTTP_201
         resp.location = f"{API}/payments/{opened.payment.id}"
         resp.media = payment_view(opened.payment)
 
 
-class AgentPaymentsResource(_PaymentsRoute):
+class AgentPaymentsResource(Route[OnlinePayments]):
     """`GET /agent/online-payments?status=`: the organisation's online payments, newest first."""
 
     auth = AGENT
@@ -102,36 +96,36 @@ class AgentPaymentsResource(_PaymentsRoute):
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Each payment with its family; `status` (en_attente, payee, echouee) filters."""
         status = status_param(req.get_param("status"))
-        listed = self._payments.listed(req.context.principal, status)
+        listed = self._use_case.listed(req.context.principal, status)
         resp.media = {"payments": [{**payment_view(p.payment), "detail": p.payment.detail,
                                     "family": {"id": p.payment.family_id, "number": p.family_number,
                                                "name": p.family_name}} for p in listed]}
 
 
-class PaymentResource(_PaymentsRoute):
+class PaymentResource(Route[OnlinePayments]):
     """`GET /payments/{id}`."""
 
     auth = AUTHENTICATED
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, payment_id: str) -> None:
         """Where the payment stands."""
-        resp.media = payment_view(self._payments.get(req.context.principal, _payment_id(payment_id)))
+        resp.media = payment_view(self._use_case.get(req.context.principal, _payment_id(payment_id)))
 
 
-class NotificationResource(_PaymentsRoute):
+class NotificationResource(Route[OnlinePayments]):
     """`POST|GET /payments/{id}/notification`: the service's server-to-server message."""
 
     auth = PUBLIC
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, payment_id: str) -> None:
         """Settle the payment once; answer its status."""
-        payment = self._payments.settle(_payment_id(payment_id), _message(req), channel="notification")
+        payment = self._use_case.settle(_payment_id(payment_id), _message(req), channel="notification")
         resp.media = {"id": payment.id, "status": payment.status.value}
 
     on_get = on_post
 
 
-class ReturnResource(_PaymentsRoute):
+class ReturnResource(Route[OnlinePayments]):
     """`POST|GET /payments/{id}/return`: the family's browser, back from the payment page."""
 
     auth = PUBLIC
@@ -141,7 +135,7 @@ class ReturnResource(_PaymentsRoute):
         payment_id = _payment_id(payment_id)
         # A refused message is logged by the kernel; the page shows the payment as it truly stands.
         with contextlib.suppress(NoticeRefused):
-            self._payments.settle(payment_id, _message(req), channel="retour")
+            self._use_case.settle(payment_id, _message(req), channel="retour")
         resp.status = falcon.HTTP_303
         resp.location = f"/paiements/{payment_id}"
 

@@ -13,6 +13,7 @@ from famille.adapters.http.billing.payloads import (
     SharesBody,
 )
 from famille.adapters.http.payloads import load, path_id
+from famille.adapters.http.routes import Route
 from famille.kernel.billing.setup import BillingSetup, Creditor, FamilyBilling
 
 API = "/api/v1"
@@ -39,14 +40,7 @@ def creditor_view(creditor: Creditor | None) -> dict[str, object]:
                          "creditor_id": creditor.creditor_id}}
 
 
-class _SetupRoute:
-    """A route working through the billing settings."""
-
-    def __init__(self, setup: BillingSetup) -> None:
-        self._setup = setup
-
-
-class SharesResource(_SetupRoute):
+class SharesResource(Route[BillingSetup]):
     """`GET`/`PUT /agent/children/{id}/shares`: each family's share of the child's costs."""
 
     auth = AGENT
@@ -54,28 +48,28 @@ class SharesResource(_SetupRoute):
     def on_get(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
         """The shares in force (equal when none was set)."""
         child_id = path_id(child_id, "Enfant")
-        resp.media = shares_view(child_id, self._setup.shares(req.context.principal, child_id))
+        resp.media = shares_view(child_id, self._use_case.shares(req.context.principal, child_id))
 
     def on_put(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
         """`{"shares": {family id: "50.00", ...}}` summing to 100."""
         child_id = path_id(child_id, "Enfant")
         body = load(req, SharesBody)
-        resp.media = shares_view(child_id, self._setup.set_shares(req.context.principal, child_id, body.shares))
+        resp.media = shares_view(child_id, self._use_case.set_shares(req.context.principal, child_id, body.shares))
 
 
-class FamilyBillingResource(_SetupRoute):
+class FamilyBillingResource(Route[BillingSetup]):
     """`GET`/`PUT /agent/families/{id}/billing`: lives in the commune, SEPA mandate."""
 
     auth = AGENT
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, family_id: str) -> None:
         """The family's billing settings."""
-        resp.media = family_billing_view(self._setup.family_billing(req.context.principal, path_id(family_id, "Famille")))
+        resp.media = family_billing_view(self._use_case.family_billing(req.context.principal, path_id(family_id, "Famille")))
 
     def on_put(self, req: falcon.Request, resp: falcon.Response, family_id: str) -> None:
         """`{"resident": false, "mandate": {"signed_on": "2025-09-01", "reference": "..."}}`."""
         body = load(req, FamilyBillingBody)
-        settings = self._setup.set_family_billing(
+        settings = self._use_case.set_family_billing(
             req.context.principal, path_id(family_id, "Famille"), resident=body.resident,
             mandate_signed_on=body.mandate.signed_on if body.mandate else None,
             mandate_reference_text=body.mandate.reference if body.mandate else None,
@@ -83,20 +77,20 @@ class FamilyBillingResource(_SetupRoute):
         resp.media = family_billing_view(settings)
 
 
-class CreditorResource(_SetupRoute):
+class CreditorResource(Route[BillingSetup]):
     """`GET`/`PUT /agent/billing/creditor`: the organisation's SEPA creditor data."""
 
     auth = AGENT
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         """The creditor, or null."""
-        resp.media = creditor_view(self._setup.creditor(req.context.principal.organisation_code))
+        resp.media = creditor_view(self._use_case.creditor(req.context.principal.organisation_code))
 
     def on_put(self, req: falcon.Request, resp: falcon.Response) -> None:
         """`{name, iban, bic, creditor_id}`, checked (IBAN key, BIC and ICS formats)."""
         body = load(req, CreditorBody)
-        resp.media = creditor_view(self._setup.set_own_creditor(req.context.principal, body.name, body.iban,
-                                                                body.bic, body.creditor_id))
+        resp.media = creditor_view(self._use_case.set_own_creditor(req.context.principal, body.name, body.iban,
+                                                                   body.bic, body.creditor_id))
 
 
 def add_billing_setup_routes(app: falcon.App, setup: BillingSetup) -> None:  # type: ignore[type-arg]

@@ -33,6 +33,7 @@ from famille.adapters.http.families.views import (
     request_view,
 )
 from famille.adapters.http.payloads import ID_MAX, load, path_id
+from famille.adapters.http.routes import Route
 from famille.kernel.families.record_service import Records
 from famille.kernel.families.request_service import PHOTO_MAX_BYTES, Requests
 from famille.kernel.families.requests import ChangeRequest, Decision, RequestKind, RequestStatus
@@ -56,27 +57,17 @@ def _accepted(resp: falcon.Response, request: ChangeRequest) -> None:
     resp.media = request_view(request)
 
 
-class AccountResource:
+class AccountResource(Route[Records]):
     """« Mon compte »: the caller family's record, all tabs, with its pending requests."""
 
     auth = FAMILY
 
-    def __init__(self, records: Records) -> None:
-        self._records = records
-
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         """The record."""
-        resp.media = family_record_view(self._records.family_record(req.context.principal))
+        resp.media = family_record_view(self._use_case.family_record(req.context.principal))
 
 
-class _RequestsRoute:
-    """A route working through the change requests."""
-
-    def __init__(self, requests: Requests) -> None:
-        self._requests = requests
-
-
-class AccountSectionResource(_RequestsRoute):
+class AccountSectionResource(Route[Requests]):
     """A tab of « Mon compte » sent as a request (responsable, conjoint, fiscales, caf, bancaires)."""
 
     auth = FAMILY
@@ -87,10 +78,10 @@ class AccountSectionResource(_RequestsRoute):
             raise NotFound("Rubrique introuvable.")
         kind, body_type = ACCOUNT_SECTIONS[section]
         changes = load_changes(req, body_type)
-        _accepted(resp, self._requests.submit(req.context.principal, kind, changes))
+        _accepted(resp, self._use_case.submit(req.context.principal, kind, changes))
 
 
-class ChildrenResource(_RequestsRoute):
+class ChildrenResource(Route[Requests]):
     """« Ajout enfant »: a family asks to add a child."""
 
     auth = FAMILY
@@ -98,37 +89,34 @@ class ChildrenResource(_RequestsRoute):
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Ask for the addition."""
         changes = load_changes(req, ChildIdentityBody)
-        _accepted(resp, self._requests.submit(req.context.principal, RequestKind.AJOUT_ENFANT, changes))
+        _accepted(resp, self._use_case.submit(req.context.principal, RequestKind.AJOUT_ENFANT, changes))
 
 
-class ChildResource:
+class ChildResource(Route[Records]):
     """A child's record, for its families and the agents of its organisation."""
 
     auth = AUTHENTICATED
 
-    def __init__(self, records: Records) -> None:
-        self._records = records
-
     def on_get(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
         """The record."""
         child_id = path_id(child_id, "Enfant")
-        resp.media = child_record_view(self._records.child_record(req.context.principal, child_id))
+        resp.media = child_record_view(self._use_case.child_record(req.context.principal, child_id))
 
 
-class _ChildForm:
+class _ChildForm(Route[Requests]):
     """A form of a child's page that creates a request of `kind` from a body of `body_type`."""
 
     auth = FAMILY
 
     def __init__(self, requests: Requests, kind: RequestKind, body_type: type) -> None:
-        self._requests = requests
+        super().__init__(requests)
         self._kind = kind
         self._body_type = body_type
 
     def _submit(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
         child_id = path_id(child_id, "Enfant")
         changes = load_changes(req, self._body_type)
-        _accepted(resp, self._requests.submit(req.context.principal, self._kind, changes, child_id=child_id))
+        _accepted(resp, self._use_case.submit(req.context.principal, self._kind, changes, child_id=child_id))
 
 
 class ChildFormPost(_ChildForm):
@@ -147,13 +135,13 @@ class ChildFormPut(_ChildForm):
         self._submit(req, resp, child_id)
 
 
-class ChildItemDeletion:
+class ChildItemDeletion(Route[Requests]):
     """Asks to delete an item of a child's list (an authorised person, an allergy)."""
 
     auth = FAMILY
 
     def __init__(self, requests: Requests, kind: RequestKind, key: str) -> None:
-        self._requests = requests
+        super().__init__(requests)
         self._kind = kind
         self._key = key
 
@@ -162,7 +150,7 @@ class ChildItemDeletion:
         child_id = path_id(child_id, "Enfant")
         (item_id,) = item.values()  # person_id or allergy_id, as the route names it
         item_id = path_id(item_id, "Élément")
-        request = self._requests.submit(req.context.principal, self._kind, {self._key: item_id},
+        request = self._use_case.submit(req.context.principal, self._kind, {self._key: item_id},
                                         child_id=child_id)
         _accepted(resp, request)
 
@@ -219,7 +207,7 @@ def _enum_param(req: falcon.Request, name: str, enum_type: Any, default: str | N
         raise ValidationFailed([FieldError(name, f"Paramètre « {name} » : l'une des valeurs {choices}.")]) from None
 
 
-class RequestsResource(_RequestsRoute):
+class RequestsResource(Route[Requests]):
     """« Liste des demandes »: the caller family's requests and their answers."""
 
     auth = FAMILY
@@ -228,7 +216,7 @@ class RequestsResource(_RequestsRoute):
         """Every request, oldest first, and grouped by kind into pending, refused and accepted."""
         kind = _enum_param(req, "kind", RequestKind)
         status = _enum_param(req, "status", RequestStatus)
-        found = self._requests.of_family(req.context.principal, kind=kind, status=status)
+        found = self._use_case.of_family(req.context.principal, kind=kind, status=status)
         by_kind: dict[str, dict[str, Any]] = {}
         for request in found:
             group = by_kind.setdefault(request.kind.value, {
@@ -238,7 +226,7 @@ class RequestsResource(_RequestsRoute):
         resp.media = {"requests": [request_view(r) for r in found], "by_kind": list(by_kind.values())}
 
 
-class AgentRequestsResource(_RequestsRoute):
+class AgentRequestsResource(Route[Requests]):
     """The agent's queue: its organisation's requests, oldest first, with before and after."""
 
     auth = AGENT
@@ -251,11 +239,11 @@ class AgentRequestsResource(_RequestsRoute):
         family = req.get_param("family") or None
         if family is not None and len(family) > ID_MAX:
             raise ValidationFailed([FieldError("family", "Paramètre « family » : trop long.")])
-        entries = self._requests.queue(req.context.principal, status=status, kind=kind, family_id=family)
+        entries = self._use_case.queue(req.context.principal, status=status, kind=kind, family_id=family)
         resp.media = {"requests": [queue_entry_view(entry) for entry in entries]}
 
 
-class DecisionResource(_RequestsRoute):
+class DecisionResource(Route[Requests]):
     """An agent accepts or refuses (with a reason) a request of its organisation."""
 
     auth = AGENT
@@ -264,7 +252,7 @@ class DecisionResource(_RequestsRoute):
         """`{"accept": true}` or `{"accept": false, "reason": "..."}`; 409 if already decided."""
         request_id = path_id(request_id, "Demande")
         body = load(req, DecisionBody)
-        decided = self._requests.decide(req.context.principal, request_id,
+        decided = self._use_case.decide(req.context.principal, request_id,
                                         Decision(accept=body.accept, reason=body.reason))
         resp.media = request_view(decided)
 

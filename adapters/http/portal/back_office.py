@@ -16,6 +16,7 @@ from famille.adapters.http.families.views import family_record_view, identity_vi
 from famille.adapters.http.payloads import path_id
 from famille.adapters.http.planning.views import absence_view, booking_view, enrolment_view, headcounts_view
 from famille.adapters.http.portal.onboarding import FamiliesResource as NewFamilyResource
+from famille.adapters.http.routes import Route
 from famille.adapters.http.views import amount, day
 from famille.kernel.families.directory import FamilyList, FamilyListing
 from famille.kernel.portal.back_office import AgentDay, ChildFile, FamilyFile
@@ -129,32 +130,25 @@ class FamiliesResource(NewFamilyResource):
         resp.media = family_list_view(found)
 
 
-class _BackOfficeRoute:
-    """A route of the agents' back office, working through the portal."""
-
-    def __init__(self, portal: Application) -> None:
-        self._portal = portal
-
-
-class FamilyFileResource(_BackOfficeRoute):
+class FamilyFileResource(Route[Application]):
     """`GET /agent/families/{family_id}`: a family's whole file."""
 
     auth = AGENT
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, family_id: str) -> None:
         """The record, children and enrolments, requests, account, invoices and payments."""
-        file = self._portal.back_office.family_file(req.context.principal, path_id(family_id, "Famille"))
+        file = self._use_case.back_office.family_file(req.context.principal, path_id(family_id, "Famille"))
         resp.media = family_file_view(file)
 
 
-class AgentDayResource(_BackOfficeRoute):
+class AgentDayResource(Route[Application]):
     """`GET /agent/today`: what the agent's home page shows."""
 
     auth = AGENT
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Requests waiting, today's headcounts, missing pointage, last month's billing."""
-        resp.media = agent_day_view(self._portal.back_office.day(req.context.principal))
+        resp.media = agent_day_view(self._use_case.back_office.day(req.context.principal))
 
 
 def add_back_office_routes(app: falcon.App, portal: Application) -> None:

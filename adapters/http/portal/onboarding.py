@@ -17,6 +17,7 @@ import falcon
 from famille.adapters.http.auth import AGENT
 from famille.adapters.http.families.payloads import AdultBody, normalise_changes
 from famille.adapters.http.payloads import load, path_id, text
+from famille.adapters.http.routes import Route
 from famille.adapters.http.views import created
 from famille.kernel.families.model import Adult, Civilite, Sexe
 from famille.kernel.portal.onboarding import NewChild, NewEnrolment, NewFamily, Onboarded, Onboarding
@@ -109,44 +110,35 @@ def onboarded_view(done: Onboarded) -> dict[str, Any]:
     }
 
 
-class FamiliesResource:
+class FamiliesResource(Route[Onboarding]):
     """An agent creates a family of its organisation, with its account and children."""
 
     auth = AGENT
 
-    def __init__(self, onboarding: Onboarding) -> None:
-        self._onboarding = onboarding
-
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Create the family: 201 with its id, N° famille, login and children."""
         body = load(req, NewFamilyBody)
-        done = self._onboarding.create_family(req.context.principal, new_family(body))
+        done = self._use_case.create_family(req.context.principal, new_family(body))
         created(resp, onboarded_view(done), f"{API}/agent/families/{done.family.id}")
 
 
-class ActivationResource:
+class ActivationResource(Route[Onboarding]):
     """An agent sends a family its first-activation link."""
 
     auth = AGENT
 
-    def __init__(self, onboarding: Onboarding) -> None:
-        self._onboarding = onboarding
-
     def on_post(self, req: falcon.Request, resp: falcon.Response, family_id: str) -> None:
         """E-mail the link: 202 with the address it went to and until when it works."""
-        sent = self._onboarding.send_activation(req.context.principal, path_id(family_id, "Famille"))
+        sent = self._use_case.send_activation(req.context.principal, path_id(family_id, "Famille"))
         resp.status = falcon.HTTP_202
         resp.media = {"family_id": sent.family_id, "login": sent.login, "email": sent.email,
                       "expires_at": sent.expires_at.isoformat()}
 
 
-class ChildrenResource:
+class ChildrenResource(Route[Onboarding]):
     """An agent adds a child (and its enrolments) to a family of its organisation."""
 
     auth = AGENT
-
-    def __init__(self, onboarding: Onboarding) -> None:
-        self._onboarding = onboarding
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, family_id: str) -> None:
         """Add the child: 201 with its id; each wrong field named as in the body (`enrolments[0].service`)."""
@@ -156,7 +148,7 @@ class ChildrenResource:
         if new is None:
             raise ValidationFailed(errors)
         try:
-            child = self._onboarding.add_child(req.context.principal, family_id, new)
+            child = self._use_case.add_child(req.context.principal, family_id, new)
         except ValidationFailed as refused:  # the kernel names them as in `POST /agent/families`
             raise ValidationFailed([FieldError(e.field.removeprefix("children[0]."),
                                                e.message.replace("children[0].", ""), e.rule_id)
