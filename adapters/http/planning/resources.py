@@ -38,6 +38,7 @@ from famille.adapters.http.planning.views import (
     report_view,
     roll_call_view,
 )
+from famille.adapters.http.routes import Route
 from famille.adapters.http.views import created
 from famille.kernel.planning.agent import AgentPlanning
 from famille.kernel.planning.inputs import AttendanceStatus
@@ -49,32 +50,29 @@ API = "/api/v1"
 CSV = "text/csv"
 
 
-class PlanningResource:
+class PlanningResource(Route[Planning]):
     """`GET /children/{child_id}/planning?month=YYYY-MM&service=&structure=`."""
 
     auth = AUTHENTICATED
 
     def __init__(self, planning: Planning, today: Callable[[], date]) -> None:
-        self._planning = planning
+        super().__init__(planning)
         self._today = today
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
         """The month grid of a child."""
         child_id = path_id(child_id, "Enfant")
         month = query_month(req, self._today())
-        grid = self._planning.month(req.context.principal, child_id, month, service=query_text(req, "service"),
+        grid = self._use_case.month(req.context.principal, child_id, month, service=query_text(req, "service"),
                                     structure=query_text(req, "structure", ID_MAX), read=req.context.child)
         resp.text = planning_document(grid)
         resp.content_type = falcon.MEDIA_JSON
 
 
-class HistoryResource:
+class HistoryResource(Route[Planning]):
     """`GET /children/{child_id}/planning/history?from=&to=`: every change, for billing and disputes."""
 
     auth = AUTHENTICATED
-
-    def __init__(self, planning: Planning) -> None:
-        self._planning = planning
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
         """The child's changes for days in the range (at most a year)."""
@@ -83,7 +81,7 @@ class HistoryResource:
         assert first is not None and last is not None
         if last < first or last - first > timedelta(400):
             raise ValidationFailed([FieldError("to", "Paramètre « to » : après « from », 400 jours au plus.")])
-        events = self._planning.history(req.context.principal, child_id, first, last)
+        events = self._use_case.history(req.context.principal, child_id, first, last)
         resp.media = {"events": [event_view(e) for e in events]}
 
 
@@ -97,11 +95,11 @@ class LegendResource:
         resp.media = legend_view()
 
 
-class _ChildCellsRoute:
+class _ChildCellsRoute(Route[Planning]):
     """A route on a child's cells, served twice: to its family, and to an agent acting for it."""
 
     def __init__(self, planning: Planning, *, as_agent: bool) -> None:
-        self._planning = planning
+        super().__init__(planning)
         self._as_agent = as_agent
         self.auth = AGENT if as_agent else FAMILY
 
@@ -113,23 +111,20 @@ class ChildBookingsResource(_ChildCellsRoute):
         """Book the selected cells; the answer lists the cells booked and those skipped, with why."""
         child_id = path_id(child_id, "Enfant")
         cells, _ = booking_body(req)
-        report = self._planning.book(req.context.principal, child_id, cells, as_agent=self._as_agent,
+        report = self._use_case.book(req.context.principal, child_id, cells, as_agent=self._as_agent,
                                      read=req.context.child)
         resp.media = report_view(report)
 
 
-class FamilyBookingsResource:
+class FamilyBookingsResource(Route[Planning]):
     """`POST /bookings`: the same cells for several children of the family, in one request."""
 
     auth = FAMILY
 
-    def __init__(self, planning: Planning) -> None:
-        self._planning = planning
-
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Book for every child named in `children`."""
         cells, children = booking_body(req, with_children=True)
-        reports = self._planning.book_children(req.context.principal, children, cells)
+        reports = self._use_case.book_children(req.context.principal, children, cells)
         resp.media = {"reports": [report_view(r) for r in reports]}
 
 
@@ -143,23 +138,16 @@ class ChildAbsencesResource(_ChildCellsRoute):
         principal = req.context.principal
         if every_service:
             days = sorted({day for _, day in cells})
-            services = self._planning.enrolled_services(principal, child_id, days[0], days[-1]) if days else []
+            services = self._use_case.enrolled_services(principal, child_id, days[0], days[-1]) if days else []
             cells = [(service, day) for day in days for service in services]
             if not cells:
                 raise ValidationFailed([FieldError("from", "L'enfant n'est inscrit à aucun service sur ces jours.")])
-        report = self._planning.declare_absence(principal, child_id, cells, reason, note=note, document=document,
+        report = self._use_case.declare_absence(principal, child_id, cells, reason, note=note, document=document,
                                                 as_agent=self._as_agent)
         resp.media = report_view(report)
 
 
-class _AgentRoute:
-    """A route of the agents' planning (decisions, closures, attendance, enrolments)."""
-
-    def __init__(self, agents: AgentPlanning) -> None:
-        self._agents = agents
-
-
-class AgentBookingsResource(_AgentRoute):
+class AgentBookingsResource(Route[AgentPlanning]):
     """`GET /agent/bookings?status=pending`: bookings and absences waiting for a decision."""
 
     auth = AGENT
@@ -171,10 +159,10 @@ class AgentBookingsResource(_AgentRoute):
             status = "pending"
         if status != "pending":
             raise ValidationFailed([FieldError("status", "Paramètre « status » : seule la valeur pending existe.")])
-        resp.media = {"requests": [pending_view(e) for e in self._agents.pending(req.context.principal)]}
+        resp.media = {"requests": [pending_view(e) for e in self._use_case.pending(req.context.principal)]}
 
 
-class BookingDecisionResource(_AgentRoute):
+class BookingDecisionResource(Route[AgentPlanning]):
     """`POST /agent/bookings/{booking_id}/decision`."""
 
     auth = AGENT
@@ -183,11 +171,11 @@ class BookingDecisionResource(_AgentRoute):
         """Accept, or refuse with a reason; the family is told."""
         booking_id = path_id(booking_id, "Réservation")
         accept, reason = decision_body(req)
-        resp.media = booking_view(self._agents.decide_booking(req.context.principal, booking_id, accept=accept,
-                                                              reason=reason))
+        resp.media = booking_view(self._use_case.decide_booking(req.context.principal, booking_id, accept=accept,
+                                                                reason=reason))
 
 
-class AbsenceDecisionResource(_AgentRoute):
+class AbsenceDecisionResource(Route[AgentPlanning]):
     """`POST /agent/absences/{absence_id}/decision`."""
 
     auth = AGENT
@@ -196,11 +184,11 @@ class AbsenceDecisionResource(_AgentRoute):
         """Accept (excused or billed per the rules), or refuse with a reason (kept on the cell: billed)."""
         absence_id = path_id(absence_id, "Absence")
         accept, reason = decision_body(req)
-        decided = self._agents.decide_absence(req.context.principal, absence_id, accept=accept, reason=reason)
+        decided = self._use_case.decide_absence(req.context.principal, absence_id, accept=accept, reason=reason)
         resp.media = {"accepted": accept, "absence": absence_view(decided)}
 
 
-class HeadcountsResource(_AgentRoute):
+class HeadcountsResource(Route[AgentPlanning]):
     """`GET /agent/headcounts?date=`: JSON, or CSV for Excel with `Accept: text/csv`."""
 
     auth = AGENT
@@ -209,7 +197,7 @@ class HeadcountsResource(_AgentRoute):
         """Children expected per structure and service; canteen meals by pratique alimentaire."""
         day = query_day(req)
         assert day is not None
-        counts = self._agents.headcounts(req.context.principal, day)
+        counts = self._use_case.headcounts(req.context.principal, day)
         if req.client_prefers([falcon.MEDIA_JSON, CSV]) == CSV:
             resp.content_type = f"{CSV}; charset=utf-8"
             resp.set_header("Content-Disposition", f'attachment; filename="effectifs-{day.isoformat()}.csv"')
@@ -218,7 +206,7 @@ class HeadcountsResource(_AgentRoute):
         resp.media = headcounts_view(day, counts)
 
 
-class AttendanceResource(_AgentRoute):
+class AttendanceResource(Route[AgentPlanning]):
     """`GET /agent/attendance?date=&service=` (the list to tick), `POST` one pointage."""
 
     auth = AGENT
@@ -227,69 +215,69 @@ class AttendanceResource(_AgentRoute):
         """Children expected that day (and any already recorded), with what was recorded."""
         day = query_day(req)
         assert day is not None
-        lines = self._agents.roll_call(req.context.principal, day, query_text(req, "service"))
+        lines = self._use_case.roll_call(req.context.principal, day, query_text(req, "service"))
         resp.media = roll_call_view(day, lines)
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Record present (with arrival and departure) or absent."""
         child, service, day, status, arrival, departure = attendance_body(req)
-        self._agents.record_attendance(
+        self._use_case.record_attendance(
             req.context.principal, path_id(child, "Enfant"), service, day,
             AttendanceStatus.PRESENT if status == "present" else AttendanceStatus.ABSENT, arrival, departure)
-        lines = self._agents.roll_call(req.context.principal, day, service)
+        lines = self._use_case.roll_call(req.context.principal, day, service)
         resp.media = roll_call_view(day, [line for line in lines if line.child_id == child])
 
 
-class ClosuresResource:
+class ClosuresResource(Route[AgentPlanning]):
     """`GET /agent/closures?from=&to=`, `POST` a closure."""
 
     auth = AGENT
 
     def __init__(self, agents: AgentPlanning, today: Callable[[], date]) -> None:
-        self._agents = agents
+        super().__init__(agents)
         self._today = today
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         """The organisation's closures (by default from today, for a year)."""
         first = query_day(req, "from", required=False) or self._today()
         last = query_day(req, "to", required=False) or first + timedelta(366)
-        found = self._agents.closures(req.context.principal, first, last)
+        found = self._use_case.closures(req.context.principal, first, last)
         resp.media = {"closures": [closure_view(c) for c in found]}
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Declare a closure of one service, or of all (`service: null`)."""
         day, service, reason = closure_body(req)
-        closure = self._agents.declare_closure(req.context.principal, day, service, reason)
+        closure = self._use_case.declare_closure(req.context.principal, day, service, reason)
         created(resp, closure_view(closure))
 
 
-class EnrolmentsResource(_AgentRoute):
+class EnrolmentsResource(Route[AgentPlanning]):
     """`GET /agent/children/{child_id}/enrolments`, `POST` a new enrolment (inscription)."""
 
     auth = AGENT
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
         """The child's enrolments."""
-        found = self._agents.enrolments(req.context.principal, path_id(child_id, "Enfant"))
+        found = self._use_case.enrolments(req.context.principal, path_id(child_id, "Enfant"))
         resp.media = {"enrolments": [enrolment_view(e) for e in found]}
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
         """Enrol the child in a service from `start` (to `end`)."""
         body, contract = enrolment_body(req)
-        enrolment = self._agents.enrol(req.context.principal, path_id(child_id, "Enfant"), body.service,
-                                       body.start, body.end, structure_id=body.structure,
-                                       family_number=body.family_number, contract=contract)
+        enrolment = self._use_case.enrol(req.context.principal, path_id(child_id, "Enfant"), body.service,
+                                         body.start, body.end, structure_id=body.structure,
+                                         family_number=body.family_number, contract=contract)
         created(resp, enrolment_view(enrolment))
 
 
-class ClosureResource(_AgentRoute):
+class ClosureResource(Route[AgentPlanning]):
     """`DELETE /agent/closures/{closure_id}`."""
 
     auth = AGENT
 
     def on_delete(self, req: falcon.Request, resp: falcon.Response, closure_id: str) -> None:
         """Withdraw a closure."""
-        self._agents.remove_closure(req.context.principal, path_id(closure_id, "Fermeture"))
+        self._use_case.remove_closure(req.context.principal, path_id(closure_id, "Fermeture"))
         resp.status = falcon.HTTP_204
 
 
