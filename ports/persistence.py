@@ -22,7 +22,12 @@ if TYPE_CHECKING:
     from famille.kernel.families.inbox import InboxMessage
     from famille.kernel.families.model import Child, Family
     from famille.kernel.families.records import ChildSections, FamilySections, Photo
-    from famille.kernel.families.requests import ChangeRequest, Changes, RequestKind, RequestStatus
+    from famille.kernel.families.requests import (
+        ChangeRequest,
+        Changes,
+        RequestQuery,
+        RequestStatus,
+    )
     from famille.kernel.shared.organisations import Organisation, Service, Structure
 
 
@@ -274,16 +279,8 @@ class RequestRepository(Protocol):
         """The request with this id, or None."""
         ...
 
-    def find(
-        self,
-        *,
-        organisation_code: str | None = None,
-        family_id: str | None = None,
-        child_id: str | None = None,
-        status: RequestStatus | None = None,
-        kinds: frozenset[RequestKind] | None = None,
-    ) -> Sequence[ChangeRequest]:
-        """The requests matching every filter given, oldest submitted first."""
+    def find(self, query: RequestQuery) -> Sequence[ChangeRequest]:
+        """The requests matching every filter of `query`, oldest submitted first."""
         ...
 
     def claim(

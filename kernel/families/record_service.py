@@ -16,7 +16,13 @@ from famille.kernel.accounts.model import Principal
 from famille.kernel.families import access
 from famille.kernel.families import changes as rc
 from famille.kernel.families.records import ChildRecord, FamilyRecord, Photo
-from famille.kernel.families.requests import FAMILY_KINDS, ChangeRequest, RequestKind, RequestStatus
+from famille.kernel.families.requests import (
+    FAMILY_KINDS,
+    ChangeRequest,
+    RequestKind,
+    RequestQuery,
+    RequestStatus,
+)
 from famille.kernel.shared.errors import Forbidden, NotFound
 from famille.kernel.shared.time import require_aware
 from famille.ports.persistence import UnitOfWork, UnitOfWorkFactory
@@ -59,7 +65,8 @@ class Records:
             raise Forbidden("Cette page est réservée aux familles.")
         with self._uow() as uow:
             family = access.visible_family(uow, principal, family_id)
-            pending = uow.requests.find(family_id=family.id, status=RequestStatus.PENDING, kinds=FAMILY_KINDS)
+            query = RequestQuery(family_id=family.id, status=RequestStatus.PENDING, kinds=FAMILY_KINDS)
+            pending = uow.requests.find(query)
             return FamilyRecordPage(access.family_record(uow, family.id), tuple(pending))
 
     def family_by_number(self, principal: Principal, number: str) -> FamilyRecord:
@@ -74,7 +81,8 @@ class Records:
         """A child's record, with the pending requests the caller may see."""
         with self._uow() as uow:
             child = access.visible_child(uow, principal, child_id)
-            pending = [r for r in uow.requests.find(child_id=child.id, status=RequestStatus.PENDING)
+            query = RequestQuery(child_id=child.id, status=RequestStatus.PENDING)
+            pending = [r for r in uow.requests.find(query)
                        if principal.is_agent or r.family_id == principal.family_id]
             payer = principal.family_id if principal.family_id in child.family_ids else child.family_ids[0]
             return ChildRecordPage(access.child_record(uow, child.id), tuple(pending),
@@ -140,7 +148,8 @@ class Records:
 
 def _accepted(uow: UnitOfWork, *, family_id: str | None = None, child_id: str | None = None) -> list[ChangeRequest]:
     if family_id is not None:
-        found = uow.requests.find(family_id=family_id, status=RequestStatus.ACCEPTED, kinds=FAMILY_KINDS)
+        query = RequestQuery(family_id=family_id, status=RequestStatus.ACCEPTED, kinds=FAMILY_KINDS)
     else:
-        found = uow.requests.find(child_id=child_id, status=RequestStatus.ACCEPTED)
+        query = RequestQuery(child_id=child_id, status=RequestStatus.ACCEPTED)
+    found = uow.requests.find(query)
     return sorted(found, key=lambda r: (r.decided_at or r.submitted_at, r.id))

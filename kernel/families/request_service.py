@@ -25,6 +25,7 @@ from famille.kernel.families.requests import (
     Changes,
     Decision,
     RequestKind,
+    RequestQuery,
     RequestStatus,
 )
 from famille.kernel.shared.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
@@ -153,8 +154,8 @@ class Requests:
         """The caller family's own requests (« Liste des demandes »), oldest first."""
         family_id = _family_of(principal)
         with self._uow() as uow:
-            found = uow.requests.find(family_id=family_id, status=status,
-                                      kinds=frozenset({kind}) if kind else None)
+            found = uow.requests.find(RequestQuery(family_id=family_id, status=status,
+                                                   kinds=frozenset({kind}) if kind else None))
             return [r for r in found if child_id is None or r.child_id == child_id]
 
     # --- agents -----------------------------------------------------------------------------
@@ -175,8 +176,9 @@ class Requests:
         if not principal.is_agent:
             raise Forbidden("Cette page est réservée aux agents.")
         with self._uow() as uow:
-            found = uow.requests.find(organisation_code=principal.organisation_code, family_id=family_id,
-                                      status=status, kinds=frozenset({kind}) if kind else None)
+            found = uow.requests.find(RequestQuery(organisation_code=principal.organisation_code,
+                                                   family_id=family_id, status=status,
+                                                   kinds=frozenset({kind}) if kind else None))
             families: dict[str, Family] = {}
             entries = []
             for request in found:

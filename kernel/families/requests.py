@@ -122,6 +122,29 @@ class ChangeRequest:
 
 
 @attrs.frozen
+class RequestQuery:
+    """Which requests to list: every filter given must hold; None (the default) lets any through.
+
+    The repositories answer it (`RequestRepository.find`), oldest submitted first; `matches` is what
+    each filter means, for a repository that filters in memory.
+    """
+
+    organisation_code: str | None = None
+    family_id: str | None = None
+    child_id: str | None = None
+    status: RequestStatus | None = None
+    kinds: frozenset[RequestKind] | None = None
+
+    def matches(self, request: ChangeRequest) -> bool:
+        """Whether `request` passes every filter given."""
+        return ((self.organisation_code is None or request.organisation_code == self.organisation_code)
+                and (self.family_id is None or request.family_id == self.family_id)
+                and (self.child_id is None or request.child_id == self.child_id)
+                and (self.status is None or request.status is self.status)
+                and (self.kinds is None or request.kind in self.kinds))
+
+
+@attrs.frozen
 class Decision:
     """What an agent decides: accept, or refuse with a reason."""
 

@@ -20,7 +20,7 @@ from famille.kernel.families import access
 from famille.kernel.families.model import Child
 from famille.kernel.families.record_service import FamilyRecordPage
 from famille.kernel.families.records import FamilyRecord
-from famille.kernel.families.requests import FAMILY_KINDS, ChangeRequest, RequestStatus
+from famille.kernel.families.requests import FAMILY_KINDS, ChangeRequest, RequestQuery, RequestStatus
 from famille.kernel.planning.agent import AgentPlanning, Headcount, MissingAttendance
 from famille.kernel.planning.inputs import Enrolment
 from famille.kernel.planning.records import AbsenceRecord, BookingRecord
@@ -123,7 +123,8 @@ class BackOffice:
                                              if e.organisation_code == organisation),
                                     tuple(b for b in bookings if b.child_id == c.id),
                                     tuple(a for a in absences if a.child_id == c.id)) for c in children)
-            requests = tuple(uow.requests.find(family_id=family.id, organisation_code=organisation))
+            query = RequestQuery(family_id=family.id, organisation_code=organisation)
+            requests = tuple(uow.requests.find(query))
             # the family's account with this organisation (another one bills its own enrolments)
             issued = [i for i in uow.billing.issued_of_family(family.id) if i.organisation_code == organisation]
             payments = [p for p in uow.billing.payments_of_family(family.id) if p.organisation_code == organisation]
@@ -140,7 +141,8 @@ class BackOffice:
         last_month = today.replace(day=1) - timedelta(1)
         month = f"{last_month.year:04d}-{last_month.month:02d}"
         with self._uow() as uow:
-            requests = len(uow.requests.find(organisation_code=organisation, status=RequestStatus.PENDING))
+            pending = RequestQuery(organisation_code=organisation, status=RequestStatus.PENDING)
+            requests = len(uow.requests.find(pending))
             planning = (len(uow.planning.pending_bookings(organisation))
                         + len(uow.planning.pending_absences(organisation)))
             run_id = run_id_of(organisation, month)

@@ -22,7 +22,7 @@ from famille.kernel.families.records import (
     Photo,
     PratiqueAlimentaire,
 )
-from famille.kernel.families.requests import ChangeRequest, RequestKind, RequestStatus
+from famille.kernel.families.requests import ChangeRequest, RequestKind, RequestQuery, RequestStatus
 from famille.ports.persistence import UnitOfWorkFactory
 from tests.support import samples
 from tests.support.samples import NOW
@@ -117,12 +117,13 @@ def test_requests_round_trip_and_are_found_by_each_filter(uow_factory: UnitOfWor
 
     with uow_factory() as uow:
         assert uow.requests.get(first.id) == first
-        assert uow.requests.find(family_id=family.id) == [second, first]
-        assert uow.requests.find(organisation_code="saint-martin", status=RequestStatus.PENDING) == [second, first]
-        assert uow.requests.find(child_id=child.id) == [first]
-        assert uow.requests.find(kinds=frozenset({RequestKind.RESPONSABLE})) == [second]
-        assert uow.requests.find(organisation_code="ailleurs") == []
-        assert uow.requests.find(status=RequestStatus.ACCEPTED) == []
+        assert uow.requests.find(RequestQuery(family_id=family.id)) == [second, first]
+        pending = RequestQuery(organisation_code="saint-martin", status=RequestStatus.PENDING)
+        assert uow.requests.find(pending) == [second, first]
+        assert uow.requests.find(RequestQuery(child_id=child.id)) == [first]
+        assert uow.requests.find(RequestQuery(kinds=frozenset({RequestKind.RESPONSABLE}))) == [second]
+        assert uow.requests.find(RequestQuery(organisation_code="ailleurs")) == []
+        assert uow.requests.find(RequestQuery(status=RequestStatus.ACCEPTED)) == []
 
 
 def test_a_request_is_claimed_once_and_keeps_what_it_replaced(uow_factory: UnitOfWorkFactory) -> None:

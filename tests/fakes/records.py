@@ -10,7 +10,7 @@ import attrs
 
 from famille.kernel.families.model import Child, Family
 from famille.kernel.families.records import ChildSections, FamilySections, Photo
-from famille.kernel.families.requests import ChangeRequest, Changes, RequestKind, RequestStatus
+from famille.kernel.families.requests import ChangeRequest, Changes, RequestQuery, RequestStatus
 
 
 class FakeRecords:
@@ -55,15 +55,8 @@ class FakeRequests:
     def get(self, request_id: str) -> ChangeRequest | None:
         return self.s.requests.get(request_id)
 
-    def find(self, *, organisation_code: str | None = None, family_id: str | None = None,
-             child_id: str | None = None, status: RequestStatus | None = None,
-             kinds: frozenset[RequestKind] | None = None) -> Sequence[ChangeRequest]:
-        found = [r for r in self.s.requests.values()
-                 if (organisation_code is None or r.organisation_code == organisation_code)
-                 and (family_id is None or r.family_id == family_id)
-                 and (child_id is None or r.child_id == child_id)
-                 and (status is None or r.status is status)
-                 and (kinds is None or r.kind in kinds)]
+    def find(self, query: RequestQuery) -> Sequence[ChangeRequest]:
+        found = [r for r in self.s.requests.values() if query.matches(r)]
         return sorted(found, key=lambda r: (r.submitted_at, r.id))
 
     def claim(self, request_id: str, status: RequestStatus, decided_at: datetime, decided_by: str,

@@ -12,7 +12,7 @@ from famille.adapters.sqlalchemy.database import make_engine
 from famille.adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
 from famille.kernel.accounts.model import Principal, Role
 from famille.kernel.families.request_service import Requests
-from famille.kernel.families.requests import Decision, RequestKind, RequestStatus
+from famille.kernel.families.requests import Decision, RequestKind, RequestQuery, RequestStatus
 from famille.kernel.shared.errors import Conflict
 from tests.contract.test_records import change_request, seed_family
 from tests.fakes.clock import FakeClock
@@ -66,7 +66,7 @@ def test_two_agents_deciding_the_same_request_at_once_one_wins_the_other_gets_a_
     assert errors == []
     assert all(sorted(o) == ["conflict"] * (WORKERS - 1) + ["won"] for o in outcomes.values()), outcomes
     with uow_factory() as uow:
-        decided = uow.requests.find(family_id=family.id)
+        decided = uow.requests.find(RequestQuery(family_id=family.id))
         persons = uow.records.child_sections(child.id).autorisations
     assert all(not r.is_pending for r in decided)
     accepted = [r.changes["id"] for r in decided if r.status is RequestStatus.ACCEPTED]

@@ -28,7 +28,7 @@ from famille.adapters.sqlalchemy.tables import (
 )
 from famille.kernel.families.model import Child, Family
 from famille.kernel.families.records import ChildSections, FamilySections, Photo
-from famille.kernel.families.requests import ChangeRequest, Changes, RequestKind, RequestStatus
+from famille.kernel.families.requests import ChangeRequest, Changes, RequestQuery, RequestStatus
 
 
 class SqlRecordRepository(SqlRepository):
@@ -103,22 +103,17 @@ class SqlRequestRepository(SqlRepository):
         row = self._connection.execute(select(change_requests).where(change_requests.c.id == request_id)).first()
         return from_row(row, ChangeRequest) if row else None
 
-    def find(
-        self,
-        *,
-        organisation_code: str | None = None,
-        family_id: str | None = None,
-        child_id: str | None = None,
-        status: RequestStatus | None = None,
-        kinds: frozenset[RequestKind] | None = None,
-    ) -> Sequence[ChangeRequest]:
-        """The requests matching every filter given, oldest submitted first."""
+    def find(self, query: RequestQuery) -> Sequence[ChangeRequest]:
+        """The requests matching every filter of `query`, oldest submitted first."""
         c = change_requests.c
-        query = where_given(select(change_requests), {c.organisation_code: organisation_code, c.family_id: family_id,
-                                                      c.child_id: child_id, c.status: status.value if status else None})
-        if kinds is not None:
-            query = query.where(change_requests.c.kind.in_(sorted(kind.value for kind in kinds)))
-        rows = self._connection.execute(query.order_by(change_requests.c.submitted_at, change_requests.c.id))
+        status = query.status.value if query.status else None
+        given: dict[Column[Any], object] = {c.organisation_code: query.organisation_code,
+                                            c.family_id: query.family_id, c.child_id: query.child_id,
+                                            c.status: status}
+        statement = where_given(select(change_requests), given)
+        if query.kinds is not None:
+            statement = statement.where(c.kind.in_(sorted(kind.value for kind in query.kinds)))
+        rows = self._connection.execute(statement.order_by(c.submitted_at, c.id))
         return [from_row(row, ChangeRequest) for row in rows]
 
     def claim(
