@@ -13,7 +13,7 @@ import attrs
 
 if TYPE_CHECKING:
     from famille.kernel.planning.calendar_feed import CalendarFeed
-    from famille.kernel.planning.inputs import Enrolment
+    from famille.kernel.planning.inputs import AbsenceState, Attendance, BookingState, Enrolment
     from famille.kernel.planning.records import (
         AbsenceRecord,
         AttendanceRecord,
@@ -34,6 +34,21 @@ class ChildrenCells:
     enrolments: Sequence[Enrolment]
     bookings: Sequence[BookingRecord]
     absences: Sequence[AbsenceRecord]
+
+
+@attrs.frozen
+class GridCells:
+    """What `grid_of` reads of one child for its month grid, each cell with the organisation it was made in.
+
+    The states carry what the grid shows, nothing else: a booking's status and `in_time`; an
+    absence's status, reason and `in_time` (whether it is excused is judged later, `Excuses`),
+    with whether a document was given; a pointage whole. Who asked or decided, and when, are left out.
+    """
+
+    enrolments: Sequence[Enrolment]
+    bookings: Sequence[tuple[str, Cell, BookingState]]
+    absences: Sequence[tuple[str, Cell, AbsenceState, bool]]
+    attendance: Sequence[tuple[str, Cell, Attendance]]
 
 
 class PlanningRepository(Protocol):
@@ -83,6 +98,11 @@ class PlanningRepository(Protocol):
 
     def cells_of(self, child_ids: Collection[str], start: date, end: date) -> ChildrenCells:
         """The enrolments of these children, and their bookings and absences from `start` to `end` included."""
+        ...
+
+    def grid_of(self, child_id: str, start: date, end: date) -> GridCells:
+        """The child's enrolments (every organisation), and the states of its cells from `start` to `end` included
+        that are booked, declared absent or pointed: what its month grid is drawn from, in two round trips."""
         ...
 
     def booking(self, booking_id: str) -> BookingRecord | None:

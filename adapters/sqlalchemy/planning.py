@@ -24,6 +24,7 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    literal_column,
     null,
     select,
     union_all,
@@ -68,7 +69,7 @@ from famille.kernel.planning.records import (
     ExpectedChild,
     PlanningEvent,
 )
-from famille.ports.planning_persistence import ChildrenCells
+from famille.ports.planning_persistence import ChildrenCells, GridCells
 
 Cell = tuple[str, date]
 Values = dict[str, Any]
@@ -209,6 +210,8 @@ def _enrolment(row: Row[Any]) -> Enrolment:
 #: Rows of one multi-row INSERT (SQLAlchemy still keeps under the driver's limit of parameters):
 #: a request of 10 children × 2,000 cells is one statement.
 _ROWS_PER_INSERT = 20_000
+_ENROLMENTS_OF = (select(enrolments).where(enrolments.c.child_id == bindparam("p_child"))
+                  .order_by(enrolments.c.service_code, enrolments.c.start_day))
 _ENROLMENTS_OF_CHILDREN = (select(enrolments).where(enrolments.c.child_id.in_(bindparam("p_children", expanding=True)))
                            .order_by(enrolments.c.child_id, enrolments.c.service_code, enrolments.c.start_day))
 _BOOKINGS_OF_CHILDREN = select(bookings).where(_children_range(bookings))
@@ -217,6 +220,37 @@ _CLOSURES_IN_RANGE = (select(closures).where(closures.c.organisation_code.in_(bi
                                              closures.c.day >= bindparam("p_start"), closures.c.day <= bindparam("p_end"))
                       .order_by(closures.c.day, closures.c.id))
 _BOOKINGS_OF = select(bookings).where(_cell_range(bookings))
+
+
+def _grid_part(kind: str, table: Table, *columns: Any) -> Any:
+    return select(literal_column(f"'{kind}'").label("kind"), table.c.organisation_code, table.c.service_code,
+                  table.c.day, table.c.status, *columns).where(_cell_range(table))
+
+
+# The grid's bookings, absences and pointages in one round trip, each reduced to what a cell shows
+# (columns typed by the first part: the bookings').
+_GRID_CELLS = union_all(
+    _grid_part("b", bookings, bookings.c.in_time, null().label("reason"), null().label("x"), null().label("y")),
+    _grid_part("a", absences, absences.c.in_time, absences.c.reason, absences.c.document, null()),
+    _grid_part("p", attendance, null(), null(), attendance.c.arrival, attendance.c.departure),
+)
+#: The few states the grid's cells take, shared (frozen values): by (status, in_time) and (status, reason, in_time).
+_GRID_BOOKINGS: dict[tuple[str, bool], BookingState] = {}
+_GRID_ABSENCES: dict[tuple[str, str, bool], AbsenceState] = {}
+
+
+def _grid_booking(status: str, in_time: bool) -> BookingState:
+    found = _GRID_BOOKINGS.get((status, in_time))
+    if found is None:
+        found = _GRID_BOOKINGS[(status, in_time)] = BookingState(_BOOKING_FROM[status], in_time=in_time)
+    return found
+
+
+def _grid_absence(status: str, reason: str, in_time: bool) -> AbsenceState:
+    found = _GRID_ABSENCES.get((status, reason, in_time))
+    if found is None:
+        found = _GRID_ABSENCES[(status, reason, in_time)] = AbsenceState(_ABSENCE_FROM[status], reason, in_time)
+    return found
 _ABSENCES_OF = select(absences).where(_cell_range(absences))
 _ATTENDANCE_OF = select(attendance).where(_cell_range(attendance))
 # a cell booked (pending or accepted) with no absence: where children are expected
@@ -278,9 +312,7 @@ class SqlPlanningRepository(SqlRepository):
 
     def enrolments_of(self, child_id: str) -> Sequence[Enrolment]:
         """The child's enrolments."""
-        rows = self._connection.execute(select(enrolments).where(enrolments.c.child_id == child_id)
-                                        .order_by(enrolments.c.service_code, enrolments.c.start_day))
-        return [_enrolment(r) for r in rows]
+        return [_enrolment(r) for r in self._connection.execute(_ENROLMENTS_OF, {"p_child": child_id})]
 
     def add_closure(self, closure: DeclaredClosure) -> None:
         """Store a declared closure."""
@@ -326,6 +358,22 @@ class SqlPlanningRepository(SqlRepository):
         return ChildrenCells([_enrolment(r) for r in self._connection.execute(_ENROLMENTS_OF_CHILDREN, values)],
                              [booking_from_row(r) for r in self._connection.execute(_BOOKINGS_OF_CHILDREN, values)],
                              [absence_from_row(r) for r in self._connection.execute(_ABSENCES_OF_CHILDREN, values)])
+
+    def grid_of(self, child_id: str, start: date, end: date) -> GridCells:
+        """The enrolments, then the cells' states in one union of the three tables."""
+        values = {"p_child": child_id, "p_start": start, "p_end": end}
+        booked: list[tuple[str, Cell, BookingState]] = []
+        absent: list[tuple[str, Cell, AbsenceState, bool]] = []
+        pointed: list[tuple[str, Cell, Attendance]] = []
+        for kind, organisation, service, day, status, in_time, reason, x, y in self._connection.execute(
+                _GRID_CELLS, values):
+            if kind == "b":
+                booked.append((organisation, (service, day), _grid_booking(status, in_time)))
+            elif kind == "a":
+                absent.append((organisation, (service, day), _grid_absence(status, reason, in_time), bool(x)))
+            else:
+                pointed.append((organisation, (service, day), Attendance(_ATTENDANCE_FROM[status], _time(x), _time(y))))
+        return GridCells(self.enrolments_of(child_id), booked, absent, pointed)
 
     def booking(self, booking_id: str) -> BookingRecord | None:
         """The booking with this id."""

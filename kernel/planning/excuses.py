@@ -60,14 +60,17 @@ class Excuses:
     def judged(self, record: AbsenceRecord) -> AbsenceState:
         """The absence's state with `excused` decided now (a decided absence; a pending one is left as is),
         and `parental_leave` as its reason's rule says (a congé parental)."""
-        state = record.state
+        return self.judged_state(record.state, document=bool(record.document))
+
+    def judged_state(self, state: AbsenceState, *, document: bool) -> AbsenceState:
+        """`judged` of an absence's state, with or without its document."""
         rule = self._rule(state.reason)
         leave = rule is not None and rule.parental_leave
         if leave != state.parental_leave:
             state = attrs.evolve(state, parental_leave=leave)
         if not state.is_decided:
             return state
-        excused = self.excused(in_time=state.in_time, reason=state.reason, document=bool(record.document),
+        excused = self.excused(in_time=state.in_time, reason=state.reason, document=document,
                                refused=state.status is AbsenceStatus.REFUSED)
         return state if excused == state.excused else attrs.evolve(state, excused=excused)
 

@@ -43,7 +43,6 @@ from famille.kernel.planning.month import MonthTemplates
 from famille.kernel.planning.outcomes import CellRefused, CellResult, ChangeReport, Outcome, SkipReason
 from famille.kernel.planning.records import (
     AbsenceRecord,
-    AttendanceRecord,
     BookingRecord,
     EventKind,
     PlanningEvent,
@@ -62,7 +61,7 @@ from famille.kernel.shared.organisations import Service, Structure
 from famille.ports.calendar import HolidayCalendar
 from famille.ports.clock import Clock
 from famille.ports.persistence import UnitOfWork, UnitOfWorkFactory
-from famille.ports.planning_persistence import Cell
+from famille.ports.planning_persistence import Cell, GridCells
 from famille.ports.rules import Rules
 
 _EVENT_ORDER = {EventKind.BOOKING_REQUESTED: 0, EventKind.BOOKING_ACCEPTED: 1, EventKind.BOOKING_REFUSED: 1,
@@ -169,43 +168,41 @@ class Planning:
         now = self._clock.now()
         with self._uow() as uow:
             (found,) = access.read_children(uow, [child_id], read=(read,) if read is not None else ())
-            loaded = ChildCells.load(uow, found, first, last)
-            child = (scope := scope_of(principal, found, loaded.enrolments)).child
-            cells = loaded.within(scope)
+            grid = uow.planning.grid_of(found.id, first, last)
+            child = (scope := scope_of(principal, found, grid.enrolments)).child
             setups = OrganisationSetup.load_many(uow, scope.organisations(first, last), first, last, self._calendar,
                                                  self._rules)
-            attendance = [a for a in uow.planning.attendance_of(child.id, first, last)
-                          if scope.includes(a.organisation_code)]
             family = uow.families.get(child.family_ids[0]) if child.family_ids else None
         rows: list[PlanningRow] = []
-        for setup in setups:
-            rows += self._organisation_rows(setup, cells, attendance, first, now, service, structure)
+        for setup in setups:  # each in scope: a row shows only its own organisation's cells
+            rows += self._organisation_rows(setup, scope.enrolments, grid, first, now, service, structure)
         today = now.date()
-        current = tuple(e for e in cells.enrolments if e.end is None or e.end >= today)
+        current = tuple(e for e in scope.enrolments if e.end is None or e.end >= today)
         responsable = f"{family.responsable.nom} {family.responsable.prenom}" if family else ""
         return ChildPlanning(child, first, responsable, tuple(rows), current,
                              tuple(s for setup in setups for s in setup.structures.values()),
                              tuple(s for setup in setups for s in setup.services.values()))
 
-    def _organisation_rows(self, setup: OrganisationSetup, cells: ChildCells, attendance: Sequence[AttendanceRecord],
+    def _organisation_rows(self, setup: OrganisationSetup, scoped: Sequence[Enrolment], grid: GridCells,
                            first: date, now: datetime, service: str | None, structure: str | None
                            ) -> list[PlanningRow]:
         """The rows of the child's enrolments in one organisation, under its calendar, deadlines and rules."""
         code = setup.organisation.code
         last = days_of_month(first)[-1]
-        enrolments = tuple(e for e in cells.enrolments if e.organisation_code == code)
+        enrolments = tuple(e for e in scoped if e.organisation_code == code)
         enrolled = {e.service_code for e in enrolments if e.overlaps(first, last)}
         services = [s for s in setup.services.values() if s.code in enrolled
                     and (service is None or s.code == service) and (structure is None or s.structure_id == structure)]
         if not services:
             return []
-        bookings: dict[Cell, BookingState] = {key: record.state for key, record in cells.bookings.items()
-                                              if record.organisation_code == code}
+        bookings: dict[Cell, BookingState] = {key: state for organisation, key, state in grid.bookings
+                                              if organisation == code}
         excuses = Excuses(self._rules, code)
-        absences: dict[Cell, AbsenceState] = {key: excuses.judged(record) for key, record in cells.absences.items()
-                                              if record.organisation_code == code}
-        ticks: dict[Cell, Attendance] = {(a.service_code, a.day): a.attendance for a in attendance
-                                         if a.organisation_code == code}
+        absences: dict[Cell, AbsenceState] = {key: excuses.judged_state(state, document=document)
+                                              for organisation, key, state, document in grid.absences
+                                              if organisation == code}
+        ticks: dict[Cell, Attendance] = {key: tick for organisation, key, tick in grid.attendance
+                                         if organisation == code}
         facts = PlanningFacts(enrolments=enrolments, bookings=bookings, absences=absences, attendance=ticks)
         template = self._months.month(setup, first)
         rows = template.rows([s.code for s in services], facts, now, self._horizon)

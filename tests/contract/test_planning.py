@@ -169,6 +169,37 @@ def test_the_cells_of_several_children_are_read_at_once(uow_factory: UnitOfWorkF
             [hugo_monday.id], [hugo_soir], [hugo_absent])
 
 
+def test_the_grid_of_a_child_reads_each_cell_state_with_its_organisation(uow_factory: UnitOfWorkFactory) -> None:
+    lea, hugo = seed(uow_factory)
+    repas = Enrolment(lea, "RESTAURATION", date(2026, 9, 1), organisation_code=ORG)
+    soir = Enrolment(lea, "GARDERIE SOIR", date(2026, 9, 1), date(2027, 7, 3), organisation_code=OTHER)
+    late = attrs.evolve(booking(lea, MONDAY + timedelta(2), status=BookingStatus.PENDING),
+                        state=BookingState(BookingStatus.PENDING, "famille", NOW, in_time=False))
+    absent = attrs.evolve(absence(lea, MONDAY + timedelta(1)), document="certificat.pdf")
+    tick = AttendanceRecord(lea, "GARDERIE SOIR", MONDAY, OTHER,
+                            Attendance(AttendanceStatus.PRESENT, time(16, 30), time(18, 5)), "agent", NOW)
+    with uow_factory() as uow:
+        uow.planning.add_enrolments([repas, soir])
+        uow.planning.add_bookings([booking(lea, MONDAY), booking(lea, MONDAY + timedelta(1)), late,
+                                   booking(lea, MONDAY, "GARDERIE SOIR", org=OTHER), booking(hugo, MONDAY),
+                                   booking(lea, MONDAY + timedelta(7))], "b1")
+        uow.planning.add_absences([absent])
+        uow.planning.set_attendance(tick)
+        uow.commit()
+    with uow_factory() as uow:
+        grid = uow.planning.grid_of(lea, MONDAY, MONDAY + timedelta(6))
+    assert sorted(grid.enrolments, key=repr) == sorted([repas, soir], key=repr)
+    assert sorted(grid.bookings, key=repr) == sorted([
+        (ORG, ("RESTAURATION", MONDAY), BookingState(BookingStatus.ACCEPTED)),
+        (ORG, ("RESTAURATION", MONDAY + timedelta(1)), BookingState(BookingStatus.ACCEPTED)),
+        (ORG, ("RESTAURATION", MONDAY + timedelta(2)), BookingState(BookingStatus.PENDING, in_time=False)),
+        (OTHER, ("GARDERIE SOIR", MONDAY), BookingState(BookingStatus.ACCEPTED))], key=repr)
+    state = absent.state
+    assert grid.absences == [(ORG, ("RESTAURATION", MONDAY + timedelta(1)),
+                              AbsenceState(state.status, state.reason, state.in_time), True)]
+    assert grid.attendance == [(OTHER, ("GARDERIE SOIR", MONDAY), tick.attendance)]
+
+
 def test_a_cell_booked_and_committed_elsewhere_is_not_booked_again(uow_factory: UnitOfWorkFactory) -> None:
     lea, _ = seed(uow_factory)
     with uow_factory() as late, uow_factory() as first:

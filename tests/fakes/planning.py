@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 
 from famille.kernel.planning.calendar_feed import CalendarFeed
-from famille.kernel.planning.inputs import AbsenceStatus, BookingStatus, Enrolment
+from famille.kernel.planning.inputs import AbsenceState, AbsenceStatus, BookingState, BookingStatus, Enrolment
 from famille.kernel.planning.records import (
     AbsenceRecord,
     AttendanceRecord,
@@ -19,7 +19,7 @@ from famille.kernel.planning.records import (
     ExpectedChild,
     PlanningEvent,
 )
-from famille.ports.planning_persistence import ChildrenCells
+from famille.ports.planning_persistence import ChildrenCells, GridCells
 
 Cell = tuple[str, date]
 _STATUS = {"pending": (BookingStatus.PENDING, AbsenceStatus.PENDING),
@@ -91,6 +91,16 @@ class FakePlanning:
             [e for child_id in child_ids for e in self.enrolments_of(child_id)],
             [b for child_id in child_ids for b in self.bookings_of(child_id, start, end).values()],
             [a for child_id in child_ids for a in self.absences_of(child_id, start, end).values()])
+
+    def grid_of(self, child_id: str, start: date, end: date) -> GridCells:
+        return GridCells(
+            self.enrolments_of(child_id),
+            [(b.organisation_code, cell, BookingState(b.state.status, in_time=b.state.in_time))
+             for cell, b in self.bookings_of(child_id, start, end).items()],
+            [(a.organisation_code, cell, AbsenceState(a.state.status, a.state.reason, a.state.in_time),
+              bool(a.document)) for cell, a in self.absences_of(child_id, start, end).items()],
+            [(a.organisation_code, (a.service_code, a.day), a.attendance)
+             for a in self.attendance_of(child_id, start, end)])
 
     def booking(self, booking_id: str) -> BookingRecord | None:
         return next((b for b in self.s.bookings.values() if b.id == booking_id), None)
