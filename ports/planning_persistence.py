@@ -92,8 +92,13 @@ class PlanningRepository(Protocol):
         """The child's bookings from `start` to `end` included, by cell."""
         ...
 
-    def add_bookings(self, bookings: Sequence[BookingRecord], batch_id: str) -> Collection[str]:
-        """Insert-or-ignore the bookings (of any children); the ids of those actually added by this call."""
+    def add_bookings(self, bookings: Sequence[BookingRecord], batch_id: str,
+                     history: Sequence[PlanningEvent] = ()) -> Collection[str]:
+        """Insert-or-ignore the bookings (of any children); the ids of those actually added by this call.
+
+        `history`: the events of these bookings' cells, appended for the cells this call added only
+        (a cell booked already, or meanwhile, keeps its history as it is), with the bookings.
+        """
         ...
 
     def cells_of(self, child_ids: Collection[str], start: date, end: date) -> ChildrenCells:

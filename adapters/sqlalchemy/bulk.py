@@ -66,6 +66,24 @@ def copy_rows(connection: Connection, table: Table, columns: Sequence[str], rows
     return count
 
 
+def unnest_select(connection: Connection, table: Table, columns: Sequence[str], rows: Sequence[dict[str, Any]],
+                  prefix: str) -> tuple[str, dict[str, list[Any]]]:
+    """PostgreSQL: `SELECT * FROM unnest(…)` giving `rows` (dicts keyed by `columns`) as a relation, and its
+    parameters: one array per column, each value through its column's conversion.
+
+    A statement whose text does not depend on the number of rows: the driver parses it once and the
+    server prepares it once per connection, where a multi-row VALUES is new text for every length.
+    """
+    dialect = connection.dialect
+    casts, params = [], {}
+    for n, name in enumerate(columns):
+        column = table.c[name]
+        convert = _memoised(column.type._cached_bind_processor(dialect))
+        params[f"{prefix}{n}"] = [convert(row[name]) for row in rows]
+        casts.append(f"%({prefix}{n})s::{column.type.compile(dialect=dialect)}[]")
+    return f"SELECT * FROM unnest({', '.join(casts)})", params
+
+
 def insert_ignore(connection: Connection, table: Table, columns: Sequence[str]) -> Insert:
     """`INSERT … ON CONFLICT (columns) DO NOTHING` in the connection's dialect."""
     if connection.dialect.name == "postgresql":

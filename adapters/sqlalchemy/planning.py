@@ -32,7 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
-from famille.adapters.sqlalchemy.bulk import insert_ignore
+from famille.adapters.sqlalchemy.bulk import insert_ignore, unnest_select
 from famille.adapters.sqlalchemy.database import SqlRepository
 from famille.adapters.sqlalchemy.families.translation import weekdays_from_text, weekdays_to_text
 from famille.adapters.sqlalchemy.tables import (
@@ -343,14 +343,43 @@ class SqlPlanningRepository(SqlRepository):
         rows = self._connection.execute(_BOOKINGS_OF, {"p_child": child_id, "p_start": start, "p_end": end})
         return {(r.service_code, r.day): booking_from_row(r) for r in rows}
 
-    def add_bookings(self, items: Sequence[BookingRecord], batch_id: str) -> Collection[str]:
-        """Insert-or-ignore in one multi-row INSERT … RETURNING; the ids of the bookings this batch added."""
+    def add_bookings(self, items: Sequence[BookingRecord], batch_id: str,
+                     history: Sequence[PlanningEvent] = ()) -> Collection[str]:
+        """Insert-or-ignore, with the history of the cells added; the ids of the bookings this batch added.
+
+        PostgreSQL: one statement, whatever the number of cells: the bookings inserted from arrays
+        (`ON CONFLICT DO NOTHING RETURNING`) and, in the same statement, their history joined to the
+        rows returned. SQLite: one multi-row INSERT … RETURNING, then the history of the cells added.
+        """
         if not items:
             return []
+        values = [booking_to_values(b, batch_id) for b in items]
+        if self._connection.dialect.name == "postgresql":
+            return self._add_bookings_postgresql(values, [event_to_values(e) for e in history])
         statement = (insert_ignore(self._connection, bookings, CELL_COLUMNS).returning(bookings.c.id)
                      .execution_options(insertmanyvalues_page_size=_ROWS_PER_INSERT))
-        rows = self._connection.execute(statement, [booking_to_values(b, batch_id) for b in items])
-        return [r.id for r in rows]
+        added = {r.id for r in self._connection.execute(statement, values)}
+        cells = {(b.child_id, b.service_code, b.day) for b in items if b.id in added}
+        self.add_events([e for e in history if (e.child_id, e.service_code, e.day) in cells])
+        return [b.id for b in items if b.id in added]
+
+    def _add_bookings_postgresql(self, values: Sequence[Values], history: Sequence[Values]) -> list[str]:
+        names = list(values[0])
+        rows, params = unnest_select(self._connection, bookings, names, values, "b")
+        key = ", ".join(CELL_COLUMNS)
+        sql = (f"WITH added AS (INSERT INTO {self._name(bookings)} ({', '.join(names)}) {rows} "
+               f"ON CONFLICT ({key}) DO NOTHING RETURNING id, {key})")
+        if history:
+            events = list(history[0])
+            rows, more = unnest_select(self._connection, planning_events, events, history, "e")
+            params |= more
+            sql += (f", history AS (INSERT INTO {self._name(planning_events)} ({', '.join(events)}) "
+                    f"SELECT {', '.join(f'e.{n}' for n in events)} FROM ({rows}) AS e({', '.join(events)}) "
+                    f"JOIN added USING ({key}))")
+        return [r.id for r in self._connection.exec_driver_sql(sql + " SELECT id FROM added", params)]
+
+    def _name(self, table: Table) -> str:
+        return self._connection.dialect.identifier_preparer.format_table(table)
 
     def cells_of(self, child_ids: Collection[str], start: date, end: date) -> ChildrenCells:
         """Three queries, whatever the number of children."""
@@ -473,9 +502,17 @@ class SqlPlanningRepository(SqlRepository):
         return {(r.service_code, r.pratique): int(r.n) for r in rows}
 
     def add_events(self, events: Sequence[PlanningEvent]) -> None:
-        """Append to the history (one executemany)."""
-        if events:
-            self._connection.execute(insert(planning_events), [event_to_values(e) for e in events])
+        """Append to the history: one statement (from arrays on PostgreSQL, an executemany on SQLite)."""
+        if not events:
+            return
+        values = [event_to_values(e) for e in events]
+        if self._connection.dialect.name == "postgresql":
+            names = list(values[0])
+            rows, params = unnest_select(self._connection, planning_events, names, values, "e")
+            self._connection.exec_driver_sql(
+                f"INSERT INTO {self._name(planning_events)} ({', '.join(names)}) {rows}", params)
+            return
+        self._connection.execute(insert(planning_events), values)
 
     def events_of(self, child_id: str, start: date, end: date) -> Sequence[PlanningEvent]:
         """The child's history in the range, oldest first."""

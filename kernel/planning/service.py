@@ -252,17 +252,21 @@ class Planning:
             setups = _Setups(uow, first, last, self._calendar, self._rules)  # loaded once per organisation
             asked = [self._judge_child(principal, scope, setups, known[scope.child.id].within(scope), wanted, now,
                                        as_agent) for scope in scopes]
-            # every child's bookings in one insert, and their history in one more
-            new = [record for _, granted, _ in asked for record, _, _ in granted]
-            added = set(uow.planning.add_bookings(new, str(uuid.uuid4()))) if new else set()
+            # every child's bookings and their history in one write (the history of the cells added only)
+            granted = [item for _, items, _ in asked for item in items]
+            history = [event for record, rule, cutoff in granted
+                       for event in _booking_events(record, principal, now, rule, cutoff)]
+            added = (set(uow.planning.add_bookings([record for record, _, _ in granted], str(uuid.uuid4()), history))
+                     if granted else set())
             reports: list[ChangeReport] = []
-            events: list[PlanningEvent] = []
-            for child, (results, granted, withdrawn) in zip(children, asked, strict=True):
+            withdrawals: list[PlanningEvent] = []
+            for child, (results, booked, withdrawn) in zip(children, asked, strict=True):
                 for event in withdrawn:
                     uow.planning.delete_absence(known[child.id].absences[(event.service_code, event.day)].id)
-                events += withdrawn + self._booked(principal, results, granted, added, now)
+                withdrawals += withdrawn
+                self._booked(results, booked, added)
                 reports.append(ChangeReport(child.id, tuple(results[cell] for cell in wanted)))
-            uow.planning.add_events(events)
+            uow.planning.add_events(withdrawals)
             uow.commit()
         return reports
 
@@ -299,11 +303,9 @@ class Planning:
         return results, granted, withdrawn
 
     @staticmethod
-    def _booked(principal: Principal, results: dict[Cell, CellResult],
-                granted: Sequence[tuple[BookingRecord, DeadlineRule, Deadline]], added: set[str], now: datetime
-                ) -> list[PlanningEvent]:
-        """Fill `results` for the bookings inserted (or found booked meanwhile); their history."""
-        events = []
+    def _booked(results: dict[Cell, CellResult], granted: Sequence[tuple[BookingRecord, DeadlineRule, Deadline]],
+                added: set[str]) -> None:
+        """Fill `results` for the bookings inserted (or found booked meanwhile)."""
         for record, rule, cutoff in granted:
             cell = (record.service_code, record.day)
             if record.id not in added:  # booked meanwhile by someone else: the same result as asking twice
@@ -316,10 +318,6 @@ class Planning:
                        else "Réservation enregistrée : elle attend la validation d'un agent.")
             results[cell] = CellResult(*cell, Outcome.BOOKED if accepted else Outcome.PENDING, message,
                                        rule_id=rule.rule_id, deadline=cutoff, in_time=record.state.in_time)
-            kinds = [EventKind.BOOKING_REQUESTED] + ([EventKind.BOOKING_ACCEPTED] if accepted else [])
-            events += [_event(record, kind, now, principal, record.state.in_time, None, rule.rule_id, cutoff)
-                       for kind in kinds]
-        return events
 
     def _deadline(self, setup: OrganisationSetup, service_code: str, day: date, action: ActionKind,
                   reason: str = "AUCUNE") -> tuple[DeadlineRule, Deadline | None]:
@@ -549,6 +547,15 @@ def _check_size(child_ids: Sequence[str], cells: Sequence[Cell]) -> None:
     if len(set(cells)) > MAX_CELLS:
         raise ValidationFailed([FieldError("cells", f"Au plus {MAX_CELLS} cases par demande "
                                                     f"({len(set(cells))} demandées).")])
+
+
+def _booking_events(record: BookingRecord, principal: Principal, now: datetime, rule: DeadlineRule,
+                    deadline: Deadline) -> list[PlanningEvent]:
+    """The history of a new booking: asked, and accepted at once unless it waits for an agent."""
+    kinds = [EventKind.BOOKING_REQUESTED]
+    if record.state.status is BookingStatus.ACCEPTED:
+        kinds.append(EventKind.BOOKING_ACCEPTED)
+    return [_event(record, kind, now, principal, record.state.in_time, None, rule.rule_id, deadline) for kind in kinds]
 
 
 def _event(record: BookingRecord | AbsenceRecord, kind: EventKind, now: datetime, principal: Principal,

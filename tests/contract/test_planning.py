@@ -147,6 +147,31 @@ def test_bookings_are_inserted_or_ignored_and_read_by_cell(uow_factory: UnitOfWo
         assert list(uow.planning.bookings_of(hugo, MONDAY, MONDAY)) == [("RESTAURATION", MONDAY)]
 
 
+def test_the_history_given_with_bookings_is_kept_for_the_cells_added_only(uow_factory: UnitOfWorkFactory) -> None:
+    lea, hugo = seed(uow_factory)
+
+    def asked(record: BookingRecord, kind: EventKind) -> PlanningEvent:
+        return PlanningEvent(samples.new_id(), ORG, record.child_id, record.service_code, record.day, kind, NOW,
+                             "famille", False, True, None, "cantine-lundi-jeudi-23h59", NOW + timedelta(days=2))
+
+    kept = booking(lea, MONDAY)
+    with uow_factory() as uow:
+        uow.planning.add_bookings([kept], "b1")
+        uow.commit()
+    again, tuesday, soir = booking(lea, MONDAY), booking(lea, MONDAY + timedelta(1)), booking(hugo, MONDAY, "GARDERIE SOIR")
+    history = [asked(record, kind) for record in (again, tuesday, soir)
+               for kind in (EventKind.BOOKING_REQUESTED, EventKind.BOOKING_ACCEPTED)]
+    with uow_factory() as uow:
+        assert sorted(uow.planning.add_bookings([again, tuesday, soir], "b2", history)) == sorted([tuesday.id, soir.id])
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.planning.events_of(lea, MONDAY, MONDAY) == []  # booked already: no second history
+        assert sorted(e.id for e in uow.planning.events_of(lea, MONDAY, MONDAY + timedelta(1))) == sorted(
+            e.id for e in history[2:4])
+        assert sorted(e.id for e in uow.planning.events_of(hugo, MONDAY, MONDAY)) == sorted(e.id for e in history[4:])
+        assert uow.planning.events_of(hugo, MONDAY, MONDAY)[0].deadline == NOW + timedelta(days=2)
+
+
 def test_the_cells_of_several_children_are_read_at_once(uow_factory: UnitOfWorkFactory) -> None:
     lea, hugo = seed(uow_factory)
     lea_monday, lea_later = booking(lea, MONDAY), booking(lea, MONDAY + timedelta(14))

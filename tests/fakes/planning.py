@@ -77,14 +77,17 @@ class FakePlanning:
         return {(b.service_code, b.day): b for (child, _, day), b in self.s.bookings.items()
                 if child == child_id and start <= day <= end}
 
-    def add_bookings(self, bookings: Sequence[BookingRecord], batch_id: str) -> Collection[str]:
+    def add_bookings(self, bookings: Sequence[BookingRecord], batch_id: str,
+                     history: Sequence[PlanningEvent] = ()) -> Collection[str]:
         added = []
         for booking in bookings:
             key = (booking.child_id, booking.service_code, booking.day)
             if key not in self.s.bookings and self.committed.get("bookings", key) is None:
                 self.s.bookings[key] = booking
-                added.append(booking.id)
-        return added
+                added.append(booking)
+        cells = {(b.child_id, b.service_code, b.day) for b in added}
+        self.add_events([e for e in history if (e.child_id, e.service_code, e.day) in cells])
+        return [b.id for b in added]
 
     def cells_of(self, child_ids: Collection[str], start: date, end: date) -> ChildrenCells:
         return ChildrenCells(
