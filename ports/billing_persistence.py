@@ -38,7 +38,8 @@ class BillingRepository(Protocol):
     - `settle_online_payment` is a conditional write: of two messages (or a message and the
       reconciliation) settling the same payment at once, only one gets True;
     - a streamed draft is `begin_draft`, then `add_draft_invoices` and `add_draft_lines` in
-      batches (an invoice before its lines), then `settle_draft_totals`, all in one transaction.
+      batches (an invoice before its lines; a draft may be stored before it is known to get any),
+      then `settle_draft_totals`, all in one transaction.
     """
 
     def payer_profiles(self, organisation_code: str) -> Mapping[str, PayerProfile]:
@@ -72,7 +73,8 @@ class BillingRepository(Protocol):
         ...
 
     def settle_draft_totals(self, run_id: str) -> RunTotals:
-        """Set each invoice's total to the sum of its lines; the run's counts and total."""
+        """Set each draft invoice's total to the sum of its lines, remove the drafts left without a line;
+        the run's counts and total."""
         ...
 
     def run_totals(self, run_id: str) -> RunTotals:

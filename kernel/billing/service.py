@@ -145,14 +145,22 @@ class Billing:
                                status=RunStatus.DRAFT, created_at=self._clock.now(), created_by=by,
                                rules_version=str(version))
             uow.billing.begin_draft(draft)
-            pricer = DayPricer(self._rules, organisation_code, uow.billing.payer_profiles(organisation_code))
-            positions: dict[str, int] = {}  # next line position of each family's invoice
+            profiles = uow.billing.payer_profiles(organisation_code)
+            pricer = DayPricer(self._rules, organisation_code, profiles)
+
+            def drafts(family_ids: Iterable[str]) -> list[Invoice]:
+                return [Invoice(id=stable_id(run_id, f), organisation_code=organisation_code, family_id=f,
+                                month=month, kind=InvoiceKind.INVOICE, lines=(), total=ZERO, run_id=run_id)
+                        for f in sorted(family_ids)]
+
+            # every paying family's draft first, in one write (`settle_draft_totals` removes those left
+            # without a line): each batch's lines then reference invoices already stored, and the
+            # database checks them against the run's invoices at their full number, not the first batch's
+            uow.billing.add_draft_invoices(drafts(profiles))
+            positions = dict.fromkeys(profiles, 0)  # next line position of each family's invoice
             for loaded in self._source.batches(organisation_code, month, batch_size):
                 by_family = family_lines(service_days(loaded, setup.calendar), pricer, organisation_code)
-                uow.billing.add_draft_invoices([
-                    Invoice(id=stable_id(run_id, f), organisation_code=organisation_code, family_id=f, month=month,
-                            kind=InvoiceKind.INVOICE, lines=(), total=ZERO, run_id=run_id)
-                    for f in sorted(by_family) if f not in positions])
+                uow.billing.add_draft_invoices(drafts(f for f in by_family if f not in positions))
                 rows = []
                 for family_id in sorted(by_family):
                     first = positions.get(family_id, 0)

@@ -94,8 +94,12 @@ class FakeBilling:
 
     def settle_draft_totals(self, run_id: str) -> RunTotals:
         for invoice in self.invoices_of_run(run_id):
-            if not invoice.issued:
+            if invoice.issued:
+                continue
+            if invoice.lines:
                 self.s.invoices[invoice.id] = attrs.evolve(invoice, total=invoice_total(invoice.lines))
+            else:
+                del self.s.invoices[invoice.id]
         return self.run_totals(run_id)
 
     def run_totals(self, run_id: str) -> RunTotals:

@@ -17,6 +17,7 @@ from sqlalchemy import (
     case,
     cast,
     delete,
+    exists,
     func,
     insert,
     literal,
@@ -25,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from famille.adapters.sqlalchemy.bulk import copy_rows, insert_ignore
+from famille.adapters.sqlalchemy.bulk import bulk_insert, copy_rows, insert_ignore
 from famille.adapters.sqlalchemy.database import SqlRepository, where_given
 from famille.adapters.sqlalchemy.families import record_translation as rt
 from famille.adapters.sqlalchemy.families.translation import family_from_row
@@ -215,8 +216,7 @@ class SqlBillingRepository(SqlRepository):
 
     def add_draft_invoices(self, drafts: Sequence[Invoice]) -> None:
         """Insert invoice rows (lines come with `add_draft_lines`)."""
-        if drafts:
-            self._connection.execute(insert(invoices), [_invoice_values(i) for i in drafts])
+        bulk_insert(self._connection, invoices, [_invoice_values(i) for i in drafts])
 
     def add_draft_lines(self, lines: Sequence[tuple[str, int, InvoiceLine]]) -> None:
         """Write lines in bulk: `COPY` on PostgreSQL, one prepared executemany elsewhere."""
@@ -233,11 +233,14 @@ class SqlBillingRepository(SqlRepository):
                   "reason": reason, "message": text} for (version, rule_id, reason), text in messages.items()])
 
     def settle_draft_totals(self, run_id: str) -> RunTotals:
-        """One UPDATE sums each invoice's lines; one SELECT gives the run's totals."""
+        """One DELETE removes the drafts without a line, one UPDATE sums each invoice's lines; one SELECT
+        gives the run's totals."""
+        draft = and_(invoices.c.run_id == run_id, invoices.c.number.is_(None))
+        self._connection.execute(delete(invoices).where(
+            draft, ~exists().where(invoice_lines.c.invoice_id == invoices.c.id)))
         lines_total = (select(func.coalesce(func.sum(invoice_lines.c.amount_cents), 0))
                        .where(invoice_lines.c.invoice_id == invoices.c.id).scalar_subquery())
-        self._connection.execute(update(invoices).where(invoices.c.run_id == run_id, invoices.c.number.is_(None))
-                                 .values(total_cents=lines_total))
+        self._connection.execute(update(invoices).where(draft).values(total_cents=lines_total))
         return self.run_totals(run_id)
 
     def run_totals(self, run_id: str) -> RunTotals:
