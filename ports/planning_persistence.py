@@ -204,5 +204,6 @@ class PlanningRepository(Protocol):
         ...
 
     def save_calendar_feed(self, feed: CalendarFeed) -> None:
-        """Store the family's feed of the child, replacing the one it had (the old secret stops)."""
+        """Store the family's feed of the child, replacing the one it had (the old secret stops); two at once
+        both succeed, the one committed last stays."""
         ...

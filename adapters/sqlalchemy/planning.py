@@ -100,11 +100,11 @@ def _hours(arrival: str | None, departure: str | None) -> tuple[time, time] | No
     return time.fromisoformat(arrival), time.fromisoformat(departure)
 
 
-def _upsert_attendance(connection: Connection) -> Insert:
+def _upsert(connection: Connection, table: Table, key: Sequence[str], changing: Sequence[str]) -> Insert:
+    """`INSERT … ON CONFLICT (key) DO UPDATE` the `changing` columns to the values given."""
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(attendance)
-    changing = ("status", "arrival", "departure", "recorded_by", "recorded_at")
-    return statement.on_conflict_do_update(index_elements=list(CELL_COLUMNS),
+    statement = dialect.insert(table)
+    return statement.on_conflict_do_update(index_elements=list(key),
                                            set_={name: statement.excluded[name] for name in changing})
 
 
@@ -464,7 +464,9 @@ class SqlPlanningRepository(SqlRepository):
 
     def set_attendance(self, record: AttendanceRecord) -> None:
         """Insert or replace the pointage of a cell."""
-        self._connection.execute(_upsert_attendance(self._connection), attendance_to_values(record))
+        changing = ("status", "arrival", "departure", "recorded_by", "recorded_at")
+        self._connection.execute(_upsert(self._connection, attendance, CELL_COLUMNS, changing),
+                                 attendance_to_values(record))
 
     def attendance_of(self, child_id: str, start: date, end: date) -> Sequence[AttendanceRecord]:
         """The child's pointages in the range."""
@@ -547,10 +549,11 @@ class SqlPlanningRepository(SqlRepository):
         return self._connection.execute(statement, _feed_row(feed)).first() is not None
 
     def save_calendar_feed(self, feed: CalendarFeed) -> None:
-        """Replace the family's feed of the child (delete then insert, in the caller's transaction)."""
-        self._connection.execute(delete(calendar_feeds).where(
-            calendar_feeds.c.child_id == feed.child_id, calendar_feeds.c.family_id == feed.family_id))
-        self._connection.execute(insert(calendar_feeds), _feed_row(feed))
+        """Replace the family's feed of the child: an upsert on (child, family), so that two revokes at
+        once both succeed and the last one committed stays (a delete then insert would let the second
+        insert meet the row the first committed meanwhile)."""
+        self._connection.execute(_upsert(self._connection, calendar_feeds, FEED_KEY,
+                                         ("nonce", "token_digest", "created_at")), _feed_row(feed))
 
 
 #: What makes a feed one family's feed of one child.

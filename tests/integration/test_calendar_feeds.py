@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import threading
+import time as clock
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, time
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 
 from famille.adapters.sqlalchemy.tables import calendar_feeds
 from famille.adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
 from famille.kernel.accounts.model import token_digest
-from famille.kernel.planning.calendar_feed import CalendarFeeds
+from famille.kernel.planning.calendar_feed import CalendarFeed, CalendarFeeds
 from famille.kernel.portal.application import build_portal
 from famille.kernel.shared.errors import NotFound
 from famille.kernel.shared.organisations import Service
@@ -80,3 +81,60 @@ def test_two_first_visits_at_once_both_answer_the_one_address_stored(uow_factory
 
     assert links[0] == links[1]
     assert feeds.content(links[0].url.rsplit("/", 1)[1].removesuffix(".ics")).title == "Planning de Enfant0 NOM0"
+
+
+def test_two_revokes_at_once_leave_one_feed_the_last_one_written(
+    uow_factory: SqlUnitOfWorkFactory, migrated_engine: Engine,
+) -> None:
+    seed_organisation(uow_factory, "ville-a")
+    seed_families(uow_factory, "ville-a", 1)
+    family_id = family_principal("ville-a", 0).family_id
+    assert family_id is not None
+    now = FakeClock().now()
+
+    def feed(nonce: str) -> CalendarFeed:
+        return CalendarFeed(CHILD, family_id, nonce, nonce * 32, now)
+
+    with uow_factory() as uow:
+        uow.planning.save_calendar_feed(feed("a1"))
+        uow.commit()
+    failures: list[Exception] = []
+
+    def revoke_meanwhile() -> None:
+        try:
+            with uow_factory() as other:
+                other.planning.save_calendar_feed(feed("c3"))
+                other.commit()
+        except Exception as error:  # reported below, with the test's own assertion
+            failures.append(error)
+
+    with uow_factory() as first:  # the first revoke has written, not committed yet, when the second writes
+        first.planning.save_calendar_feed(feed("b2"))
+        second = threading.Thread(target=revoke_meanwhile)
+        second.start()
+        _until_waiting(migrated_engine, second)
+        first.commit()
+    second.join(timeout=30)
+
+    assert failures == []
+    with uow_factory() as uow:
+        assert uow.planning.calendar_feed(CHILD, family_id) == feed("c3")
+        assert uow.planning.calendar_feed_by_digest(feed("b2").token_digest) is None
+    with migrated_engine.connect() as connection:
+        assert len(connection.execute(select(calendar_feeds)).all()) == 1
+
+
+def _until_waiting(engine: Engine, thread: threading.Thread) -> None:
+    """Return once `thread` waits for a lock this test's database holds (PostgreSQL), or has had time to
+    (SQLite, where the second writer waits for the first's commit before it begins)."""
+    if engine.dialect.name != "postgresql":
+        thread.join(timeout=0.5)
+        return
+    waiting = text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                   " AND datname = current_database()")
+    for _ in range(300):
+        with engine.connect() as connection:
+            if connection.execute(waiting).scalar_one():
+                return
+        clock.sleep(0.05)
+    raise AssertionError("la seconde révocation n'attend pas la première")
