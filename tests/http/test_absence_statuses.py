@@ -10,22 +10,17 @@ on PostgreSQL under the `postgres` marker (the absences table changed: migration
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
-import pytest
-
 from famille.adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
-from famille.kernel.accounts.model import Account, Role
+from famille.kernel.accounts.model import Role
 from famille.kernel.families.model import Adult, Child, Family, Sexe
 from famille.kernel.planning.inputs import Enrolment
 from famille.kernel.shared.organisations import Organisation, OrganisationKind
 from famille.kernel.shared.time import PARIS
-from tests.http.test_billing_end_to_end import CHILD, HASHER, ORG, PASSWORD, RealPortal, _kinds
-from tests.integration.databases import fresh_database
-from tests.support.real_portal import run_month
+from tests.http.test_billing_end_to_end import CHILD, NOW, ORG, seed
+from tests.support.real_portal import RealPortal, account, real_portal_fixture, run_month
 
 FAMILY, AGENT = "marie.dupont", "agent.villeneuve"
 NEIGHBOUR, OTHER_AGENT = "paul.martin", "agent.autreville"
@@ -33,28 +28,21 @@ IN_TIME, ACCEPTED, REFUSED, WAITING, UNTOUCHED = (date(2026, 12, d) for d in (10
 OPEN_UNBOOKED = date(2026, 12, 1)
 
 
-@pytest.fixture(params=_kinds())
-def real(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RealPortal]:
+def _seed(uow: SqlUnitOfWorkFactory) -> None:
     """Villeneuve's DUPONT family (Léa), a second family of Villeneuve, and another organisation's agent."""
-    with fresh_database(request.param, tmp_path) as url:
-        portal = RealPortal(url)
-        with SqlUnitOfWorkFactory(portal.engine)() as work:
-            work.organisations.add(Organisation("autreville", "Commune d'Autreville", OrganisationKind.COMMUNE,
-                                                school_zone="A"))
-            work.families.add(Family("fam-martin", ORG, "A-0002", Adult("MARTIN", "Paul")))
-            work.families.add_child(Child("enf-tom", ORG, "MARTIN", "Tom", Sexe.M, date(2018, 5, 2), ("fam-martin",)))
-            work.planning.add_enrolments([Enrolment("enf-tom", "RESTAURATION", date(2026, 9, 1))])
-            for account, login, role, organisation, family in (
-                    ("acc-paul", NEIGHBOUR, Role.FAMILY, ORG, "fam-martin"),
-                    ("acc-autre", OTHER_AGENT, Role.AGENT, "autreville", None)):
-                work.accounts.add(Account(id=account, login=login, role=role, organisation_code=organisation,
-                                          display_name=login, password_hash=HASHER.hash(PASSWORD), family_id=family,
-                                          email=f"{login}@example.fr"))
-            work.commit()
-        try:
-            yield portal
-        finally:
-            portal.engine.dispose()
+    seed(uow)
+    with uow() as work:
+        work.organisations.add(Organisation("autreville", "Commune d'Autreville", OrganisationKind.COMMUNE,
+                                            school_zone="A"))
+        work.families.add(Family("fam-martin", ORG, "A-0002", Adult("MARTIN", "Paul")))
+        work.families.add_child(Child("enf-tom", ORG, "MARTIN", "Tom", Sexe.M, date(2018, 5, 2), ("fam-martin",)))
+        work.planning.add_enrolments([Enrolment("enf-tom", "RESTAURATION", date(2026, 9, 1))])
+        work.accounts.add(account("acc-paul", NEIGHBOUR, Role.FAMILY, ORG, "fam-martin"))
+        work.accounts.add(account("acc-autre", OTHER_AGENT, Role.AGENT, "autreville"))
+        work.commit()
+
+
+real = real_portal_fixture(_seed, NOW)
 
 
 def _meals(real: RealPortal, who: str, child: str = CHILD) -> dict[str, dict[str, Any]]:

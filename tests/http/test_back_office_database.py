@@ -9,9 +9,7 @@ clock set to Monday 14 December 2026, 08:00.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime
-from pathlib import Path
 
 import falcon.testing
 import pytest
@@ -28,7 +26,7 @@ from famille.kernel.shared.organisations import (
     StructureKind,
 )
 from famille.kernel.shared.time import PARIS
-from tests.support.real_portal import HASHER, PASSWORD, RealPortal, database_kinds, real_portal
+from tests.support.real_portal import HASHER, PASSWORD, RealPortal, real_portal_fixture
 
 FILLERS = 22  # Villeneuve's families besides the three named ones
 SERVICES = ("GARDERIE MATIN", "RESTAURATION")
@@ -77,10 +75,7 @@ def search(real: RealPortal, who: str, **params: str) -> falcon.testing.Result:
     return real.call(who, "GET", "/api/v1/agent/families", params=params)
 
 
-@pytest.fixture(params=database_kinds())
-def real(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RealPortal]:
-    with real_portal(request.param, tmp_path, _seed, datetime(2026, 12, 14, 8, 0, tzinfo=PARIS)) as portal:
-        yield portal  # a Monday
+real = real_portal_fixture(_seed, datetime(2026, 12, 14, 8, 0, tzinfo=PARIS))  # a Monday
 
 
 def _ids(result: falcon.testing.Result) -> list[str]:

@@ -8,26 +8,14 @@ absence, January for the run and the payment.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime, time
-from pathlib import Path
-from typing import Any
 
-import falcon.testing
 import pytest
 
-from famille.adapters.calendar.holidays_fr import FrenchHolidayCalendar
-from famille.adapters.http.app import create_app
-from famille.adapters.notification.notifier import PortalNotifier
-from famille.adapters.notification.sms import LogSms
-from famille.adapters.rules.engine import DurableRules
-from famille.adapters.sqlalchemy.billing.source import SqlServiceDays
-from famille.adapters.sqlalchemy.database import make_engine
 from famille.adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
-from famille.kernel.accounts.model import Account, Role
+from famille.kernel.accounts.model import Role
 from famille.kernel.families.model import Adult, Child, Civilite, Family, Sexe
 from famille.kernel.planning.inputs import Enrolment
-from famille.kernel.portal.application import build_portal
 from famille.kernel.shared.organisations import (
     Organisation,
     OrganisationKind,
@@ -36,26 +24,15 @@ from famille.kernel.shared.organisations import (
     StructureKind,
 )
 from famille.kernel.shared.time import PARIS
-from famille.ports.calendar import HolidayCalendar
-from famille.rules import default_rules_dir
-from tests.fakes.clock import FakeClock
-from tests.fakes.hashing import FakeHasher
-from tests.integration.databases import fresh_database, postgres_server_url
-from tests.support.real_portal import run_month
+from tests.support.real_portal import RealPortal, account, real_portal_fixture, run_month
 
 ORG, FAMILY, CHILD = "villeneuve", "fam-dupont", "enf-lea"
-PASSWORD = "Cantine2026"
-HASHER = FakeHasher()
+NOW = datetime(2026, 11, 20, 10, 0, tzinfo=PARIS)
 SERVICES = ("GARDERIE MATIN", "GARDERIE SOIR", "RESTAURATION")
 CANCELLED, LATE, MISSING_CHECK_OUT = date(2026, 12, 10), date(2026, 12, 15), date(2026, 12, 8)
 
 
-def _kinds() -> list[Any]:
-    postgres = pytest.mark.skipif(postgres_server_url() is None, reason="FAMILLE_TEST_POSTGRES_URL non défini")
-    return ["sqlite", pytest.param("postgresql", marks=[pytest.mark.postgres, postgres])]
-
-
-def _seed(uow: SqlUnitOfWorkFactory) -> None:
+def seed(uow: SqlUnitOfWorkFactory) -> None:
     """A commune, its garderie and canteen, the DUPONT family and Léa, enrolled; one agent."""
     with uow() as work:
         work.organisations.add(Organisation(ORG, "Commune de Villeneuve", OrganisationKind.COMMUNE, school_zone="A"))
@@ -69,55 +46,13 @@ def _seed(uow: SqlUnitOfWorkFactory) -> None:
                                                                 adresse="3 rue des Écoles", code_postal="38160",
                                                                 ville="Villeneuve")))
         work.families.add_child(Child(CHILD, ORG, "DUPONT", "Léa", Sexe.F, date(2017, 2, 28), (FAMILY,)))
-        for account, login, role, family in (("acc-marie", "marie.dupont", Role.FAMILY, FAMILY),
-                                             ("acc-agent", "agent.villeneuve", Role.AGENT, None)):
-            work.accounts.add(Account(id=account, login=login, role=role, organisation_code=ORG,
-                                      display_name=login, password_hash=HASHER.hash(PASSWORD), family_id=family,
-                                      email=f"{login}@example.fr"))
+        work.accounts.add(account("acc-marie", "marie.dupont", Role.FAMILY, ORG, FAMILY))
+        work.accounts.add(account("acc-agent", "agent.villeneuve", Role.AGENT, ORG))
         work.planning.add_enrolments([Enrolment(CHILD, s, date(2026, 9, 1), date(2027, 7, 3)) for s in SERVICES])
         work.commit()
 
 
-class RealPortal:
-    """The app on a real database, with a clock the test moves."""
-
-    def __init__(self, url: str, holidays: HolidayCalendar | None = None) -> None:
-        self.engine = make_engine(url)
-        uow = SqlUnitOfWorkFactory(self.engine)
-        self.clock = FakeClock(datetime(2026, 11, 20, 10, 0, tzinfo=PARIS))
-        holidays = holidays or FrenchHolidayCalendar()
-        self.rules = DurableRules(default_rules_dir())
-        portal = build_portal(
-            uow=uow, clock=self.clock, rules=self.rules, hasher=HASHER,
-            notifier=PortalNotifier(uow, self.clock, mailer=None, sms=LogSms()), portal_url="https://portail.test",
-            service_days=SqlServiceDays(self.engine), calendar=holidays)
-        _seed(uow)
-        self.client = falcon.testing.TestClient(create_app(portal, login_rate="1000/minute"))
-        self.tokens: dict[str, str] = {}
-
-    def at(self, when: datetime) -> RealPortal:
-        """Move the clock (sessions expire: everyone logs in again)."""
-        self.clock.set(when)
-        self.tokens.clear()
-        return self
-
-    def call(self, who: str, method: str, path: str, **kwargs: Any) -> falcon.testing.Result:
-        if who not in self.tokens:
-            session = self.client.simulate_post("/api/v1/session", json={"login": who, "password": PASSWORD})
-            assert session.status_code == 201, session.text
-            self.tokens[who] = session.json["token"]
-        headers = {"Authorization": f"Bearer {self.tokens[who]}"}
-        return self.client.simulate_request(method, path, headers=headers, **kwargs)
-
-
-@pytest.fixture(params=_kinds())
-def real(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RealPortal]:
-    with fresh_database(request.param, tmp_path) as url:
-        portal = RealPortal(url)
-        try:
-            yield portal
-        finally:
-            portal.engine.dispose()
+real = real_portal_fixture(seed, NOW)
 
 
 def test_a_december_booked_cancelled_pointed_billed_paid_end_to_end(real: RealPortal) -> None:

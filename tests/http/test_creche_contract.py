@@ -11,23 +11,17 @@ place and shows as such. The RPI's agent and family reach none of it. The clock 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime
-from pathlib import Path
-
-import pytest
 
 from famille.adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
-from famille.kernel.families.model import Adult, Child, Family, Sexe
+from famille.kernel.families.model import Child, Sexe
 from famille.kernel.shared.organisations import (
-    Organisation,
-    OrganisationKind,
     Service,
     Structure,
     StructureKind,
 )
 from famille.kernel.shared.time import PARIS
-from tests.support.real_portal import RealPortal, database_kinds, real_portal, two_organisations
+from tests.support.real_portal import RealPortal, real_portal_fixture, two_organisations
 
 LOU = "enf-lou"
 FAMILY, AGENT, OTHER_FAMILY, OTHER_AGENT = "marie.dupont", "agent.villeneuve", "paul.martin", "agent.deuxrives"
@@ -36,22 +30,14 @@ CONTRACT = {"days": ["lundi", "mardi", "jeudi"], "arrival": "08:30", "departure"
 
 def _seed(uow: SqlUnitOfWorkFactory) -> None:
     with uow() as work:
-        for code, name in (("ville-a", "Commune de Villeneuve"), ("rpi-b", "RPI des Deux Rives")):
-            work.organisations.add(Organisation(code, name, OrganisationKind.COMMUNE, school_zone="A"))
+        two_organisations(work, FAMILY, OTHER_FAMILY, AGENT, OTHER_AGENT)
         work.organisations.add_structure(Structure("ville-a-creche", "ville-a", "Multi-accueil", StructureKind.CRECHE))
         work.organisations.add_service(Service("ville-a:CRECHE", "ville-a-creche", "CRECHE", "CRECHE", (0, 1, 2, 3, 4)))
-        work.families.add(Family("fam-a", "ville-a", "A-0001", Adult("DUPONT", "Marie")))
-        work.families.add(Family("fam-b", "rpi-b", "B-0001", Adult("MARTIN", "Paul")))
         work.families.add_child(Child(LOU, "ville-a", "DUPONT", "Lou", Sexe.M, date(2025, 3, 2), ("fam-a",)))
-        for account in two_organisations(FAMILY, OTHER_FAMILY, AGENT, OTHER_AGENT):
-            work.accounts.add(account)
         work.commit()
 
 
-@pytest.fixture(params=database_kinds())
-def real(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RealPortal]:
-    with real_portal(request.param, tmp_path, _seed, datetime(2026, 11, 23, 8, 0, tzinfo=PARIS)) as portal:
-        yield portal
+real = real_portal_fixture(_seed, datetime(2026, 11, 23, 8, 0, tzinfo=PARIS))
 
 
 def _enrol(real: RealPortal, **contract: object) -> object:

@@ -19,9 +19,8 @@ from famille.kernel.calendar.model import HolidayPeriod
 from famille.kernel.shared.time import PARIS
 from famille.ports.calendar import CalendarDataUnavailable
 from famille.ports.rules import RulesUnavailable
-from tests.http.test_billing_end_to_end import CHILD, RealPortal
-from tests.integration.databases import fresh_database
-from tests.support.real_portal import run_month
+from tests.http.test_billing_end_to_end import CHILD, NOW, seed
+from tests.support.real_portal import RealPortal, real_portal, run_month
 
 FAMILY, AGENT = "marie.dupont", "agent.villeneuve"
 
@@ -51,12 +50,8 @@ def holidays() -> Holidays:
 
 @pytest.fixture
 def real(tmp_path: Path, holidays: Holidays) -> Iterator[RealPortal]:
-    with fresh_database("sqlite", tmp_path) as url:
-        portal = RealPortal(url, holidays)
-        try:
-            yield portal
-        finally:
-            portal.engine.dispose()
+    with real_portal("sqlite", tmp_path, seed, NOW, holidays=holidays) as portal:
+        yield portal
 
 
 def _assert_logged_503(answer: object, caplog: pytest.LogCaptureFixture, slug: str, words: str) -> None:

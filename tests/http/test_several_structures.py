@@ -11,24 +11,24 @@ The clock starts on Monday 23 November 2026, 08:00.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime
-from pathlib import Path
-
-import pytest
 
 from famille.adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
-from famille.kernel.families.model import Adult, Child, Family, Sexe
+from famille.kernel.families.model import Child, Sexe
 from famille.kernel.planning.inputs import Enrolment
 from famille.kernel.shared.organisations import (
-    Organisation,
-    OrganisationKind,
     Service,
     Structure,
     StructureKind,
 )
 from famille.kernel.shared.time import PARIS
-from tests.support.real_portal import RealPortal, database_kinds, real_portal, run_month, two_organisations
+from tests.support.real_portal import (
+    TWO_ORGANISATIONS,
+    RealPortal,
+    real_portal_fixture,
+    run_month,
+    two_organisations,
+)
 
 LEA, HUGO, PAUL_CHILD = "enf-lea", "enf-hugo", "enf-b"
 FAMILY_A, FAMILY_B = "marie.dupont", "paul.martin"
@@ -38,9 +38,8 @@ TUESDAY, FRIDAY = "2026-12-01", "2026-12-04"
 
 def _seed(uow: SqlUnitOfWorkFactory) -> None:
     with uow() as work:
-        for code, name, kind in (("ville-a", "Commune de Villeneuve", OrganisationKind.COMMUNE),
-                                 ("rpi-b", "RPI des Deux Rives", OrganisationKind.RPI)):
-            work.organisations.add(Organisation(code, name, kind, school_zone="A"))
+        two_organisations(work, FAMILY_A, FAMILY_B, AGENT_A, AGENT_B)
+        for code, name, _ in TWO_ORGANISATIONS:
             garderie = Structure(f"{code}-garderie", code, f"Garderie — {name}", StructureKind.GARDERIE)
             cantine = Structure(f"{code}-cantine", code, f"Restaurant scolaire — {name}", StructureKind.CANTINE)
             work.organisations.add_structure(garderie)
@@ -48,8 +47,6 @@ def _seed(uow: SqlUnitOfWorkFactory) -> None:
             for structure, service in ((garderie, "GARDERIE SOIR"), (cantine, "RESTAURATION")):
                 work.organisations.add_service(Service(f"{code}:{service}", structure.id, service, service,
                                                        (0, 1, 3, 4)))
-        work.families.add(Family("fam-a", "ville-a", "A-0001", Adult("DUPONT", "Marie")))
-        work.families.add(Family("fam-b", "rpi-b", "B-0001", Adult("MARTIN", "Paul")))
         for child in (Child(LEA, "ville-a", "DUPONT", "Léa", Sexe.F, date(2017, 2, 28), ("fam-a",)),
                       Child(HUGO, "ville-a", "DUPONT", "Hugo", Sexe.M, date(2019, 9, 1), ("fam-a",)),
                       Child(PAUL_CHILD, "rpi-b", "MARTIN", "Zoé", Sexe.F, date(2018, 5, 12), ("fam-b",))):
@@ -58,15 +55,10 @@ def _seed(uow: SqlUnitOfWorkFactory) -> None:
             Enrolment(LEA, "RESTAURATION", date(2026, 9, 1), date(2027, 7, 3)),
             Enrolment(PAUL_CHILD, "GARDERIE SOIR", date(2026, 9, 1), date(2027, 7, 3), organisation_code="rpi-b",
                       structure_id="rpi-b-garderie")])
-        for account in two_organisations(FAMILY_A, FAMILY_B, AGENT_A, AGENT_B):
-            work.accounts.add(account)
         work.commit()
 
 
-@pytest.fixture(params=database_kinds())
-def real(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RealPortal]:
-    with real_portal(request.param, tmp_path, _seed, datetime(2026, 11, 23, 8, 0, tzinfo=PARIS)) as portal:
-        yield portal
+real = real_portal_fixture(_seed, datetime(2026, 11, 23, 8, 0, tzinfo=PARIS))
 
 
 def _enrol_at_the_rpi(real: RealPortal) -> None:

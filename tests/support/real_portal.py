@@ -25,7 +25,11 @@ from famille.adapters.sqlalchemy.billing.source import SqlServiceDays
 from famille.adapters.sqlalchemy.database import make_engine
 from famille.adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
 from famille.kernel.accounts.model import Account, Role
+from famille.kernel.families.model import Adult, Family
 from famille.kernel.portal.application import build_portal
+from famille.kernel.shared.organisations import Organisation, OrganisationKind
+from famille.ports.calendar import HolidayCalendar
+from famille.ports.rules import Rules
 from famille.rules import default_rules_dir
 from tests.fakes.clock import FakeClock
 from tests.fakes.hashing import FakeHasher
@@ -41,11 +45,23 @@ def account(id: str, login: str, role: Role, organisation: str, family: str | No
                    password_hash=HASHER.hash(PASSWORD), family_id=family, email=f"{login}@example.fr")
 
 
-def two_organisations(family_a: str, family_b: str, agent_a: str, agent_b: str) -> list[Account]:
-    """A family and an agent of `ville-a` (family `fam-a`) and of `rpi-b` (family `fam-b`), by login."""
-    return [account("acc-a", family_a, Role.FAMILY, "ville-a", "fam-a"),
-            account("acc-b", family_b, Role.FAMILY, "rpi-b", "fam-b"),
-            account("agent-a", agent_a, Role.AGENT, "ville-a"), account("agent-b", agent_b, Role.AGENT, "rpi-b")]
+#: The two organisations of `two_organisations`: code, name, kind.
+TWO_ORGANISATIONS = (("ville-a", "Commune de Villeneuve", OrganisationKind.COMMUNE),
+                     ("rpi-b", "RPI des Deux Rives", OrganisationKind.RPI))
+
+
+def two_organisations(work: Any, family_a: str, family_b: str, agent_a: str, agent_b: str) -> None:
+    """Add to the unit of work `work` the `TWO_ORGANISATIONS` (zone A), a family of each (`fam-a`, DUPONT
+    Marie, of `ville-a`; `fam-b`, MARTIN Paul, of `rpi-b`) and a family account and an agent account of
+    each, logging in as named; the caller adds their structures, children and enrolments, and commits."""
+    for code, name, kind in TWO_ORGANISATIONS:
+        work.organisations.add(Organisation(code, name, kind, school_zone="A"))
+    work.families.add(Family("fam-a", "ville-a", "A-0001", Adult("DUPONT", "Marie")))
+    work.families.add(Family("fam-b", "rpi-b", "B-0001", Adult("MARTIN", "Paul")))
+    for added in (account("acc-a", family_a, Role.FAMILY, "ville-a", "fam-a"),
+                  account("acc-b", family_b, Role.FAMILY, "rpi-b", "fam-b"),
+                  account("agent-a", agent_a, Role.AGENT, "ville-a"), account("agent-b", agent_b, Role.AGENT, "rpi-b")):
+        work.accounts.add(added)
 
 
 def database_kinds() -> list[Any]:
@@ -55,17 +71,19 @@ def database_kinds() -> list[Any]:
 
 
 class RealPortal:
-    """The app on a real database seeded by `seed`, with a clock starting at `now`."""
+    """The app on a real database seeded by `seed`, with a clock starting at `now`; the holiday
+    calendar and the rules are the shipped ones unless the test gives its own (`self.rules`)."""
 
-    def __init__(self, url: str, seed: Callable[[SqlUnitOfWorkFactory], None], now: datetime) -> None:
+    def __init__(self, url: str, seed: Callable[[SqlUnitOfWorkFactory], None], now: datetime, *,
+                 holidays: HolidayCalendar | None = None, rules: Rules | None = None) -> None:
         self.engine = make_engine(url)
         uow = SqlUnitOfWorkFactory(self.engine)
         self.clock = FakeClock(now)
-        holidays = FrenchHolidayCalendar()
+        self.rules = rules or DurableRules(default_rules_dir())
         portal = build_portal(
-            uow=uow, clock=self.clock, rules=DurableRules(default_rules_dir()), hasher=HASHER,
+            uow=uow, clock=self.clock, rules=self.rules, hasher=HASHER,
             notifier=PortalNotifier(uow, self.clock, mailer=None, sms=LogSms()), portal_url="https://portail.test",
-            service_days=SqlServiceDays(self.engine), calendar=holidays)
+            service_days=SqlServiceDays(self.engine), calendar=holidays or FrenchHolidayCalendar())
         seed(uow)
         self.client = falcon.testing.TestClient(create_app(portal, login_rate="1000/minute"))
         self.tokens: dict[str, str] = {}
@@ -97,12 +115,23 @@ def run_month(portal: Any, who: str, month: str, **body: Any) -> falcon.testing.
 
 
 @contextmanager
-def real_portal(kind: str, folder: Path, seed: Callable[[SqlUnitOfWorkFactory], None], now: datetime
-                ) -> Iterator[RealPortal]:
+def real_portal(kind: str, folder: Path, seed: Callable[[SqlUnitOfWorkFactory], None], now: datetime, *,
+                holidays: HolidayCalendar | None = None, rules: Rules | None = None) -> Iterator[RealPortal]:
     """A `RealPortal` on a fresh database of `kind`, disposed of afterwards."""
     with fresh_database(kind, folder) as url:
-        portal = RealPortal(url, seed, now)
+        portal = RealPortal(url, seed, now, holidays=holidays, rules=rules)
         try:
             yield portal
         finally:
             portal.engine.dispose()
+
+
+def real_portal_fixture(seed: Callable[[SqlUnitOfWorkFactory], None], now: datetime) -> Any:
+    """A pytest fixture giving a `RealPortal` seeded by `seed`, once on SQLite and once on PostgreSQL."""
+
+    @pytest.fixture(params=database_kinds())
+    def real(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RealPortal]:
+        with real_portal(request.param, tmp_path, seed, now) as portal:
+            yield portal
+
+    return real
