@@ -9,6 +9,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from famille.adapters.cli import add_organisation
 from famille.adapters.pdf.invoices import euros
 from famille.kernel.shared.errors import DomainError
 from famille.ports.http import Application
@@ -19,13 +20,13 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     billing = subparsers.add_parser("billing", help="facturation mensuelle")
     commands = billing.add_subparsers(dest="billing_command", required=True)
     run = commands.add_parser("run", help="calcule le brouillon d'un mois (ou la facturation définitive)")
-    run.add_argument("--organisation", required=True, help="code de l'organisation (commune, RPI, SSI)")
+    add_organisation(run)
     run.add_argument("--month", required=True, help="AAAA-MM")
     run.add_argument("--final", action="store_true", help="rend la facturation définitive (numéros, échéances)")
     run.add_argument("--accept-flagged", action="store_true",
                      help="avec --final : ne pas facturer les jours à vérifier au lieu de refuser")
     creditor = commands.add_parser("creditor", help="enregistre le créancier SEPA de l'organisation")
-    creditor.add_argument("--organisation", required=True, help="code de l'organisation")
+    add_organisation(creditor)
     creditor.add_argument("--name", required=True, help="nom du créancier (70 caractères au plus)")
     creditor.add_argument("--iban", required=True)
     creditor.add_argument("--bic", required=True)

@@ -15,6 +15,7 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
+from famille.adapters.cli import add_organisation
 from famille.adapters.families_csv import FileRefused, read_rows
 from famille.kernel.shared.errors import DomainError
 from famille.ports.http import Application
@@ -26,12 +27,12 @@ def add_parsers(subparsers: Any) -> tuple[argparse.ArgumentParser, argparse.Argu
     what = imports.add_subparsers(dest="import_command", required=True)
     families = what.add_parser("families", help="importe les familles, enfants et inscriptions d'un fichier CSV")
     families.add_argument("file", type=Path, help="le fichier CSV (UTF-8, « ; » ou « , », ligne d'en-tête)")
-    families.add_argument("--organisation", required=True, help="code de l'organisation (commune, RPI, SSI)")
+    add_organisation(families)
     families.add_argument("--dry-run", action="store_true", help="vérifie et compte sans rien enregistrer")
     activation = subparsers.add_parser("families", help="familles : liens d'activation")
     commands = activation.add_subparsers(dest="families_command", required=True)
     activate = commands.add_parser("activate", help="envoie le lien d'activation aux familles pas encore activées")
-    activate.add_argument("--organisation", required=True, help="code de l'organisation")
+    add_organisation(activate)
     return families, activate
 
 
