@@ -114,6 +114,7 @@ class _ChildForm(Route[Requests]):
         self._body_type = body_type
 
     def _submit(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
+        """Ask for the addition or the change (it takes effect once an agent accepts it)."""
         child_id = path_id(child_id, "Enfant")
         changes = load_changes(req, self._body_type)
         _accepted(resp, self._use_case.submit(req.context.principal, self._kind, changes, child_id=child_id))
@@ -122,17 +123,13 @@ class _ChildForm(Route[Requests]):
 class ChildFormPost(_ChildForm):
     """A child form that adds something (an authorised person, an allergy)."""
 
-    def on_post(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
-        """Ask for the addition."""
-        self._submit(req, resp, child_id)
+    on_post = _ChildForm._submit
 
 
 class ChildFormPut(_ChildForm):
     """A child form that replaces fields (identity, complementaires, pratique alimentaire)."""
 
-    def on_put(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
-        """Ask for the change."""
-        self._submit(req, resp, child_id)
+    on_put = _ChildForm._submit
 
 
 class ChildItemDeletion(Route[Requests]):
