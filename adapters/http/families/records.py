@@ -103,21 +103,30 @@ class ChildResource(Route[Records]):
         resp.media = child_record_view(self._use_case.child_record(req.context.principal, child_id))
 
 
-class _ChildForm(Route[Requests]):
-    """A form of a child's page that creates a request of `kind` from a body of `body_type`."""
+class _ChildRequest(Route[Requests]):
+    """A route of a child's page that asks for a change of `kind` (it takes effect once an agent accepts it)."""
 
     auth = FAMILY
 
-    def __init__(self, requests: Requests, kind: RequestKind, body_type: type) -> None:
+    def __init__(self, requests: Requests, kind: RequestKind) -> None:
         super().__init__(requests)
         self._kind = kind
+
+    def _ask(self, req: falcon.Request, resp: falcon.Response, child_id: str, changes: dict[str, Any]) -> None:
+        _accepted(resp, self._use_case.submit(req.context.principal, self._kind, changes, child_id=child_id))
+
+
+class _ChildForm(_ChildRequest):
+    """A form of a child's page that creates a request of `kind` from a body of `body_type`."""
+
+    def __init__(self, requests: Requests, kind: RequestKind, body_type: type) -> None:
+        super().__init__(requests, kind)
         self._body_type = body_type
 
     def _submit(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
-        """Ask for the addition or the change (it takes effect once an agent accepts it)."""
+        """Ask for the addition or the change."""
         child_id = path_id(child_id, "Enfant")
-        changes = load_changes(req, self._body_type)
-        _accepted(resp, self._use_case.submit(req.context.principal, self._kind, changes, child_id=child_id))
+        self._ask(req, resp, child_id, load_changes(req, self._body_type))
 
 
 class ChildFormPost(_ChildForm):
@@ -132,24 +141,18 @@ class ChildFormPut(_ChildForm):
     on_put = _ChildForm._submit
 
 
-class ChildItemDeletion(Route[Requests]):
+class ChildItemDeletion(_ChildRequest):
     """Asks to delete an item of a child's list (an authorised person, an allergy)."""
 
-    auth = FAMILY
-
     def __init__(self, requests: Requests, kind: RequestKind, key: str) -> None:
-        super().__init__(requests)
-        self._kind = kind
+        super().__init__(requests, kind)
         self._key = key
 
     def on_delete(self, req: falcon.Request, resp: falcon.Response, child_id: str, **item: str) -> None:
-        """Ask for the deletion (it takes effect once an agent accepts it)."""
+        """Ask for the deletion."""
         child_id = path_id(child_id, "Enfant")
         (item_id,) = item.values()  # person_id or allergy_id, as the route names it
-        item_id = path_id(item_id, "Élément")
-        request = self._use_case.submit(req.context.principal, self._kind, {self._key: item_id},
-                                        child_id=child_id)
-        _accepted(resp, request)
+        self._ask(req, resp, child_id, {self._key: path_id(item_id, "Élément")})
 
 
 class PhotoResource:

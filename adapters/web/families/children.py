@@ -73,6 +73,10 @@ class ChildView:
         """The pending requests of these kinds (of every kind if none is named) that the caller may see."""
         return [r for r in self.page.pending if not kinds or r.kind in kinds]
 
+    def removals_asked(self, kind: RequestKind, key: str) -> set[str]:
+        """The ids (the changes' `key`) of the items whose removal, a request of `kind`, is pending."""
+        return {str(r.changes.get(key)) for r in self.pending(kind)}
+
     def pending_table(self, *kinds: RequestKind) -> Any:
         """Those requests as the guide's table (one column per field)."""
         return table(self.pending(*kinds), items_of([self.record]))
@@ -159,48 +163,56 @@ class ChildPhotoResource(_ChildPage):
         self._page(req, resp, "enfant.html", view, form=form, section="fiche", status=falcon.HTTP_422)
 
 
-class AutorisationsResource(_ChildPage):
-    """`/enfants/{child_id}/autorisations`: who may pick the child up; ask to remove one."""
+class _ChildSection(_ChildPage):
+    """A tab of a child's page, `enfant_<section>.html`, read by its families and the agents."""
 
     auth = AUTHENTICATED
+    section = ""
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
-        """The list and the pending additions and removals."""
+        """The tab."""
         view = load_child(self._site, req, child_id)
-        asked = {str(r.changes.get("person_id")) for r in view.pending(RequestKind.AUTORISATION_SUPPRESSION)}
-        self._page(req, resp, "enfant_autorisations.html", view, section="autorisations", asked=asked,
-                   additions=view.pending_table(RequestKind.AUTORISATION_AJOUT),
-                   removals=view.pending_table(RequestKind.AUTORISATION_SUPPRESSION))
+        self._page(req, resp, f"enfant_{self.section}.html", view, section=self.section, **self._context(view))
+
+    def _context(self, view: ChildView) -> dict[str, Any]:
+        raise NotImplementedError
 
 
-class ComplementairesResource(_ChildPage):
-    """`/enfants/{child_id}/complementaires`: the yes/no fields and the insurance."""
+class AutorisationsResource(_ChildSection):
+    """`/enfants/{child_id}/autorisations`: who may pick the child up, the pending additions and removals;
+    ask to remove one."""
 
-    auth = AUTHENTICATED
+    section = "autorisations"
 
-    def on_get(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
-        """The données complémentaires."""
-        view = load_child(self._site, req, child_id)
+    def _context(self, view: ChildView) -> dict[str, Any]:
+        return {"asked": view.removals_asked(RequestKind.AUTORISATION_SUPPRESSION, "person_id"),
+                "additions": view.pending_table(RequestKind.AUTORISATION_AJOUT),
+                "removals": view.pending_table(RequestKind.AUTORISATION_SUPPRESSION)}
+
+
+class ComplementairesResource(_ChildSection):
+    """`/enfants/{child_id}/complementaires`: the yes/no fields and the insurance (the données complémentaires)."""
+
+    section = "complementaires"
+
+    def _context(self, view: ChildView) -> dict[str, Any]:
         current = snapshot(view.record.sections.complementaires, [s.name for s in COMPLEMENTAIRES])
-        rows = [(spec.label, spec.shown(current.get(spec.name))) for spec in COMPLEMENTAIRES]
-        self._page(req, resp, "enfant_complementaires.html", view, section="complementaires", rows=rows,
-                   pending=view.pending_table(RequestKind.COMPLEMENTAIRES))
+        return {"rows": [(spec.label, spec.shown(current.get(spec.name))) for spec in COMPLEMENTAIRES],
+                "pending": view.pending_table(RequestKind.COMPLEMENTAIRES)}
 
 
-class SanitairesResource(_ChildPage):
-    """`/enfants/{child_id}/sanitaires`: pratique alimentaire and allergies (health data)."""
+class SanitairesResource(_ChildSection):
+    """`/enfants/{child_id}/sanitaires`: pratique alimentaire and allergies (health data), and what is
+    pending about them."""
 
-    auth = AUTHENTICATED
+    section = "sanitaires"
 
-    def on_get(self, req: falcon.Request, resp: falcon.Response, child_id: str) -> None:
-        """The pratique alimentaire, the allergies, and what is pending about them."""
-        view = load_child(self._site, req, child_id)
-        asked = {str(r.changes.get("allergy_id")) for r in view.pending(RequestKind.ALLERGIE_SUPPRESSION)}
-        self._page(req, resp, "enfant_sanitaires.html", view, section="sanitaires", asked=asked,
-                   pai_notice=PAI_NOTICE, offered=view.page.pratiques_offered,
-                   pratiques=view.pending_table(RequestKind.PRATIQUE_ALIMENTAIRE),
-                   allergies=view.pending_table(RequestKind.ALLERGIE_AJOUT),
-                   allergy_removals=view.pending_table(RequestKind.ALLERGIE_SUPPRESSION))
+    def _context(self, view: ChildView) -> dict[str, Any]:
+        return {"asked": view.removals_asked(RequestKind.ALLERGIE_SUPPRESSION, "allergy_id"),
+                "pai_notice": PAI_NOTICE, "offered": view.page.pratiques_offered,
+                "pratiques": view.pending_table(RequestKind.PRATIQUE_ALIMENTAIRE),
+                "allergies": view.pending_table(RequestKind.ALLERGIE_AJOUT),
+                "allergy_removals": view.pending_table(RequestKind.ALLERGIE_SUPPRESSION)}
 
 
 @attrs.frozen
