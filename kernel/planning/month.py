@@ -22,9 +22,11 @@ import attrs
 
 from famille.kernel.calendar.deadlines import BookingHorizon
 from famille.kernel.calendar.model import OrganisationCalendar
-from famille.kernel.planning.cells import calendar_status, child_status
+from famille.kernel.planning.cells import CellStatus, calendar_status, child_status
 from famille.kernel.planning.context import OrganisationSetup
 from famille.kernel.planning.grid import (
+    BOOKABLE,
+    CANCELLABLE,
     ActionKind,
     Cell,
     Deadline,
@@ -35,7 +37,6 @@ from famille.kernel.planning.grid import (
     days_of_month,
     finish_cell,
     relevant_action,
-    takes_action,
 )
 from famille.kernel.planning.inputs import AbsenceState, Attendance, BookingState
 from famille.kernel.shared.time import require_aware
@@ -48,6 +49,8 @@ _NO_BOOKING = BookingState.none()
 _NO_ABSENCE = AbsenceState.none()
 _NO_ATTENDANCE = Attendance.none()
 _NONE: Mapping[ActionKind, Deadline] = MappingProxyType({})
+#: The statuses a family acts on (`grid.takes_action`).
+_ACTING = BOOKABLE | CANCELLABLE
 
 
 @attrs.frozen
@@ -95,19 +98,29 @@ class MonthTemplate:
         now = require_aware(now)
         now_utc, today = now.astimezone(UTC), now.date()
         allowed: dict[date, bool] = {}  # the horizon's answer for each day, asked once per request
-        return tuple(PlanningRow(service, tuple(
-            static if static is not None else self._cell(service, day, facts, now, now_utc, today, horizon, allowed)
-            for day, static in zip(self.days, self.static[service], strict=True)))
-            for service in services)
+        bookings, absences, ticks = facts.bookings, facts.absences, facts.attendance
+        rows = []
+        for service in services:
+            enrolments = [e for e in facts.enrolments if e.service_code == service]
+            cells: list[Cell] = []
+            for day, static in zip(self.days, self.static[service], strict=True):
+                if static is not None:
+                    cells.append(static)
+                    continue
+                key = (service, day)
+                enrolment = next((e for e in enrolments if e.start <= day and (e.end is None or day <= e.end)), None)
+                status = child_status(day, service, enrolment=enrolment, booking=bookings.get(key, _NO_BOOKING),
+                                      absence=absences.get(key, _NO_ABSENCE),
+                                      attendance=ticks.get(key, _NO_ATTENDANCE), today=today)
+                cells.append(self._cell(key, status, now, now_utc, horizon, allowed))
+            rows.append(PlanningRow(service, tuple(cells)))
+        return tuple(rows)
 
-    def _cell(self, service: str, day: date, facts: PlanningFacts, now: datetime, now_utc: datetime,
-              today: date, horizon: BookingHorizon | None, allowed: dict[date, bool]) -> Cell:
-        key = (service, day)
-        status = child_status(day, service, enrolment=facts.enrolment(service, day),
-                              booking=facts.bookings.get(key, _NO_BOOKING),
-                              absence=facts.absences.get(key, _NO_ABSENCE),
-                              attendance=facts.attendance.get(key, _NO_ATTENDANCE), today=today)
-        if not takes_action(status):
+    def _cell(self, key: tuple[str, date], status: CellStatus, now: datetime, now_utc: datetime,
+              horizon: BookingHorizon | None, allowed: dict[date, bool]) -> Cell:
+        """The cell of `status` on a day the service opens, built once per shape and shared."""
+        service, day = key
+        if status not in _ACTING:
             shape: Hashable = (day, status)
         else:  # what `finish_cell` depends on: whether the deadline is shown, and whether it has passed
             relevant = relevant_action(status)
@@ -118,7 +131,7 @@ class MonthTemplate:
             shape = (service, day, status, shown, instant is not None and now_utc < instant)
         found = self._built.get(shape)
         if found is None:
-            found = Cell(day, status) if not takes_action(status) else finish_cell(
+            found = Cell(day, status) if status not in _ACTING else finish_cell(
                 day, status, now, self.deadlines[key], horizon)
             self._built[shape] = found
         return found

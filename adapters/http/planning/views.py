@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -58,12 +58,18 @@ def planning_document(planning: ChildPlanning) -> str:
     The cells of a month are shared between requests (`MonthTemplate.rows`), so most cells of a
     grid are found already rendered.
     """
-    view = _planning(planning, lambda row: _Json("[" + ", ".join(_cell_json(cell) for cell in row.cells) + "]"))
+    view = _planning(planning, lambda row: _Json("[" + ", ".join(_cell_json(cell) for cell in row.cells) + "]"),
+                     _days_json)
     rows = _Json("[" + ", ".join(_object(row) for row in view["rows"]) + "]")
     return _object({**view, "rows": rows})
 
 
-def _planning(planning: ChildPlanning, cells: Callable[[PlanningRow], Any]) -> dict[str, Any]:
+def _days(cells: Sequence[Cell]) -> list[dict[str, str]]:
+    return [{"date": c.day.isoformat(), "header": day_header(c.day)} for c in cells]
+
+
+def _planning(planning: ChildPlanning, cells: Callable[[PlanningRow], Any],
+              days_of: Callable[[Sequence[Cell]], Any] = _days) -> dict[str, Any]:
     child = planning.child
     rows = []
     for row in planning.rows:
@@ -80,7 +86,7 @@ def _planning(planning: ChildPlanning, cells: Callable[[PlanningRow], Any]) -> d
         "child": {"id": child.id, "nom": child.nom, "prenom": child.prenom},
         "month": planning.month.strftime("%Y-%m"),
         "title": month_title(planning.month),
-        "days": [{"date": c.day.isoformat(), "header": day_header(c.day)} for c in days],
+        "days": days_of(days),
         "rows": rows,
         "inscriptions": [enrolment_view(e) for e in planning.enrolments],
         "structures": [{"id": s.id, "name": s.name} for s in planning.structures],
@@ -96,6 +102,22 @@ def _object(value: dict[str, Any]) -> str:
     """`json_text(value)`, taking values rendered already as they are."""
     return "{" + ", ".join(f"{json_text(key)}: {item if isinstance(item, _Json) else json_text(item)}"
                            for key, item in value.items()) + "}"
+
+
+#: The days of a month's grid rendered, by (first day, number of days): the same for every child.
+_DAYS: dict[tuple[date, int], _Json] = {}
+
+
+def _days_json(cells: Sequence[Cell]) -> _Json:
+    if not cells:
+        return _Json("[]")
+    key = (cells[0].day, len(cells))
+    found = _DAYS.get(key)
+    if found is None:
+        if len(_DAYS) >= RENDERED_MAX:
+            _DAYS.clear()
+        found = _DAYS[key] = _Json(json_text(_days(cells)))
+    return found
 
 
 #: Cells rendered, by identity (the cell is kept, so its id is not reused): bounded, emptied when full.
