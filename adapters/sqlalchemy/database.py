@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import Column, Connection, Engine, Select, create_engine, event
+from sqlalchemy import Column, Connection, Engine, Select, create_engine, event, insert, select
 from sqlalchemy.engine import URL, make_url
+
+from famille.adapters.primitives import as_row, from_row
+
+T = TypeVar("T")
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -17,6 +21,23 @@ class SqlRepository:
 
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
+
+
+class KeyedRepository(SqlRepository, Generic[T]):
+    """A repository of attrs values stored field for field (`as_row`, `from_row`) in the table of its
+    `key` column, which finds one: a subclass names the column and the class `stored`."""
+
+    key: ClassVar[Column[Any]]
+    stored: ClassVar[type[Any]]
+
+    def add(self, value: T) -> None:
+        """Store a new value."""
+        self._connection.execute(insert(self.key.table), as_row(value))
+
+    def get(self, key: str) -> T | None:
+        """The value whose key is `key`, or None."""
+        row = self._connection.execute(select(self.key.table).where(self.key == key)).first()
+        return from_row(row, self.stored) if row else None
 
 
 def where_given(query: Select[Any], filters: dict[Column[Any], object]) -> Select[Any]:

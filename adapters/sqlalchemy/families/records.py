@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Column, Row, insert, select, update
 
 from famille.adapters.primitives import as_row, from_row
-from famille.adapters.sqlalchemy.database import SqlRepository, where_given
+from famille.adapters.sqlalchemy.database import KeyedRepository, SqlRepository, where_given
 from famille.adapters.sqlalchemy.families import record_translation as rt
 from famille.adapters.sqlalchemy.families import translation as tr
 from famille.adapters.sqlalchemy.tables import (
@@ -91,17 +91,12 @@ class SqlRecordRepository(SqlRepository):
             self._connection.execute(insert(table), values)
 
 
-class SqlRequestRepository(SqlRepository):
-    """Requests and their answers; the queue reads through (organisation_code, status, submitted_at)."""
+class SqlRequestRepository(KeyedRepository[ChangeRequest]):
+    """Requests (`add`, `get` by id) and their answers; the queue reads through (organisation_code,
+    status, submitted_at)."""
 
-    def add(self, request: ChangeRequest) -> None:
-        """Store a new request."""
-        self._connection.execute(insert(change_requests), as_row(request))
-
-    def get(self, request_id: str) -> ChangeRequest | None:
-        """The request with this id, or None."""
-        row = self._connection.execute(select(change_requests).where(change_requests.c.id == request_id)).first()
-        return from_row(row, ChangeRequest) if row else None
+    key = change_requests.c.id
+    stored = ChangeRequest
 
     def find(self, query: RequestQuery) -> Sequence[ChangeRequest]:
         """The requests matching every filter of `query`, oldest submitted first."""

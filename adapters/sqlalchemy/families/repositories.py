@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Row, and_, bindparam, func, insert, or_, s
 
 from famille.adapters.primitives import as_row, from_row
 from famille.adapters.sqlalchemy.accounts import CALLER, caller_of
-from famille.adapters.sqlalchemy.database import SqlRepository
+from famille.adapters.sqlalchemy.database import KeyedRepository, SqlRepository
 from famille.adapters.sqlalchemy.families import translation as tr
 from famille.adapters.sqlalchemy.tables import (
     child_families,
@@ -34,17 +34,11 @@ from famille.kernel.families.model import Child, Family
 from famille.kernel.shared.organisations import Organisation, Service, Structure
 
 
-class SqlOrganisationRepository(SqlRepository):
-    """Organisations, their structures and their services."""
+class SqlOrganisationRepository(KeyedRepository[Organisation]):
+    """Organisations (`add`, `get` by code), their structures and their services."""
 
-    def add(self, organisation: Organisation) -> None:
-        """Store a new organisation."""
-        self._connection.execute(insert(organisations), as_row(organisation))
-
-    def get(self, code: str) -> Organisation | None:
-        """The organisation with this code, or None."""
-        row = self._connection.execute(select(organisations).where(organisations.c.code == code)).first()
-        return from_row(row, Organisation) if row else None
+    key = organisations.c.code
+    stored = Organisation
 
     def list(self) -> Sequence[Organisation]:
         """Every organisation, by code."""
