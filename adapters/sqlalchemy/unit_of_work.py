@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from functools import cache
 from types import TracebackType
+from typing import get_type_hints
 
 from sqlalchemy import Connection, Engine, RootTransaction
 
@@ -14,6 +16,7 @@ from famille.adapters.sqlalchemy.accounts import (
 )
 from famille.adapters.sqlalchemy.billing.jobs import SqlBillingJobRepository
 from famille.adapters.sqlalchemy.billing.repository import SqlBillingRepository
+from famille.adapters.sqlalchemy.database import SqlRepository
 from famille.adapters.sqlalchemy.families.records import SqlRecordRepository, SqlRequestRepository
 from famille.adapters.sqlalchemy.families.repositories import (
     SqlFamilyRepository,
@@ -59,18 +62,8 @@ class SqlUnitOfWork:
         connection = self._engine.connect()
         self._connection = connection
         self._transaction = connection.begin()
-        self.accounts = SqlAccountRepository(connection)
-        self.login_failures = SqlLoginFailureRepository(connection)
-        self.sessions = SqlSessionRepository(connection)
-        self.reset_tokens = SqlResetTokenRepository(connection)
-        self.organisations = SqlOrganisationRepository(connection)
-        self.families = SqlFamilyRepository(connection)
-        self.inbox = SqlInboxRepository(connection)
-        self.records = SqlRecordRepository(connection)
-        self.requests = SqlRequestRepository(connection)
-        self.planning = SqlPlanningRepository(connection)
-        self.billing = SqlBillingRepository(connection)
-        self.billing_jobs = SqlBillingJobRepository(connection)
+        for name, repository in _repositories().items():
+            setattr(self, name, repository(connection))
         return self
 
     def __exit__(
@@ -107,6 +100,13 @@ class SqlUnitOfWork:
         if self._connection is None or self._transaction is None:
             raise RuntimeError("the unit of work is used outside its `with` block")
         return self._connection, self._transaction
+
+
+@cache
+def _repositories() -> dict[str, type[SqlRepository]]:
+    """The repositories `SqlUnitOfWork` declares (its class annotations), by attribute: the one list of them."""
+    return {name: kind for name, kind in get_type_hints(SqlUnitOfWork).items()
+            if isinstance(kind, type) and issubclass(kind, SqlRepository)}
 
 
 class SqlUnitOfWorkFactory:
