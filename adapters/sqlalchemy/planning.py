@@ -32,7 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
-from famille.adapters.sqlalchemy.bulk import insert_ignore, unnest_select
+from famille.adapters.sqlalchemy.bulk import bulk_insert, insert_ignore, unnest_select
 from famille.adapters.sqlalchemy.database import SqlRepository
 from famille.adapters.sqlalchemy.families.translation import weekdays_from_text, weekdays_to_text
 from famille.adapters.sqlalchemy.tables import (
@@ -504,7 +504,7 @@ class SqlPlanningRepository(SqlRepository):
         return {(r.service_code, r.pratique): int(r.n) for r in rows}
 
     def add_events(self, events: Sequence[PlanningEvent]) -> None:
-        """Append to the history: one statement (from arrays on PostgreSQL, an executemany on SQLite)."""
+        """Append to the history: one statement (from arrays on PostgreSQL, a driver's executemany on SQLite)."""
         if not events:
             return
         values = [event_to_values(e) for e in events]
@@ -514,7 +514,7 @@ class SqlPlanningRepository(SqlRepository):
             self._connection.exec_driver_sql(
                 f"INSERT INTO {self._name(planning_events)} ({', '.join(names)}) {rows}", params)
             return
-        self._connection.execute(insert(planning_events), values)
+        bulk_insert(self._connection, planning_events, values)  # each distinct instant converted once
 
     def events_of(self, child_id: str, start: date, end: date) -> Sequence[PlanningEvent]:
         """The child's history in the range, oldest first."""

@@ -88,6 +88,10 @@ class MonthTemplate:
                for action, found in cell.items()}
         return cls(calendar, days, MappingProxyType(deadlines), MappingProxyType(static), MappingProxyType(utc))
 
+    def opens(self, service_code: str, day: date) -> bool:
+        """Whether the service takes children on `day` (a day of the month), as the calendar says."""
+        return self.static[service_code][day.day - 1] is None
+
     def deadlines_of(self, service_code: str, day: date) -> Mapping[ActionKind, Deadline]:
         """The deadlines of a cell of a day the service opens (none on a day the calendar shuts)."""
         return self.deadlines.get((service_code, day), _NONE)

@@ -336,8 +336,8 @@ class Planning:
         if service_code not in setup.services:
             return CellResult(service_code, day, Outcome.SKIPPED,
                               f"Service inconnu dans votre commune : {service_code}.", SkipReason.UNKNOWN_SERVICE)
-        kind = setup.calendar(day).day_kind(day, service_code)
-        if kind is not DayKind.OPEN:
+        if not self._months.month(setup, day).opens(service_code, day):  # the month computed once knows
+            kind = setup.calendar(day).day_kind(day, service_code)
             return CellResult(service_code, day, Outcome.SKIPPED, _kind_message(kind, setup, service_code, day),
                               SkipReason.NOT_OPEN)
         if known.enrolment(service_code, day) is None:
