@@ -33,8 +33,7 @@ class AbsenceTiming(enum.Enum):
     LATE = "late"
 
 
-@attrs.frozen
-class ServiceDay:
+class ServiceDay(NamedTuple):
     """One child, one service, one day: everything the billing rules need to decide.
 
     `family_ids` are the households that pay for the child, the one holding the
@@ -43,7 +42,9 @@ class ServiceDay:
     declared absence too (the booking stays). `document` tells whether the justificatif an absence
     reason asks for was given; `pending` that the absence waits for an agent, `refused` that an
     agent refused it. `deadline`, when known, is the deadline the absence was judged against
-    (shown on the invoice line).
+    (shown on the invoice line). A named tuple, like the rows it is read from (`_replace` evolves
+    one): a month holds about a million days, and a tuple is made several times faster than a
+    frozen attrs instance.
     """
 
     child_id: str

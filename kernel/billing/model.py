@@ -10,6 +10,7 @@ import enum
 import uuid
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 import attrs
 
@@ -85,8 +86,7 @@ class PaymentMethod(enum.Enum):
         return "Paiement en ligne" if self is PaymentMethod.ONLINE else f"Paiement ({self.value})"
 
 
-@attrs.frozen
-class InvoiceLine:
+class InvoiceLine(NamedTuple):
     """One day of one service of one child, with why it is billed or not.
 
     `rule_id` and `message` come from billing_eligibility; `detail` adds what the
@@ -95,6 +95,8 @@ class InvoiceLine:
     `rules_version` is the version of the rule files that decided the line and `reason` the
     day's absence reason: storage keeps the message once per (version, organisation, rule,
     reason) and finds it again by them (a line stored before that has its own text and no version).
+    A named tuple, immutable like the other values (`_replace` evolves one): a month's run makes
+    about a million lines, and a tuple is made several times faster than a frozen attrs instance.
     """
 
     child_id: str

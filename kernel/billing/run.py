@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import ROUND_HALF_DOWN, Decimal
 from functools import lru_cache
+from operator import attrgetter
 
 from famille.kernel.billing.days import AbsenceTiming, ServiceDay
 from famille.kernel.billing.model import (
@@ -223,9 +224,12 @@ def sibling_ranks(days: Iterable[ServiceDay]) -> dict[str, int]:
     return ranks
 
 
+_INVOICE_ORDER = attrgetter("child_name", "child_id", "day", "service_code")
+
+
 def in_invoice_order(lines: Iterable[InvoiceLine]) -> tuple[InvoiceLine, ...]:
     """Lines as an invoice lists them: by child, then day, then service."""
-    return tuple(sorted(lines, key=lambda x: (x.child_name, x.child_id, x.day, x.service_code)))
+    return tuple(sorted(lines, key=_INVOICE_ORDER))
 
 
 def family_lines(days: Iterable[ServiceDay], pricer: DayPricer, organisation: str,

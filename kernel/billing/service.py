@@ -50,7 +50,7 @@ from famille.ports.rules import Rules
 #: Days between an invoice's date and its due date.
 DUE_DAYS = 30
 #: Children read, decided and written at a time by a run: memory stays bounded whatever the month.
-BATCH_CHILDREN = 100
+BATCH_CHILDREN = 400
 MAX_AMOUNT = Decimal("100000")
 
 

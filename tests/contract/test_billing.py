@@ -109,7 +109,7 @@ def test_a_line_names_its_rule_and_reads_the_message_kept_for_its_version_an_old
     first, second, lea = seed(uow_factory)
     december = run()
     invoices = [attrs.evolve(draft(december, family), total=Decimal("0.00")) for family in (first, second)]
-    named = [attrs.evolve(line(lea, day, "2.25"), message="(non stocké)", rules_version=version, reason=reason)
+    named = [line(lea, day, "2.25")._replace(message="(non stocké)", rules_version=version, reason=reason)
              for day, version, reason in ((1, "v1", "AUTRES"), (2, "v1", "RAISON MEDICALE"), (3, "v2", "AUTRES"))]
     older = line(lea, 4, "2.25")
     kept = {("v1", "jour-reserve-present", "AUTRES"): "Raison AUTRES.",

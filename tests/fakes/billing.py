@@ -43,7 +43,7 @@ from famille.kernel.families.records import FamilySections
 
 def _stored(line: InvoiceLine) -> InvoiceLine:
     """As the SQL repository stores it: a line with a rules version without its message's text."""
-    return attrs.evolve(line, message="") if line.rules_version else line
+    return line._replace(message="") if line.rules_version else line
 
 class FakeBilling:
     def __init__(self, store: Any, committed: Any) -> None:
@@ -88,7 +88,7 @@ class FakeBilling:
         if not any(line.rules_version for line in invoice.lines):
             return invoice
         return attrs.evolve(invoice, lines=tuple(
-            attrs.evolve(line, message=self.s.rule_messages.get(
+            line._replace(message=self.s.rule_messages.get(
                 (line.rules_version, invoice.organisation_code, line.rule_id, line.reason), ""))
             if line.rules_version else line for line in invoice.lines))
 

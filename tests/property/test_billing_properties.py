@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal
 
-import attrs
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -47,7 +46,7 @@ def unique_cells(days: list[ServiceDay]) -> list[ServiceDay]:
 
 months = st.lists(service_days(), max_size=40).map(unique_cells)
 #: Months as the planning stores them: closures and holidays come from the calendar, not the rows.
-stored_months = months.map(lambda days: [attrs.evolve(d, closure=False, holiday=False) for d in days])
+stored_months = months.map(lambda days: [d._replace(closure=False, holiday=False) for d in days])
 qf = st.one_of(st.none(), st.integers(0, 3000))
 
 
@@ -233,8 +232,8 @@ def test_the_set_based_run_gives_the_invoices_of_each_day_priced_alone(
         profiles: dict[str, PayerProfile]) -> None:
     # a few kinds of day, each met on many cells: the run decides each combination once and must
     # still tell apart days that differ by one fact (a status, a deadline, a share, a child)
-    days = unique_cells([attrs.evolve(
-        prototypes[kind % len(prototypes)], child_id=child, child_name=child.upper(),
+    days = unique_cells([prototypes[kind % len(prototypes)]._replace(
+        child_id=child, child_name=child.upper(),
         child_born=date(2016 + int(child[1]), 1, 1),
         family_ids={"c1": ("fam-dupont",), "c2": ("fam-dupont", "fam-other"), "c3": ("fam-dupont",)}[child],
         day=date(2026, 12, number), deadline=deadline, shares=shares if child == "c2" else (),

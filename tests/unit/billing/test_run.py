@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import attrs
 import pytest
 
 from famille.kernel.billing.days import AbsenceTiming, AttendanceMark
@@ -147,5 +146,5 @@ def test_a_run_refuses_a_message_that_names_a_fact_the_line_does_not_keep() -> N
     absent = [day(1, attendance=AttendanceMark.ABSENT), day(2, attendance=AttendanceMark.ABSENT)]
     draft_invoices(absent, rules=rules, organisation="org-a", month=MONTH, run_id="r", profiles={})
     with pytest.raises(RulesUnavailable, match="nomme un autre fait"):
-        draft_invoices([absent[0], attrs.evolve(absent[1], booked_late=True)], rules=rules, organisation="org-a",
+        draft_invoices([absent[0], absent[1]._replace(booked_late=True)], rules=rules, organisation="org-a",
                        month=MONTH, run_id="r", profiles={})
