@@ -150,8 +150,9 @@ def cell_status(
     4. A decided absence: accepted → CONGE (parental leave), ABSENT_EXCUSE (`excused`,
        decided by `excuses.Excuses`) or ABSENT_FACTURE; refused → ABSENT_FACTURE (never
        `excused`); a pending one → ABSENCE_EN_COURS. The booking under it stays.
-    5. Attendance « absent » on a booked day with no absence declared →
-       ABSENCE_A_VERIFIER.
+    5. A place held (booking accepted or pending) with no absence declared: `undeclared_absence`
+       (pointed absent → ABSENT_FACTURE; nothing pointed once the day is over → ABSENCE_A_VERIFIER),
+       the words of billing_eligibility for the same day.
     6. The booking: accepted → RESERVE (RESERVATION_HORS_CONTRAT on a day outside a
        contract's days: a crèche's « contrat régulier »); pending → RESERVATION_EN_COURS when asked
        in time, DEMANDE_EN_ATTENTE when late (an agent decides); refused →
@@ -193,8 +194,10 @@ def child_status(
         return _decided_absence(absence)
     if absence.status is AbsenceStatus.PENDING:
         return CellStatus.ABSENCE_EN_COURS
-    if attendance.status is AttendanceStatus.ABSENT and booking.is_booked:
-        return CellStatus.ABSENCE_A_VERIFIER
+    if booking.is_booked:
+        undeclared = undeclared_absence(attendance, day, today)
+        if undeclared is not None:
+            return undeclared
     if booking.status is BookingStatus.ACCEPTED:
         return CellStatus.RESERVE if enrolment.on_contract(day) else CellStatus.RESERVATION_HORS_CONTRAT
     if booking.status is BookingStatus.PENDING:
@@ -202,3 +205,19 @@ def child_status(
     if booking.status is BookingStatus.REFUSED:
         return CellStatus.RESERVATION_REFUSEE
     return CellStatus.PASSE if day < today else CellStatus.LIBRE
+
+
+def undeclared_absence(attendance: Attendance, day: date, today: date) -> CellStatus | None:
+    """A day the child holds a place on, no absence declared and not pointed present: what it reads.
+
+    Only a cancellation (« Déclarer une absence ») spares the bill, as the guide says: pointed
+    absent with nothing declared → ABSENT_FACTURE (billing_eligibility: `absence-non-declaree-facturee`,
+    billed in full). Nothing pointed once the day is over → ABSENCE_A_VERIFIER: billing never guesses
+    whether the child came (`pointage-non-saisi-a-verifier`, a flagged line an agent checks before the
+    run is final). Today, or a day to come: None (the booking's own status).
+    """
+    if attendance.status is AttendanceStatus.ABSENT:
+        return CellStatus.ABSENT_FACTURE
+    if attendance.status is AttendanceStatus.NONE and day < today:
+        return CellStatus.ABSENCE_A_VERIFIER
+    return None

@@ -67,9 +67,10 @@ class CellAction:
         return self.kind.label
 
 
-#: Statuses where the family holds a place it may cancel by declaring an absence.
+#: Statuses where the family holds a place it may cancel by declaring an absence (a past day with
+#: nothing pointed too: past its deadline, only an agent may still declare the absence).
 CANCELLABLE = frozenset({CellStatus.RESERVE, CellStatus.RESERVATION_EN_COURS, CellStatus.DEMANDE_EN_ATTENTE,
-                         CellStatus.RESERVATION_HORS_CONTRAT})
+                         CellStatus.RESERVATION_HORS_CONTRAT, CellStatus.ABSENCE_A_VERIFIER})
 #: Statuses a family may book (before the booking deadline): a free day, or a day it declared absent
 #: and wants back (booking withdraws the absence; the booking under it stands again).
 BOOKABLE = frozenset({CellStatus.LIBRE, CellStatus.ABSENT_EXCUSE, CellStatus.ABSENCE_EN_COURS})

@@ -161,3 +161,40 @@ def test_another_family_and_another_organisation_see_neither_the_absences_nor_th
     assert _label(real, FAMILY, ACCEPTED) == "Absence en cours de traitement"  # nothing was decided
     # the neighbour's own grid is untouched
     assert _meals(real, NEIGHBOUR, "enf-tom")[ACCEPTED.isoformat()]["status"]["slug"] == "libre"
+
+
+POINTED_ABSENT, NEVER_POINTED = date(2026, 12, 15), date(2026, 12, 17)
+
+
+def test_a_booked_day_gone_by_without_an_absence_reads_on_the_grid_as_on_the_invoice_line(real: RealPortal) -> None:
+    """Pointed absent with nothing declared: « Absent facturé » on both (only a cancellation spares the
+    bill); booked and never pointed: « Absence à vérifier » on both, a flagged line until an agent
+    points the day. The grid said « Absence à vérifier » and « Réservé » before."""
+    days = (POINTED_ABSENT, NEVER_POINTED)
+    booked = real.call(FAMILY, "POST", f"/api/v1/children/{CHILD}/bookings", json={
+        "cells": [{"service": "RESTAURATION", "date": d.isoformat()} for d in days]})
+    assert booked.status_code == 200 and len(booked.json["done"]) == len(days), booked.text
+    assert [_label(real, FAMILY, d) for d in days] == ["Réservé", "Réservé"]  # days to come
+
+    real.at(datetime(2027, 1, 4, 9, 0, tzinfo=PARIS))
+    pointed = real.call(AGENT, "POST", "/api/v1/agent/attendance", json={
+        "child": CHILD, "service": "RESTAURATION", "date": POINTED_ABSENT.isoformat(), "status": "absent"})
+    assert pointed.status_code in (200, 201), pointed.text
+    for who in (FAMILY, AGENT):
+        assert _label(real, who, POINTED_ABSENT) == "Absent facturé"
+        assert _label(real, who, NEVER_POINTED) == "Absence à vérifier"
+
+    draft = run_month(real, AGENT, "2026-12")
+    assert draft.status_code == 200, draft.text
+    (invoice,) = draft.json["invoices"]
+    lines = {line["day"]: line for line in invoice["lines"]}
+    assert [(lines[d.isoformat()]["status"], lines[d.isoformat()]["rule"], lines[d.isoformat()]["amount"])
+            for d in days] == [("Absent facturé", "absence-non-declaree-facturee", "4.50"),  # no QF known: T5
+                               ("Absence à vérifier", "pointage-non-saisi-a-verifier", "0.00")]
+    assert [(f["rule"], f["day"]) for f in draft.json["flagged"]] == [
+        ("pointage-non-saisi-a-verifier", NEVER_POINTED.isoformat())]
+
+    # The agent points the child present: the day reads « Réservé » again, as its next line will.
+    real.call(AGENT, "POST", "/api/v1/agent/attendance",
+              json={"child": CHILD, "service": "RESTAURATION", "date": NEVER_POINTED.isoformat(), "status": "present"})
+    assert _label(real, FAMILY, NEVER_POINTED) == "Réservé"

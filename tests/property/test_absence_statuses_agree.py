@@ -1,11 +1,13 @@
-"""A declared absence reads the same on the planning grid and on the invoice line, for random days.
+"""A booked day gone by reads the same on the planning grid and on the invoice line, for random days.
 
 The grid's cell (`cell_status` on the absence as `Excuses.judged` reads it) and billing's line
 (`service_days` then `DayPricer`, on the rows the planning tables hold) are both compared with an
 oracle written here by hand from the guide and the shipped `absence_reasons.yaml`: pending →
 « Absence en cours de traitement »; refused by an agent → « Absent facturé »; accepted → « Absent
 excusé » when declared in time, or late for a reason that excuses late with its document when
-one is asked, else « Absent facturé ».
+one is asked, else « Absent facturé ». With no absence declared: pointed absent → « Absent facturé »
+(only a cancellation spares the bill, as the guide says); nothing pointed → « Absence à vérifier » (an
+agent checks whether the child came: billing never guesses).
 """
 
 from __future__ import annotations
@@ -54,11 +56,16 @@ LATE_EXCUSED = {"RAISON MEDICALE": True, "VOYAGE OU SORTIE SCOLAIRE": False, "AB
 PARENTAL_LEAVE = ("CONGE PARENTAL",)
 NOT_EXCUSING_LATE = ("PARTICIPATION A UNE SEQUENCE DE SOUTIEN", "AUTRES")
 REASONS = sorted(LATE_EXCUSED) + list(NOT_EXCUSING_LATE)
+#: A place held: accepted, or asked and never decided (billing reads both as booked).
+BOOKED, ASKED = BookingStatus.ACCEPTED, BookingStatus.PENDING
 STORED = {AbsenceStatus.PENDING: "pending", AbsenceStatus.ACCEPTED: "accepted", AbsenceStatus.REFUSED: "refused"}
 
 
-def expected_words(status: AbsenceStatus, in_time: bool, reason: str, document: bool) -> str:
-    """The guide's words for a declared absence, worked out by hand."""
+def expected_words(status: AbsenceStatus | None, in_time: bool, reason: str, document: bool,
+                   pointed_absent: bool) -> str:
+    """The guide's words for a booked day gone by (`status` None: no absence declared), worked out by hand."""
+    if status is None:
+        return "Absent facturé" if pointed_absent else "Absence à vérifier"
     if status is AbsenceStatus.PENDING:
         return "Absence en cours de traitement"
     if status is AbsenceStatus.REFUSED:
@@ -71,42 +78,50 @@ def expected_words(status: AbsenceStatus, in_time: bool, reason: str, document: 
     return "Absent facturé"
 
 
-def grid_words(day: date, status: AbsenceStatus, in_time: bool, reason: str, document: bool,
-               pointed_absent: bool) -> str:
-    record = AbsenceRecord("a-1", ORG, CHILD, SERVICE, day, AbsenceState(status, reason, in_time=in_time),
-                           document="certificat.pdf" if document else None)
+def grid_words(day: date, status: AbsenceStatus | None, in_time: bool, reason: str, document: bool,
+               pointed_absent: bool, booking: BookingStatus = BookingStatus.ACCEPTED) -> str:
+    absence = AbsenceState.none()
+    if status is not None:
+        record = AbsenceRecord("a-1", ORG, CHILD, SERVICE, day, AbsenceState(status, reason, in_time=in_time),
+                               document="certificat.pdf" if document else None)
+        absence = Excuses(RULES, ORG).judged(record)
     cell = cell_status(
         day, SERVICE, calendar=CALENDAR, enrolment=Enrolment(CHILD, SERVICE, date(2026, 9, 1)),
-        booking=BookingState(BookingStatus.ACCEPTED), absence=Excuses(RULES, ORG).judged(record),
+        booking=BookingState(booking), absence=absence,
         attendance=Attendance(AttendanceStatus.ABSENT if pointed_absent else AttendanceStatus.NONE),
         today=date(2027, 1, 4))
     return cell.label
 
 
-def invoice_words(day: date, status: AbsenceStatus, in_time: bool, reason: str, document: bool,
+def invoice_words(day: date, status: AbsenceStatus | None, in_time: bool, reason: str, document: bool,
                   pointed_absent: bool) -> str:
     rows = MonthRows(
         ORG, date(2026, 12, 1), date(2026, 12, 31),
         children=(BilledChild(CHILD, "Léa DUPONT", date(2018, 3, 1), (PayerLink("fam-dupont"),)),),
         bookings=(BookingRow(CHILD, SERVICE, day, True),),
-        absences=(AbsenceRow(CHILD, SERVICE, day, in_time, reason, document, STORED[status]),),
+        absences=(AbsenceRow(CHILD, SERVICE, day, in_time, reason, document, STORED[status]),) if status else (),
         attendance=(AttendanceRow(CHILD, SERVICE, day, "absent"),) if pointed_absent else ())
     (read,) = service_days(rows, lambda _: CALENDAR)
     ((_, line),) = DayPricer(RULES, ORG, {}).lines(read, 1)
     return line.status
 
 
-@given(st.sampled_from(MONTH), st.sampled_from([AbsenceStatus.PENDING, AbsenceStatus.ACCEPTED,
+@given(st.sampled_from(MONTH), st.sampled_from([None, AbsenceStatus.PENDING, AbsenceStatus.ACCEPTED,
                                                 AbsenceStatus.REFUSED]),
-       st.booleans(), st.sampled_from(REASONS), st.booleans(), st.booleans())
-@example(date(2026, 12, 7), AbsenceStatus.ACCEPTED, False, "RAISON MEDICALE", False, False)  # no certificate
-@example(date(2026, 12, 7), AbsenceStatus.REFUSED, True, "AUTRES", False, False)  # in time, yet refused
-@example(date(2026, 12, 7), AbsenceStatus.PENDING, True, "RAISON MEDICALE", True, True)
-def test_the_grid_and_the_invoice_line_say_the_same_words_for_a_declared_absence(
-    day: date, status: AbsenceStatus, in_time: bool, reason: str, document: bool, pointed_absent: bool
+       st.booleans(), st.sampled_from(REASONS), st.booleans(), st.booleans(),
+       st.sampled_from([BOOKED, ASKED]))
+@example(date(2026, 12, 7), AbsenceStatus.ACCEPTED, False, "RAISON MEDICALE", False, False, BOOKED)  # no certificate
+@example(date(2026, 12, 7), AbsenceStatus.REFUSED, True, "AUTRES", False, False, BOOKED)  # in time, yet refused
+@example(date(2026, 12, 7), AbsenceStatus.PENDING, True, "RAISON MEDICALE", True, True, BOOKED)
+@example(date(2026, 12, 7), None, True, "AUTRES", False, True, BOOKED)  # pointed absent, nothing declared
+@example(date(2026, 12, 7), None, True, "AUTRES", False, False, BOOKED)  # booked, never pointed
+@example(date(2026, 12, 7), None, True, "AUTRES", False, False, ASKED)  # a booking never decided
+def test_the_grid_and_the_invoice_line_say_the_same_words_for_a_booked_day_gone_by(
+    day: date, status: AbsenceStatus | None, in_time: bool, reason: str, document: bool, pointed_absent: bool,
+    booking: BookingStatus,
 ) -> None:
-    expected = expected_words(status, in_time, reason, document)
-    assert grid_words(day, status, in_time, reason, document, pointed_absent) == expected
+    expected = expected_words(status, in_time, reason, document, pointed_absent)
+    assert grid_words(day, status, in_time, reason, document, pointed_absent, booking) == expected
     assert invoice_words(day, status, in_time, reason, document, pointed_absent) == expected
 
 

@@ -76,7 +76,9 @@ class PlanningMachine(RuleBasedStateMachine):
         if cancelled:
             return CellStatus.ABSENT_EXCUSE  # cancelled in time: the absence stays on the cell
         if present is False and booked:
-            return CellStatus.ABSENCE_A_VERIFIER
+            return CellStatus.ABSENT_FACTURE  # pointed absent, nothing declared: billed
+        if booked and present is None and day < self.now.date():
+            return CellStatus.ABSENCE_A_VERIFIER  # the day over, nothing pointed: billing asks an agent
         if booking == "none" and day < self.now.date():
             return CellStatus.PASSE
         return {"none": CellStatus.LIBRE, "pending": CellStatus.RESERVATION_EN_COURS,

@@ -123,6 +123,10 @@ def explain(site: Site, req: falcon.Request, child_id: str, service_code: str, c
             return Explanation(action.kind, rule, f"Absence déclarée. Vous pouvez encore réserver ce jour jusqu'au "
                                                   f"{action.deadline.description} : l'absence sera retirée.")
         return Explanation(action.kind, rule, f"Vous pouvez {_verb(action.kind)} jusqu'au {action.deadline.description}.")
+    if cell.status is CellStatus.ABSENCE_A_VERIFIER:  # past its deadline: say why the day waits
+        return Explanation(None, None, "Réservé, mais aucun pointage saisi ce jour : le service vérifie la présence "
+                                       "de l'enfant avant de facturer. Contactez le service périscolaire de votre "
+                                       "commune si votre enfant était absent.")
     if cell.deadline is not None:
         kind = relevant_action(cell.status)
         rule = site.portal.planning.cell_rule(req.context.principal, child_id, service_code, cell.day, kind)
@@ -143,7 +147,8 @@ def explain(site: Site, req: falcon.Request, child_id: str, service_code: str, c
         CellStatus.PASSE: "Jour passé sans réservation : il ne peut plus être réservé.",
         CellStatus.ABSENCE_EN_COURS: "Absence déclarée : elle attend la décision d'un agent.",
         CellStatus.ABSENT_EXCUSE: "Absence excusée : ce jour n'est pas facturé.",
-        CellStatus.ABSENT_FACTURE: "Absence non excusée (déclarée après le délai ou refusée) : ce jour est facturé.",
+        CellStatus.ABSENT_FACTURE: "Absence non excusée (non déclarée, déclarée après le délai ou refusée) : "
+                                   "ce jour est facturé.",
     }
     return Explanation(None, None, reasons.get(cell.status, "Aucune demande possible sur cette case depuis le "
                                                             "portail : adressez-vous au service périscolaire."))

@@ -113,9 +113,13 @@ ACCEPTED = BookingState(BookingStatus.ACCEPTED)
       "attendance": Attendance(AttendanceStatus.PRESENT)}, CellStatus.RESERVE),
     ({"day": date(2025, 12, 12), "booking": ACCEPTED}, CellStatus.FERMETURE),
     ({"enrolment": None}, CellStatus.HORS_INSCRIPTION),
-    ({"booking": ACCEPTED}, CellStatus.RESERVE),
-    ({"booking": BookingState(BookingStatus.PENDING)}, CellStatus.RESERVATION_EN_COURS),
-    ({"booking": BookingState(BookingStatus.PENDING, in_time=False)}, CellStatus.DEMANDE_EN_ATTENTE),
+    ({"booking": ACCEPTED, "today": date(2025, 12, 5)}, CellStatus.RESERVE),
+    # the day over, nothing pointed: billing flags it « Absence à vérifier » (pointage-non-saisi-a-verifier)
+    ({"booking": ACCEPTED}, CellStatus.ABSENCE_A_VERIFIER),
+    ({"booking": BookingState(BookingStatus.PENDING)}, CellStatus.ABSENCE_A_VERIFIER),
+    ({"booking": BookingState(BookingStatus.PENDING), "today": date(2025, 12, 5)}, CellStatus.RESERVATION_EN_COURS),
+    ({"booking": BookingState(BookingStatus.PENDING, in_time=False), "today": date(2025, 12, 5)},
+     CellStatus.DEMANDE_EN_ATTENTE),
     ({"booking": BookingState(BookingStatus.REFUSED, refusal_reason="Complet")}, CellStatus.RESERVATION_REFUSEE),
     ({"booking": ACCEPTED, "absence": AbsenceState(AbsenceStatus.PENDING, "AUTRES")}, CellStatus.ABSENCE_EN_COURS),
     ({"booking": ACCEPTED, "absence": AbsenceState(AbsenceStatus.ACCEPTED, "RAISON MEDICALE", excused=True)},
@@ -126,7 +130,10 @@ ACCEPTED = BookingState(BookingStatus.ACCEPTED)
      CellStatus.CONGE),
     ({"booking": ACCEPTED, "absence": AbsenceState(AbsenceStatus.ACCEPTED, parental_leave=True)},
      CellStatus.ABSENT_FACTURE),  # a congé parental late and without its attestation is billed, as the invoice says
-    ({"booking": ACCEPTED, "attendance": Attendance(AttendanceStatus.ABSENT)}, CellStatus.ABSENCE_A_VERIFIER),
+    # pointed absent with no absence declared: billed, as the invoice line says (absence-non-declaree-facturee)
+    ({"booking": ACCEPTED, "attendance": Attendance(AttendanceStatus.ABSENT)}, CellStatus.ABSENT_FACTURE),
+    ({"booking": ACCEPTED, "attendance": Attendance(AttendanceStatus.ABSENT), "today": date(2025, 12, 5)},
+     CellStatus.ABSENT_FACTURE),
     ({"attendance": Attendance(AttendanceStatus.ABSENT)}, CellStatus.PASSE),
     ({"attendance": Attendance(AttendanceStatus.PRESENT, time(16, 30), time(18, 0))},
      CellStatus.RESERVATION_HORS_CONTRAT),
