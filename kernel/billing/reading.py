@@ -73,11 +73,12 @@ def service_days(rows: MonthRows, calendar_of: Callable[[date], OrganisationCale
     # closed or on holiday: the same for every child, asked of the calendar once per service and day
     closed: dict[tuple[str, date], tuple[bool, bool]] = {}
     not_absent = (AbsenceTiming.NONE, NO_REASON, False, False, False)
+    first, last = rows.first, rows.last
     out = []
     for key in {**booked, **absent, **pointed}:  # each cell once; invoices sort their lines themselves
         child_id, service_code, day = key
         found = payers.get(child_id)
-        if found is None or not rows.first <= day <= rows.last:
+        if found is None or not first <= day <= last:
             continue
         child, family_ids, shares = found
         flags = closed.get((service_code, day))

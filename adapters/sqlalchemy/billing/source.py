@@ -115,17 +115,17 @@ class SqlServiceDays:
             # rows straight into the kernel's named tuples, the columns in their order
             held = tuple(map(BookingRow._make, c.execute(
                 select(bookings.c.child_id, bookings.c.service_code, bookings.c.day, bookings.c.in_time)
-                .where(in_month(bookings), bookings.c.status.in_(["pending", "accepted"])), ids).tuples()))
+                .where(in_month(bookings), bookings.c.status.in_(["pending", "accepted"])), ids)))
             declared = tuple(AbsenceRow(*r[:5], bool(r[5]), r[6]) for r in c.execute(
                 select(absences.c.child_id, absences.c.service_code, absences.c.day, absences.c.in_time,
                        absences.c.reason, absences.c.document, absences.c.status).where(in_month(absences)),
-                ids).tuples())
+                ids))
             history = tuple(map(EventRow._make, c.execute(
                 select(planning_events.c.child_id, planning_events.c.service_code, planning_events.c.day,
                        planning_events.c.kind, planning_events.c.in_time, planning_events.c.reason,
                        planning_events.c.deadline)
-                .where(in_month(planning_events)).order_by(planning_events.c.happened_at), ids).tuples()))
+                .where(in_month(planning_events)).order_by(planning_events.c.happened_at), ids)))
             pointed = tuple(map(AttendanceRow._make, c.execute(
                 select(attendance.c.child_id, attendance.c.service_code, attendance.c.day, attendance.c.status,
-                       attendance.c.arrival, attendance.c.departure).where(in_month(attendance)), ids).tuples()))
+                       attendance.c.arrival, attendance.c.departure).where(in_month(attendance)), ids)))
         return MonthRows(organisation_code, start, end, kids, held, declared, history, pointed)
