@@ -30,7 +30,7 @@ def _serve(args: argparse.Namespace) -> int:
     if abandoned:
         print(f"{abandoned} facturation(s) interrompue(s) par l'arrêt du portail : marquée(s) échouée(s), "
               "à redemander.", file=sys.stderr)
-    serve(host=args.host, port=args.port, workers=args.workers)
+    serve(host=args.host, port=args.port, workers=args.workers, threads=args.threads)
     return 0
 
 
@@ -156,6 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=2)
+    serve.add_argument("--threads", type=int, default=1,
+                       help="fils par processus (PostgreSQL : une requête attend surtout la base ; "
+                            "pendant ce temps le processus en sert une autre)")
     serve.set_defaults(func=_serve)
 
     worker = sub.add_parser("worker", help="exécute les facturations demandées (PostgreSQL ; plusieurs hôtes possibles)")

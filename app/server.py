@@ -43,13 +43,18 @@ def _without_server_banner() -> None:
 
 
 def serve(*, host: str = "127.0.0.1", port: int = 8000, workers: int = 2, threads: int = 1) -> None:
-    """Serve the portal until stopped (Ctrl-C)."""
+    """Serve the portal until stopped (Ctrl-C): `workers` processes of `threads` threads each.
+
+    More than one thread: gunicorn's threaded worker, where a request waiting on the database
+    (most of a PostgreSQL request's time) leaves its process free to serve another.
+    """
     _without_server_banner()
     _Gunicorn(
         {
             "bind": f"{host}:{port}",
             "workers": workers,
             "threads": threads,
+            "worker_class": "gthread" if threads > 1 else "sync",
             "accesslog": "-",
             "errorlog": "-",
             "timeout": 60,

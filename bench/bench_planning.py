@@ -49,6 +49,8 @@ from tests.support.planning_world import (  # noqa: E402
 from tests.support.server import call, famille, running_portal  # noqa: E402
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+#: Threads per server process on PostgreSQL, as README's deployment serves (`famille serve --threads 4`).
+POSTGRES_SERVER_THREADS = 4
 
 
 def _sessions(wiring: Any, account_ids: list[str]) -> list[str]:
@@ -195,7 +197,7 @@ def bench_rush(folder: Path, families: int, threads: int, workers: int) -> dict[
         latencies: list[float] = []
         errors: list[str] = []
         lock = threading.Lock()
-        with running_portal(env, workers=workers) as base:
+        with running_portal(env, workers=workers, threads=POSTGRES_SERVER_THREADS) as base:
             def family_worker(indexes: list[int]) -> None:
                 for n in indexes:
                     for _ in range(2):  # each family clicks twice, as people do when the portal is slow
@@ -226,8 +228,9 @@ def bench_rush(folder: Path, families: int, threads: int, workers: int) -> dict[
                                         for n in range(5))
         ordered = sorted(latencies)
         p = (lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))])  # noqa: E731
-        print(f"Ruée : {len(latencies)} requêtes ({threads} clients, {workers} workers) en {elapsed:.1f} s, "
-              f"{len(latencies) / elapsed:.0f} req/s, p50 {p(0.5):.0f} ms, p99 {p(0.99):.0f} ms, "
+        print(f"Ruée : {len(latencies)} requêtes ({threads} clients, {workers} workers × "
+              f"{POSTGRES_SERVER_THREADS} fils) en {elapsed:.1f} s, {len(latencies) / elapsed:.0f} req/s, "
+              f"p50 {p(0.5):.0f} ms, p99 {p(0.99):.0f} ms, "
               f"erreurs {len(errors)}, terminé {'avant' if finished < cutoff else 'APRÈS'} l'échéance")
         print(f"Ruée : {stored} réservations en base pour {expected_cells} attendues, {doubled} en double")
         for line in errors[:3]:

@@ -74,7 +74,9 @@ def _eventually(check: Callable[[], Any], seconds: float, what: str) -> Any:
 
 def test_two_portals_and_a_worker_share_sessions_closures_rules_and_billing_jobs(
         shared_env: dict[str, str]) -> None:
-    with running_portal(shared_env) as first, running_portal(shared_env) as second, running_worker(shared_env):
+    # threaded, as README's PostgreSQL deployment serves
+    with (running_portal(shared_env, threads=4) as first, running_portal(shared_env, threads=4) as second,
+          running_worker(shared_env)):
         # a session opened on the first works on the second (and the other way)
         family = _token(first, "ztest", "Portail2026")
         status, _, me = call("GET", f"{second}/api/v1/me", token=family)

@@ -34,13 +34,16 @@ def famille(*args: str, env: Mapping[str, str]) -> subprocess.CompletedProcess[s
 
 
 @contextmanager
-def running_portal(env: Mapping[str, str], *, workers: int = 1, port: int | None = None) -> Iterator[str]:
-    """Serve the portal with gunicorn on `port` (a free one if None); yield its base URL; stop it afterwards."""
+def running_portal(env: Mapping[str, str], *, workers: int = 1, threads: int = 1,
+                   port: int | None = None) -> Iterator[str]:
+    """Serve the portal with gunicorn on `port` (a free one if None), `workers` processes of `threads` threads;
+    yield its base URL; stop it afterwards."""
     port = port or free_port()
     # The server's log goes to a file: a pipe nobody reads fills up and blocks the server.
     log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115 (closed in finally)
     process = subprocess.Popen(
-        [sys.executable, "-m", "famille", "serve", "--port", str(port), "--workers", str(workers)],
+        [sys.executable, "-m", "famille", "serve", "--port", str(port), "--workers", str(workers),
+         "--threads", str(threads)],
         env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT, text=True,
         start_new_session=True,
     )
