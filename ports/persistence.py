@@ -168,6 +168,10 @@ class FamilyRepository(Protocol):
         """The family with this id, or None."""
         ...
 
+    def responsable_name(self, family_id: str) -> tuple[str, str] | None:
+        """The nom and prénom of the family's responsable, or None: what a heading shows, read alone."""
+        ...
+
     def by_number(self, organisation_code: str, number: str) -> Family | None:
         """The family with this N° famille in an organisation, or None."""
         ...

@@ -172,13 +172,13 @@ class Planning:
             child = (scope := scope_of(principal, found, grid.enrolments)).child
             setups = OrganisationSetup.load_many(uow, scope.organisations(first, last), first, last, self._calendar,
                                                  self._rules)
-            family = uow.families.get(child.family_ids[0]) if child.family_ids else None
+            names = uow.families.responsable_name(child.family_ids[0]) if child.family_ids else None
         rows: list[PlanningRow] = []
         for setup in setups:  # each in scope: a row shows only its own organisation's cells
             rows += self._organisation_rows(setup, scope.enrolments, grid, first, now, service, structure)
         today = now.date()
         current = tuple(e for e in scope.enrolments if e.end is None or e.end >= today)
-        responsable = f"{family.responsable.nom} {family.responsable.prenom}" if family else ""
+        responsable = " ".join(names) if names else ""
         return ChildPlanning(child, first, responsable, tuple(rows), current,
                              tuple(s for setup in setups for s in setup.structures.values()),
                              tuple(s for setup in setups for s in setup.services.values()))

@@ -230,6 +230,10 @@ class _Families:
     def get(self, family_id: str) -> Family | None:
         return self.s.families.get(family_id)
 
+    def responsable_name(self, family_id: str) -> tuple[str, str] | None:
+        family = self.get(family_id)
+        return (family.responsable.nom, family.responsable.prenom) if family is not None else None
+
     def by_number(self, organisation_code: str, number: str) -> Family | None:
         return next((f for f in self.s.families.values()
                      if f.organisation_code == organisation_code and f.number == number), None)
