@@ -1,4 +1,4 @@
-"""A booked day gone by reads the same on the planning grid and on the invoice line, for random days.
+"""A day gone by reads the same on the planning grid and on the invoice line, for random days.
 
 The grid's cell (`cell_status` on the absence as `Excuses.judged` reads it) and billing's line
 (`service_days` then `DayPricer`, on the rows the planning tables hold) are both compared with an
@@ -78,8 +78,12 @@ def expected_words(status: AbsenceStatus | None, in_time: bool, reason: str, doc
     return "Absent facturé"
 
 
+POINTED = {"none": AttendanceStatus.NONE, "absent": AttendanceStatus.ABSENT, "present": AttendanceStatus.PRESENT}
+
+
 def grid_words(day: date, status: AbsenceStatus | None, in_time: bool, reason: str, document: bool,
-               pointed_absent: bool, booking: BookingStatus = BookingStatus.ACCEPTED) -> str:
+               pointage: str, booking: BookingStatus | None = BOOKED, late: bool = False) -> str:
+    """The cell's label; `pointage` « none », « absent » or « present », `booking` None: nothing booked."""
     absence = AbsenceState.none()
     if status is not None:
         record = AbsenceRecord("a-1", ORG, CHILD, SERVICE, day, AbsenceState(status, reason, in_time=in_time),
@@ -87,20 +91,20 @@ def grid_words(day: date, status: AbsenceStatus | None, in_time: bool, reason: s
         absence = Excuses(RULES, ORG).judged(record)
     cell = cell_status(
         day, SERVICE, calendar=CALENDAR, enrolment=Enrolment(CHILD, SERVICE, date(2026, 9, 1)),
-        booking=BookingState(booking), absence=absence,
-        attendance=Attendance(AttendanceStatus.ABSENT if pointed_absent else AttendanceStatus.NONE),
-        today=date(2027, 1, 4))
+        booking=BookingState(booking, in_time=not late) if booking else BookingState.none(), absence=absence,
+        attendance=Attendance(POINTED[pointage]), today=date(2027, 1, 4))
     return cell.label
 
 
 def invoice_words(day: date, status: AbsenceStatus | None, in_time: bool, reason: str, document: bool,
-                  pointed_absent: bool) -> str:
+                  pointage: str, booked: bool = True, late: bool = False) -> str:
+    """The invoice line's status, from the rows the planning tables hold (a booking held, pending or accepted)."""
     rows = MonthRows(
         ORG, date(2026, 12, 1), date(2026, 12, 31),
         children=(BilledChild(CHILD, "Léa DUPONT", date(2018, 3, 1), (PayerLink("fam-dupont"),)),),
-        bookings=(BookingRow(CHILD, SERVICE, day, True),),
+        bookings=(BookingRow(CHILD, SERVICE, day, not late),) if booked else (),
         absences=(AbsenceRow(CHILD, SERVICE, day, in_time, reason, document, STORED[status]),) if status else (),
-        attendance=(AttendanceRow(CHILD, SERVICE, day, "absent"),) if pointed_absent else ())
+        attendance=(AttendanceRow(CHILD, SERVICE, day, pointage),) if pointage != "none" else ())
     (read,) = service_days(rows, lambda _: CALENDAR)
     ((_, line),) = DayPricer(RULES, ORG, {}).lines(read, 1)
     return line.status
@@ -121,8 +125,22 @@ def test_the_grid_and_the_invoice_line_say_the_same_words_for_a_booked_day_gone_
     booking: BookingStatus,
 ) -> None:
     expected = expected_words(status, in_time, reason, document, pointed_absent)
-    assert grid_words(day, status, in_time, reason, document, pointed_absent, booking) == expected
-    assert invoice_words(day, status, in_time, reason, document, pointed_absent) == expected
+    pointage = "absent" if pointed_absent else "none"
+    assert grid_words(day, status, in_time, reason, document, pointage, booking) == expected
+    assert invoice_words(day, status, in_time, reason, document, pointage) == expected
+
+
+@given(st.sampled_from(MONTH), st.sampled_from([None, BOOKED, ASKED]), st.booleans())
+@example(date(2026, 12, 7), None, False)  # came without a booking: billed with a surcharge
+@example(date(2026, 12, 7), BOOKED, True)  # booked after the deadline: billed with a surcharge
+def test_a_day_the_child_came_reads_the_same_on_the_grid_and_on_the_invoice_line(
+    day: date, booking: BookingStatus | None, late: bool
+) -> None:
+    """Present with a place held (late or not): « Réservé »; present with none: « Réservation hors contrat »
+    (the invoice line's message says what the surcharge is for)."""
+    expected = "Réservé" if booking else "Réservation hors contrat"
+    assert grid_words(day, None, True, "AUTRES", False, "present", booking, late) == expected
+    assert invoice_words(day, None, True, "AUTRES", False, "present", booking is not None, late) == expected
 
 
 def test_the_oracle_knows_every_reason_the_shipped_file_declares() -> None:
