@@ -27,6 +27,7 @@ from sqlalchemy import (
     literal_column,
     null,
     select,
+    type_coerce,
     union_all,
     update,
 )
@@ -214,8 +215,20 @@ _ENROLMENTS_OF = (select(enrolments).where(enrolments.c.child_id == bindparam("p
                   .order_by(enrolments.c.service_code, enrolments.c.start_day))
 _ENROLMENTS_OF_CHILDREN = (select(enrolments).where(enrolments.c.child_id.in_(bindparam("p_children", expanding=True)))
                            .order_by(enrolments.c.child_id, enrolments.c.service_code, enrolments.c.start_day))
-_BOOKINGS_OF_CHILDREN = select(bookings).where(_children_range(bookings))
-_ABSENCES_OF_CHILDREN = select(absences).where(_children_range(absences))
+
+
+def _records_part(kind: str, table: Table, names: Sequence[str]) -> Any:
+    """`table`'s rows of the children's range under every column of `names` (typed NULL where it has none)."""
+    return select(literal_column(f"'{kind}'").label("kind"), *(
+        table.c[name] if name in table.c else type_coerce(null(), _COLUMN_TYPES[name]).label(name) for name in names
+    )).where(_children_range(table))
+
+
+_COLUMN_TYPES = {c.name: c.type for table in (absences, bookings) for c in table.columns}
+# The children's bookings and absences in one round trip, each row under both tables' columns (the other's NULL),
+# so that each is translated by its own `…_from_row`.
+_RECORDS_OF_CHILDREN = union_all(*(_records_part(kind, table, list(_COLUMN_TYPES))
+                                   for kind, table in (("b", bookings), ("a", absences))))
 _CLOSURES_IN_RANGE = (select(closures).where(closures.c.organisation_code.in_(bindparam("p_orgs", expanding=True)),
                                              closures.c.day >= bindparam("p_start"), closures.c.day <= bindparam("p_end"))
                       .order_by(closures.c.day, closures.c.id))
@@ -382,11 +395,17 @@ class SqlPlanningRepository(SqlRepository):
         return self._connection.dialect.identifier_preparer.format_table(table)
 
     def cells_of(self, child_ids: Collection[str], start: date, end: date) -> ChildrenCells:
-        """Three queries, whatever the number of children."""
+        """Two queries, whatever the number of children: the enrolments, then the bookings and absences."""
         values = {"p_children": list(child_ids), "p_start": start, "p_end": end}
+        booked: list[BookingRecord] = []
+        absent: list[AbsenceRecord] = []
+        for row in self._connection.execute(_RECORDS_OF_CHILDREN, values):
+            if row.kind == "b":
+                booked.append(booking_from_row(row))
+            else:
+                absent.append(absence_from_row(row))
         return ChildrenCells([_enrolment(r) for r in self._connection.execute(_ENROLMENTS_OF_CHILDREN, values)],
-                             [booking_from_row(r) for r in self._connection.execute(_BOOKINGS_OF_CHILDREN, values)],
-                             [absence_from_row(r) for r in self._connection.execute(_ABSENCES_OF_CHILDREN, values)])
+                             booked, absent)
 
     def grid_of(self, child_id: str, start: date, end: date) -> GridCells:
         """The enrolments, then the cells' states in one union of the three tables."""
