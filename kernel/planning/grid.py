@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar as _stdlib_calendar
 import enum
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from types import MappingProxyType
@@ -146,8 +147,13 @@ class PlanningRow:
 
 def days_of_month(month: date) -> tuple[date, ...]:
     """Every day of the month of `month`."""
-    length = _stdlib_calendar.monthrange(month.year, month.month)[1]
-    return tuple(date(month.year, month.month, number) for number in range(1, length + 1))
+    return _days_of_month(month.year, month.month)
+
+
+@functools.lru_cache(maxsize=1024)
+def _days_of_month(year: int, month: int) -> tuple[date, ...]:
+    length = _stdlib_calendar.monthrange(year, month)[1]
+    return tuple(date(year, month, number) for number in range(1, length + 1))
 
 
 def _frozen(value: Mapping[tuple[str, date], Any]) -> Mapping[tuple[str, date], Any]:

@@ -113,9 +113,14 @@ class MonthTemplate:
                     continue
                 key = (service, day)
                 enrolment = next((e for e in enrolments if e.start <= day and (e.end is None or day <= e.end)), None)
-                status = child_status(day, service, enrolment=enrolment, booking=bookings.get(key, _NO_BOOKING),
-                                      absence=absences.get(key, _NO_ABSENCE),
-                                      attendance=ticks.get(key, _NO_ATTENDANCE), today=today)
+                booking, absence, tick = bookings.get(key), absences.get(key), ticks.get(key)
+                if booking is None and absence is None and tick is None:  # `child_status` of a cell left alone
+                    status = (CellStatus.HORS_INSCRIPTION if enrolment is None
+                              else CellStatus.PASSE if day < today else CellStatus.LIBRE)
+                else:
+                    status = child_status(day, service, enrolment=enrolment, booking=booking or _NO_BOOKING,
+                                          absence=absence or _NO_ABSENCE, attendance=tick or _NO_ATTENDANCE,
+                                          today=today)
                 cells.append(self._cell(key, status, now, now_utc, horizon, allowed))
             rows.append(PlanningRow(service, tuple(cells)))
         return tuple(rows)
