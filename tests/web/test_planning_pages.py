@@ -201,6 +201,22 @@ def test_a_cell_past_its_deadline_says_which_deadline_passed_and_the_rule(family
     assert "Demande de réservation" not in page
 
 
+def test_a_booked_day_gone_by_with_nothing_pointed_reads_absence_a_verifier_and_says_why(
+        family: PageClient, world: PlanningWorld) -> None:
+    family.get(f"{DAY}?date=2026-12-04&service=GARDERIE+MATIN")
+    family.post(DAY, {"date": "2026-12-04", "service": "GARDERIE MATIN", "action": "reserver"})
+    world.clock.set(datetime(2026, 12, 7, 9, 0, tzinfo=PARIS))  # the day is over, nobody pointed it
+    family = PageClient(world.app())
+    family.login("marie.dupont")
+
+    assert "vendredi 4 décembre, GARDERIE MATIN : Absence à vérifier" in text_of(family.get(f"{GRID}?mois=2026-12"))
+    assert "aucun pointage saisi ce jour : le service vérifie la présence" in cell_page(family, "2026-12-04",
+                                                                                          "GARDERIE MATIN")
+    agent = PageClient(world.app())
+    agent.login("agent.villeneuve")
+    assert "vous pouvez encore déclarer une absence pour elle" in cell_page(agent, "2026-12-04", "GARDERIE MATIN")
+
+
 def test_a_late_request_is_refused_with_the_deadline_and_the_rule_id(family: PageClient) -> None:
     family.get(f"{DAY}?date=2026-12-04&service=GARDERIE+MATIN")
 
