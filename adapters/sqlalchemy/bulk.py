@@ -5,11 +5,12 @@ UTC, a date text for SQLite…), which dominates the time of a million-row load 
 values repeat. Here the columns' own bind processors (the same conversions, nothing
 restated) run once per distinct value, and the driver's `executemany` gets ready rows.
 On PostgreSQL, `copy_rows` streams the rows with `COPY … FROM STDIN` (psycopg's copy),
-in the caller's transaction.
+in the caller's transaction; `BackgroundCopy` runs it in a thread while the caller goes on.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -84,6 +85,46 @@ def unnest_select(connection: Connection, table: Table, columns: Sequence[str], 
         params[f"{prefix}{n}"] = [convert(row[name]) for row in rows]
         casts.append(f"%({prefix}{n})b::{column.type.compile(dialect=dialect)}[]")
     return f"SELECT * FROM unnest({', '.join(casts)})", params
+
+
+class BackgroundCopy:
+    """`copy_rows` in a thread of its own on PostgreSQL, one at a time: the caller prepares its next rows
+    while the database stores (and checks) these ones.
+
+    psycopg holds the connection's lock for the whole `COPY`: a statement the caller sends meanwhile
+    waits for it. `wait()` before anything that reads what was copied, and before the commit; it raises
+    what the copy raised. Elsewhere (SQLite: a connection belongs to its thread) the rows are written
+    at once.
+    """
+
+    def __init__(self) -> None:
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    def start(self, connection: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        """Wait for the previous copy, then copy `rows` in the background (at once off PostgreSQL)."""
+        self.wait()
+        if connection.dialect.name != "postgresql":
+            copy_rows(connection, table, columns, rows)
+            return
+
+        def copy() -> None:
+            try:
+                copy_rows(connection, table, columns, rows)
+            except BaseException as error:  # handed to the caller by wait()
+                self._error = error
+
+        self._thread = threading.Thread(target=copy, name="copy-rows", daemon=True)
+        self._thread.start()
+
+    def wait(self) -> None:
+        """Wait for the copy under way, if any; raise its error."""
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.join()
+        error, self._error = self._error, None
+        if error is not None:
+            raise error
 
 
 def insert_ignore(connection: Connection, table: Table, columns: Sequence[str]) -> Insert:

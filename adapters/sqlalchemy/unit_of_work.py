@@ -78,6 +78,7 @@ class SqlUnitOfWork:
         if connection is None:
             return
         try:
+            self._settle_writes(keep=False)
             if transaction is not None and transaction.is_active:
                 transaction.rollback()
         finally:
@@ -86,14 +87,25 @@ class SqlUnitOfWork:
     def commit(self) -> None:
         """Keep what was done so far, then begin a new transaction."""
         connection, transaction = self._active()
+        self._settle_writes(keep=True)
         transaction.commit()
         self._transaction = connection.begin()
 
     def rollback(self) -> None:
         """Forget what was done since the last commit, then begin a new transaction."""
         connection, transaction = self._active()
+        self._settle_writes(keep=False)
         transaction.rollback()
         self._transaction = connection.begin()
+
+    def _settle_writes(self, *, keep: bool) -> None:
+        """Wait for the writes still under way in the background (billing lines): before a commit, their
+        error is raised (nothing half written is kept); before a rollback, it goes with the transaction."""
+        try:
+            self.billing.wait_for_lines()
+        except Exception:
+            if keep:
+                raise
 
     def _active(self) -> tuple[Connection, RootTransaction]:
         """The connection and transaction, or an error outside the `with` block."""

@@ -6,10 +6,15 @@ import threading
 from datetime import date, datetime, time
 from decimal import Decimal
 
+import pytest
+from psycopg import Error as PsycopgError
+from sqlalchemy.exc import DBAPIError
+
 from famille.adapters.sqlalchemy.billing.source import SqlServiceDays
 from famille.adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
 from famille.kernel.accounts.model import Principal, Role
 from famille.kernel.billing.days import AbsenceTiming, AttendanceMark
+from famille.kernel.billing.model import Billed, BillingRun, InvoiceLine, RunStatus
 from famille.kernel.billing.reading import service_days
 from famille.kernel.billing.service import Billing
 from famille.kernel.calendar.loading import NoHolidays, build_calendar
@@ -162,3 +167,17 @@ def test_concurrent_finalisations_number_invoices_without_gap_nor_duplicate(
     assert errors == []
     numbers = [i.number for run_id in runs for i in billing.review(agent, run_id).invoices if i.number]
     assert sorted(numbers) == [f"2027-{n:06d}" for n in range(1, 2 * len(runs) + 1)]
+
+
+def test_lines_written_in_the_background_fail_the_commit_when_the_database_refuses_them(
+        uow_factory: SqlUnitOfWorkFactory) -> None:
+    seed(uow_factory)
+    run = BillingRun(new_id(), ORG, "2026-12", RunStatus.DRAFT, AT, "agent", "v1")
+    line = InvoiceLine("c", "Léa", "RESTAURATION", date(2026, 12, 1), "jour-reserve-present", "", "Réservé",
+                       Billed.FULL, Decimal("4.50"), Decimal("4.50"))
+    with pytest.raises((DBAPIError, PsycopgError)), uow_factory() as uow:
+        uow.billing.begin_draft(run)
+        uow.billing.add_draft_lines([(new_id(), 0, line)])  # no such invoice: the foreign key refuses it
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.billing.run(run.id) is None  # nothing of the run was kept

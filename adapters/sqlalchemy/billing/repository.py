@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
+    Connection,
     Integer,
     Row,
     String,
@@ -26,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from famille.adapters.sqlalchemy.bulk import bulk_insert, copy_rows, insert_ignore
+from famille.adapters.sqlalchemy.bulk import BackgroundCopy, bulk_insert, insert_ignore
 from famille.adapters.sqlalchemy.database import SqlRepository, where_given
 from famille.adapters.sqlalchemy.families import record_translation as rt
 from famille.adapters.sqlalchemy.families.translation import family_from_row
@@ -165,6 +166,15 @@ def _online_from_row(row: Row[Any]) -> OnlinePayment:
 class SqlBillingRepository(SqlRepository):
     """`famille.ports.billing_persistence.BillingRepository` on one connection."""
 
+    def __init__(self, connection: Connection) -> None:
+        super().__init__(connection)
+        self._lines = BackgroundCopy()
+
+    def wait_for_lines(self) -> None:
+        """Wait until the lines given to `add_draft_lines` are stored (the unit of work does before it
+        commits or rolls back); raise what storing them raised."""
+        self._lines.wait()
+
     def payer_profiles(self, organisation_code: str) -> Mapping[str, PayerProfile]:
         """The organisation's families, and those of children of other organisations enrolled in one of its
         structures, with their record's sections, in one query."""
@@ -219,12 +229,15 @@ class SqlBillingRepository(SqlRepository):
         bulk_insert(self._connection, invoices, [_invoice_values(i) for i in drafts])
 
     def add_draft_lines(self, lines: Sequence[tuple[str, int, InvoiceLine]]) -> None:
-        """Write lines in bulk: `COPY` on PostgreSQL, one prepared executemany elsewhere."""
-        copy_rows(self._connection, invoice_lines, LINE_COLUMNS,
-                  (_line_row(invoice_id, position, line) for invoice_id, position, line in lines))
+        """Write lines in bulk: `COPY` on PostgreSQL, in the background (the run prices its next batch
+        meanwhile; `add_rule_messages`, `settle_draft_totals` and the commit wait for it), one prepared
+        executemany elsewhere."""
+        self._lines.start(self._connection, invoice_lines, LINE_COLUMNS,
+                          (_line_row(invoice_id, position, line) for invoice_id, position, line in lines))
 
     def add_rule_messages(self, organisation_code: str, messages: Mapping[tuple[str, str, str], str]) -> None:
         """Insert each (version, rule, reason) message not kept yet (`ON CONFLICT DO NOTHING`)."""
+        self._lines.wait()
         if messages:
             self._connection.execute(
                 insert_ignore(self._connection, rule_messages, ("rules_version", "organisation_code", "rule_id",
@@ -235,6 +248,7 @@ class SqlBillingRepository(SqlRepository):
     def settle_draft_totals(self, run_id: str) -> RunTotals:
         """One DELETE removes the drafts without a line, one UPDATE sums each invoice's lines; one SELECT
         gives the run's totals."""
+        self._lines.wait()
         draft = and_(invoices.c.run_id == run_id, invoices.c.number.is_(None))
         self._connection.execute(delete(invoices).where(
             draft, ~exists().where(invoice_lines.c.invoice_id == invoices.c.id)))
