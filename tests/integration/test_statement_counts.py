@@ -122,7 +122,7 @@ def test_a_child_enrolled_in_two_organisations_shows_both_in_the_same_eight_stat
     assert len(statements) <= 8, statements
 
 
-def test_a_week_booked_for_one_child_takes_at_most_eight_statements(
+def test_a_week_booked_for_one_child_takes_six_statements_on_postgresql_and_seven_on_sqlite(
         uow_factory: SqlUnitOfWorkFactory, migrated_engine: Engine) -> None:
     portal, children = _world(uow_factory)
     client = falcon.testing.TestClient(create_app(portal))
@@ -135,7 +135,16 @@ def test_a_week_booked_for_one_child_takes_at_most_eight_statements(
 
     assert answer.status_code == 200, answer.text
     assert len(answer.json["done"]) > 10
-    assert len(statements) <= 8, statements
+    # the session with the child, the enrolments, the bookings and absences, the organisation, its closures;
+    # then the bookings with their history: one statement on PostgreSQL, two on SQLite
+    assert len(statements) <= (6 if migrated_engine.dialect.name == "postgresql" else 7), statements
+    again = client.simulate_post(f"/api/v1/children/{children[0]}/bookings", json=body,
+                                 headers={"Authorization": f"Bearer {TOKEN}"})
+    assert {cell["outcome"] for cell in again.json["done"]} == {"deja-reservee"}  # a second click: nothing twice
+    with migrated_engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(bookings)).scalar_one() == len(answer.json["done"])
+        assert connection.execute(select(func.count()).select_from(planning_events)).scalar_one() == 2 * len(
+            answer.json["done"])
 
 
 def test_a_page_of_the_agents_family_search_takes_three_statements_whatever_its_families(
