@@ -84,7 +84,7 @@ def test_a_school_year_for_three_children_and_four_services_takes_at_most_ten_st
         assert connection.execute(select(func.count()).select_from(planning_events)).scalar_one() == 2 * booked
 
 
-def test_the_month_grid_of_a_child_takes_eight_statements_with_the_session_and_the_child_read_together(
+def test_the_month_grid_of_a_child_takes_six_statements_with_the_session_and_the_child_read_together(
         uow_factory: SqlUnitOfWorkFactory, migrated_engine: Engine) -> None:
     portal, children = _world(uow_factory)
     client = falcon.testing.TestClient(create_app(portal))
@@ -96,14 +96,14 @@ def test_the_month_grid_of_a_child_takes_eight_statements_with_the_session_and_t
 
     assert answer.status_code == 200, answer.text
     assert sorted(row["service"] for row in answer.json["rows"]) == sorted(SERVICES)
-    assert len(statements) <= 8, statements
+    assert len(statements) <= 6, statements
     # another family's child: the same answer as a child that does not exist
     other = client.simulate_get("/api/v1/children/autre-enf-0-0/planning", params={"month": month},
                                 headers={"Authorization": f"Bearer {TOKEN}"})
     assert other.status_code == 404
 
 
-def test_a_child_enrolled_in_two_organisations_shows_both_in_the_same_eight_statements(
+def test_a_child_enrolled_in_two_organisations_shows_both_in_the_same_six_statements(
         uow_factory: SqlUnitOfWorkFactory, migrated_engine: Engine) -> None:
     portal, children = _world(uow_factory)
     with uow_factory() as uow:  # the evening garderie of the first child is the other organisation's
@@ -119,7 +119,7 @@ def test_a_child_enrolled_in_two_organisations_shows_both_in_the_same_eight_stat
 
     assert answer.status_code == 200, answer.text
     assert {row["structure"]["id"] for row in answer.json["rows"]} >= {"ville-garderie", "autre-garderie"}
-    assert len(statements) <= 8, statements
+    assert len(statements) <= 6, statements
 
 
 def test_a_week_booked_for_one_child_takes_six_statements_on_postgresql_and_seven_on_sqlite(
