@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
@@ -98,10 +99,19 @@ class _Json(str):
     """A value rendered as JSON text already."""
 
 
+#: What `json_text` writes for a string (the encoder's own function when ASCII is not escaped), without its set-up.
+_string = json.encoder.encode_basestring
+
+
 def _object(value: dict[str, Any]) -> str:
     """`json_text(value)`, taking values rendered already as they are."""
-    return "{" + ", ".join(f"{json_text(key)}: {item if isinstance(item, _Json) else json_text(item)}"
-                           for key, item in value.items()) + "}"
+    return "{" + ", ".join(f"{_string(key)}: {_text(item)}" for key, item in value.items()) + "}"
+
+
+def _text(item: Any) -> str:
+    if isinstance(item, _Json):
+        return item
+    return _string(item) if type(item) is str else json_text(item)
 
 
 #: The days of a month's grid rendered, by (first day, number of days): the same for every child.
