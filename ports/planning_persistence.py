@@ -49,6 +49,10 @@ class GridCells:
     bookings: Sequence[tuple[str, Cell, BookingState]]
     absences: Sequence[tuple[str, Cell, AbsenceState, bool]]
     attendance: Sequence[tuple[str, Cell, Attendance]]
+    #: the setup version of the child's organisation and of each organisation it is enrolled in, by code: a
+    #: number that changes whenever the organisation, its structures, services or closures change (kept by
+    #: the store itself, so that a change made through any process is seen by every other)
+    setup_versions: Mapping[str, int] = attrs.field(factory=dict)
 
 
 class PlanningRepository(Protocol):
@@ -107,7 +111,8 @@ class PlanningRepository(Protocol):
 
     def grid_of(self, child_id: str, start: date, end: date) -> GridCells:
         """The child's enrolments (every organisation), and the states of its cells from `start` to `end` included
-        that are booked, declared absent or pointed: what its month grid is drawn from, in two round trips."""
+        that are booked, declared absent or pointed, with the setup versions of its organisations (`GridCells`): what
+        its month grid is drawn from, in two round trips."""
         ...
 
     def booking(self, booking_id: str) -> BookingRecord | None:

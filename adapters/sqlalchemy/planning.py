@@ -18,14 +18,17 @@ from sqlalchemy import (
     Connection,
     Insert,
     Row,
+    String,
     Table,
     and_,
     bindparam,
+    cast,
     delete,
     func,
     insert,
     literal_column,
     null,
+    or_,
     select,
     type_coerce,
     union_all,
@@ -45,6 +48,7 @@ from famille.adapters.sqlalchemy.tables import (
     children,
     closures,
     enrolments,
+    organisations,
     planning_events,
     services,
     structures,
@@ -240,12 +244,20 @@ def _grid_part(kind: str, table: Table, *columns: Any) -> Any:
                   table.c.day, table.c.status, *columns).where(_cell_range(table))
 
 
-# The grid's bookings, absences and pointages in one round trip, each reduced to what a cell shows
+# The grid's bookings, absences and pointages in one round trip, each reduced to what a cell shows, and the
+# setup versions of the child's organisations
 # (columns typed by the first part: the bookings').
 _GRID_CELLS = union_all(
     _grid_part("b", bookings, bookings.c.in_time, null().label("reason"), null().label("x"), null().label("y")),
     _grid_part("a", absences, absences.c.in_time, absences.c.reason, absences.c.document, null()),
     _grid_part("p", attendance, null(), null(), attendance.c.arrival, attendance.c.departure),
+    # the setup version of the child's organisation and of those it is enrolled in (as text, in `status`)
+    select(literal_column("'v'"), organisations.c.code, null(), null(), cast(organisations.c.setup_version, String),
+           null(), null(), null(), null()).where(or_(
+               organisations.c.code.in_(select(children.c.organisation_code)
+                                        .where(children.c.id == bindparam("p_child"))),
+               organisations.c.code.in_(select(enrolments.c.organisation_code)
+                                        .where(enrolments.c.child_id == bindparam("p_child"))))),
 )
 #: The few states the grid's cells take, shared (frozen values): by (status, in_time) and (status, reason, in_time).
 _GRID_BOOKINGS: dict[tuple[str, bool], BookingState] = {}
@@ -408,20 +420,23 @@ class SqlPlanningRepository(SqlRepository):
                              booked, absent)
 
     def grid_of(self, child_id: str, start: date, end: date) -> GridCells:
-        """The enrolments, then the cells' states in one union of the three tables."""
+        """The enrolments, then the cells' states in one union of the three tables and the organisations' versions."""
         values = {"p_child": child_id, "p_start": start, "p_end": end}
         booked: list[tuple[str, Cell, BookingState]] = []
         absent: list[tuple[str, Cell, AbsenceState, bool]] = []
         pointed: list[tuple[str, Cell, Attendance]] = []
+        versions: dict[str, int] = {}
         for kind, organisation, service, day, status, in_time, reason, x, y in self._connection.execute(
                 _GRID_CELLS, values):
-            if kind == "b":
+            if kind == "v":
+                versions[organisation] = int(status)
+            elif kind == "b":
                 booked.append((organisation, (service, day), _grid_booking(status, in_time)))
             elif kind == "a":
                 absent.append((organisation, (service, day), _grid_absence(status, reason, in_time), bool(x)))
             else:
                 pointed.append((organisation, (service, day), Attendance(_ATTENDANCE_FROM[status], _time(x), _time(y))))
-        return GridCells(self.enrolments_of(child_id), booked, absent, pointed)
+        return GridCells(self.enrolments_of(child_id), booked, absent, pointed, versions)
 
     def booking(self, booking_id: str) -> BookingRecord | None:
         """The booking with this id."""

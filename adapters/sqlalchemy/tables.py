@@ -118,6 +118,9 @@ organisations = Table(
     Column("kind", String(20), nullable=False),
     Column("school_zone", String(1), nullable=False),
     Column("alsace_moselle", Boolean, nullable=False, server_default=false()),
+    # raised by the database's triggers whenever the setup a month grid is computed from changes: the
+    # organisation's own columns above, its structures, services or closures (migration 0017)
+    Column("setup_version", Integer, nullable=False, server_default=text("0")),
 )
 
 structures = Table(

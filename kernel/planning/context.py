@@ -34,7 +34,8 @@ class OrganisationSetup:
     source: HolidayCalendar
     deadlines: DeadlineRules
     _calendars: dict[SchoolYear, OrganisationCalendar] = attrs.field(factory=dict)
-    #: values derived from this setup during one use case (the month templates it was matched to)
+    #: values derived from this setup (the month templates it was matched to): kept as long as the setup is,
+    #: for one use case or, in `OrganisationSetups`, while its version and the rules in force stay
     derived: dict[Hashable, Any] = attrs.field(factory=dict)
 
     @classmethod
@@ -81,6 +82,54 @@ class OrganisationSetup:
         """The structure offering `service_code`, if the organisation has it."""
         service = self.services.get(service_code)
         return self.structures.get(service.structure_id) if service else None
+
+
+#: Setups kept per process by `OrganisationSetups` (organisations × school-year ranges asked).
+SETUPS = 256
+
+
+class OrganisationSetups:
+    """The organisations' setups kept per process, each reused while the store's version of it
+    (`GridCells.setup_versions`) and the version of the rule files in force stay the same.
+
+    The store raises an organisation's version whenever the organisation, its structures, services or
+    closures change, whichever process changed them: a request that read the versions already reads no
+    setup unless one moved. Safe from several threads: the worst case is two threads loading the same
+    setup once each.
+    """
+
+    def __init__(self, source: HolidayCalendar, rules: Rules, size: int = SETUPS) -> None:
+        self._source = source
+        self._rules = rules
+        self._size = size
+        #: by (organisation, first and last day of the school years): (version, rules version, setup)
+        self._items: dict[tuple[str, date, date], tuple[int, str, OrganisationSetup]] = {}
+        self.loaded = 0
+
+    def load_many(self, uow: UnitOfWork, organisation_codes: Sequence[str], first: date, last: date,
+                  versions: Mapping[str, int]) -> list[OrganisationSetup]:
+        """`OrganisationSetup.load_many`, reading only the setups whose version in `versions` moved since they
+        were kept (or that have none there: those are read every time)."""
+        codes = list(dict.fromkeys(organisation_codes))
+        start, end = SchoolYear.containing(first).start, SchoolYear.containing(last).end
+        rules = self._rules.version  # read before loading: a reload meanwhile only wastes what is kept
+        found: dict[str, OrganisationSetup] = {}
+        for code in codes:
+            kept = self._items.get((code, start, end))
+            if kept is not None and (kept[0], kept[1]) == (versions.get(code), rules):
+                found[code] = kept[2]
+        missing = [code for code in codes if code not in found]
+        if missing:
+            self.loaded += 1
+            for setup in OrganisationSetup.load_many(uow, missing, first, last, self._source, self._rules):
+                code = setup.organisation.code
+                found[code] = setup
+                version = versions.get(code)
+                if version is not None:  # read before the setup was: the setup is as new as that version at least
+                    if len(self._items) >= self._size:
+                        self._items.clear()
+                    self._items[(code, start, end)] = (version, rules, setup)
+        return [found[code] for code in codes]
 
 
 @attrs.frozen

@@ -4,8 +4,9 @@ The grid of a month is the same for every child of an organisation except for th
 enrolments, bookings, absences and attendance: the calendar (day kinds, closures) and each
 cell's deadlines depend only on the organisation, its services and closures, the month and
 the deadline rules. `MonthTemplates` keeps those per process, keyed by everything they are
-computed from: the organisation and its services, the closures as read from the database in
-the request (a closure declared or removed by any worker changes the key), and
+computed from: the organisation and its services, the closures as read from the database (read
+again by `OrganisationSetups` when the organisation's setup version moves: a closure declared or
+removed by any worker changes the key), and
 the version of the rule files in force (a reload that takes new files changes the key). A
 request then only overlays the child's own facts (`MonthTemplate.rows`).
 """

@@ -55,7 +55,8 @@ class AbsenceReason:
 class DeadlineRules:
     """The deadline rules of one organisation, asked once per distinct set of facts.
 
-    Made per use case: the rules in force may be reloaded between two requests.
+    Made per use case, or kept with a setup for one version of the rule files (`OrganisationSetups`): the
+    rules in force may be reloaded between two requests.
     """
 
     def __init__(self, rules: Rules, organisation_code: str) -> None:

@@ -21,7 +21,7 @@ from famille.kernel.calendar.model import DayKind, SchoolYear
 from famille.kernel.families import access
 from famille.kernel.families.model import Child
 from famille.kernel.planning.cells import CellStatus
-from famille.kernel.planning.context import ChildCells, OrganisationSetup
+from famille.kernel.planning.context import ChildCells, OrganisationSetup, OrganisationSetups
 from famille.kernel.planning.excuses import Excuses
 from famille.kernel.planning.grid import (
     ActionKind,
@@ -150,6 +150,7 @@ class Planning:
         self._calendar = calendar
         self._horizon = horizon or BookingHorizon()
         self._months = MonthTemplates()  # what a month is for every child, computed once per version
+        self._setups = OrganisationSetups(calendar, rules)  # the organisations' setups, read again when they change
 
     # --- the grid ---------------------------------------------------------------------------
 
@@ -170,8 +171,7 @@ class Planning:
             (found,) = access.read_children(uow, [child_id], read=(read,) if read is not None else ())
             grid = uow.planning.grid_of(found.id, first, last)
             child = (scope := scope_of(principal, found, grid.enrolments)).child
-            setups = OrganisationSetup.load_many(uow, scope.organisations(first, last), first, last, self._calendar,
-                                                 self._rules)
+            setups = self._setups.load_many(uow, scope.organisations(first, last), first, last, grid.setup_versions)
             names = uow.families.responsable_name(child.family_ids[0]) if child.family_ids else None
         rows: list[PlanningRow] = []
         for setup in setups:  # each in scope: a row shows only its own organisation's cells

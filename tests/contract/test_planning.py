@@ -225,6 +225,44 @@ def test_the_grid_of_a_child_reads_each_cell_state_with_its_organisation(uow_fac
     assert grid.attendance == [(OTHER, ("GARDERIE SOIR", MONDAY), tick.attendance)]
 
 
+def test_the_grid_reads_a_setup_version_per_organisation_of_the_child_that_moves_with_its_setup(
+        uow_factory: UnitOfWorkFactory) -> None:
+    lea, _ = seed(uow_factory)
+    third = "ecole-du-bourg"
+    with uow_factory() as uow:
+        uow.organisations.add(samples.organisation(third))
+        uow.planning.add_enrolments([Enrolment(lea, "GARDERIE SOIR", date(2026, 9, 1), organisation_code=OTHER)])
+        uow.commit()
+
+    def versions() -> dict[str, int]:
+        with uow_factory() as uow:
+            return dict(uow.planning.grid_of(lea, MONDAY, MONDAY + timedelta(6)).setup_versions)
+
+    before = versions()
+    assert set(before) == {ORG, OTHER}  # its own organisation and the one it is enrolled in, not the third
+    assert versions() == before  # nothing changed: the same versions
+    closure = DeclaredClosure("fermeture-1", OTHER, Closure(MONDAY, None, "Grève"), "agent", NOW)
+    with uow_factory() as uow:
+        uow.planning.add_closure(closure)
+        uow.commit()
+    closed = versions()
+    assert closed[ORG] == before[ORG] and closed[OTHER] != before[OTHER]
+    structure = samples.structure(ORG)
+    with uow_factory() as uow:
+        uow.organisations.add_structure(structure)
+        uow.commit()
+    structured = versions()
+    assert structured[ORG] != closed[ORG] and structured[OTHER] == closed[OTHER]
+    with uow_factory() as uow:
+        uow.organisations.add_service(samples.service(structure.id))
+        uow.commit()
+    assert versions()[ORG] != structured[ORG]
+    with uow_factory() as uow:
+        assert uow.planning.delete_closure(OTHER, closure.id)
+        uow.commit()
+    assert versions()[OTHER] != closed[OTHER]
+
+
 def test_a_cell_booked_and_committed_elsewhere_is_not_booked_again(uow_factory: UnitOfWorkFactory) -> None:
     lea, _ = seed(uow_factory)
     with uow_factory() as late, uow_factory() as first:

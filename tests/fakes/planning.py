@@ -103,7 +103,16 @@ class FakePlanning:
             [(a.organisation_code, cell, AbsenceState(a.state.status, a.state.reason, a.state.in_time),
               bool(a.document)) for cell, a in self.absences_of(child_id, start, end).items()],
             [(a.organisation_code, (a.service_code, a.day), a.attendance)
-             for a in self.attendance_of(child_id, start, end)])
+             for a in self.attendance_of(child_id, start, end)],
+            self._setup_versions(child_id))
+
+    def _setup_versions(self, child_id: str) -> dict[str, int]:
+        """As the contract says: a number per organisation that moves whenever its setup does (here drawn from
+        the setup's content, so that tests writing straight into the store move it too)."""
+        child = self.s.children.get(child_id)
+        codes = {child.organisation_code} if child is not None else set()
+        codes |= {e.organisation_code for e in self.enrolments_of(child_id) if e.organisation_code}
+        return {code: _setup_version(self.s, code) for code in codes if code in self.s.organisations}
 
     def booking(self, booking_id: str) -> BookingRecord | None:
         return next((b for b in self.s.bookings.values() if b.id == booking_id), None)
@@ -218,3 +227,13 @@ def _as_stored(absence: AbsenceRecord) -> AbsenceRecord:
     if not absence.state.excused:
         return absence
     return attrs.evolve(absence, state=attrs.evolve(absence.state, excused=False))
+
+
+def _setup_version(store: Any, code: str) -> int:
+    """A number drawn from what the organisation's setup is: itself, its structures, services and closures."""
+    structures = sorted((x for x in store.structures.values() if x.organisation_code == code), key=lambda x: x.id)
+    ids = {x.id for x in structures}
+    content = (store.organisations[code], structures,
+               sorted((x for x in store.services.values() if x.structure_id in ids), key=lambda x: x.id),
+               sorted((c for c in store.closures.values() if c.organisation_code == code), key=lambda c: c.id))
+    return hash(repr(content))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -34,7 +36,7 @@ def test_the_migrations_produce_exactly_the_tables_of_the_metadata(empty_databas
             assert compare_metadata(context, metadata) == []
     finally:
         engine.dispose()
-    assert current_revision(empty_database_url) == "0016"
+    assert current_revision(empty_database_url) == "0017"
 
 
 def test_downgrade_to_base_removes_every_table(empty_database_url: str) -> None:
@@ -49,7 +51,7 @@ def test_downgrade_to_base_removes_every_table(empty_database_url: str) -> None:
 def test_upgrading_an_up_to_date_database_changes_nothing(empty_database_url: str) -> None:
     upgrade(empty_database_url)
     upgrade(empty_database_url)
-    assert current_revision(empty_database_url) == "0016"
+    assert current_revision(empty_database_url) == "0017"
 
 
 def test_a_database_older_than_the_squashed_migrations_is_refused_and_left_untouched(
@@ -120,3 +122,37 @@ def test_migration_0015_gives_each_booking_cancelled_in_time_its_absence_row_and
             assert c.execute(text("SELECT count(*) FROM absences")).scalar_one() == 0
     finally:
         engine.dispose()
+
+
+def test_the_database_raises_an_organisations_setup_version_whenever_its_setup_changes(
+        empty_database_url: str) -> None:
+    upgrade(empty_database_url)
+    engine = make_engine(empty_database_url, poolclass=NullPool)
+    changes = [
+        "INSERT INTO structures (id, organisation_code, name, kind) VALUES ('st', 'ville', 'Cantine', 'cantine')",
+        "INSERT INTO services (id, structure_id, code, name) VALUES ('sv', 'st', 'RESTAURATION', 'Cantine')",
+        "UPDATE services SET weekdays = '1,2' WHERE id = 'sv'",
+        "INSERT INTO closures (id, organisation_code, day, reason, declared_by, declared_at) "
+        "VALUES ('c', 'ville', '2026-12-07', 'Grève', 'agent', '2026-12-01 08:00:00+00:00')",
+        "UPDATE closures SET reason = 'Grève des agents' WHERE id = 'c'",
+        "DELETE FROM closures WHERE id = 'c'",
+        "UPDATE organisations SET school_zone = 'B' WHERE code = 'ville'",
+        "DELETE FROM services WHERE id = 'sv'",
+        "UPDATE structures SET name = 'Restaurant scolaire' WHERE id = 'st'",
+    ]
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("INSERT INTO organisations (code, name, kind, school_zone) "
+                                    "VALUES ('ville', 'Ville', 'commune', 'A'), ('autre', 'Autre', 'commune', 'A')"))
+            versions = [connection.execute(text("SELECT setup_version FROM organisations WHERE code = 'ville'"))
+                        .scalar_one()]
+            for change in changes:
+                connection.execute(text(change))
+                versions.append(connection.execute(
+                    text("SELECT setup_version FROM organisations WHERE code = 'ville'")).scalar_one())
+            other = connection.execute(text("SELECT setup_version FROM organisations WHERE code = 'autre'"))
+            assert other.scalar_one() == 0  # another organisation's changes leave it alone
+    finally:
+        engine.dispose()
+    assert versions[0] == 0
+    assert all(after > before for before, after in pairwise(versions)), versions

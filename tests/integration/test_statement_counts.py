@@ -12,10 +12,10 @@ from datetime import date, timedelta
 from typing import Any
 
 import falcon.testing
-from sqlalchemy import Engine, event, func, select
+from sqlalchemy import Engine, event, func, insert, select
 
 from famille.adapters.http.app import create_app
-from famille.adapters.sqlalchemy.tables import bookings, planning_events
+from famille.adapters.sqlalchemy.tables import bookings, closures, planning_events
 from famille.adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
 from famille.kernel.accounts.model import AuthSession, token_digest
 from famille.kernel.calendar.model import SchoolYear
@@ -84,26 +84,29 @@ def test_a_school_year_for_three_children_and_four_services_takes_at_most_ten_st
         assert connection.execute(select(func.count()).select_from(planning_events)).scalar_one() == 2 * booked
 
 
-def test_the_month_grid_of_a_child_takes_six_statements_with_the_session_and_the_child_read_together(
+def test_the_month_grid_of_a_child_takes_four_statements_with_the_session_and_the_child_read_together(
         uow_factory: SqlUnitOfWorkFactory, migrated_engine: Engine) -> None:
     portal, children = _world(uow_factory)
     client = falcon.testing.TestClient(create_app(portal))
     month = f"{CLOCK.now().date() + timedelta(14):%Y-%m}"
+    with counted(migrated_engine) as first:  # the process reads the organisation's setup once
+        _month_grid(client, children[0], month)
 
     with counted(migrated_engine) as statements:
-        answer = client.simulate_get(f"/api/v1/children/{children[0]}/planning", params={"month": month},
-                                     headers={"Authorization": f"Bearer {TOKEN}"})
+        answer = _month_grid(client, children[0], month)
 
     assert answer.status_code == 200, answer.text
     assert sorted(row["service"] for row in answer.json["rows"]) == sorted(SERVICES)
-    assert len(statements) <= 6, statements
+    # the caller and the child, the enrolments, the cells with the setup versions, the responsable
+    assert len(statements) <= 4, statements
+    assert len(first) <= 6, first  # and, the first time, the organisations with their services and their closures
     # another family's child: the same answer as a child that does not exist
     other = client.simulate_get("/api/v1/children/autre-enf-0-0/planning", params={"month": month},
                                 headers={"Authorization": f"Bearer {TOKEN}"})
     assert other.status_code == 404
 
 
-def test_a_child_enrolled_in_two_organisations_shows_both_in_the_same_six_statements(
+def test_a_child_enrolled_in_two_organisations_shows_both_in_the_same_four_statements(
         uow_factory: SqlUnitOfWorkFactory, migrated_engine: Engine) -> None:
     portal, children = _world(uow_factory)
     with uow_factory() as uow:  # the evening garderie of the first child is the other organisation's
@@ -112,14 +115,41 @@ def test_a_child_enrolled_in_two_organisations_shows_both_in_the_same_six_statem
         uow.commit()
     client = falcon.testing.TestClient(create_app(portal))
     month = f"{CLOCK.now().date() + timedelta(14):%Y-%m}"
+    with counted(migrated_engine) as first:
+        _month_grid(client, children[0], month)
 
     with counted(migrated_engine) as statements:
-        answer = client.simulate_get(f"/api/v1/children/{children[0]}/planning", params={"month": month},
-                                     headers={"Authorization": f"Bearer {TOKEN}"})
+        answer = _month_grid(client, children[0], month)
 
     assert answer.status_code == 200, answer.text
     assert {row["structure"]["id"] for row in answer.json["rows"]} >= {"ville-garderie", "autre-garderie"}
-    assert len(statements) <= 6, statements
+    assert len(statements) <= 4, statements
+    assert len(first) <= 6, first
+
+
+def test_a_closure_written_by_another_process_is_in_the_next_month_grid_read_again_with_the_setup(
+        uow_factory: SqlUnitOfWorkFactory, migrated_engine: Engine) -> None:
+    portal, children = _world(uow_factory)
+    client = falcon.testing.TestClient(create_app(portal))
+    day = CLOCK.now().date() + timedelta(14)
+    day += timedelta(days=-day.weekday())  # a Monday: every service opens
+    _month_grid(client, children[0], f"{day:%Y-%m}")
+    with migrated_engine.begin() as connection:  # as another process would, straight into the table
+        connection.execute(insert(closures).values(id="fermeture-1", organisation_code="ville", day=day,
+                                                   service_code=None, reason="Grève", declared_by="ville-agent",
+                                                   declared_at=CLOCK.now()))
+
+    with counted(migrated_engine) as statements:
+        answer = _month_grid(client, children[0], f"{day:%Y-%m}")
+
+    assert answer.status_code == 200, answer.text
+    assert {row["cells"][day.day - 1]["status"]["slug"] for row in answer.json["rows"]} == {"fermeture"}, answer.json["rows"][0]
+    assert len(statements) == 6, statements  # the organisation's version moved: its setup is read again
+
+
+def _month_grid(client: falcon.testing.TestClient, child_id: str, month: str) -> falcon.testing.Result:
+    return client.simulate_get(f"/api/v1/children/{child_id}/planning", params={"month": month},
+                               headers={"Authorization": f"Bearer {TOKEN}"})
 
 
 def test_a_week_booked_for_one_child_takes_six_statements_on_postgresql_and_seven_on_sqlite(

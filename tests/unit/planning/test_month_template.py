@@ -72,3 +72,17 @@ def test_new_deadline_rules_show_at_once_in_a_month_computed_before(world: World
 
     after = _cells(_grid(world))[("GARDERIE SOIR", day)]
     assert after.actions[0].deadline.description == "jeudi 3 décembre 2026 à 12h00"  # type: ignore[attr-defined]
+
+
+def test_the_organisations_setup_is_read_again_only_when_its_version_or_the_rules_move(world: World) -> None:
+    setups = world.portal.planning._setups
+    _grid(world)
+    _grid(world, child="child-lea")
+    assert setups.loaded == 1  # the second grid read the version only
+    world.portal.planning_agent.declare_closure(AGENT_A, MONDAY, "RESTAURATION", "Formation")
+    _grid(world)
+    assert setups.loaded == 2
+    _grid(world, DURAND, "child-tom")  # another organisation, read once
+    world.rules.use({"organisations/org-a/booking_deadlines.yaml": GARDERIE_3_DAYS_NOON})
+    _grid(world)
+    assert setups.loaded == 4
