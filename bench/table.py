@@ -16,7 +16,6 @@ import multiprocessing
 import os
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +105,42 @@ def headcount_row(folder: Path) -> Row:
     return ("effectifs d'un jour, 10 000 enfants", f"{ms:,.1f} ms", "—", "—", "< 50 ms", _met(ms < 50))
 
 
+#: The measures in the order they run, and whether each needs PostgreSQL.
+MEASURES = (("rules", False), ("grid", False), ("year", False), ("rush", True), ("billing", True),
+            ("headcount", False))
+
+
+def _measure(key: str, folder: Path, seconds: float) -> Row:
+    """One row, measured in the process that calls it."""
+    if key == "rules":
+        return rules_row()
+    if key == "grid":
+        return grid_row(folder, seconds)
+    if key == "year":
+        return year_row(folder)
+    if key == "rush":
+        return rush_row(folder)
+    if key == "billing":
+        return billing_row()
+    return headcount_row(folder)
+
+
+def _measure_into(key: str, folder: Path, seconds: float, results: Any) -> None:
+    results.put(_measure(key, folder, seconds))
+
+
+def _in_own_process(key: str, folder: Path, seconds: float) -> Row:
+    """`_measure` in a fresh interpreter: a row's figure does not depend on what the rows before it left in
+    memory (the heap the garbage collector walks, threads, pools, caches)."""
+    context = multiprocessing.get_context("spawn")
+    results: Any = context.Queue()
+    worker = context.Process(target=_measure_into, args=(key, folder, seconds, results))
+    worker.start()
+    row: Row = results.get()
+    worker.join()
+    return row
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="durée de chaque mesure HTTP")
@@ -118,22 +153,13 @@ def main() -> None:
     rows: list[Row] = []
     skipped: list[str] = []
     with tempfile.TemporaryDirectory() as name:
-        folder = Path(name)
-        measures: list[tuple[str, bool, Callable[[], Row]]] = [
-            ("rules", False, rules_row),
-            ("grid", False, lambda: grid_row(folder, args.seconds)),
-            ("year", False, lambda: year_row(folder)),
-            ("rush", True, lambda: rush_row(folder)),
-            ("billing", True, billing_row),
-            ("headcount", False, lambda: headcount_row(folder)),
-        ]
-        for key, needs_postgres, measure in measures:
+        for key, needs_postgres in MEASURES:
             if key in skip:
                 skipped.append(f"{key} : sautée (--skip)")
             elif needs_postgres and postgres is None:
                 skipped.append(f"{key} : sautée, PostgreSQL absent (FAMILLE_TEST_POSTGRES_URL)")
             else:
-                rows.append(measure())
+                rows.append(_in_own_process(key, Path(name), args.seconds))
     print(f"# charge moyenne à la fin {os.getloadavg()[0]:.1f}")
     print(render(rows))
     for line in skipped:
