@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Row, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from famille.adapters.primitives import as_row, from_row
-from famille.adapters.sqlalchemy.database import SqlRepository
+from famille.adapters.sqlalchemy.database import KeyedRepository, SqlRepository
 from famille.adapters.sqlalchemy.tables import accounts, auth_sessions, families, login_failures, reset_tokens
 from famille.kernel.accounts.model import Account, AuthSession, LoginFailures, ResetToken
 
 Values = dict[str, Any]
+T = TypeVar("T")
 
 
 def account_to_values(account: Account) -> Values:
@@ -30,26 +31,6 @@ def account_from_row(row: Row[Any]) -> Account:
 def login_key(login: str) -> str:
     """What makes two logins the same: case does not count."""
     return login.casefold()
-
-
-def session_to_values(session: AuthSession) -> Values:
-    """The row of a login session."""
-    return as_row(session)
-
-
-def session_from_row(row: Row[Any]) -> AuthSession:
-    """The session of a row of `auth_sessions`."""
-    return from_row(row, AuthSession)
-
-
-def reset_token_to_values(token: ResetToken) -> Values:
-    """The row of a reset token."""
-    return as_row(token)
-
-
-def reset_token_from_row(row: Row[Any]) -> ResetToken:
-    """The token of a row of `reset_tokens`."""
-    return from_row(row, ResetToken)
 
 
 # An account with its responsable's e-mail: the address « mot de passe oublié » writes to is the
@@ -104,6 +85,14 @@ _FAILURES_BY_KEY = select(login_failures).where(login_failures.c.key == bindpara
 _CLEAR_FAILURES = delete(login_failures).where(login_failures.c.key == bindparam("p_key"))
 
 
+class _AccountTokenRepository(KeyedRepository[T]):
+    """The secret tokens of accounts in a table of `tables._account_token`, found by their digest."""
+
+    def by_digest(self, token_digest: str) -> T | None:
+        """The token with this digest, or None."""
+        return self.get(token_digest)
+
+
 class SqlLoginFailureRepository(SqlRepository):
     """Failed logins in a row per login digest; `record` is one upsert, so no increment is lost."""
 
@@ -135,7 +124,6 @@ class SqlLoginFailureRepository(SqlRepository):
         self._connection.execute(_CLEAR_FAILURES, {"p_key": key})
 
 
-_SESSION_BY_DIGEST = select(auth_sessions).where(auth_sessions.c.token_digest == bindparam("p_digest"))
 #: A session and its account in one read: what every authenticated request asks first.
 _SESSION_COLUMNS = [column.label(f"session_{column.name}") for column in auth_sessions.c]
 CALLER = (_ACCOUNTS.add_columns(*_SESSION_COLUMNS)
@@ -146,7 +134,7 @@ CALLER = (_ACCOUNTS.add_columns(*_SESSION_COLUMNS)
 def caller_of(row: Row[Any]) -> tuple[AuthSession, Account]:
     """The session and the account of a row of `CALLER` (or of a query extending it)."""
     session = {column.name: row._mapping[f"session_{column.name}"] for column in auth_sessions.c}
-    return session_from_row(session), account_from_row(row)  # type: ignore[arg-type]
+    return from_row(session, AuthSession), account_from_row(row)
 
 
 _DELETE_SESSION = delete(auth_sessions).where(auth_sessions.c.id == bindparam("p_id"))
@@ -158,17 +146,11 @@ _DELETE_OTHER_SESSIONS_OF_ACCOUNT = delete(auth_sessions).where(
 )
 
 
-class SqlSessionRepository(SqlRepository):
-    """Login sessions, looked up by the digest of their token on every request."""
+class SqlSessionRepository(_AccountTokenRepository[AuthSession]):
+    """Login sessions (`add`, `by_digest`), looked up by the digest of their token on every request."""
 
-    def add(self, session: AuthSession) -> None:
-        """Store a new session."""
-        self._connection.execute(insert(auth_sessions), session_to_values(session))
-
-    def by_digest(self, token_digest: str) -> AuthSession | None:
-        """The session whose token has this digest, or None."""
-        row = self._connection.execute(_SESSION_BY_DIGEST, {"p_digest": token_digest}).first()
-        return session_from_row(row) if row else None
+    key = auth_sessions.c.token_digest
+    stored = AuthSession
 
     def caller(self, token_digest: str) -> tuple[AuthSession, Account] | None:
         """The session with this digest and its account (one query)."""
@@ -189,7 +171,6 @@ class SqlSessionRepository(SqlRepository):
             )
 
 
-_TOKEN_BY_DIGEST = select(reset_tokens).where(reset_tokens.c.token_digest == bindparam("p_digest"))
 # The WHERE on used_at makes the second of two concurrent consumers update no row.
 _CONSUME_TOKEN = (
     update(reset_tokens)
@@ -208,17 +189,11 @@ _REVOKE_TOKENS = (
 )
 
 
-class SqlResetTokenRepository(SqlRepository):
-    """Single-use tokens; `consume` is decided by the database, not by a read."""
+class SqlResetTokenRepository(_AccountTokenRepository[ResetToken]):
+    """Single-use tokens (`add`, `by_digest`); `consume` is decided by the database, not by a read."""
 
-    def add(self, token: ResetToken) -> None:
-        """Store a new token."""
-        self._connection.execute(insert(reset_tokens), reset_token_to_values(token))
-
-    def by_digest(self, token_digest: str) -> ResetToken | None:
-        """The token with this digest, or None."""
-        row = self._connection.execute(_TOKEN_BY_DIGEST, {"p_digest": token_digest}).first()
-        return reset_token_from_row(row) if row else None
+    key = reset_tokens.c.token_digest
+    stored = ResetToken
 
     def issued_since(self, account_id: str, since: datetime) -> int:
         """How many tokens were issued for the account after `since`."""
