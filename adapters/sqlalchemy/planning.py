@@ -8,6 +8,7 @@ one row and raises nothing, and the rows returned are the cells this call added.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date, time
@@ -259,23 +260,18 @@ _GRID_CELLS = union_all(
                organisations.c.code.in_(select(enrolments.c.organisation_code)
                                         .where(enrolments.c.child_id == bindparam("p_child"))))),
 )
-#: The few states the grid's cells take, shared (frozen values): by (status, in_time) and (status, reason, in_time).
-_GRID_BOOKINGS: dict[tuple[str, bool], BookingState] = {}
-_GRID_ABSENCES: dict[tuple[str, str, bool], AbsenceState] = {}
-
-
+# The few states the grid's cells take, shared (frozen values). A booking's key is bounded (its statuses by
+# `_BOOKING_FROM`, a bool); an absence's reason is whatever text the row holds, hence the bound.
+@functools.cache
 def _grid_booking(status: str, in_time: bool) -> BookingState:
-    found = _GRID_BOOKINGS.get((status, in_time))
-    if found is None:
-        found = _GRID_BOOKINGS[(status, in_time)] = BookingState(_BOOKING_FROM[status], in_time=in_time)
-    return found
+    return BookingState(_BOOKING_FROM[status], in_time=in_time)
 
 
+@functools.lru_cache(maxsize=256)
 def _grid_absence(status: str, reason: str, in_time: bool) -> AbsenceState:
-    found = _GRID_ABSENCES.get((status, reason, in_time))
-    if found is None:
-        found = _GRID_ABSENCES[(status, reason, in_time)] = AbsenceState(_ABSENCE_FROM[status], reason, in_time)
-    return found
+    return AbsenceState(_ABSENCE_FROM[status], reason, in_time)
+
+
 _ABSENCES_OF = select(absences).where(_cell_range(absences))
 _ATTENDANCE_OF = select(attendance).where(_cell_range(attendance))
 # a cell booked (pending or accepted) with no absence: where children are expected
