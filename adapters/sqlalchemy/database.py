@@ -22,6 +22,11 @@ class SqlRepository:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
 
+    def finish_pending_writes(self) -> None:
+        """Wait for the writes this repository still has under way in the background and raise their error
+        (the unit of work calls it before it commits or rolls back). None here: a repository that writes in
+        the background says so by overriding it."""
+
 
 class KeyedRepository(SqlRepository, Generic[T]):
     """A repository of attrs values stored field for field (`as_row`, `from_row`) in the table of its

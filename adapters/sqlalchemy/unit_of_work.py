@@ -99,13 +99,18 @@ class SqlUnitOfWork:
         self._transaction = connection.begin()
 
     def _settle_writes(self, *, keep: bool) -> None:
-        """Wait for the writes still under way in the background (billing lines): before a commit, their
-        error is raised (nothing half written is kept); before a rollback, it goes with the transaction."""
-        try:
-            self.billing.wait_for_lines()
-        except Exception:
-            if keep:
-                raise
+        """Let every repository finish the writes it still has under way in the background (each waits even
+        when one before it failed: nothing may still write on the connection after this). Before a commit
+        the first error is raised (nothing half written is kept); before a rollback it goes with the
+        transaction."""
+        first: Exception | None = None
+        for name in _repositories():
+            try:
+                getattr(self, name).finish_pending_writes()
+            except Exception as error:
+                first = first or error
+        if keep and first is not None:
+            raise first
 
     def _active(self) -> tuple[Connection, RootTransaction]:
         """The connection and transaction, or an error outside the `with` block."""

@@ -170,9 +170,8 @@ class SqlBillingRepository(SqlRepository):
         super().__init__(connection)
         self._lines = BackgroundCopy()
 
-    def wait_for_lines(self) -> None:
-        """Wait until the lines given to `add_draft_lines` are stored (the unit of work does before it
-        commits or rolls back); raise what storing them raised."""
+    def finish_pending_writes(self) -> None:
+        """Wait until the lines given to `add_draft_lines` are stored; raise what storing them raised."""
         self._lines.wait()
 
     def payer_profiles(self, organisation_code: str) -> Mapping[str, PayerProfile]:
