@@ -1,13 +1,15 @@
 """The status of one cell of a child's planning (one service, one day): the legend of the guide.
 
-`cell_status` is pure: it reads the calendar, the enrolment, the booking, the
-absence and the attendance of the day, and gives exactly one `CellStatus`.
+`cell_status` is pure: it reads the calendar and the child's `CellFacts` of the day (the
+enrolment, the booking, the absence and the attendance), and gives exactly one `CellStatus`.
 """
 
 from __future__ import annotations
 
 import enum
 from datetime import date
+
+import attrs
 
 from famille.kernel.calendar.model import DayKind, OrganisationCalendar
 from famille.kernel.planning.inputs import (
@@ -64,6 +66,17 @@ class CellStatus(enum.Enum):
     def code(self) -> str:
         """The letter or symbol written in the cell."""
         return _LEGEND[self][1]
+
+
+@attrs.frozen
+class CellFacts:
+    """What is known of a child on one cell: the enrolment covering the day (None: none does), the
+    booking, the absence and the attendance (each `none()` when nothing is recorded)."""
+
+    enrolment: Enrolment | None
+    booking: BookingState = attrs.field(factory=BookingState.none)
+    absence: AbsenceState = attrs.field(factory=AbsenceState.none)
+    attendance: Attendance = attrs.field(factory=Attendance.none)
 
 
 _LEGEND: dict[CellStatus, tuple[str, str]] = {
@@ -130,10 +143,7 @@ def cell_status(
     service_code: str,
     *,
     calendar: OrganisationCalendar,
-    enrolment: Enrolment | None,
-    booking: BookingState,
-    absence: AbsenceState,
-    attendance: Attendance,
+    facts: CellFacts,
     today: date,
 ) -> CellStatus:
     """The one status of the cell, by this precedence (the first that holds wins).
@@ -162,8 +172,7 @@ def cell_status(
     decided = calendar_status(day, service_code, calendar)
     if decided is not None:
         return decided
-    return child_status(day, service_code, enrolment=enrolment, booking=booking, absence=absence,
-                        attendance=attendance, today=today)
+    return child_status(day, service_code, facts, today)
 
 
 def calendar_status(day: date, service_code: str, calendar: OrganisationCalendar) -> CellStatus | None:
@@ -175,17 +184,9 @@ def calendar_status(day: date, service_code: str, calendar: OrganisationCalendar
     return None if kind is DayKind.OPEN else _CALENDAR_STATUS[kind]
 
 
-def child_status(
-    day: date,
-    service_code: str,
-    *,
-    enrolment: Enrolment | None,
-    booking: BookingState,
-    absence: AbsenceState,
-    attendance: Attendance,
-    today: date,
-) -> CellStatus:
+def child_status(day: date, service_code: str, facts: CellFacts, today: date) -> CellStatus:
     """Steps 2 to 7 of `cell_status`: the status of a cell on a day the service opens, from the child's facts."""
+    enrolment, booking, absence, attendance = facts.enrolment, facts.booking, facts.absence, facts.attendance
     if enrolment is None or not enrolment.covers(day, service_code):
         return CellStatus.HORS_INSCRIPTION
     if attendance.status is AttendanceStatus.PRESENT:

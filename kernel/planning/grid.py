@@ -24,7 +24,7 @@ from famille.kernel.calendar.deadlines import (
     is_before,
 )
 from famille.kernel.calendar.model import OrganisationCalendar
-from famille.kernel.planning.cells import CellStatus, cell_status
+from famille.kernel.planning.cells import CellFacts, CellStatus, cell_status
 from famille.kernel.planning.inputs import AbsenceState, Attendance, BookingState, Enrolment
 from famille.kernel.shared.french_dates import day_header
 from famille.kernel.shared.time import require_aware
@@ -177,6 +177,16 @@ class PlanningFacts:
         """The enrolment covering `day` in `service_code`, if any."""
         return next((e for e in self.enrolments if e.covers(day, service_code)), None)
 
+    def cell(self, service_code: str, day: date) -> CellFacts:
+        """What is known of the child on the cell of `service_code` on `day`."""
+        key = (service_code, day)
+        return CellFacts(
+            self.enrolment(service_code, day),
+            booking=self.bookings.get(key, BookingState.none()),
+            absence=self.absences.get(key, AbsenceState.none()),
+            attendance=self.attendance.get(key, Attendance.none()),
+        )
+
 
 def cell_deadlines(
     day: date, service_code: str, calendar: OrganisationCalendar, specs: DeadlineSpecs
@@ -206,17 +216,7 @@ def build_cell(
     `known` gives the cell's deadlines when they were computed already (`month.MonthTemplate`).
     """
     now = require_aware(now)
-    key = (service_code, day)
-    status = cell_status(
-        day,
-        service_code,
-        calendar=calendar,
-        enrolment=facts.enrolment(service_code, day),
-        booking=facts.bookings.get(key, BookingState.none()),
-        absence=facts.absences.get(key, AbsenceState.none()),
-        attendance=facts.attendance.get(key, Attendance.none()),
-        today=now.date(),
-    )
+    status = cell_status(day, service_code, calendar=calendar, facts=facts.cell(service_code, day), today=now.date())
     if not takes_action(status):
         return Cell(day, status)
     deadlines = known(service_code, day) if known is not None else cell_deadlines(day, service_code, calendar, specs)

@@ -23,7 +23,7 @@ import attrs
 
 from famille.kernel.calendar.deadlines import BookingHorizon
 from famille.kernel.calendar.model import OrganisationCalendar
-from famille.kernel.planning.cells import CellStatus, calendar_status, child_status
+from famille.kernel.planning.cells import CellFacts, CellStatus, calendar_status, child_status
 from famille.kernel.planning.context import OrganisationSetup
 from famille.kernel.planning.grid import (
     BOOKABLE,
@@ -119,9 +119,9 @@ class MonthTemplate:
                     status = (CellStatus.HORS_INSCRIPTION if enrolment is None
                               else CellStatus.PASSE if day < today else CellStatus.LIBRE)
                 else:
-                    status = child_status(day, service, enrolment=enrolment, booking=booking or _NO_BOOKING,
-                                          absence=absence or _NO_ABSENCE, attendance=tick or _NO_ATTENDANCE,
-                                          today=today)
+                    status = child_status(day, service, CellFacts(enrolment, booking or _NO_BOOKING,
+                                                                  absence or _NO_ABSENCE, tick or _NO_ATTENDANCE),
+                                          today)
                 cells.append(self._cell(key, status, now, now_utc, horizon, allowed))
             rows.append(PlanningRow(service, tuple(cells)))
         return tuple(rows)

@@ -28,7 +28,7 @@ from famille.kernel.billing.days import (
 from famille.kernel.billing.reading import service_days
 from famille.kernel.billing.run import DayPricer
 from famille.kernel.calendar.model import OrganisationCalendar, SchoolYear
-from famille.kernel.planning.cells import cell_status
+from famille.kernel.planning.cells import CellFacts, cell_status
 from famille.kernel.planning.excuses import Excuses
 from famille.kernel.planning.inputs import (
     AbsenceState,
@@ -90,9 +90,10 @@ def grid_words(day: date, status: AbsenceStatus | None, in_time: bool, reason: s
                                document="certificat.pdf" if document else None)
         absence = Excuses(RULES, ORG).judged(record)
     cell = cell_status(
-        day, SERVICE, calendar=CALENDAR, enrolment=Enrolment(CHILD, SERVICE, date(2026, 9, 1)),
-        booking=BookingState(booking, in_time=not late) if booking else BookingState.none(), absence=absence,
-        attendance=Attendance(POINTED[pointage]), today=date(2027, 1, 4))
+        day, SERVICE, calendar=CALENDAR, facts=CellFacts(
+            Enrolment(CHILD, SERVICE, date(2026, 9, 1)),
+            booking=BookingState(booking, in_time=not late) if booking else BookingState.none(), absence=absence,
+            attendance=Attendance(POINTED[pointage])), today=date(2027, 1, 4))
     return cell.label
 
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from famille.kernel.calendar.deadlines import DeadlineKind, DeadlineSpec, deadline_for
 from famille.kernel.calendar.model import DayKind, OrganisationCalendar, SchoolYear
-from famille.kernel.planning.cells import CellStatus, cell_status
+from famille.kernel.planning.cells import CellFacts, CellStatus, cell_status
 from famille.kernel.planning.excuses import is_excused
 from famille.kernel.planning.grid import ActionKind, PlanningFacts, days_of_month, month_grid
 from famille.kernel.planning.inputs import (
@@ -123,8 +123,8 @@ def test_booking_then_cancelling_before_the_deadline_shows_the_absence_on_the_ce
     enrolment = Enrolment("enfant", service, calendar.school_year.start)
 
     def status(booking: BookingState, absence: AbsenceState | None = None) -> CellStatus:
-        return cell_status(day, service, calendar=calendar, enrolment=enrolment, booking=booking,
-                           absence=absence or AbsenceState.none(), attendance=Attendance.none(),
+        return cell_status(day, service, calendar=calendar,
+                           facts=CellFacts(enrolment, booking=booking, absence=absence or AbsenceState.none()),
                            today=booked_at.date())
 
     assert status(BookingState.none()) is CellStatus.LIBRE

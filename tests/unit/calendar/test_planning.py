@@ -9,7 +9,7 @@ import pytest
 from famille.adapters.calendar.holidays_fr import FrenchHolidayCalendar
 from famille.kernel.calendar.deadlines import DeadlineSpec
 from famille.kernel.calendar.model import Closure, OrganisationCalendar, SchoolYear
-from famille.kernel.planning.cells import CellStatus, cell_status
+from famille.kernel.planning.cells import CellFacts, CellStatus, cell_status
 from famille.kernel.planning.grid import ActionKind, PlanningFacts, month_grid
 from famille.kernel.planning.inputs import (
     AbsenceState,
@@ -97,7 +97,9 @@ def _status(**kwargs: object) -> CellStatus:
     }
     values.update(kwargs)
     day = values.pop("day", date(2025, 12, 5))
-    return cell_status(day, "GARDERIE SOIR", **values)  # type: ignore[arg-type]
+    facts = CellFacts(values.pop("enrolment"), values.pop("booking"), values.pop("absence"),  # type: ignore[arg-type]
+                      values.pop("attendance"))  # type: ignore[arg-type]
+    return cell_status(day, "GARDERIE SOIR", facts=facts, **values)  # type: ignore[arg-type]
 
 
 ACCEPTED = BookingState(BookingStatus.ACCEPTED)
