@@ -94,10 +94,6 @@ DeadlineSpecs = (
 )
 
 
-#: The deadlines of a cell computed beforehand, by (service code, day).
-KnownDeadlines = Callable[[str, date], Mapping["ActionKind", "Deadline"]]
-
-
 def _spec(specs: DeadlineSpecs, service_code: str, day: date, action: ActionKind) -> DeadlineSpec | None:
     if isinstance(specs, Mapping):
         return specs.get((service_code, day.weekday(), action))
@@ -209,18 +205,13 @@ def build_cell(
     now: datetime,
     specs: DeadlineSpecs,
     horizon: BookingHorizon | None = None,
-    known: KnownDeadlines | None = None,
 ) -> Cell:
-    """The cell of `service_code` on `day` as the family sees it at `now`.
-
-    `known` gives the cell's deadlines when they were computed already (`month.MonthTemplate`).
-    """
+    """The cell of `service_code` on `day` as the family sees it at `now`."""
     now = require_aware(now)
     status = cell_status(day, service_code, calendar=calendar, facts=facts.cell(service_code, day), today=now.date())
     if not takes_action(status):
         return Cell(day, status)
-    deadlines = known(service_code, day) if known is not None else cell_deadlines(day, service_code, calendar, specs)
-    return finish_cell(day, status, now, deadlines, horizon)
+    return finish_cell(day, status, now, cell_deadlines(day, service_code, calendar, specs), horizon)
 
 
 def takes_action(status: CellStatus) -> bool:
@@ -254,7 +245,6 @@ def month_grid(
     now: datetime,
     specs: DeadlineSpecs,
     horizon: BookingHorizon | None = None,
-    known: KnownDeadlines | None = None,
 ) -> tuple[PlanningRow, ...]:
     """The planning of the month of `month`: one row per service, in the order given."""
     days: Sequence[date] = days_of_month(month)
@@ -262,8 +252,7 @@ def month_grid(
         PlanningRow(
             service,
             tuple(
-                build_cell(day, service, calendar=calendar, facts=facts, now=now, specs=specs, horizon=horizon,
-                           known=known)
+                build_cell(day, service, calendar=calendar, facts=facts, now=now, specs=specs, horizon=horizon)
                 for day in days
             ),
         )
