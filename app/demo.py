@@ -197,7 +197,7 @@ def _creche(uow: UnitOfWork, wiring: Wiring, now: datetime) -> None:
     """Saint-Vérand's multi-accueil, and CRECHE under a « contrat régulier » there from the first day of the
     month to the end of the school year: its contract days booked; the days already past pointed at the
     contract's hours, the last one 8:10–18:05 (« Heure hors contrat Régulier »); the next Wednesday booked
-    outside the contract (« Réservation hors contrat »). Earlier months stay empty (no walk's bill changes)."""
+    outside the contract (« Réservations Hors Contrat »). Earlier months stay empty (no walk's bill changes)."""
     structure = Structure(id=_id(f"{DEMO_ORGANISATION}:creche"), organisation_code=DEMO_ORGANISATION,
                           name="Multi-accueil Les Petits Pas — Commune de Saint-Vérand", kind=StructureKind.CRECHE)
     uow.organisations.add_structure(structure)

@@ -31,6 +31,7 @@ from famille.kernel.billing.model import (
     stable_id,
 )
 from famille.kernel.calendar.model import SchoolYear
+from famille.kernel.planning.cells import legend_words
 from famille.kernel.planning.excuses import Excuses
 from famille.kernel.shared.errors import DomainError
 from famille.kernel.shared.french_dates import WEEKDAYS
@@ -70,6 +71,7 @@ class DayPricer:
         self._payers: dict[tuple[str, ...], tuple[tuple[str, bool], ...]] = {}
         self._excuses = Excuses(rules, organisation)
         self._eligibility: dict[tuple[object, ...], tuple[Decision, Billed]] = {}
+        self._words: dict[str, str] = {}  # by the legend status a rule names: its words
         self._priced: dict[tuple[object, ...], tuple[_Priced, ...]] = {}
         self._periods: dict[date, str] = {}
         self._messages: dict[tuple[str, str, str], str] = {}
@@ -133,13 +135,24 @@ class DayPricer:
         if priced is None:
             priced = self._priced[key] = self._priced_for(day, period, payers, key[-1], billed, hit.outcome)
         deadline = _deadline_detail(day) if day.deadline is not None else ""
-        status = str(hit.outcome["status"])
+        status = self._status_words(hit.rule_id, str(hit.outcome["status"]))
         return [(family_id, InvoiceLine(
             child_id=day.child_id, child_name=day.child_name, service_code=day.service_code, day=day.day,
             rule_id=hit.rule_id, message=hit.message, status=status, billed=billed, unit_price=unit, amount=amount,
             share=share, detail=f"{deadline} ; {notes}" if deadline and notes else deadline or notes,
             rules_version=decision.version, reason=day.reason))
             for family_id, (unit, amount, share, notes) in zip(day.family_ids, priced, strict=True)]
+
+    def _status_words(self, rule_id: str, slug: str) -> str:
+        """The words of the planning's legend for the status the rule names: the grid's words, written once."""
+        found = self._words.get(slug)
+        if found is None:
+            try:
+                found = self._words[slug] = legend_words(slug)
+            except ValueError:
+                raise RulesUnavailable(f"La règle « {rule_id} » (billing_eligibility) donne le statut « {slug} », "
+                                       "que la légende du planning n'a pas.") from None
+        return found
 
     def _payer(self, family_id: str) -> tuple[str, bool]:
         """What prices a family's days: its bracket, and whether it lives in the commune."""

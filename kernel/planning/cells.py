@@ -85,7 +85,7 @@ _LEGEND: dict[CellStatus, tuple[str, str]] = {
     CellStatus.CONGE: ("Congé parental", "C"),
     CellStatus.ABSENCE_A_VERIFIER: ("Absence à vérifier", "?"),
     CellStatus.HEURE_HORS_CONTRAT: ("Heure hors contrat Régulier", "H"),
-    CellStatus.RESERVATION_HORS_CONTRAT: ("Réservation hors contrat", "+"),
+    CellStatus.RESERVATION_HORS_CONTRAT: ("Réservations Hors Contrat", "+"),  # the guide's legend, word for word
     CellStatus.FERMETURE: ("Fermeture", "×"),
     CellStatus.ABSENT_FACTURE: ("Absent facturé", "A"),
     CellStatus.DEMANDE_EN_ATTENTE: ("Demande en attente", "D"),
@@ -102,6 +102,15 @@ _LEGEND: dict[CellStatus, tuple[str, str]] = {
     CellStatus.NON_OUVRE: ("Pas d'accueil ce jour", "-"),
     CellStatus.HORS_INSCRIPTION: ("Hors inscription", "/"),
 }
+
+def legend_words(slug: str) -> str:
+    """The legend's words for a status named by its slug, as a billing rule names it (« absent-facture »
+    → « Absent facturé »; empty: no status, no words). The grid and the invoice line read the same words.
+
+    Raises ValueError for a slug the legend does not have.
+    """
+    return CellStatus(slug).label if slug else ""
+
 
 _CALENDAR_STATUS = {
     DayKind.HORS_ANNEE: CellStatus.NON_OUVRE,

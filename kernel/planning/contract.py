@@ -6,7 +6,7 @@ under the rule id `CONTRACT_RULE`), from the start of the enrolment to its end o
 school year, whichever comes first. Everything else then reads them as any booking: the grid, the
 headcounts, the pointage, the absences (« Congé parental » among them) and billing. What is not
 in the contract shows as such on the grid (`cells.child_status`): a booking on another day is a
-« Réservation hors contrat », an arrival or a departure outside the hours on a contract day an
+« Réservations Hors Contrat », an arrival or a departure outside the hours on a contract day an
 « Heure hors contrat Régulier ».
 """
 

@@ -1,5 +1,5 @@
 """A crèche's « contrat régulier » through the real routes on a real database (SQLite; PostgreSQL under the
-marker): the legend's « Réservation hors contrat », « Heure hors contrat Régulier » and « Congé parental ».
+marker): the legend's « Réservations Hors Contrat », « Heure hors contrat Régulier » and « Congé parental ».
 
 Lou (Commune de Villeneuve) is enrolled at the multi-accueil on Monday, Tuesday and Thursday, 8:30 to 17:30:
 those days are booked for the school year. A Wednesday asked by the family waits for the director (the
@@ -72,7 +72,7 @@ def test_the_contract_days_are_booked_and_the_legend_s_contract_states_are_reach
     assert december["2026-12-02"][0] == "libre"  # a Wednesday, open but outside the contract
     assert december["2026-12-04"][0] == "libre"  # a Friday
 
-    # « Réservation hors contrat »: a Wednesday asked by the family, confirmed by the director
+    # « Réservations Hors Contrat »: a Wednesday asked by the family, confirmed by the director
     asked = real.call(FAMILY, "POST", f"/api/v1/children/{LOU}/bookings",
                       json={"service": "CRECHE", "date": "2026-12-02"})
     assert asked.status_code == 200 and asked.json["done"][0]["outcome"] == "en-attente", asked.text
@@ -80,7 +80,7 @@ def test_the_contract_days_are_booked_and_the_legend_s_contract_states_are_reach
     (waiting,) = real.call(AGENT, "GET", "/api/v1/agent/bookings").json["requests"]
     decided = real.call(AGENT, "POST", f"/api/v1/agent/bookings/{waiting['id']}/decision", json={"accept": True})
     assert decided.status_code == 200, decided.text
-    assert _december(real)["2026-12-02"] == ("reservation-hors-contrat", "Réservation hors contrat")
+    assert _december(real)["2026-12-02"] == ("reservation-hors-contrat", "Réservations Hors Contrat")
 
     # « Congé parental »: a week of the contract, declared with its attestation; the place is kept
     leave = real.call(FAMILY, "POST", f"/api/v1/children/{LOU}/absences", json={

@@ -137,9 +137,9 @@ def test_the_grid_and_the_invoice_line_say_the_same_words_for_a_booked_day_gone_
 def test_a_day_the_child_came_reads_the_same_on_the_grid_and_on_the_invoice_line(
     day: date, booking: BookingStatus | None, late: bool
 ) -> None:
-    """Present with a place held (late or not): « Réservé »; present with none: « Réservation hors contrat »
+    """Present with a place held (late or not): « Réservé »; present with none: « Réservations Hors Contrat »
     (the invoice line's message says what the surcharge is for)."""
-    expected = "Réservé" if booking else "Réservation hors contrat"
+    expected = "Réservé" if booking else "Réservations Hors Contrat"
     assert grid_words(day, None, True, "AUTRES", False, "present", booking, late) == expected
     assert invoice_words(day, None, True, "AUTRES", False, "present", booking is not None, late) == expected
 

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from famille.kernel.billing.days import AbsenceTiming, AttendanceMark, ServiceDay
 from famille.kernel.billing.model import Billed, PayerProfile, percent_text
 from famille.kernel.billing.run import draft_invoices
+from famille.kernel.planning.cells import CellStatus
 from famille.kernel.shared.french_dates import WEEKDAYS
 from famille.kernel.shared.time import PARIS
 from tests.fakes.rules import ShippedRules
@@ -150,6 +151,8 @@ def _one_day_alone(day: ServiceDay, rank: int, profiles: dict[str, PayerProfile]
         "pending": day.pending and day.absence is not AbsenceTiming.NONE, "closure": day.closure,
         "holiday": day.holiday}, organisation="org-a")
     billed = eligibility.outcome["billed"]
+    slug = eligibility.outcome["status"]  # a status of the planning's legend: the line says its words
+    words = CellStatus(slug).label if slug else ""
     activity = day.booked or day.attendance is not AttendanceMark.NONE or day.absence is not AbsenceTiming.NONE
     if billed == "none" and not activity:
         return []
@@ -198,7 +201,7 @@ def _one_day_alone(day: ServiceDay, rank: int, profiles: dict[str, PayerProfile]
         if share != 100:
             notes.append(f"part de la famille : {percent_text(share)}")
         out.append((family_id, (day.child_id, day.service_code, day.day, eligibility.rule_id, eligibility.message,
-                                eligibility.outcome["status"], billed, unit, amount, share,
+                                words, billed, unit, amount, share,
                                 " ; ".join(n for n in notes if n))))
     return out
 

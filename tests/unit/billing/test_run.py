@@ -6,11 +6,14 @@ from decimal import Decimal
 
 import pytest
 
+from famille.adapters.rules.bundle import load_bundle
 from famille.kernel.billing.days import AbsenceTiming, AttendanceMark
 from famille.kernel.billing.run import draft_invoices
 from famille.kernel.families.records import CafInfo, FamilySections
+from famille.kernel.planning.cells import CellStatus
 from famille.kernel.shared.errors import Conflict, NotFound
 from famille.ports.rules import RulesUnavailable
+from famille.rules import default_rules_dir
 from tests.fakes.rules import rules_with
 
 from .helpers import MONTH, agent, billing_world, day, family, late_absence
@@ -28,6 +31,18 @@ def test_a_late_absence_for_autres_is_billed_and_says_why() -> None:
     line = lines_of([late_absence(3)])[(3, "RESTAURATION")]
     assert line.rule_id == "absence-tardive-facturee" and line.amount == Decimal("4.50")
     assert line.message == "Absence déclarée après le délai, raison AUTRES : facturée."
+
+
+def test_a_line_says_the_words_of_the_planning_legend_for_the_status_its_rule_names() -> None:
+    lines = lines_of([day(3), day(4, booked=False), late_absence(7)])
+    assert [lines[(n, "RESTAURATION")].status for n in (3, 4, 7)] == [
+        CellStatus.RESERVE.label, CellStatus.RESERVATION_HORS_CONTRAT.label, CellStatus.ABSENT_FACTURE.label]
+    assert CellStatus.RESERVATION_HORS_CONTRAT.label == "Réservations Hors Contrat"  # the guide's legend
+
+
+def test_every_status_a_billing_rule_may_name_is_in_the_planning_legend() -> None:
+    statuses = load_bundle(default_rules_dir()).policy("billing_eligibility", None).outputs["status"].values
+    assert set(statuses) - {""} <= {status.slug for status in CellStatus}
 
 
 def test_a_late_medical_absence_is_excused_only_with_its_certificate() -> None:
@@ -136,7 +151,7 @@ description: Un message qui nomme la réservation tardive, que la ligne de factu
 replace:
   - id: absence-non-declaree-facturee
     when: {booked: true, attendance: absent}
-    then: {billed: full, status: "Absent facturé"}
+    then: {billed: full, status: absent-facture}
     message: "Absent sans absence déclarée (réservation tardive : {booked_late}) : facturé."
 """
 
