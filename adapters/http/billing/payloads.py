@@ -77,16 +77,6 @@ class FamilyBillingBody:
     remove_mandate: bool = False
 
 
-@attrs.frozen
-class CreditorBody:
-    """`PUT /api/v1/agent/billing/creditor`: the organisation's SEPA creditor data."""
-
-    name: str
-    iban: str
-    bic: str
-    creditor_id: str
-
-
 def query_date(req: falcon.Request, name: str) -> date:
     """A required `YYYY-MM-DD` query parameter, or 422 naming it."""
     return dates.parse_day(req.get_param(name), name)

@@ -8,12 +8,12 @@ import falcon
 
 from famille.adapters.http.auth import AGENT
 from famille.adapters.http.billing.payloads import (
-    CreditorBody,
     FamilyBillingBody,
     SharesBody,
 )
 from famille.adapters.http.payloads import load, path_id
 from famille.adapters.http.routes import Route
+from famille.adapters.primitives import as_json
 from famille.kernel.billing.setup import BillingSetup, Creditor, FamilyBilling
 
 API = "/api/v1"
@@ -33,11 +33,8 @@ def family_billing_view(settings: FamilyBilling) -> dict[str, object]:
 
 
 def creditor_view(creditor: Creditor | None) -> dict[str, object]:
-    """The creditor's fields (null when not set)."""
-    if creditor is None:
-        return {"creditor": None}
-    return {"creditor": {"name": creditor.name, "iban": creditor.iban, "bic": creditor.bic,
-                         "creditor_id": creditor.creditor_id}}
+    """The creditor's fields, as `Creditor` declares them (null when not set)."""
+    return {"creditor": None if creditor is None else as_json(creditor)}
 
 
 class SharesResource(Route[BillingSetup]):
@@ -87,8 +84,8 @@ class CreditorResource(Route[BillingSetup]):
         resp.media = creditor_view(self._use_case.creditor(req.context.principal.organisation_code))
 
     def on_put(self, req: falcon.Request, resp: falcon.Response) -> None:
-        """`{name, iban, bic, creditor_id}`, checked (IBAN key, BIC and ICS formats)."""
-        body = load(req, CreditorBody)
+        """`{name, iban, bic, creditor_id}`, the fields of `Creditor`, checked (IBAN key, BIC and ICS formats)."""
+        body = load(req, Creditor)
         resp.media = creditor_view(self._use_case.set_own_creditor(req.context.principal, body.name, body.iban,
                                                                    body.bic, body.creditor_id))
 
