@@ -259,6 +259,7 @@ def test_each_agent_lists_only_its_organisations_online_payments(shop: Shop) -> 
     other = shop.client.simulate_get(LIST, headers=shop.token("agent.ville-b"))
     family = shop.client.simulate_get(LIST, headers=shop.token("ville-a.famille0"))
     bad = shop.client.simulate_get(LIST, params={"status": "perdu"}, headers=shop.token("agent.ville-a"))
+    blank = shop.client.simulate_get(LIST, query_string="status=", headers=shop.token("agent.ville-a"))
 
     assert every.status_code == 200
     assert [(p["id"], p["status"]) for p in every.json["payments"]] == [(pending["id"], "en_attente"),
@@ -269,6 +270,7 @@ def test_each_agent_lists_only_its_organisations_online_payments(shop: Shop) -> 
     assert [p["family"]["id"] for p in other.json["payments"]] == [shop.families["ville-b"]]
     assert family.status_code == 403
     assert bad.status_code == 422 and bad.json["errors"][0]["field"] == "status"
+    assert blank.status_code == 422 and blank.json["errors"][0]["field"] == "status"  # the document's enum
 
 
 def test_the_agents_page_shows_each_payment_and_its_state_to_its_organisation_only(shop: Shop) -> None:

@@ -56,9 +56,10 @@ def _message(req: falcon.Request) -> str:
     return raw.decode("utf-8", errors="replace")
 
 
-def status_param(raw: str | None) -> OnlineStatus | None:
-    """The `status` filter: one of the statuses, or none; anything else is a 422 naming the field."""
-    if not raw:
+def status_param(raw: str | None, *, blank_is_all: bool = False) -> OnlineStatus | None:
+    """The `status` filter: one of the statuses, or none (absent; blank too with `blank_is_all`, as the page's
+    « Tous » sends it); anything else is a 422 naming the field."""
+    if raw is None or (blank_is_all and not raw):
         return None
     try:
         return OnlineStatus(raw)

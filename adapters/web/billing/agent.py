@@ -248,7 +248,7 @@ class OnlinePaymentsPage(_AgentPage):
         form = Form(values={"etat": raw})
         status = falcon.HTTP_200
         try:
-            listed = self._site.portal.payments.listed(req.context.principal, status_param(raw))
+            listed = self._site.portal.payments.listed(req.context.principal, status_param(raw, blank_is_all=True))
         except ValidationFailed:
             form.add("etat", "Choisissez un état de la liste.")
             listed, status = (), falcon.HTTP_422
