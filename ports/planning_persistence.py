@@ -34,6 +34,9 @@ class ChildrenCells:
     enrolments: Sequence[Enrolment]
     bookings: Sequence[BookingRecord]
     absences: Sequence[AbsenceRecord]
+    #: the setup version of the children's organisations and of those they are enrolled in, by code
+    #: (as `GridCells.setup_versions`)
+    setup_versions: Mapping[str, int] = attrs.field(factory=dict)
 
 
 @attrs.frozen

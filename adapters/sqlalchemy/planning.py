@@ -232,8 +232,19 @@ def _records_part(kind: str, table: Table, names: Sequence[str]) -> Any:
 _COLUMN_TYPES = {c.name: c.type for table in (absences, bookings) for c in table.columns}
 # The children's bookings and absences in one round trip, each row under both tables' columns (the other's NULL),
 # so that each is translated by its own `…_from_row`.
-_RECORDS_OF_CHILDREN = union_all(*(_records_part(kind, table, list(_COLUMN_TYPES))
-                                   for kind, table in (("b", bookings), ("a", absences))))
+_RECORDS_OF_CHILDREN = union_all(
+    *(_records_part(kind, table, list(_COLUMN_TYPES)) for kind, table in (("b", bookings), ("a", absences))),
+    # the setup version of the children's organisations and of those they are enrolled in (as text, in `status`)
+    select(literal_column("'v'"), *(
+        organisations.c.code if name == "organisation_code"
+        else cast(organisations.c.setup_version, String) if name == "status"
+        else type_coerce(null(), _COLUMN_TYPES[name]) for name in _COLUMN_TYPES
+    )).where(or_(
+        organisations.c.code.in_(select(children.c.organisation_code)
+                                 .where(children.c.id.in_(bindparam("p_children", expanding=True)))),
+        organisations.c.code.in_(select(enrolments.c.organisation_code)
+                                 .where(enrolments.c.child_id.in_(bindparam("p_children", expanding=True)))))),
+)
 _CLOSURES_IN_RANGE = (select(closures).where(closures.c.organisation_code.in_(bindparam("p_orgs", expanding=True)),
                                              closures.c.day >= bindparam("p_start"), closures.c.day <= bindparam("p_end"))
                       .order_by(closures.c.day, closures.c.id))
@@ -403,17 +414,21 @@ class SqlPlanningRepository(SqlRepository):
         return self._connection.dialect.identifier_preparer.format_table(table)
 
     def cells_of(self, child_ids: Collection[str], start: date, end: date) -> ChildrenCells:
-        """Two queries, whatever the number of children: the enrolments, then the bookings and absences."""
+        """Two queries, whatever the number of children: the enrolments, then the bookings and absences with
+        the organisations' setup versions."""
         values = {"p_children": list(child_ids), "p_start": start, "p_end": end}
         booked: list[BookingRecord] = []
         absent: list[AbsenceRecord] = []
+        versions: dict[str, int] = {}
         for row in self._connection.execute(_RECORDS_OF_CHILDREN, values):
             if row.kind == "b":
                 booked.append(booking_from_row(row))
-            else:
+            elif row.kind == "a":
                 absent.append(absence_from_row(row))
+            else:
+                versions[row.organisation_code] = int(row.status)
         return ChildrenCells([_enrolment(r) for r in self._connection.execute(_ENROLMENTS_OF_CHILDREN, values)],
-                             booked, absent)
+                             booked, absent, versions)
 
     def grid_of(self, child_id: str, start: date, end: date) -> GridCells:
         """The enrolments, then the cells' states in one union of the three tables and the organisations' versions."""

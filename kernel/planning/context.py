@@ -140,6 +140,8 @@ class ChildCells:
     enrolments: tuple[Enrolment, ...]
     bookings: Mapping[Cell, BookingRecord]
     absences: Mapping[Cell, AbsenceRecord]
+    #: the setup versions read with the cells (`ChildrenCells.setup_versions`), for `OrganisationSetups`
+    setup_versions: Mapping[str, int] = attrs.field(factory=dict)
 
     @classmethod
     def load(cls, uow: UnitOfWork, child: Child, first: date, last: date, scope: PlanningScope | None = None
@@ -157,13 +159,15 @@ class ChildCells:
             enrolments=tuple(e for e in found.enrolments if e.child_id == child.id),
             bookings={(b.service_code, b.day): b for b in found.bookings if b.child_id == child.id},
             absences={(a.service_code, a.day): a for a in found.absences if a.child_id == child.id},
+            setup_versions=found.setup_versions,
         ) for child in children}
 
     def within(self, scope: PlanningScope) -> ChildCells:
         """Only what `scope` sees: its enrolments, its organisation's bookings and absences."""
         return ChildCells(self.child, scope.enrolments,
                           {cell: b for cell, b in self.bookings.items() if scope.includes(b.organisation_code)},
-                          {cell: a for cell, a in self.absences.items() if scope.includes(a.organisation_code)})
+                          {cell: a for cell, a in self.absences.items() if scope.includes(a.organisation_code)},
+                          self.setup_versions)
 
     def enrolment(self, service_code: str, day: date) -> Enrolment | None:
         """The enrolment covering the cell, if any."""

@@ -10,7 +10,7 @@ be granted is refused (`CellRefused`). Every change is appended to the history.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 
 import attrs
@@ -249,7 +249,8 @@ class Planning:
             children = access.read_children(uow, child_ids, read=read)
             known = ChildCells.load_many(uow, children, first, last)
             scopes = [scope_of(principal, child, known[child.id].enrolments) for child in children]
-            setups = _Setups(uow, first, last, self._calendar, self._rules)  # loaded once per organisation
+            versions = {code: v for cells in known.values() for code, v in cells.setup_versions.items()}
+            setups = _Setups(self._setups, uow, first, last, versions)  # loaded once per organisation
             asked = [self._judge_child(principal, scope, setups, known[scope.child.id].within(scope), wanted, now,
                                        as_agent) for scope in scopes]
             # every child's bookings and their history in one write (the history of the cells added only)
@@ -408,8 +409,8 @@ class Planning:
         wanted = sorted(set(cells), key=lambda cell: (cell[1], cell[0]))
         first, last = wanted[0][1], wanted[-1][1]
         child = scope.child
-        setups = _Setups(uow, first, last, self._calendar, self._rules)
         known = ChildCells.load(uow, child, first, last, scope)
+        setups = _Setups(self._setups, uow, first, last, known.setup_versions)
         results: dict[Cell, CellResult] = {}
         absences: list[AbsenceRecord] = []
         events: list[PlanningEvent] = []
@@ -512,16 +513,18 @@ class Planning:
 class _Setups:
     """The organisations' setups one use case needs, each loaded once, on first use."""
 
-    def __init__(self, uow: UnitOfWork, first: date, last: date, calendar: HolidayCalendar, rules: Rules) -> None:
-        self._uow, self._first, self._last, self._calendar, self._rules = uow, first, last, calendar, rules
+    def __init__(self, kept: OrganisationSetups, uow: UnitOfWork, first: date, last: date,
+                 versions: Mapping[str, int]) -> None:
+        self._kept, self._uow, self._first, self._last, self._versions = kept, uow, first, last, versions
         self._loaded: dict[str, OrganisationSetup] = {}
 
     def of(self, organisation_code: str) -> OrganisationSetup:
-        """The setup of `organisation_code`."""
+        """The setup of `organisation_code`: the one kept by the process while its version in `versions`
+        (read with the cells, before any setup) has not moved, else read again."""
         found = self._loaded.get(organisation_code)
         if found is None:
-            found = self._loaded[organisation_code] = OrganisationSetup.load(
-                self._uow, organisation_code, self._first, self._last, self._calendar, self._rules)
+            (found,) = self._kept.load_many(self._uow, [organisation_code], self._first, self._last, self._versions)
+            self._loaded[organisation_code] = found
         return found
 
 

@@ -93,7 +93,8 @@ class FakePlanning:
         return ChildrenCells(
             [e for child_id in child_ids for e in self.enrolments_of(child_id)],
             [b for child_id in child_ids for b in self.bookings_of(child_id, start, end).values()],
-            [a for child_id in child_ids for a in self.absences_of(child_id, start, end).values()])
+            [a for child_id in child_ids for a in self.absences_of(child_id, start, end).values()],
+            {code: version for child_id in child_ids for code, version in self._setup_versions(child_id).items()})
 
     def grid_of(self, child_id: str, start: date, end: date) -> GridCells:
         return GridCells(

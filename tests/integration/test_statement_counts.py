@@ -152,29 +152,60 @@ def _month_grid(client: falcon.testing.TestClient, child_id: str, month: str) ->
                                headers={"Authorization": f"Bearer {TOKEN}"})
 
 
-def test_a_week_booked_for_one_child_takes_six_statements_on_postgresql_and_seven_on_sqlite(
+def test_a_week_booked_for_one_child_takes_four_statements_on_postgresql_and_five_on_sqlite(
         uow_factory: SqlUnitOfWorkFactory, migrated_engine: Engine) -> None:
     portal, children = _world(uow_factory)
     client = falcon.testing.TestClient(create_app(portal))
     monday = CLOCK.now().date() + timedelta(14 - CLOCK.now().weekday())
-    body = {"services": list(SERVICES), "from": monday.isoformat(), "to": (monday + timedelta(4)).isoformat()}
 
+    def book(first: date, child: str = children[0]) -> falcon.testing.Result:
+        body = {"services": list(SERVICES), "from": first.isoformat(), "to": (first + timedelta(4)).isoformat()}
+        return client.simulate_post(f"/api/v1/children/{child}/bookings", json=body,
+                                    headers={"Authorization": f"Bearer {TOKEN}"})
+
+    with counted(migrated_engine) as first:
+        answer = book(monday)
     with counted(migrated_engine) as statements:
-        answer = client.simulate_post(f"/api/v1/children/{children[0]}/bookings", json=body,
-                                      headers={"Authorization": f"Bearer {TOKEN}"})
+        week = book(monday + timedelta(7))
 
     assert answer.status_code == 200, answer.text
     assert len(answer.json["done"]) > 10
-    # the session with the child, the enrolments, the bookings and absences, the organisation, its closures;
-    # then the bookings with their history: one statement on PostgreSQL, two on SQLite
-    assert len(statements) <= (6 if migrated_engine.dialect.name == "postgresql" else 7), statements
-    again = client.simulate_post(f"/api/v1/children/{children[0]}/bookings", json=body,
-                                 headers={"Authorization": f"Bearer {TOKEN}"})
+    assert len(week.json["done"]) > 10, week.text
+    # the session with the child, the enrolments, the bookings and absences with the organisations' setup
+    # versions; then the bookings with their history: one statement on PostgreSQL, two on SQLite. The first
+    # request of the process reads the organisation and its closures too.
+    assert len(statements) <= (4 if migrated_engine.dialect.name == "postgresql" else 5), statements
+    assert len(first) <= len(statements) + 2, first
+    with counted(migrated_engine) as again_statements:
+        again = book(monday)
     assert {cell["outcome"] for cell in again.json["done"]} == {"deja-reservee"}  # a second click: nothing twice
+    assert len(again_statements) <= 3, again_statements  # and nothing written
     with migrated_engine.connect() as connection:
-        assert connection.execute(select(func.count()).select_from(bookings)).scalar_one() == len(answer.json["done"])
-        assert connection.execute(select(func.count()).select_from(planning_events)).scalar_one() == 2 * len(
-            answer.json["done"])
+        booked = len(answer.json["done"]) + len(week.json["done"])
+        assert connection.execute(select(func.count()).select_from(bookings)).scalar_one() == booked
+        assert connection.execute(select(func.count()).select_from(planning_events)).scalar_one() == 2 * booked
+
+
+def test_a_closure_written_by_another_process_refuses_the_next_booking_of_that_day(
+        uow_factory: SqlUnitOfWorkFactory, migrated_engine: Engine) -> None:
+    portal, children = _world(uow_factory)
+    client = falcon.testing.TestClient(create_app(portal))
+    monday = CLOCK.now().date() + timedelta(14 - CLOCK.now().weekday())
+    body = {"services": ["RESTAURATION"], "from": monday.isoformat(), "to": (monday + timedelta(4)).isoformat()}
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    assert client.simulate_post(f"/api/v1/children/{children[0]}/bookings", json=body,
+                                headers=headers).status_code == 200  # the setup is kept by the process now
+    closed = monday + timedelta(8)  # the Tuesday after
+    with migrated_engine.begin() as connection:  # as another process would, straight into the table
+        connection.execute(insert(closures).values(id="fermeture-1", organisation_code="ville", day=closed,
+                                                   service_code=None, reason="Grève", declared_by="ville-agent",
+                                                   declared_at=CLOCK.now()))
+
+    answer = client.simulate_post(f"/api/v1/children/{children[1]}/bookings", json={
+        "services": ["RESTAURATION"], "from": closed.isoformat(), "to": closed.isoformat()}, headers=headers)
+
+    assert answer.status_code == 422, answer.text
+    assert "Grève" in answer.text or "ferm" in answer.text.lower(), answer.text
 
 
 def test_a_page_of_the_agents_family_search_takes_three_statements_whatever_its_families(
