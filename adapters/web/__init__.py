@@ -6,8 +6,9 @@ as API resources do (`auth`, see `famille.adapters.http.auth`), but a page answe
 a refusal with a page: no session sends the browser to `/connexion`, anything
 else shows a French error page. Every form carries a CSRF token (`security.py`).
 
-To add a page: a resource in `resources/`, a template extending `base.html`, and
-one line in `PAGES` below.
+To add a page: a resource in its context's package (`planning/`, `billing/`…), a template
+extending `base.html` (`base_planning.html` for a page showing planning cells), and one line
+in `PAGES` below.
 """
 
 from __future__ import annotations
