@@ -17,6 +17,7 @@ from famille.kernel.planning.rules import DeadlineRules
 from famille.kernel.planning.scope import PlanningScope, enrolment_covering
 from famille.kernel.shared.errors import NotFound
 from famille.kernel.shared.organisations import Organisation, Service, Structure
+from famille.kernel.shared.recent import RecentlyUsed
 from famille.ports.calendar import HolidayCalendar
 from famille.ports.persistence import UnitOfWork
 from famille.ports.planning_persistence import Cell
@@ -84,7 +85,8 @@ class OrganisationSetup:
         return self.structures.get(service.structure_id) if service else None
 
 
-#: Setups kept per process by `OrganisationSetups` (organisations × school-year ranges asked).
+#: Setups kept per process by `OrganisationSetups` (organisations × school-year ranges asked), the least
+#: recently used forgotten first.
 SETUPS = 256
 
 
@@ -101,9 +103,8 @@ class OrganisationSetups:
     def __init__(self, source: HolidayCalendar, rules: Rules, size: int = SETUPS) -> None:
         self._source = source
         self._rules = rules
-        self._size = size
         #: by (organisation, first and last day of the school years): (version, rules version, setup)
-        self._items: dict[tuple[str, date, date], tuple[int, str, OrganisationSetup]] = {}
+        self._items: RecentlyUsed[tuple[str, date, date], tuple[int, str, OrganisationSetup]] = RecentlyUsed(size)
         self.loaded = 0
 
     def load_many(self, uow: UnitOfWork, organisation_codes: Sequence[str], first: date, last: date,
@@ -126,9 +127,7 @@ class OrganisationSetups:
                 found[code] = setup
                 version = versions.get(code)
                 if version is not None:  # read before the setup was: the setup is as new as that version at least
-                    if len(self._items) >= self._size:
-                        self._items.clear()
-                    self._items[(code, start, end)] = (version, rules, setup)
+                    self._items.put((code, start, end), (version, rules, setup))
         return [found[code] for code in codes]
 
 

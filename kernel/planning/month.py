@@ -13,8 +13,6 @@ request then only overlays the child's own facts (`MonthTemplate.rows`).
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from types import MappingProxyType
@@ -40,6 +38,7 @@ from famille.kernel.planning.grid import (
     relevant_action,
 )
 from famille.kernel.planning.inputs import AbsenceState, Attendance, BookingState
+from famille.kernel.shared.recent import RecentlyUsed
 from famille.kernel.shared.time import require_aware
 
 #: Months kept per process (organisations × months asked; each is a few hundred small values).
@@ -154,9 +153,7 @@ class MonthTemplates:
     """
 
     def __init__(self, size: int = SIZE) -> None:
-        self._size = size
-        self._lock = threading.Lock()
-        self._items: OrderedDict[Hashable, MonthTemplate] = OrderedDict()
+        self._items: RecentlyUsed[Hashable, MonthTemplate] = RecentlyUsed(size)
         self.built = 0
 
     def month(self, setup: OrganisationSetup, month: date) -> MonthTemplate:
@@ -176,15 +173,10 @@ class MonthTemplates:
         # days may reach back into the previous month
         closures = tuple(sorted(((c.id, c.closure) for c in setup.closures), key=lambda pair: pair[0]))
         key = (setup.organisation, tuple(setup.services[s] for s in services), first, closures, rules)
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-                return found
+        found = self._items.get(key)
+        if found is not None:
+            return found
         template = MonthTemplate.build(first, services, setup.calendar(first), setup.deadlines.spec)
-        with self._lock:
-            self.built += 1
-            self._items[key] = template
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
+        self.built += 1
+        self._items.put(key, template)
         return template

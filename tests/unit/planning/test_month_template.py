@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from famille.kernel.planning.cells import CellStatus
-from famille.kernel.planning.context import OrganisationSetup
+from famille.kernel.planning.context import OrganisationSetup, OrganisationSetups
 from famille.kernel.planning.grid import ActionKind, PlanningFacts, month_grid
 from famille.kernel.planning.service import ChildPlanning
 from tests.unit.world import World
@@ -85,4 +85,24 @@ def test_the_organisations_setup_is_read_again_only_when_its_version_or_the_rule
     _grid(world, DURAND, "child-tom")  # another organisation, read once
     world.rules.use({"organisations/org-a/booking_deadlines.yaml": GARDERIE_3_DAYS_NOON})
     _grid(world)
+    assert setups.loaded == 4
+
+
+def test_a_full_memory_of_setups_forgets_the_least_recently_used_one_only(world: World) -> None:
+    setups = OrganisationSetups(HOLIDAYS, world.rules, size=2)
+    versions = {"org-a": 1, "org-b": 1}
+    this_year, next_year = date(2026, 12, 1), date(2027, 12, 1)
+
+    def load(code: str, day: date) -> None:
+        with world.uow() as uow:
+            setups.load_many(uow, [code], day, day, versions)
+
+    load("org-a", this_year)
+    load("org-b", this_year)
+    load("org-a", this_year)  # kept: org-a is now the most recently used
+    assert setups.loaded == 2
+    load("org-a", next_year)  # a third setup: org-b's goes, org-a's stays
+    load("org-a", this_year)
+    assert setups.loaded == 3
+    load("org-b", this_year)
     assert setups.loaded == 4
