@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_DOWN, Decimal
 from functools import lru_cache
 from operator import attrgetter
 
-from famille.kernel.billing.days import AbsenceTiming, ServiceDay
+from famille.kernel.billing.days import AbsenceTiming, AttendanceMark, ServiceDay
 from famille.kernel.billing.model import (
     CENT,
     FULL_SHARE,
@@ -31,8 +31,9 @@ from famille.kernel.billing.model import (
     stable_id,
 )
 from famille.kernel.calendar.model import SchoolYear
-from famille.kernel.planning.cells import legend_words
+from famille.kernel.planning.cells import contradicts_presence, legend_words
 from famille.kernel.planning.excuses import Excuses
+from famille.kernel.planning.inputs import AbsenceStatus
 from famille.kernel.shared.errors import DomainError
 from famille.kernel.shared.french_dates import WEEKDAYS
 from famille.ports.rules import Decision, NoDecision, Rules, RulesUnavailable
@@ -93,6 +94,14 @@ class DayPricer:
         return self._excuses.excused(in_time=day.absence is AbsenceTiming.IN_TIME, reason=day.reason,
                                      document=day.document, refused=day.refused)
 
+    def absence_contradicted(self, day: ServiceDay) -> bool:
+        """Whether the child was pointed present although the day's absence was accepted: the planning's one
+        decision (`contradicts_presence`, the grid's « Erreur »)."""
+        if day.absence is AbsenceTiming.NONE or day.attendance not in (AttendanceMark.PRESENT, AttendanceMark.MISSING):
+            return False
+        status = AbsenceStatus.PENDING if day.pending else AbsenceStatus.REFUSED if day.refused else AbsenceStatus.ACCEPTED
+        return contradicts_presence(status)
+
     def eligibility(self, day: ServiceDay) -> tuple[Decision, Billed]:
         """The billing_eligibility decision of the day, asked once per distinct combination of its facts."""
         key = (day.booked, day.booked_late, day.attendance, day.absence, day.reason, day.document, day.pending,
@@ -102,6 +111,7 @@ class DayPricer:
             facts = {
                 "booked": day.booked, "booked_late": day.booked_late, "attendance": day.attendance.value,
                 "absence": day.absence.value, "reason": day.reason, "excused": self.excused(day),
+                "absence_contradicted": self.absence_contradicted(day),
                 "pending": day.pending and day.absence is not AbsenceTiming.NONE,
                 "closure": day.closure, "holiday": day.holiday,
             }

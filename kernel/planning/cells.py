@@ -133,7 +133,7 @@ def _present(
     day: date, enrolment: Enrolment, booking: BookingState, absence: AbsenceState, attendance: Attendance, today: date
 ) -> CellStatus:
     arrival, departure = attendance.arrival, attendance.departure
-    if absence.status is AbsenceStatus.ACCEPTED or (arrival and departure and departure <= arrival):
+    if contradicts_presence(absence.status) or (arrival and departure and departure <= arrival):
         return CellStatus.ERREUR
     if attendance.is_timed and (arrival is None or departure is None) and day < today:
         return CellStatus.POINTAGE_MANQUANT
@@ -161,8 +161,8 @@ def cell_status(
        weekday the service does not open) → NON_OUVRE; else JOUR_FERIE,
        GRANDES_VACANCES, PETITES_VACANCES, FERMETURE.
     2. No enrolment covering the day → HORS_INSCRIPTION.
-    3. Attendance « present »: an accepted absence or a departure before the
-       arrival → ERREUR; a garderie time missing once the day is over →
+    3. Attendance « present »: an accepted absence (`contradicts_presence`, which billing
+       asks too) or a departure before the arrival → ERREUR; a garderie time missing once the day is over →
        POINTAGE_MANQUANT; no booking held, or a day outside a contract's days →
        RESERVATION_HORS_CONTRAT; times outside the contracted hours →
        HEURE_HORS_CONTRAT; else RESERVE.
@@ -231,3 +231,14 @@ def undeclared_absence(attendance: Attendance, day: date, today: date) -> CellSt
     if attendance.status is AttendanceStatus.NONE and day < today:
         return CellStatus.ABSENCE_A_VERIFIER
     return None
+
+
+def contradicts_presence(status: AbsenceStatus) -> bool:
+    """Whether a child pointed present contradicts the absence declared for the day.
+
+    An accepted absence does: the grid reads ERREUR and so does the invoice line, where the day is
+    billed as the presence it was (billing_eligibility's fact `absence_contradicted`, the
+    `present-malgre-absence-acceptee-…` rules). An absence still waiting for an agent, or refused by
+    one, does not: the child came (RESERVE).
+    """
+    return status is AbsenceStatus.ACCEPTED

@@ -25,6 +25,7 @@ from famille.kernel.billing.days import (
     MonthRows,
     PayerLink,
 )
+from famille.kernel.billing.model import Billed, InvoiceLine
 from famille.kernel.billing.reading import service_days
 from famille.kernel.billing.run import DayPricer
 from famille.kernel.calendar.model import OrganisationCalendar, SchoolYear
@@ -100,6 +101,12 @@ def grid_words(day: date, status: AbsenceStatus | None, in_time: bool, reason: s
 def invoice_words(day: date, status: AbsenceStatus | None, in_time: bool, reason: str, document: bool,
                   pointage: str, booked: bool = True, late: bool = False) -> str:
     """The invoice line's status, from the rows the planning tables hold (a booking held, pending or accepted)."""
+    return invoice_line(day, status, in_time, reason, document, pointage, booked, late).status
+
+
+def invoice_line(day: date, status: AbsenceStatus | None, in_time: bool, reason: str, document: bool,
+                 pointage: str, booked: bool = True, late: bool = False) -> InvoiceLine:
+    """The invoice line of the day, from the rows the planning tables hold."""
     rows = MonthRows(
         ORG, date(2026, 12, 1), date(2026, 12, 31),
         children=(BilledChild(CHILD, "Léa DUPONT", date(2018, 3, 1), (PayerLink("fam-dupont"),)),),
@@ -108,7 +115,7 @@ def invoice_words(day: date, status: AbsenceStatus | None, in_time: bool, reason
         attendance=(AttendanceRow(CHILD, SERVICE, day, pointage),) if pointage != "none" else ())
     (read,) = service_days(rows, lambda _: CALENDAR)
     ((_, line),) = DayPricer(RULES, ORG, {}).lines(read, 1)
-    return line.status
+    return line
 
 
 @given(st.sampled_from(MONTH), st.sampled_from([None, AbsenceStatus.PENDING, AbsenceStatus.ACCEPTED,
@@ -142,6 +149,24 @@ def test_a_day_the_child_came_reads_the_same_on_the_grid_and_on_the_invoice_line
     expected = "Réservé" if booking else "Réservations Hors Contrat"
     assert grid_words(day, None, True, "AUTRES", False, "present", booking, late) == expected
     assert invoice_words(day, None, True, "AUTRES", False, "present", booking is not None, late) == expected
+
+
+@given(st.sampled_from(MONTH), st.sampled_from([AbsenceStatus.PENDING, AbsenceStatus.ACCEPTED, AbsenceStatus.REFUSED]),
+       st.booleans(), st.sampled_from(REASONS), st.booleans(), st.booleans())
+@example(date(2026, 12, 7), AbsenceStatus.ACCEPTED, True, "AUTRES", False, False)  # cancelled in time, yet came
+@example(date(2026, 12, 7), AbsenceStatus.ACCEPTED, False, "AUTRES", False, True)  # late absence, late booking
+@example(date(2026, 12, 7), AbsenceStatus.REFUSED, True, "AUTRES", False, False)
+def test_a_child_pointed_present_on_a_day_declared_absent_reads_the_same_on_the_grid_and_on_the_invoice_line(
+    day: date, status: AbsenceStatus, in_time: bool, reason: str, document: bool, late: bool
+) -> None:
+    """An accepted absence contradicts the pointage: « Erreur » on both, the day billed as the presence it was
+    (in full; with the surcharge when booked after the deadline). One waiting for an agent, or refused, does
+    not: the child came, « Réservé »."""
+    expected = "Erreur" if status is AbsenceStatus.ACCEPTED else "Réservé"
+    assert grid_words(day, status, in_time, reason, document, "present", BOOKED, late) == expected
+    line = invoice_line(day, status, in_time, reason, document, "present", True, late)
+    assert line.status == expected
+    assert line.billed is (Billed.SURCHARGE if late else Billed.FULL)
 
 
 def test_the_oracle_knows_every_reason_the_shipped_file_declares() -> None:

@@ -145,9 +145,12 @@ def _one_day_alone(day: ServiceDay, rank: int, profiles: dict[str, PayerProfile]
     else:
         reason = RULES.decide("absence_reasons", {"reason": day.reason}, organisation="org-a").outcome
         excused = bool(reason.get("excuses_late")) and (day.document or not reason.get("requires_document"))
+    # pointed present (a time missing or not) on a day whose absence was accepted: the guide's « Erreur »
+    contradicted = (day.absence is not AbsenceTiming.NONE and not day.pending and not day.refused
+                    and day.attendance in (AttendanceMark.PRESENT, AttendanceMark.MISSING))
     eligibility = RULES.decide("billing_eligibility", {
         "booked": day.booked, "booked_late": day.booked_late, "attendance": day.attendance.value,
-        "absence": day.absence.value, "reason": day.reason, "excused": excused,
+        "absence": day.absence.value, "reason": day.reason, "excused": excused, "absence_contradicted": contradicted,
         "pending": day.pending and day.absence is not AbsenceTiming.NONE, "closure": day.closure,
         "holiday": day.holiday}, organisation="org-a")
     billed = eligibility.outcome["billed"]

@@ -56,7 +56,7 @@ def test_a_gap_lists_the_undecided_facts(tmp_path: Path) -> None:
 
 def test_analysis_counts_the_combinations_it_tried() -> None:
     policy = load_bundle(default_rules_dir()).policy("billing_eligibility", None)
-    assert analyse(policy).combinations == 2 * 2 * 4 * 3 * 11 * 2 * 2 * 2 * 2  # 11 reasons: AUCUNE and the ten of absence_reasons
+    assert analyse(policy).combinations == 2 * 2 * 4 * 3 * 11 * 2 * 2 * 2 * 2 * 2  # 11 reasons: AUCUNE and the ten of absence_reasons
 
 
 def test_cli_check_passes_on_the_shipped_rules(capsys: pytest.CaptureFixture[str]) -> None:
