@@ -168,10 +168,6 @@ class FamilyRepository(Protocol):
         """The family with this id, or None."""
         ...
 
-    def responsable_name(self, family_id: str) -> tuple[str, str] | None:
-        """The nom and prénom of the family's responsable, or None: what a heading shows, read alone."""
-        ...
-
     def by_number(self, organisation_code: str, number: str) -> Family | None:
         """The family with this N° famille in an organisation, or None."""
         ...
@@ -344,6 +340,11 @@ class UnitOfWork(Protocol):
 class UnitOfWorkFactory(Protocol):
     """Makes a fresh unit of work for each use case."""
 
-    def __call__(self) -> UnitOfWork:
-        """A new unit of work, not yet entered."""
+    def __call__(self, *, read_only: bool = False) -> UnitOfWork:
+        """A new unit of work, not yet entered.
+
+        `read_only`: for a use case that only reads (who is calling): no transaction is begun, each
+        statement reads the latest committed data (as every statement does at READ COMMITTED), and
+        `commit()` refuses; it spares the round trips of beginning and ending a transaction.
+        """
         ...

@@ -56,6 +56,8 @@ class GridCells:
     #: number that changes whenever the organisation, its structures, services or closures change (kept by
     #: the store itself, so that a change made through any process is seen by every other)
     setup_versions: Mapping[str, int] = attrs.field(factory=dict)
+    #: the name and first name of the responsable of the child's first family (None: no family)
+    responsable: tuple[str, str] | None = None
 
 
 class PlanningRepository(Protocol):

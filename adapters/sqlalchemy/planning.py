@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 from sqlalchemy import (
     Connection,
+    Date,
     Insert,
     Row,
     String,
@@ -31,7 +32,6 @@ from sqlalchemy import (
     null,
     or_,
     select,
-    type_coerce,
     union_all,
     update,
 )
@@ -45,10 +45,12 @@ from famille.adapters.sqlalchemy.tables import (
     attendance,
     bookings,
     calendar_feeds,
+    child_families,
     child_records,
     children,
     closures,
     enrolments,
+    families,
     organisations,
     planning_events,
     services,
@@ -218,32 +220,35 @@ def _enrolment(row: Row[Any]) -> Enrolment:
 _ROWS_PER_INSERT = 20_000
 _ENROLMENTS_OF = (select(enrolments).where(enrolments.c.child_id == bindparam("p_child"))
                   .order_by(enrolments.c.service_code, enrolments.c.start_day))
-_ENROLMENTS_OF_CHILDREN = (select(enrolments).where(enrolments.c.child_id.in_(bindparam("p_children", expanding=True)))
-                           .order_by(enrolments.c.child_id, enrolments.c.service_code, enrolments.c.start_day))
 
 
-def _records_part(kind: str, table: Table, names: Sequence[str]) -> Any:
-    """`table`'s rows of the children's range under every column of `names` (typed NULL where it has none)."""
+def _records_part(kind: str, table: Table, where: Any) -> Any:
+    """`table`'s rows matching `where` under every column of the union (a NULL cast to the column's type where
+    it has none: PostgreSQL takes two bare NULLs for text)."""
     return select(literal_column(f"'{kind}'").label("kind"), *(
-        table.c[name] if name in table.c else type_coerce(null(), _COLUMN_TYPES[name]).label(name) for name in names
-    )).where(_children_range(table))
+        table.c[name] if name in table.c else cast(null(), _COLUMN_TYPES[name]).label(name)
+        for name in _COLUMN_TYPES
+    )).where(where)
 
 
-_COLUMN_TYPES = {c.name: c.type for table in (absences, bookings) for c in table.columns}
-# The children's bookings and absences in one round trip, each row under both tables' columns (the other's NULL),
-# so that each is translated by its own `…_from_row`.
+_COLUMN_TYPES = {c.name: c.type for table in (absences, bookings, enrolments) for c in table.columns}
+_CHILDREN = bindparam("p_children", expanding=True)
+# The children's bookings and absences of the range, their enrolments and the setup versions of their
+# organisations in one round trip, each row under every table's columns (the others' NULL), so that each is
+# translated by its own `…_from_row`.
 _RECORDS_OF_CHILDREN = union_all(
-    *(_records_part(kind, table, list(_COLUMN_TYPES)) for kind, table in (("b", bookings), ("a", absences))),
+    _records_part("b", bookings, _children_range(bookings)),
+    _records_part("a", absences, _children_range(absences)),
+    _records_part("e", enrolments, enrolments.c.child_id.in_(_CHILDREN)),
     # the setup version of the children's organisations and of those they are enrolled in (as text, in `status`)
     select(literal_column("'v'"), *(
         organisations.c.code if name == "organisation_code"
         else cast(organisations.c.setup_version, String) if name == "status"
-        else type_coerce(null(), _COLUMN_TYPES[name]) for name in _COLUMN_TYPES
+        else cast(null(), _COLUMN_TYPES[name]) for name in _COLUMN_TYPES
     )).where(or_(
-        organisations.c.code.in_(select(children.c.organisation_code)
-                                 .where(children.c.id.in_(bindparam("p_children", expanding=True)))),
-        organisations.c.code.in_(select(enrolments.c.organisation_code)
-                                 .where(enrolments.c.child_id.in_(bindparam("p_children", expanding=True)))))),
+        organisations.c.code.in_(select(children.c.organisation_code).where(children.c.id.in_(_CHILDREN))),
+        organisations.c.code.in_(select(enrolments.c.organisation_code).where(enrolments.c.child_id.in_(_CHILDREN))),
+    )),
 )
 _CLOSURES_IN_RANGE = (select(closures).where(closures.c.organisation_code.in_(bindparam("p_orgs", expanding=True)),
                                              closures.c.day >= bindparam("p_start"), closures.c.day <= bindparam("p_end"))
@@ -256,20 +261,30 @@ def _grid_part(kind: str, table: Table, *columns: Any) -> Any:
                   table.c.day, table.c.status, *columns).where(_cell_range(table))
 
 
-# The grid's bookings, absences and pointages in one round trip, each reduced to what a cell shows, and the
-# setup versions of the child's organisations
-# (columns typed by the first part: the bookings').
+# The grid's bookings, absences and pointages in one round trip, each reduced to what a cell shows, with the
+# child's enrolments, the setup versions of its organisations and its first family's responsable (columns
+# typed by the first part: the bookings'; `until`, a date, cast there, as PostgreSQL takes NULLs for text).
 _GRID_CELLS = union_all(
-    _grid_part("b", bookings, bookings.c.in_time, null().label("reason"), null().label("x"), null().label("y")),
-    _grid_part("a", absences, absences.c.in_time, absences.c.reason, absences.c.document, null()),
-    _grid_part("p", attendance, null(), null(), attendance.c.arrival, attendance.c.departure),
+    _grid_part("b", bookings, bookings.c.in_time, null().label("reason"), null().label("x"), null().label("y"),
+               cast(null(), Date).label("until")),
+    _grid_part("a", absences, absences.c.in_time, absences.c.reason, absences.c.document, null(), null()),
+    _grid_part("p", attendance, null(), null(), attendance.c.arrival, attendance.c.departure, null()),
+    # an enrolment: its structure in `status`, its contract days in `reason`, its hours in x and y, from `day`
+    select(literal_column("'e'"), enrolments.c.organisation_code, enrolments.c.service_code, enrolments.c.start_day,
+           enrolments.c.structure_id, null(), enrolments.c.contract_days, enrolments.c.arrival,
+           enrolments.c.departure, enrolments.c.end_day).where(enrolments.c.child_id == bindparam("p_child")),
     # the setup version of the child's organisation and of those it is enrolled in (as text, in `status`)
     select(literal_column("'v'"), organisations.c.code, null(), null(), cast(organisations.c.setup_version, String),
-           null(), null(), null(), null()).where(or_(
+           null(), null(), null(), null(), null()).where(or_(
                organisations.c.code.in_(select(children.c.organisation_code)
                                         .where(children.c.id == bindparam("p_child"))),
                organisations.c.code.in_(select(enrolments.c.organisation_code)
                                         .where(enrolments.c.child_id == bindparam("p_child"))))),
+    # the responsable of the child's first family: name in `service`, first name in `status`
+    select(literal_column("'r'"), null(), families.c.responsable_nom, null(), families.c.responsable_prenom,
+           null(), null(), null(), null(), null()).where(families.c.id == (
+               select(child_families.c.family_id).where(child_families.c.child_id == bindparam("p_child"))
+               .order_by(child_families.c.position).limit(1).scalar_subquery())),
 )
 # The few states the grid's cells take, shared (frozen values). A booking's key is bounded (its statuses by
 # `_BOOKING_FROM`, a bool); an absence's reason is whatever text the row holds, hence the bound.
@@ -414,40 +429,52 @@ class SqlPlanningRepository(SqlRepository):
         return self._connection.dialect.identifier_preparer.format_table(table)
 
     def cells_of(self, child_ids: Collection[str], start: date, end: date) -> ChildrenCells:
-        """Two queries, whatever the number of children: the enrolments, then the bookings and absences with
-        the organisations' setup versions."""
+        """One query, whatever the number of children: the bookings and absences of the range, the enrolments
+        and the organisations' setup versions."""
         values = {"p_children": list(child_ids), "p_start": start, "p_end": end}
         booked: list[BookingRecord] = []
         absent: list[AbsenceRecord] = []
+        enrolled: list[Enrolment] = []
         versions: dict[str, int] = {}
         for row in self._connection.execute(_RECORDS_OF_CHILDREN, values):
             if row.kind == "b":
                 booked.append(booking_from_row(row))
             elif row.kind == "a":
                 absent.append(absence_from_row(row))
+            elif row.kind == "e":
+                enrolled.append(_enrolment(row))
             else:
                 versions[row.organisation_code] = int(row.status)
-        return ChildrenCells([_enrolment(r) for r in self._connection.execute(_ENROLMENTS_OF_CHILDREN, values)],
-                             booked, absent, versions)
+        enrolled.sort(key=lambda e: (e.child_id, e.service_code, e.start))
+        return ChildrenCells(enrolled, booked, absent, versions)
 
     def grid_of(self, child_id: str, start: date, end: date) -> GridCells:
-        """The enrolments, then the cells' states in one union of the three tables and the organisations' versions."""
+        """One union: the cells' states of the three tables, the enrolments, the organisations' versions and the
+        responsable's name."""
         values = {"p_child": child_id, "p_start": start, "p_end": end}
         booked: list[tuple[str, Cell, BookingState]] = []
         absent: list[tuple[str, Cell, AbsenceState, bool]] = []
         pointed: list[tuple[str, Cell, Attendance]] = []
+        enrolled: list[Enrolment] = []
         versions: dict[str, int] = {}
-        for kind, organisation, service, day, status, in_time, reason, x, y in self._connection.execute(
+        responsable: tuple[str, str] | None = None
+        for kind, organisation, service, day, status, in_time, reason, x, y, until in self._connection.execute(
                 _GRID_CELLS, values):
-            if kind == "v":
-                versions[organisation] = int(status)
-            elif kind == "b":
+            if kind == "b":
                 booked.append((organisation, (service, day), _grid_booking(status, in_time)))
             elif kind == "a":
                 absent.append((organisation, (service, day), _grid_absence(status, reason, in_time), bool(x)))
-            else:
+            elif kind == "p":
                 pointed.append((organisation, (service, day), Attendance(_ATTENDANCE_FROM[status], _time(x), _time(y))))
-        return GridCells(self.enrolments_of(child_id), booked, absent, pointed, versions)
+            elif kind == "e":
+                enrolled.append(Enrolment(child_id, service, day, until, _hours(x, y), organisation, status,
+                                          weekdays_from_text(reason) if reason is not None else None))
+            elif kind == "v":
+                versions[organisation] = int(status)
+            else:
+                responsable = (service, status)
+        enrolled.sort(key=lambda e: (e.service_code, e.start))
+        return GridCells(enrolled, booked, absent, pointed, versions, responsable)
 
     def booking(self, booking_id: str) -> BookingRecord | None:
         """The booking with this id."""

@@ -50,17 +50,21 @@ class SqlUnitOfWork:
     billing: SqlBillingRepository
     billing_jobs: SqlBillingJobRepository
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
+        self._read_only = read_only
         self._connection: Connection | None = None
         self._transaction: RootTransaction | None = None
 
     def __enter__(self) -> SqlUnitOfWork:
-        """Take a connection, begin the transaction and bind the repositories to it."""
+        """Take a connection, begin the transaction and bind the repositories to it (read-only on
+        PostgreSQL: no transaction, the driver's autocommit, so no BEGIN and no ROLLBACK is sent)."""
         if self._connection is not None:
             raise RuntimeError("this unit of work is already in use")
         connection = self._engine.connect()
         self._connection = connection
+        if self._read_only and connection.dialect.name == "postgresql":
+            connection.execution_options(isolation_level="AUTOCOMMIT")
         self._transaction = connection.begin()
         for name, repository in _repositories().items():
             setattr(self, name, repository(connection))
@@ -86,6 +90,8 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         """Keep what was done so far, then begin a new transaction."""
+        if self._read_only:
+            raise RuntimeError("a read-only unit of work keeps nothing")
         connection, transaction = self._active()
         self._settle_writes(keep=True)
         transaction.commit()
@@ -132,6 +138,6 @@ class SqlUnitOfWorkFactory:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def __call__(self) -> SqlUnitOfWork:
+    def __call__(self, *, read_only: bool = False) -> SqlUnitOfWork:
         """A new unit of work, not yet entered."""
-        return SqlUnitOfWork(self.engine)
+        return SqlUnitOfWork(self.engine, read_only=read_only)

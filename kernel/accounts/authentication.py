@@ -116,7 +116,7 @@ class Authentication:
 
     def authenticate(self, token: str) -> Principal:
         """The caller behind a session token, or `Unauthenticated`."""
-        with self._uow() as uow:
+        with self._uow(read_only=True) as uow:
             return self.principal_of(uow.sessions.caller(token_digest(token)))
 
     def principal_of(self, found: tuple[AuthSession, Account] | None) -> Principal:

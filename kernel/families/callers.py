@@ -26,7 +26,7 @@ class Callers:
         caller may see it (None otherwise: the use case then answers as it would have, `NotFound`)."""
         if child_id is None:
             return self._authentication.authenticate(token), None
-        with self._uow() as uow:
+        with self._uow(read_only=True) as uow:
             found = uow.families.caller_with_child(token_digest(token), child_id)
         principal = self._authentication.principal_of(found[:2] if found is not None else None)
         child = found[2] if found is not None else None

@@ -172,13 +172,12 @@ class Planning:
             grid = uow.planning.grid_of(found.id, first, last)
             child = (scope := scope_of(principal, found, grid.enrolments)).child
             setups = self._setups.load_many(uow, scope.organisations(first, last), first, last, grid.setup_versions)
-            names = uow.families.responsable_name(child.family_ids[0]) if child.family_ids else None
         rows: list[PlanningRow] = []
         for setup in setups:  # each in scope: a row shows only its own organisation's cells
             rows += self._organisation_rows(setup, scope.enrolments, grid, first, now, service, structure)
         today = now.date()
         current = tuple(e for e in scope.enrolments if e.end is None or e.end >= today)
-        responsable = " ".join(names) if names else ""
+        responsable = " ".join(grid.responsable) if grid.responsable else ""
         return ChildPlanning(child, first, responsable, tuple(rows), current,
                              tuple(s for setup in setups for s in setup.structures.values()),
                              tuple(s for setup in setups for s in setup.services.values()))

@@ -78,8 +78,6 @@ def test_families_round_trip_with_and_without_conjoint(seeded: UnitOfWorkFactory
         assert uow.families.get(with_conjoint.id) == with_conjoint
         assert uow.families.get(alone.id) == alone
         assert uow.families.get("inconnue") is None
-        assert uow.families.responsable_name(alone.id) == (alone.responsable.nom, alone.responsable.prenom)
-        assert uow.families.responsable_name("inconnue") is None
         assert uow.families.by_number("saint-martin", "F2") == alone
         assert uow.families.by_number("saint-martin", "F3") is None
         assert uow.families.of_organisation("saint-martin") == [with_conjoint, alone]

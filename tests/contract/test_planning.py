@@ -213,7 +213,9 @@ def test_the_grid_of_a_child_reads_each_cell_state_with_its_organisation(uow_fac
         uow.commit()
     with uow_factory() as uow:
         grid = uow.planning.grid_of(lea, MONDAY, MONDAY + timedelta(6))
+        family = uow.families.get(uow.families.get_child(lea).family_ids[0])  # type: ignore[union-attr]
     assert sorted(grid.enrolments, key=repr) == sorted([repas, soir], key=repr)
+    assert family is not None and grid.responsable == (family.responsable.nom, family.responsable.prenom)
     assert sorted(grid.bookings, key=repr) == sorted([
         (ORG, ("RESTAURATION", MONDAY), BookingState(BookingStatus.ACCEPTED)),
         (ORG, ("RESTAURATION", MONDAY + timedelta(1)), BookingState(BookingStatus.ACCEPTED)),

@@ -78,3 +78,17 @@ def test_a_write_committed_by_another_unit_of_work_is_seen_once_it_is_committed(
         reader.organisations.add(samples.organisation("reader"))
         reader.commit()
         assert reader.organisations.get("late") == samples.organisation("late")
+
+
+def test_a_read_only_unit_of_work_reads_what_is_committed_and_refuses_to_commit(uow_factory: UnitOfWorkFactory) -> None:
+    with uow_factory() as uow:
+        uow.organisations.add(samples.organisation("kept"))
+        uow.commit()
+    with uow_factory(read_only=True) as reader:
+        assert [o.code for o in reader.organisations.list()] == ["kept"]
+        with pytest.raises(RuntimeError):
+            reader.commit()
+    with uow_factory() as uow:  # the connection handed back is an ordinary one again: its work rolls back
+        uow.organisations.add(samples.organisation("lost"))
+    with uow_factory() as uow:
+        assert [o.code for o in uow.organisations.list()] == ["kept"]

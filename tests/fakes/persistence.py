@@ -230,10 +230,6 @@ class _Families:
     def get(self, family_id: str) -> Family | None:
         return self.s.families.get(family_id)
 
-    def responsable_name(self, family_id: str) -> tuple[str, str] | None:
-        family = self.get(family_id)
-        return (family.responsable.nom, family.responsable.prenom) if family is not None else None
-
     def by_number(self, organisation_code: str, number: str) -> Family | None:
         return next((f for f in self.s.families.values()
                      if f.organisation_code == organisation_code and f.number == number), None)
@@ -300,9 +296,10 @@ class _Inbox:
 class FakeUnitOfWork:
     """Works on a copy of the shared store; `commit` writes its changes back."""
 
-    def __init__(self, store: Store, lock: threading.Lock) -> None:
+    def __init__(self, store: Store, lock: threading.Lock, *, read_only: bool = False) -> None:
         self._shared = store
         self._lock = lock
+        self._read_only = read_only
         self._work: Store | None = None
         self.committed = False
 
@@ -335,6 +332,8 @@ class FakeUnitOfWork:
         self._work = None
 
     def commit(self) -> None:
+        if self._read_only:
+            raise RuntimeError("a read-only unit of work keeps nothing")
         work = self._active()
         with self._lock:
             for field in attrs.fields(Store):
@@ -385,8 +384,8 @@ class FakeUnitOfWorkFactory:
         self.store = Store()
         self._lock = threading.Lock()
 
-    def __call__(self) -> FakeUnitOfWork:
-        return FakeUnitOfWork(self.store, self._lock)
+    def __call__(self, *, read_only: bool = False) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self.store, self._lock, read_only=read_only)
 
     def seed(self, **items: Any) -> None:
         """Put objects straight into the store (`accounts=[...]`, `families=[...]`...)."""

@@ -105,7 +105,12 @@ class FakePlanning:
               bool(a.document)) for cell, a in self.absences_of(child_id, start, end).items()],
             [(a.organisation_code, (a.service_code, a.day), a.attendance)
              for a in self.attendance_of(child_id, start, end)],
-            self._setup_versions(child_id))
+            self._setup_versions(child_id), self._responsable(child_id))
+
+    def _responsable(self, child_id: str) -> tuple[str, str] | None:
+        child = self.s.children.get(child_id)
+        family = self.s.families.get(child.family_ids[0]) if child is not None and child.family_ids else None
+        return (family.responsable.nom, family.responsable.prenom) if family is not None else None
 
     def _setup_versions(self, child_id: str) -> dict[str, int]:
         """As the contract says: a number per organisation that moves whenever its setup does (here drawn from

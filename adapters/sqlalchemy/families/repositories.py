@@ -141,8 +141,6 @@ def _prefixed(values: Mapping[str, Any], prefix: str, table: Any) -> _Columns:
 
 
 _FAMILY_BY_ID = select(families).where(families.c.id == bindparam("p_id"))
-_RESPONSABLE_NAME = select(families.c.responsable_nom, families.c.responsable_prenom).where(
-    families.c.id == bindparam("p_id"))
 _CALLER_WITH_CHILD = (
     CALLER.add_columns(*[c.label(f"child_{c.name}") for c in children.c],
                        child_families.c.family_id.label("link_family_id"))
@@ -179,11 +177,6 @@ class SqlFamilyRepository(SqlRepository):
         """The family with this id, or None."""
         row = self._connection.execute(_FAMILY_BY_ID, {"p_id": family_id}).first()
         return tr.family_from_row(row) if row else None
-
-    def responsable_name(self, family_id: str) -> tuple[str, str] | None:
-        """Two columns of one row."""
-        row = self._connection.execute(_RESPONSABLE_NAME, {"p_id": family_id}).first()
-        return (row.responsable_nom, row.responsable_prenom) if row else None
 
     def of_organisation(self, organisation_code: str) -> Sequence[Family]:
         """The organisation's families, by N° famille."""
