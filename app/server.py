@@ -10,8 +10,9 @@ from gunicorn.app.base import BaseApplication
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
     """gunicorn with its options given in code; each worker builds its own app after the fork."""
 
-    def __init__(self, options: dict[str, Any]) -> None:
+    def __init__(self, options: dict[str, Any], application: str | None = None) -> None:
         self._options = options
+        self._application = application
         super().__init__()
 
     def load_config(self) -> None:
@@ -19,6 +20,10 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Any:
+        if self._application is not None:  # another WSGI application under the same server (benchmarks)
+            from gunicorn.util import import_app
+
+            return import_app(self._application)
         from famille.bootstrap import create_wsgi_app
 
         return create_wsgi_app()
@@ -42,11 +47,14 @@ def _without_server_banner() -> None:
     wsgi.Response.default_headers = default_headers
 
 
-def serve(*, host: str = "127.0.0.1", port: int = 8000, workers: int = 2, threads: int = 1) -> None:
+def serve(*, host: str = "127.0.0.1", port: int = 8000, workers: int = 2, threads: int = 1,
+          application: str | None = None) -> None:
     """Serve the portal until stopped (Ctrl-C): `workers` processes of `threads` threads each.
 
     More than one thread: gunicorn's threaded worker, where a request waiting on the database
     (most of a PostgreSQL request's time) leaves its process free to serve another.
+    `application` ("module:name"): serve that WSGI application instead, with the same settings (the
+    benchmarks' bare baseline).
     """
     _without_server_banner()
     _Gunicorn(
@@ -60,5 +68,6 @@ def serve(*, host: str = "127.0.0.1", port: int = 8000, workers: int = 2, thread
             "timeout": 60,
             "graceful_timeout": 10,
             "proc_name": "famille",
-        }
+        },
+        application,
     ).run()

@@ -25,10 +25,15 @@ from tests.support.server import call, famille, free_port, running_portal  # noq
 
 
 def _bare_falcon(workers: int) -> tuple[subprocess.Popen[bytes], str]:
+    """The bare Falcon resource served as `famille serve` serves the portal (the same gunicorn settings: worker
+    class, access log written to a file as `running_portal` writes the portal's), so that the ratio measures
+    the portal's own work, not a difference of server settings."""
     port = free_port()
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (the server's stdout; closed with the process)
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "bench.bare_app:app"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        [sys.executable, "-c", "from famille.server import serve; "
+         f"serve(port={port}, workers={workers}, application='bench.bare_app:app')"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
