@@ -19,6 +19,7 @@ from typing import Any
 from famille.adapters.rules.analysis import analyse
 from famille.adapters.rules.format import Policy, RuleFileError
 from famille.adapters.rules.load import parse_override, parse_policy, read_yaml
+from famille.adapters.rules.outcomes import outcome_problems
 
 ORGANISATION_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 Stamp = tuple[tuple[str, int, int], ...]
@@ -213,6 +214,7 @@ def inspect(rules_dir: Path, organisations: Iterable[str] | None = None) -> tupl
                 profiles[(code, merged.name)] = merged
     for policy in [*policies.values(), *profiles.values()]:
         problems.extend(analyse(policy).problems(policy))
+        problems.extend(outcome_problems(policy, policies.get((None, policy.name))))
         for output in REQUIRED_OUTPUTS.get(policy.name, ()):
             if output not in policy.outputs:
                 problems.append(f"{policy.source} : sortie « {output} » manquante (le portail la lit)")

@@ -36,6 +36,36 @@ class DeadlineKind(enum.Enum):
     SAME_DAY = "same_day"
 
 
+#: The `days` each kind accepts, what the rules check reads too: at least one day before for the
+#: « before » kinds (the day itself is `same_day`), at most a year of calendar days, and few enough
+#: working days to be found within `MAX_LOOKBACK_DAYS` (a year holds some 250); none for the others.
+DAYS_ALLOWED = {
+    DeadlineKind.CALENDAR_DAYS_BEFORE: range(1, 367),
+    DeadlineKind.WORKING_DAYS_BEFORE: range(1, 101),
+    DeadlineKind.PREVIOUS_WEEKDAY: range(0, 1),
+    DeadlineKind.SAME_DAY: range(0, 1),
+}
+
+
+class MalformedDeadline(ValueError):
+    """A rule outcome that gives no valid deadline: `field` names the output at fault, the text says why in French."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(problem)
+        self.field = field
+
+
+def days_problem(kind: DeadlineKind, days: int) -> str | None:
+    """Why `days` does not fit a deadline of `kind`, in French, or None."""
+    allowed = DAYS_ALLOWED[kind]
+    if days in allowed:
+        return None
+    if len(allowed) == 1:
+        return f"avec kind: {kind.value}, « days » vaut {allowed[0]} ou s'omet, pas {days}"
+    advice = " ; pour une échéance le jour même, écrivez kind: same_day" if days < allowed[0] else ""
+    return f"avec kind: {kind.value}, « days » va de {allowed[0]} à {allowed[-1]}, pas {days}{advice}"
+
+
 def _parse_time(value: object) -> time:
     if isinstance(value, time):
         return value
@@ -43,17 +73,19 @@ def _parse_time(value: object) -> time:
         hours, _, minutes = value.partition(":")
         if hours.isdigit() and minutes.isdigit() and len(minutes) == 2:
             return time(int(hours), int(minutes))
-    raise ValueError(f"heure invalide : {value!r} (attendu « HH:MM »)")
+    raise MalformedDeadline("at", f"heure invalide : {value!r} (attendu « HH:MM »)")
 
 
 @attrs.frozen
 class DeadlineSpec:
     """A deadline as a rule states it, and the id of that rule.
 
-    - CALENDAR_DAYS_BEFORE: `days` (≥ 1) calendar days before the day, at `at`;
-    - WORKING_DAYS_BEFORE: the `days`-th (≥ 1) working day before the day, at `at`;
+    - CALENDAR_DAYS_BEFORE: `days` (1 to 366) calendar days before the day, at `at`;
+    - WORKING_DAYS_BEFORE: the `days`-th (1 to 100) working day before the day, at `at`;
     - PREVIOUS_WEEKDAY: the last `weekday` (0 = Monday) strictly before the day, at `at`;
     - SAME_DAY: the day itself at `at` (e.g. a sick child, until 09:00).
+
+    `DAYS_ALLOWED` declares the ranges; anything else is a `MalformedDeadline`.
     """
 
     kind: DeadlineKind
@@ -63,11 +95,11 @@ class DeadlineSpec:
     rule_id: str | None = None
 
     def __attrs_post_init__(self) -> None:
-        before = (DeadlineKind.CALENDAR_DAYS_BEFORE, DeadlineKind.WORKING_DAYS_BEFORE)
-        if self.kind in before and self.days < 1:
-            raise ValueError(f"{self.kind.value} needs days >= 1, not {self.days}")
+        problem = days_problem(self.kind, self.days)
+        if problem:
+            raise MalformedDeadline("days", problem)
         if self.kind is DeadlineKind.PREVIOUS_WEEKDAY and self.weekday not in range(7):
-            raise ValueError(f"previous_weekday needs a weekday 0..6, not {self.weekday!r}")
+            raise MalformedDeadline("weekday", f"previous_weekday demande un jour de 0 à 6, pas {self.weekday!r}")
         if self.at.tzinfo is not None:
             raise ValueError("the time of a deadline is a wall time, without a zone")
 
@@ -77,24 +109,27 @@ class DeadlineSpec:
 
         `weekday` is a French day name (« jeudi »); it is only read for
         `previous_weekday` (other kinds may carry it as a reminder for people).
-        Raises ValueError for an outcome that is not a deadline (`bookable: false`
-        included: see `spec_or_none`).
+        Raises `MalformedDeadline` (a ValueError naming the field) for an outcome that is
+        not a deadline, `bookable: false` included (see `spec_or_none`).
         """
         if outcome.get("bookable", True) is False:
-            raise ValueError("this outcome says the day cannot be booked: it has no deadline")
+            raise MalformedDeadline("bookable", "cette règle dit que le jour ne se réserve pas : elle n'a pas d'échéance")
         try:
             kind = DeadlineKind(outcome["kind"])
         except (KeyError, ValueError) as error:
-            raise ValueError(f"unknown deadline kind in {dict(outcome)!r}") from error
+            known = ", ".join(k.value for k in DeadlineKind)
+            raise MalformedDeadline("kind", f"genre d'échéance {outcome.get('kind')!r} inconnu (genres : {known})") \
+                from error
         weekday = None
         if kind is DeadlineKind.PREVIOUS_WEEKDAY:
             name = str(outcome.get("weekday", "")).strip().lower()
             if name not in WEEKDAYS:
-                raise ValueError(f"unknown French weekday {outcome.get('weekday')!r}")
+                raise MalformedDeadline("weekday", f"jour de la semaine {outcome.get('weekday')!r} inconnu "
+                                                   f"({', '.join(WEEKDAYS)})")
             weekday = WEEKDAYS.index(name)
         days = outcome.get("days", 0)
         if not isinstance(days, int) or isinstance(days, bool):
-            raise ValueError(f"days must be an integer, not {days!r}")
+            raise MalformedDeadline("days", f"« days » doit être un nombre entier, pas {days!r}")
         return cls(kind=kind, at=_parse_time(outcome.get("at")), days=days, weekday=weekday, rule_id=rule_id)
 
 

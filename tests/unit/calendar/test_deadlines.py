@@ -81,6 +81,9 @@ def test_a_rule_that_says_not_bookable_has_no_deadline() -> None:
     {"kind": "tomorrow", "at": "23:59"},
     {"kind": "calendar_days_before", "days": "4", "at": "23:59"},
     {"kind": "same_day", "at": "25:00"},
+    {"kind": "same_day", "days": 2, "at": "09:00"},
+    {"kind": "calendar_days_before", "days": 367, "at": "23:59"},
+    {"kind": "working_days_before", "days": 101, "at": "12:00"},
 ])
 def test_malformed_outcomes_are_refused(outcome: dict[str, object]) -> None:
     with pytest.raises(ValueError):
