@@ -36,7 +36,8 @@ from famille.adapters.sqlalchemy.migrate import upgrade  # noqa: E402
 from famille.bootstrap import build, ready_for_requests  # noqa: E402
 from famille.config import Settings  # noqa: E402
 from famille.kernel.accounts.model import AuthSession, token_digest  # noqa: E402
-from famille.kernel.calendar.model import SchoolYear  # noqa: E402
+from famille.kernel.calendar.loading import build_calendar  # noqa: E402
+from famille.kernel.calendar.model import OrganisationCalendar, SchoolYear  # noqa: E402
 from famille.kernel.shared.time import PARIS  # noqa: E402
 from famille.rules import default_rules_dir  # noqa: E402
 from tests.integration.databases import fresh_database  # noqa: E402
@@ -149,7 +150,12 @@ def bench_grid(folder: Path, seconds: float, threads: int, workers: int) -> tupl
 
 
 def _rush_rules(folder: Path, monday: date, cutoff: datetime) -> Path:
-    """A copy of the rules whose deadlines for the week of `monday` all fall at `cutoff`."""
+    """A copy of the rules whose deadlines for the week of `monday` all fall at `cutoff`.
+
+    `monday` must come after the cut-off's day: each day's `days` is then at least 1, as
+    `calendar_days_before` requires (the rules check refuses 0).
+    """
+    assert monday > cutoff.date(), (monday, cutoff)
     rules = folder / "rules"
     shutil.copytree(default_rules_dir(), rules, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
     names = ("lundi", "mardi", "mercredi", "jeudi", "vendredi")
@@ -177,16 +183,47 @@ def _rush_rules(folder: Path, monday: date, cutoff: datetime) -> Path:
     return rules
 
 
+def _rush_week(wiring: Any, code: str, after: date) -> date:
+    """The Monday of the first week after `after` whose five days are school days of organisation `code`.
+
+    Read with the calendar the portal builds (its holiday data, the organisation's zone and services):
+    no public holiday, no school holiday, every service open on its weekdays.
+    """
+    with wiring.uow() as uow:
+        organisation = uow.organisations.get(code)
+        services = list(uow.organisations.services(code))
+    assert organisation is not None, code
+    calendars: dict[SchoolYear, OrganisationCalendar] = {}
+
+    def open_for_all(day: date) -> bool:
+        year = SchoolYear.containing(day)
+        if year not in calendars:
+            calendars[year] = build_calendar(wiring.calendar, organisation, services, (), year)
+        return all(calendars[year].is_bookable(day, s.code) for s in services if day.weekday() in s.weekdays)
+
+    monday = after + timedelta(days=7 - after.weekday())
+    for _ in range(53):
+        if all(open_for_all(monday + timedelta(n)) for n in range(5)):
+            return monday
+        monday += timedelta(7)
+    raise RuntimeError(f"aucune semaine entière d'école pour {code} dans l'année qui suit le {after}")
+
+
 def bench_rush(folder: Path, families: int, threads: int, workers: int) -> dict[str, float]:
-    """500 families book next week in the last minutes before the cut-off, on PostgreSQL."""
+    """500 families book a school week in the last minutes before the cut-off, on PostgreSQL.
+
+    The week is the first after the cut-off's day whose five days are school days of the organisation
+    (`_rush_week`): every deadline is then at least one calendar day before its day, whatever the hour,
+    and no cell is refused as a holiday.
+    """
     os.environ.setdefault("FAMILLE_TEST_POSTGRES_URL", PG_DEFAULT)
     now = datetime.now(PARIS)
     cutoff = (now + timedelta(minutes=4)).replace(second=0, microsecond=0)
-    monday = now.date() + timedelta(days=7 - now.weekday())
-    rules = _rush_rules(folder, monday, cutoff)
     with fresh_database("postgresql", folder) as url:
-        wiring = build(_settings(url, rules))
+        wiring = build(_settings(url))  # seeds and counts only: the servers read the rush rules
         seed_organisation(wiring.uow, "ville")
+        monday = _rush_week(wiring, "ville", cutoff.date())
+        rules = _rush_rules(folder, monday, cutoff)
         started = time.perf_counter()
         made = seed_families(wiring.uow, "ville", families)
         tokens = _sessions(wiring, [f"ville-acc-{n}" for n in range(families)])
