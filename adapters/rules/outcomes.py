@@ -18,10 +18,9 @@ from famille.kernel.planning.rules import DEADLINE_POLICY
 def deadline_problems(rule: Rule) -> list[str]:
     """Why the kernel could not compute a deadline from this `booking_deadlines` rule (empty when it can).
 
-    A rule saying `bookable: false` has no deadline; a rule giving no `kind` is not read here
-    (not refused yet: the portal would find no deadline in it).
+    A rule saying `bookable: false` has no deadline; any other must give one (a `kind` first).
     """
-    if rule.then.get("bookable", True) is False or "kind" not in rule.then:
+    if rule.then.get("bookable", True) is False:
         return []
     try:
         DeadlineSpec.from_outcome(rule.then, rule_id=rule.id)

@@ -114,6 +114,10 @@ class DeadlineSpec:
         """
         if outcome.get("bookable", True) is False:
             raise MalformedDeadline("bookable", "cette règle dit que le jour ne se réserve pas : elle n'a pas d'échéance")
+        if "kind" not in outcome:
+            raise MalformedDeadline("kind", "« kind » manquant : une règle qui laisse réserver dit comment se calcule "
+                                            "l'échéance (kind: calendar_days_before, working_days_before, "
+                                            "previous_weekday ou same_day), sinon elle dit « bookable: false »")
         try:
             kind = DeadlineKind(outcome["kind"])
         except (KeyError, ValueError) as error:

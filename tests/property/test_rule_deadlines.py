@@ -29,9 +29,11 @@ PLAIN = OrganisationCalendar(SchoolYear.starting(2025), {"RESTAURATION": {0, 1, 
 
 @st.composite
 def outcomes(draw: st.DrawFn) -> dict[str, Any]:
-    """A `then` a policy editor could write: any kind, any number of days (or none), any time."""
-    outcome: dict[str, Any] = {"bookable": True, "kind": draw(st.sampled_from([k.value for k in DeadlineKind])),
-                               "at": draw(st.times()).strftime("%H:%M")}
+    """A `then` a policy editor could write: any kind (or none), any number of days (or none), any time."""
+    outcome: dict[str, Any] = {"bookable": True, "at": draw(st.times()).strftime("%H:%M")}
+    kind = draw(st.none() | st.sampled_from([k.value for k in DeadlineKind]))
+    if kind is not None:
+        outcome["kind"] = kind
     days = draw(st.none() | st.integers(-3, 500))
     if days is not None:
         outcome["days"] = days

@@ -37,16 +37,17 @@ inputs:
   service: {type: enum, values: [RESTAURATION, GARDERIE SOIR]}
   weekday: {type: enum, values: [lundi, mardi]}
 outputs:
+  kind: {type: enum, values: [calendar_days_before]}
   days: {type: integer}
   at: {type: time}
 rules:
   - id: cantine-lundi
     when: {service: RESTAURATION, weekday: lundi}
-    then: {days: 4, at: "23:59"}
+    then: {kind: calendar_days_before, days: 4, at: "23:59"}
     message: "Lundi : 4 jours avant."
   - id: defaut
     when: {}
-    then: {days: 1, at: "18:00"}
+    then: {kind: calendar_days_before, days: 1, at: "18:00"}
     message: "La veille."
 examples:
   - facts: {service: RESTAURATION, weekday: lundi}

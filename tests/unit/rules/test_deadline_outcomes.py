@@ -84,3 +84,12 @@ def test_a_reload_refuses_such_a_file_and_keeps_the_previous_rules(
     decision = engine.decide("booking_deadlines", {"service": "RESTAURATION", "weekday": "mardi",
                                                    "action": "reservation"})
     assert (decision.rule_id, decision.outcome["days"]) == ("cantine-mardi-vendredi-23h59", 4)
+
+
+def test_the_check_refuses_a_bookable_rule_that_gives_no_kind_of_deadline(tmp_path: Path) -> None:
+    text = _shipped_deadlines().replace(SHIPPED_TUESDAY, 'days: 4, weekday: vendredi, at: "23:59"')
+    _, problems = inspect(rules_folder(tmp_path, **{"booking_deadlines.yaml": text}))
+    assert problems == ["rules/booking_deadlines.yaml, règle « cantine-mardi-vendredi-23h59 », champ « kind » : "
+                        "« kind » manquant : une règle qui laisse réserver dit comment se calcule l'échéance "
+                        "(kind: calendar_days_before, working_days_before, previous_weekday ou same_day), sinon "
+                        "elle dit « bookable: false »"]

@@ -153,15 +153,17 @@ hit_policy: first
 inputs:
   weekday: {type: enum, values: [lundi, mardi]}
 outputs:
+  kind: {type: enum, values: [previous_weekday]}
   weekday: {type: enum, values: [jeudi, vendredi]}
+  at: {type: time}
 rules:
   - id: veille
     when: {weekday: lundi}
-    then: {weekday: jeudi}
+    then: {kind: previous_weekday, weekday: jeudi, at: "23:59"}
     message: "MESSAGE"
   - id: defaut
     when: {}
-    then: {weekday: vendredi}
+    then: {kind: previous_weekday, weekday: vendredi, at: "23:59"}
     message: "Par défaut."
 examples:
   - facts: {weekday: lundi}

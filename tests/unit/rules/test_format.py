@@ -96,7 +96,7 @@ def test_reports_unknown_message_placeholder(tmp_path: Path) -> None:
 
 
 def test_reports_missing_default_as_undecided_facts(tmp_path: Path) -> None:
-    text = DEADLINES.replace('  - id: defaut\n    when: {}\n    then: {days: 1, at: "18:00"}\n    message: "La veille."\n', "")
+    text = DEADLINES.replace('  - id: defaut\n    when: {}\n    then: {kind: calendar_days_before, days: 1, at: "18:00"}\n    message: "La veille."\n', "")
     found = problems_of(tmp_path, "booking_deadlines.yaml", text)
     assert "faits non décidés : service=RESTAURATION, weekday=mardi" in found
 

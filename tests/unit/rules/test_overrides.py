@@ -17,12 +17,12 @@ policy: booking_deadlines
 replace:
   - id: cantine-lundi
     when: {service: RESTAURATION, weekday: lundi}
-    then: {days: 3, at: "12:00"}
+    then: {kind: calendar_days_before, days: 3, at: "12:00"}
     message: "Lundi à Saint-Bonnet : 3 jours avant, midi."
 add:
   - id: garderie-mardi
     when: {service: GARDERIE SOIR, weekday: mardi}
-    then: {days: 2, at: "18:00"}
+    then: {kind: calendar_days_before, days: 2, at: "18:00"}
     message: "Garderie du mardi : 2 jours avant."
 examples:
   - facts: {service: GARDERIE SOIR, weekday: mardi}
@@ -51,7 +51,7 @@ def test_an_override_adds_a_rule_before_a_named_rule_and_removes_one(tmp_path: P
       - id: tout-lundi
         before: defaut
         when: {weekday: lundi}
-        then: {days: 5, at: "10:00"}
+        then: {kind: calendar_days_before, days: 5, at: "10:00"}
         message: "Lundi : 5 jours avant."
     """
     folder = rules_folder(tmp_path, **{"booking_deadlines.yaml": DEADLINES,
@@ -87,7 +87,7 @@ def test_an_override_that_makes_a_rule_unreachable_is_reported(tmp_path: Path) -
       - id: toujours
         before: cantine-lundi
         when: {}
-        then: {days: 1, at: "08:00"}
+        then: {kind: calendar_days_before, days: 1, at: "08:00"}
         message: "Toujours la veille."
     """
     folder = rules_folder(tmp_path, **{"booking_deadlines.yaml": DEADLINES,
