@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -11,6 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from famille.adapters.primitives import as_row, from_row
 from famille.adapters.sqlalchemy.database import KeyedRepository, SqlRepository
+from famille.adapters.sqlalchemy.lean import Builder, LeanSelect
 from famille.adapters.sqlalchemy.tables import accounts, auth_sessions, families, login_failures, reset_tokens
 from famille.kernel.accounts.model import Account, AuthSession, LoginFailures, ResetToken
 
@@ -131,10 +133,24 @@ CALLER = (_ACCOUNTS.add_columns(*_SESSION_COLUMNS)
            .where(auth_sessions.c.token_digest == bindparam("p_digest")))
 
 
-def caller_of(row: Row[Any]) -> tuple[AuthSession, Account]:
-    """The session and the account of a row of `CALLER` (or of a query extending it)."""
-    session = {column.name: row._mapping[f"session_{column.name}"] for column in auth_sessions.c}
-    return from_row(session, AuthSession), account_from_row(row)
+class CallerReader:
+    """The session and the account of a row of a `LeanSelect` of `CALLER` (or of a query extending it)."""
+
+    def __init__(self, select: LeanSelect) -> None:
+        index = select.index
+        self._session = Builder(AuthSession, index, prefix="session_")
+        self._account = Builder(Account, index, given=("email",))
+        self._family_id, self._email = index["family_id"], index["email"]
+        self._responsable_email = index["responsable_email"]
+
+    def __call__(self, row: Sequence[Any]) -> tuple[AuthSession, Account]:
+        """As `account_from_row`: a family login's e-mail is its responsable's."""
+        email = row[self._responsable_email] if row[self._family_id] else row[self._email]
+        return self._session(row), self._account(row, email=email)
+
+
+_CALLER = LeanSelect(CALLER)
+_CALLER_OF = CallerReader(_CALLER)
 
 
 _DELETE_SESSION = delete(auth_sessions).where(auth_sessions.c.id == bindparam("p_id"))
@@ -154,8 +170,8 @@ class SqlSessionRepository(_AccountTokenRepository[AuthSession]):
 
     def caller(self, token_digest: str) -> tuple[AuthSession, Account] | None:
         """The session with this digest and its account (one query)."""
-        row = self._connection.execute(CALLER, {"p_digest": token_digest}).first()
-        return caller_of(row) if row is not None else None
+        rows = _CALLER.rows(self._connection, {"p_digest": token_digest})
+        return _CALLER_OF(rows[0]) if rows else None
 
     def delete(self, session_id: str) -> None:
         """End one session."""

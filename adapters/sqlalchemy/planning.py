@@ -40,6 +40,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from famille.adapters.sqlalchemy.bulk import bulk_insert, insert_ignore, unnest_select
 from famille.adapters.sqlalchemy.database import SqlRepository
 from famille.adapters.sqlalchemy.families.translation import weekdays_from_text, weekdays_to_text
+from famille.adapters.sqlalchemy.lean import LeanSelect
 from famille.adapters.sqlalchemy.tables import (
     absences,
     attendance,
@@ -286,6 +287,7 @@ _GRID_CELLS = union_all(
                select(child_families.c.family_id).where(child_families.c.child_id == bindparam("p_child"))
                .order_by(child_families.c.position).limit(1).scalar_subquery())),
 )
+_LEAN_GRID_CELLS = LeanSelect(_GRID_CELLS)
 # The few states the grid's cells take, shared (frozen values). A booking's key is bounded (its statuses by
 # `_BOOKING_FROM`, a bool); an absence's reason is whatever text the row holds, hence the bound.
 @functools.cache
@@ -458,8 +460,8 @@ class SqlPlanningRepository(SqlRepository):
         enrolled: list[Enrolment] = []
         versions: dict[str, int] = {}
         responsable: tuple[str, str] | None = None
-        for kind, organisation, service, day, status, in_time, reason, x, y, until in self._connection.execute(
-                _GRID_CELLS, values):
+        for kind, organisation, service, day, status, in_time, reason, x, y, until in _LEAN_GRID_CELLS.rows(
+                self._connection, values):
             if kind == "b":
                 booked.append((organisation, (service, day), _grid_booking(status, in_time)))
             elif kind == "a":

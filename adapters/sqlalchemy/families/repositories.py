@@ -15,9 +15,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, and_, bindparam, func, insert, or_, select, update
 
 from famille.adapters.primitives import as_row, from_row
-from famille.adapters.sqlalchemy.accounts import CALLER, caller_of
+from famille.adapters.sqlalchemy.accounts import CALLER, CallerReader
 from famille.adapters.sqlalchemy.database import KeyedRepository, SqlRepository
 from famille.adapters.sqlalchemy.families import translation as tr
+from famille.adapters.sqlalchemy.lean import Builder, LeanSelect
 from famille.adapters.sqlalchemy.tables import (
     child_families,
     children,
@@ -148,6 +149,11 @@ _CALLER_WITH_CHILD = (
     .outerjoin(child_families, child_families.c.child_id == children.c.id)
     .order_by(child_families.c.position)
 )
+_LEAN_CALLER_WITH_CHILD = LeanSelect(_CALLER_WITH_CHILD)
+_CALLER_OF = CallerReader(_LEAN_CALLER_WITH_CHILD)
+_CHILD_OF = Builder(Child, _LEAN_CALLER_WITH_CHILD.index, prefix="child_", given=("family_ids",))
+_CHILD_ID = _LEAN_CALLER_WITH_CHILD.index["child_id"]
+_LINK_FAMILY_ID = _LEAN_CALLER_WITH_CHILD.index["link_family_id"]
 _CHILDREN_WITH_FAMILIES = (
     select(children, child_families.c.family_id.label("link_family_id"))
     .outerjoin(child_families, child_families.c.child_id == children.c.id)
@@ -211,15 +217,14 @@ class SqlFamilyRepository(SqlRepository):
 
     def caller_with_child(self, token_digest: str, child_id: str) -> tuple[AuthSession, Account, Child | None] | None:
         """The session, its account and the child: one query (the child's columns outer-joined, one row per family)."""
-        rows = self._connection.execute(_CALLER_WITH_CHILD, {"p_digest": token_digest, "p_child": child_id}).all()
+        rows = _LEAN_CALLER_WITH_CHILD.rows(self._connection, {"p_digest": token_digest, "p_child": child_id})
         if not rows:
             return None
-        session, account = caller_of(rows[0])
-        if rows[0]._mapping["child_id"] is None:
+        session, account = _CALLER_OF(rows[0])
+        if rows[0][_CHILD_ID] is None:
             return session, account, None
-        child = tr.child_from_row(_prefixed(rows[0]._mapping, "child_", children),  # type: ignore[arg-type]
-                                  tuple(r.link_family_id for r in rows if r.link_family_id is not None))
-        return session, account, child
+        family_ids = tuple(row[_LINK_FAMILY_ID] for row in rows if row[_LINK_FAMILY_ID] is not None)
+        return session, account, _CHILD_OF(rows[0], family_ids=family_ids)
 
     def get_children(self, child_ids: Collection[str]) -> Mapping[str, Child]:
         """The children with these ids, with their families' ids, in one query."""
