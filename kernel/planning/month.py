@@ -37,7 +37,7 @@ from famille.kernel.planning.grid import (
     finish_cell,
     relevant_action,
 )
-from famille.kernel.planning.inputs import AbsenceState, Attendance, BookingState
+from famille.kernel.planning.inputs import AbsenceState, Attendance, BookingState, Enrolment
 from famille.kernel.shared.recent import RecentlyUsed
 from famille.kernel.shared.time import require_aware
 
@@ -51,6 +51,55 @@ _NO_ATTENDANCE = Attendance.none()
 _NONE: Mapping[ActionKind, Deadline] = MappingProxyType({})
 #: The statuses a family acts on (`grid.takes_action`).
 _ACTING = BOOKABLE | CANCELLABLE
+_NOBODY: tuple[None, ...] = (None,)
+
+
+#: The cells of a status a family acts on, on one day, at index 2 × (its deadline is shown) + (it has not passed),
+#: built when first needed (what `finish_cell` gives depends on nothing else); and whether the status is one a
+#: family books (`grid.BOOKABLE`: its deadline is the booking's, hidden beyond the horizon).
+_Acting = tuple[bool, list[Cell | None]]
+
+
+@attrs.frozen
+class _OpenDay:
+    """A day a service opens, with what a request reads of it: its index in the month, its key in the
+    child's facts, its deadline instants in UTC (None: no rule), and the cells it takes, shared between requests."""
+
+    index: int
+    day: date
+    key: tuple[str, date]
+    booking_until: datetime | None
+    cancelling_until: datetime | None
+    #: the cells a day takes when the child has no fact on it: out of its enrolments, past, free
+    outside: Cell
+    past: Cell
+    free: _Acting
+    #: the cell of each status the calendar leaves to the child's facts (`_Acting` for one the family acts on)
+    shapes: dict[CellStatus, Cell | _Acting] = attrs.field(eq=False)
+
+    @classmethod
+    def of(cls, index: int, key: tuple[str, date], deadlines: Mapping[ActionKind, Deadline]) -> _OpenDay:
+        """The day of `key`, the `index`-th of its month, with the deadlines of its cell."""
+        def until(action: ActionKind) -> datetime | None:  # compared with now as `is_before` does
+            found = deadlines.get(action)
+            return None if found is None else found.instant.astimezone(UTC)
+
+        day = key[1]
+        outside, past = Cell(day, CellStatus.HORS_INSCRIPTION), Cell(day, CellStatus.PASSE)
+        free: _Acting = (True, [None] * 4)
+        shapes: dict[CellStatus, Cell | _Acting] = {CellStatus.HORS_INSCRIPTION: outside, CellStatus.PASSE: past,
+                                                    CellStatus.LIBRE: free}
+        return cls(index, day, key, until(ActionKind.RESERVER), until(ActionKind.DECLARER_ABSENCE), outside, past,
+                   free, shapes)
+
+    def shape(self, status: CellStatus) -> Cell | _Acting:
+        """The cell of `status` on this day, or the cells of a status the family acts on."""
+        found = self.shapes.get(status)
+        if found is None:  # a few statuses per day at most, kept (two threads may both build one: equal values)
+            found = ((relevant_action(status) is ActionKind.RESERVER, [None] * 4) if status in _ACTING
+                     else Cell(self.day, status))
+            self.shapes[status] = found
+        return found
 
 
 @attrs.frozen
@@ -59,17 +108,16 @@ class MonthTemplate:
 
     `static` holds, per service, the cell of each day the calendar alone decides (a holiday, a
     closure, a day the service does not open), None on the days it opens; `deadlines` the deadlines
-    of the cells of those open days. `rows` overlays a child's facts on them.
+    of the cells of those open days. `rows` overlays a child's facts on them, visiting only the open
+    days and taking the cells they are given from those kept (few shapes per day), shared between requests.
     """
 
     calendar: OrganisationCalendar
     days: tuple[date, ...]
     deadlines: Mapping[tuple[str, date], Mapping[ActionKind, Deadline]]
     static: Mapping[str, tuple[Cell | None, ...]]
-    #: each cell's deadline instants in UTC by (service, day, action), compared with now as `is_before` does
-    _utc: Mapping[tuple[str, date, ActionKind], datetime]
-    #: cells already built from a child's status: the few shapes a cell takes, shared between requests
-    _built: dict[Hashable, Cell] = attrs.field(factory=dict, eq=False)
+    #: per service, the days it opens and what a request reads of each (the cells it took, shared between requests)
+    _open: Mapping[str, tuple[_OpenDay, ...]]
 
     @classmethod
     def build(cls, month: date, services: Sequence[str], calendar: OrganisationCalendar,
@@ -84,9 +132,11 @@ class MonthTemplate:
         # a day the calendar shuts takes no action: only the days the service opens need deadlines
         deadlines = {(service, day): MappingProxyType(cell_deadlines(day, service, calendar, specs))
                      for service in services for day, cell in zip(days, static[service], strict=True) if cell is None}
-        utc = {(*key, action): found.instant.astimezone(UTC) for key, cell in deadlines.items()
-               for action, found in cell.items()}
-        return cls(calendar, days, MappingProxyType(deadlines), MappingProxyType(static), MappingProxyType(utc))
+        opened = {service: tuple(_OpenDay.of(index, (service, day), deadlines[service, day])
+                                 for index, (day, cell) in enumerate(zip(days, static[service], strict=True))
+                                 if cell is None)
+                  for service in services}
+        return cls(calendar, days, MappingProxyType(deadlines), MappingProxyType(static), MappingProxyType(opened))
 
     def opens(self, service_code: str, day: date) -> bool:
         """Whether the service takes children on `day` (a day of the month), as the calendar says."""
@@ -101,49 +151,71 @@ class MonthTemplate:
         """The month grid of a child: what `grid.month_grid` gives, with the month's work done already."""
         now = require_aware(now)
         now_utc, today = now.astimezone(UTC), now.date()
-        allowed: dict[date, bool] = {}  # the horizon's answer for each day, asked once per request
+        allowed: list[bool | None] = [None] * len(self.days)  # the horizon's answer for a day, asked once per request
         bookings, absences, ticks = facts.bookings, facts.absences, facts.attendance
+        # the cells the child has a fact on, and their services: the other cells take no look-up
+        noted = bookings.keys() | absences.keys() | ticks.keys()
+        noted_services = {service for service, _ in noted}
+        enrolled: dict[str, list[Enrolment]] = {}
+        for each in facts.enrolments:
+            enrolled.setdefault(each.service_code, []).append(each)
         rows = []
         for service in services:
-            enrolments = [e for e in facts.enrolments if e.service_code == service]
-            cells: list[Cell] = []
-            for day, static in zip(self.days, self.static[service], strict=True):
-                if static is not None:
-                    cells.append(static)
+            cells = list(self.static[service])
+            covering = self._covering(enrolled.get(service))
+            looked_up = service in noted_services
+            for open_day in self._open[service]:
+                index, day = open_day.index, open_day.day
+                enrolment = covering[index]
+                if looked_up and open_day.key in noted:
+                    key = open_day.key
+                    status = child_status(day, service, CellFacts(
+                        enrolment, bookings.get(key, _NO_BOOKING), absences.get(key, _NO_ABSENCE),
+                        ticks.get(key, _NO_ATTENDANCE)), today)
+                    shape = open_day.shape(status)
+                    if type(shape) is Cell:
+                        cells[index] = shape
+                        continue
+                # what `child_status` gives a cell the child has no fact on
+                elif enrolment is None:
+                    cells[index] = open_day.outside
                     continue
-                key = (service, day)
-                enrolment = next((e for e in enrolments if e.start <= day and (e.end is None or day <= e.end)), None)
-                booking, absence, tick = bookings.get(key), absences.get(key), ticks.get(key)
-                if booking is None and absence is None and tick is None:  # `child_status` of a cell left alone
-                    status = (CellStatus.HORS_INSCRIPTION if enrolment is None
-                              else CellStatus.PASSE if day < today else CellStatus.LIBRE)
+                elif day < today:
+                    cells[index] = open_day.past
+                    continue
                 else:
-                    status = child_status(day, service, CellFacts(enrolment, booking or _NO_BOOKING,
-                                                                  absence or _NO_ABSENCE, tick or _NO_ATTENDANCE),
-                                          today)
-                cells.append(self._cell(key, status, now, now_utc, horizon, allowed))
-            rows.append(PlanningRow(service, tuple(cells)))
+                    status, shape = CellStatus.LIBRE, open_day.free
+                # a status the family acts on: what `finish_cell` depends on is whether the deadline is shown
+                # (a booking beyond the horizon is not), and whether it has passed
+                booked, built = shape  # type: ignore[misc]  # not a Cell
+                if booked:
+                    shown = True if horizon is None else allowed[index]
+                    if shown is None:
+                        shown = allowed[index] = horizon.allows(now, day)  # type: ignore[union-attr]
+                    until = open_day.booking_until if shown else None
+                else:
+                    shown, until = True, open_day.cancelling_until
+                slot = 2 * shown + (until is not None and now_utc < until)
+                cell = built[slot]
+                if cell is None:
+                    cell = built[slot] = finish_cell(day, status, now, self.deadlines[open_day.key], horizon)
+                cells[index] = cell
+            rows.append(PlanningRow(service, tuple(cells)))  # type: ignore[arg-type]  # every open day is filled
         return tuple(rows)
 
-    def _cell(self, key: tuple[str, date], status: CellStatus, now: datetime, now_utc: datetime,
-              horizon: BookingHorizon | None, allowed: dict[date, bool]) -> Cell:
-        """The cell of `status` on a day the service opens, built once per shape and shared."""
-        service, day = key
-        if status not in _ACTING:
-            shape: Hashable = (day, status)
-        else:  # what `finish_cell` depends on: whether the deadline is shown, and whether it has passed
-            relevant = relevant_action(status)
-            shown = relevant is not ActionKind.RESERVER or horizon is None or allowed.get(day)
-            if shown is None:
-                shown = allowed[day] = horizon.allows(now, day)  # type: ignore[union-attr]
-            instant = self._utc.get((service, day, relevant)) if shown else None
-            shape = (service, day, status, shown, instant is not None and now_utc < instant)
-        found = self._built.get(shape)
-        if found is None:
-            found = Cell(day, status) if status not in _ACTING else finish_cell(
-                day, status, now, self.deadlines[key], horizon)
-            self._built[shape] = found
-        return found
+    def _covering(self, enrolments: list[Enrolment] | None) -> Sequence[Enrolment | None]:
+        """The enrolment covering each day of the month (the first of `enrolments` that does), None where none does."""
+        length = len(self.days)
+        if not enrolments:
+            return _NOBODY * length
+        first = self.days[0]
+        covering: list[Enrolment | None] = [None] * length
+        for enrolment in reversed(enrolments):  # the first one covering a day is written last
+            start = 0 if enrolment.start <= first else min(length, (enrolment.start - first).days)
+            end = length if enrolment.end is None else max(0, min(length, (enrolment.end - first).days + 1))
+            if start < end:
+                covering[start:end] = [enrolment] * (end - start)
+        return covering
 
 
 class MonthTemplates:
