@@ -18,6 +18,7 @@ from famille.kernel.planning.outcomes import CellResult, ChangeReport
 from famille.kernel.planning.records import AbsenceRecord, BookingRecord, DeclaredClosure, PlanningEvent
 from famille.kernel.planning.service import ChildPlanning
 from famille.kernel.shared.french_dates import WEEKDAYS, day_header, describe_date, month_title
+from famille.kernel.shared.recent import RecentlyUsed
 
 BOOKING_STATUS = {BookingStatus.PENDING: "pending", BookingStatus.ACCEPTED: "accepted",
                   BookingStatus.REFUSED: "refused", BookingStatus.NONE: "none"}
@@ -50,48 +51,55 @@ def _cell(cell: Cell) -> dict[str, Any]:
 
 def planning_view(planning: ChildPlanning) -> dict[str, Any]:
     """The month grid of a child."""
-    return _planning(planning, lambda row: [_cell(cell) for cell in row.cells])
+    return _planning(planning, lambda: [_row(planning, row, [_cell(cell) for cell in row.cells])
+                                        for row in planning.rows])
 
 
 def planning_document(planning: ChildPlanning) -> str:
-    """`planning_view` as JSON text (what the JSON handler writes), each cell's text rendered once per process.
+    """`planning_view` as JSON text (what the JSON handler writes), each row's and cell's text rendered once per process.
 
-    The cells of a month are shared between requests (`MonthTemplate.rows`), so most cells of a
-    grid are found already rendered.
+    The cells of a month are shared between requests (`MonthTemplate.rows`), so most rows of a
+    grid are found already rendered, and most cells of the others.
     """
-    view = _planning(planning, lambda row: _Json("[" + ", ".join(_cell_json(cell) for cell in row.cells) + "]"),
-                     _days_json)
-    rows = _Json("[" + ", ".join(_object(row) for row in view["rows"]) + "]")
-    return _object({**view, "rows": rows})
+    rows = _Json("[" + ", ".join([_row_json(planning, row) for row in planning.rows]) + "]")
+    return _object(_planning(planning, lambda: rows, _days_json, _lists_json))
 
 
 def _days(cells: Sequence[Cell]) -> list[dict[str, str]]:
     return [{"date": c.day.isoformat(), "header": day_header(c.day)} for c in cells]
 
 
-def _planning(planning: ChildPlanning, cells: Callable[[PlanningRow], Any],
-              days_of: Callable[[Sequence[Cell]], Any] = _days) -> dict[str, Any]:
+def _row(planning: ChildPlanning, row: PlanningRow, cells: Any) -> dict[str, Any]:
+    structure = planning.structure_of_row(row)
+    return {
+        "service": row.service_code,
+        "organisation": row.organisation_code,
+        "structure": {"id": structure.id, "name": structure.name} if structure else None,
+        "responsable": planning.responsable,
+        "cells": cells,
+    }
+
+
+def _lists(planning: ChildPlanning) -> dict[str, Any]:
+    return {
+        "inscriptions": [enrolment_view(e) for e in planning.enrolments],
+        "structures": [{"id": s.id, "name": s.name} for s in planning.structures],
+        "services": [{"code": s.code, "name": s.name, "structure_id": s.structure_id} for s in planning.services],
+    }
+
+
+def _planning(planning: ChildPlanning, rows: Callable[[], Any],
+              days_of: Callable[[Sequence[Cell]], Any] = _days,
+              lists: Callable[[ChildPlanning], dict[str, Any]] = _lists) -> dict[str, Any]:
     child = planning.child
-    rows = []
-    for row in planning.rows:
-        structure = planning.structure_of_row(row)
-        rows.append({
-            "service": row.service_code,
-            "organisation": row.organisation_code,
-            "structure": {"id": structure.id, "name": structure.name} if structure else None,
-            "responsable": planning.responsable,
-            "cells": cells(row),
-        })
     days = planning.rows[0].cells if planning.rows else ()
     return {
         "child": {"id": child.id, "nom": child.nom, "prenom": child.prenom},
         "month": planning.month.strftime("%Y-%m"),
         "title": month_title(planning.month),
         "days": days_of(days),
-        "rows": rows,
-        "inscriptions": [enrolment_view(e) for e in planning.enrolments],
-        "structures": [{"id": s.id, "name": s.name} for s in planning.structures],
-        "services": [{"code": s.code, "name": s.name, "structure_id": s.structure_id} for s in planning.services],
+        "rows": rows(),
+        **lists(planning),
     }
 
 
@@ -111,7 +119,24 @@ def _object(value: dict[str, Any]) -> str:
 def _text(item: Any) -> str:
     if isinstance(item, _Json):
         return item
-    return _string(item) if type(item) is str else json_text(item)
+    if type(item) is str:
+        return _string(item)
+    # a small object of strings (a child, a structure): cheaper here than through `json_text`'s set-up
+    return _object(item) if type(item) is dict else json_text(item)
+
+
+#: The enrolments, structures and services of a grid rendered, by their values (all their fields: whatever the
+#: views read of them is in the key): a child's are the same from one request to the next.
+_LISTS: RecentlyUsed[tuple[Any, ...], tuple[tuple[str, _Json], ...]] = RecentlyUsed(1024)
+
+
+def _lists_json(planning: ChildPlanning) -> dict[str, Any]:
+    key = (planning.enrolments, planning.structures, planning.services)
+    found = _LISTS.get(key)
+    if found is None:
+        found = tuple((name, _Json(json_text(value))) for name, value in _lists(planning).items())
+        _LISTS.put(key, found)
+    return dict(found)
 
 
 #: The days of a month's grid rendered, by (first day, number of days): the same for every child.
@@ -143,6 +168,25 @@ def _cell_json(cell: Cell) -> str:
     if len(_RENDERED) >= RENDERED_MAX:
         _RENDERED.clear()
     _RENDERED[id(cell)] = (cell, text)
+    return text
+
+
+#: Rows rendered, by what their text is made of: their cells by identity (the entry keeps the cells, so no
+#: other cell takes their ids while it is kept) and the row's own words. A row of the same child, month and
+#: facts is made of the same shared cells (`MonthTemplate.rows`). Each entry is a few kilobytes.
+_ROWS: RecentlyUsed[tuple[Any, ...], tuple[tuple[Cell, ...], str]] = RecentlyUsed(1024)
+
+
+def _row_json(planning: ChildPlanning, row: PlanningRow) -> str:
+    structure = planning.structure_of_row(row)
+    cells = row.cells
+    key = (row.service_code, row.organisation_code, structure and (structure.id, structure.name),
+           planning.responsable, *map(id, cells))
+    found = _ROWS.get(key)
+    if found is not None and found[0] == cells:  # the same cells: compared by identity first, at C speed
+        return found[1]
+    text = _object(_row(planning, row, _Json("[" + ", ".join([_cell_json(cell) for cell in cells]) + "]")))
+    _ROWS.put(key, (cells, text))
     return text
 
 
