@@ -7,7 +7,7 @@ none of it on a wide row (it rebuilds the metadata of every result, column by co
 compiles its statement once per dialect and sends it on the connection's own DBAPI cursor, in its
 transaction, through the connection's `_cursor_execute`: the engine's `before_cursor_execute` and
 `after_cursor_execute` events still see it (the statement counts), SQLAlchemy logs it when echoing and raises
-a driver's error as its own. Each parameter and each value goes through its column type's own processor, the
+a driver's error as its own (invalidating the connection on a disconnect). Each parameter and each value goes through its column type's own processor, the
 one `execute` applies (an `AwareDateTime` answers in Europe/Paris): the same values, in the select's column
 order. `Builder` then makes an attrs value of a row with its constructor (cattrs' `structure` costs ~10 µs a
 value).
@@ -77,7 +77,10 @@ class _Compiled:
         cursor = connection.connection.cursor()
         try:
             connection._cursor_execute(cursor, self.sql, sent)
-            found = cursor.fetchall()
+            try:
+                found = cursor.fetchall()  # SQLite runs the statement here, step by step: it may fail too
+            except BaseException as error:  # raised as SQLAlchemy's, as a result's fetch raises it
+                connection._handle_dbapi_exception(error, self.sql, sent, cursor, None)
             if self.convert is None:
                 self.convert = self._converters(cursor.description)
         finally:

@@ -10,7 +10,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, column, event, select, table
+from sqlalchemy.exc import DBAPIError
 
 from famille.adapters.primitives import from_row
 from famille.adapters.sqlalchemy.accounts import _CALLER, CALLER, account_from_row
@@ -130,3 +131,20 @@ def test_the_lean_reads_make_the_values_cattrs_makes(world: str, uow_factory: Sq
     assert found is not None and found[2] is not None
     assert found[2].family_ids == ("ville-fam-1", "ville-fam-0")
     assert found[0].created_at.tzinfo is PARIS and found[1].email is None  # no responsable e-mail on file
+
+
+def test_a_lean_read_is_seen_by_the_engines_events_and_fails_as_sqlalchemy_fails(migrated_engine: Engine) -> None:
+    seen: list[str] = []
+
+    def count(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        seen.append(statement)
+
+    event.listen(migrated_engine, "before_cursor_execute", count)
+    try:
+        with migrated_engine.connect() as connection:
+            assert _CALLER.rows(connection, {"p_digest": FAMILY_TOKEN}) == []
+            with pytest.raises(DBAPIError):  # not the driver's own error
+                LeanSelect(select(table("no_such_table", column("x")))).rows(connection, {})
+    finally:
+        event.remove(migrated_engine, "before_cursor_execute", count)
+    assert [statement.split()[0] for statement in seen] == ["SELECT", "SELECT"]
