@@ -167,7 +167,7 @@ class Planning:
         days = days_of_month(month)
         first, last = days[0], days[-1]
         now = self._clock.now()
-        with self._uow() as uow:
+        with self._uow(read_only=True) as uow:  # a read: no transaction on PostgreSQL
             (found,) = access.read_children(uow, [child_id], read=(read,) if read is not None else ())
             grid = uow.planning.grid_of(found.id, first, last)
             child = (scope := scope_of(principal, found, grid.enrolments)).child
