@@ -116,8 +116,9 @@ def test_the_month_template_agrees_around_deadlines_and_midnights_with_several_e
             fresh = month_grid(month, SERVICES, calendar=calendar, facts=child_facts, now=now,
                                specs=deadline_specs, horizon=horizon)
             assert template.rows(SERVICES, child_facts, now, horizon) == fresh
-            for _ in range(2):  # rendered afresh, then found rendered
+            # rendered afresh, then found rendered; the same cells under other words (a responsable, a structure's name)
+            for nom, structure_name in (("Dupont", name), ("Dupont", name), ("Martin", name), ("Dupont", f"{name}2")):
                 fast = template.rows(SERVICES, child_facts, now, horizon)
-                expected = json.dumps(planning_view(_document(month, fresh, child_facts, "Dupont", name)),
+                expected = json.dumps(planning_view(_document(month, fresh, child_facts, nom, structure_name)),
                                       ensure_ascii=False)
-                assert planning_document(_document(month, fast, child_facts, "Dupont", name)) == expected
+                assert planning_document(_document(month, fast, child_facts, nom, structure_name)) == expected
