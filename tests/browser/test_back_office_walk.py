@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import Visit
 from tests.browser.test_family_walk import log_in
-from tests.browser.test_planning_walk import menu
+from tests.browser.test_planning_walk import menu, next_month
 
 FREE = re.compile(r", [A-Z ]+ : Libre")
 
@@ -53,7 +53,7 @@ def test_an_agent_finds_a_family_reads_its_file_and_books_for_it(portal: str, vi
     for _ in range(4):  # this month, or the next with a free day (holidays have none)
         if grid.get_by_role("link", name=FREE).count():
             break
-        page.locator("a[rel=next]").click()
+        next_month(page)
     free = grid.get_by_role("link", name=FREE).first
     label = (free.get_attribute("href") or "")
     free.click()

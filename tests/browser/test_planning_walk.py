@@ -43,8 +43,17 @@ def open_planning(page: Page, portal: str, month: date) -> None:
     for _ in range(12):
         if page.get_by_role("heading", name=f"Planning mensuel — Décembre {month.year}").count():
             break
-        page.locator("a[rel=next]").click()
+        next_month(page)
     expect(page.get_by_role("heading", name=f"Planning mensuel — Décembre {month.year}")).to_be_visible()
+
+
+def next_month(page: Page) -> None:
+    """Follow « mois suivant » and wait for the next month's grid: the click returns before the page changed, and
+    a page read at once would still be the month before."""
+    heading = page.get_by_role("heading", name=re.compile("^Planning mensuel — "))
+    shown = heading.inner_text()
+    page.locator("a[rel=next]").click()
+    expect(heading).not_to_have_text(shown)
 
 
 def cell(page: Page, pattern: str) -> Locator:
