@@ -18,7 +18,7 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -72,6 +72,11 @@ class _Active:
     profile_names: Mapping[tuple[str, str], str]
     policies: Mapping[str, _Policies]
     profiles: Mapping[tuple[str, str], Table]
+    #: each policy's default lookup, by name: what `decide` calls for a decision of the whole portal
+    lookups: Mapping[str, Callable[[Mapping[str, Any]], Decision]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lookups", {name: tables.default.lookup for name, tables in self.policies.items()})
 
     def all_names(self) -> set[str]:
         return {*self.names.values(), *self.profile_names.values()}
@@ -109,9 +114,14 @@ class DurableRules:
 
     def decide(self, policy: str, facts: Mapping[str, Any], *, organisation: str | None = None) -> Decision:
         """The decision of `policy` for `facts` with the rules of `organisation`: a table lookup."""
-        tables = self._active.policies.get(policy)
+        active = self._active
+        if organisation is None:
+            lookup = active.lookups.get(policy)
+            if lookup is not None:
+                return lookup(facts)
+        tables = active.policies.get(policy)
         if tables is None:
-            raise self._unknown(self._active, policy)
+            raise self._unknown(active, policy)
         if organisation is None:
             return tables.default.lookup(facts)
         return tables.by_organisation.get(organisation, tables.default).lookup(facts)
