@@ -211,9 +211,23 @@ def _children_range(table: Table) -> Any:
 
 
 def _enrolment(row: Row[Any]) -> Enrolment:
-    return Enrolment(row.child_id, row.service_code, row.start_day, row.end_day, _hours(row.arrival, row.departure),
-                     row.organisation_code, row.structure_id,
-                     weekdays_from_text(row.contract_days) if row.contract_days is not None else None)
+    return _enrolment_of(row.child_id, row.service_code, row.start_day, row.end_day, row.arrival, row.departure,
+                         row.organisation_code, row.structure_id, row.contract_days)
+
+
+def _enrolment_of(child_id: str, service_code: str, start: date, end: date | None, arrival: str | None,
+                  departure: str | None, organisation_code: str, structure_id: str, contract_days: str | None
+                  ) -> Enrolment:
+    """An enrolment of the values of its row, however the row was read."""
+    return Enrolment(child_id, service_code, start, end, _hours(arrival, departure), organisation_code, structure_id,
+                     weekdays_from_text(contract_days) if contract_days is not None else None)
+
+
+def _organisations_of(children_match: Any, enrolments_match: Any) -> Any:
+    """The organisations whose setup a child's cells depend on: its own (children matching `children_match`) and
+    those it is enrolled in (enrolments matching `enrolments_match`)."""
+    return or_(organisations.c.code.in_(select(children.c.organisation_code).where(children_match)),
+               organisations.c.code.in_(select(enrolments.c.organisation_code).where(enrolments_match)))
 
 
 #: Rows of one multi-row INSERT (SQLAlchemy still keeps under the driver's limit of parameters):
@@ -246,10 +260,7 @@ _RECORDS_OF_CHILDREN = union_all(
         organisations.c.code if name == "organisation_code"
         else cast(organisations.c.setup_version, String) if name == "status"
         else cast(null(), _COLUMN_TYPES[name]) for name in _COLUMN_TYPES
-    )).where(or_(
-        organisations.c.code.in_(select(children.c.organisation_code).where(children.c.id.in_(_CHILDREN))),
-        organisations.c.code.in_(select(enrolments.c.organisation_code).where(enrolments.c.child_id.in_(_CHILDREN))),
-    )),
+    )).where(_organisations_of(children.c.id.in_(_CHILDREN), enrolments.c.child_id.in_(_CHILDREN))),
 )
 _CLOSURES_IN_RANGE = (select(closures).where(closures.c.organisation_code.in_(bindparam("p_orgs", expanding=True)),
                                              closures.c.day >= bindparam("p_start"), closures.c.day <= bindparam("p_end"))
@@ -276,11 +287,8 @@ _GRID_CELLS = union_all(
            enrolments.c.departure, enrolments.c.end_day).where(enrolments.c.child_id == bindparam("p_child")),
     # the setup version of the child's organisation and of those it is enrolled in (as text, in `status`)
     select(literal_column("'v'"), organisations.c.code, null(), null(), cast(organisations.c.setup_version, String),
-           null(), null(), null(), null(), null()).where(or_(
-               organisations.c.code.in_(select(children.c.organisation_code)
-                                        .where(children.c.id == bindparam("p_child"))),
-               organisations.c.code.in_(select(enrolments.c.organisation_code)
-                                        .where(enrolments.c.child_id == bindparam("p_child"))))),
+           null(), null(), null(), null(), null()).where(
+               _organisations_of(children.c.id == bindparam("p_child"), enrolments.c.child_id == bindparam("p_child"))),
     # the responsable of the child's first family: name in `service`, first name in `status`
     select(literal_column("'r'"), null(), families.c.responsable_nom, null(), families.c.responsable_prenom,
            null(), null(), null(), null(), null()).where(families.c.id == (
@@ -469,8 +477,7 @@ class SqlPlanningRepository(SqlRepository):
             elif kind == "p":
                 pointed.append((organisation, (service, day), Attendance(_ATTENDANCE_FROM[status], _time(x), _time(y))))
             elif kind == "e":
-                enrolled.append(Enrolment(child_id, service, day, until, _hours(x, y), organisation, status,
-                                          weekdays_from_text(reason) if reason is not None else None))
+                enrolled.append(_enrolment_of(child_id, service, day, until, x, y, organisation, status, reason))
             elif kind == "v":
                 versions[organisation] = int(status)
             else:
