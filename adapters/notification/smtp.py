@@ -8,9 +8,12 @@ from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 
+import attrs
+
 from famille.kernel.shared.time import PARIS
 
 
+@attrs.frozen
 class SmtpMailer:
     """Sends plain-text UTF-8 e-mail, one SMTP connection per message.
 
@@ -20,28 +23,14 @@ class SmtpMailer:
     refused connection, timeout) are raised as `OSError` subclasses.
     """
 
-    def __init__(
-        self,
-        host: str,
-        port: int,
-        sender: str,
-        *,
-        starttls: bool = False,
-        username: str | None = None,
-        password: str | None = None,
-        timeout: float = 10.0,
-    ) -> None:
-        self.host = host
-        self.port = port
-        self.sender = sender
-        self.starttls = starttls
-        self.username = username
-        self._password = password
-        self.timeout = timeout
-
-    def __repr__(self) -> str:
-        # Never show the password, even in a debugger or an error report.
-        return f"SmtpMailer({self.host!r}, {self.port!r}, {self.sender!r}, starttls={self.starttls!r})"
+    host: str
+    port: int
+    sender: str
+    starttls: bool = attrs.field(default=False, kw_only=True)
+    username: str | None = attrs.field(default=None, kw_only=True)
+    # Never shown, even in a debugger or an error report.
+    _password: str | None = attrs.field(default=None, kw_only=True, repr=False)
+    timeout: float = attrs.field(default=10.0, kw_only=True)
 
     def message(self, to: str, subject: str, body: str) -> EmailMessage:
         """The message `send` would send: headers encoded per RFC 2047, body in UTF-8."""
