@@ -1,4 +1,4 @@
-"""Who may see which record, and loading records whole.
+"""Who may see which record; reading a record whole, and writing back what changed of it.
 
 A family sees its own record and the records of its children (a child of
 separated parents belongs to both households); an agent sees the records of its
@@ -9,6 +9,7 @@ that it is someone else's.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 from famille.kernel.accounts.model import Principal
 from famille.kernel.families.model import Child, Family
@@ -19,6 +20,8 @@ from famille.ports.persistence import UnitOfWork
 
 FAMILY_NOT_FOUND = "Famille introuvable."
 CHILD_NOT_FOUND = "Enfant introuvable."
+
+_T = TypeVar("_T")
 
 
 def may_see_family(principal: Principal, family: Family) -> bool:
@@ -83,19 +86,36 @@ def read_children(uow: UnitOfWork, child_ids: Sequence[str], *, read: Sequence[C
 def family_record(uow: UnitOfWork, family_id: str, *, for_update: bool = False) -> FamilyRecord:
     """The whole record of a family (locked for the transaction when `for_update`)."""
     sections = uow.records.family_sections(family_id, for_update=for_update)
-    family = uow.families.get(family_id)
-    if family is None:
-        raise NotFound(FAMILY_NOT_FOUND)
-    return FamilyRecord(family, sections)
+    return FamilyRecord(_found(uow.families.get(family_id), FAMILY_NOT_FOUND), sections)
 
 
 def child_record(uow: UnitOfWork, child_id: str, *, for_update: bool = False) -> ChildRecord:
     """The whole record of a child (locked for the transaction when `for_update`)."""
     sections = uow.records.child_sections(child_id, for_update=for_update)
-    child = uow.families.get_child(child_id)
-    if child is None:
-        raise NotFound(CHILD_NOT_FOUND)
-    return ChildRecord(child, sections)
+    return ChildRecord(_found(uow.families.get_child(child_id), CHILD_NOT_FOUND), sections)
+
+
+def save_family_record(uow: UnitOfWork, read: FamilyRecord, changed: FamilyRecord) -> None:
+    """Write back what changed of a family's record since it was `read` (the family, its sections)."""
+    if changed.family != read.family:
+        uow.records.update_family(changed.family)
+    if changed.sections != read.sections:
+        uow.records.save_family_sections(read.family.id, changed.sections)
+
+
+def save_child_record(uow: UnitOfWork, read: ChildRecord, changed: ChildRecord) -> None:
+    """Write back what changed of a child's record since it was `read` (the child, its sections)."""
+    if changed.child != read.child:
+        uow.records.update_child(changed.child)
+    if changed.sections != read.sections:
+        uow.records.save_child_sections(read.child.id, changed.sections)
+
+
+def _found(found: _T | None, message: str) -> _T:
+    """`found`, or `NotFound(message)` when nothing was."""
+    if found is None:
+        raise NotFound(message)
+    return found
 
 
 def pratiques_offered(uow: UnitOfWork, child: Child) -> tuple[str, ...]:

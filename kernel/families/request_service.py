@@ -275,10 +275,7 @@ class Requests:
         if request.kind in FAMILY_KINDS:
             record = access.family_record(uow, request.family_id, for_update=True)
             changed, before = rc.apply_to_family(record, request.kind, request.changes)
-            if changed.family != record.family:
-                uow.records.update_family(changed.family)
-            if changed.sections != record.sections:
-                uow.records.save_family_sections(request.family_id, changed.sections)
+            access.save_family_record(uow, record, changed)
             return before, None
         if request.kind is RequestKind.AJOUT_ENFANT:
             created = rc.new_child(request.changes, child_id=str(uuid.uuid4()),
@@ -289,10 +286,7 @@ class Requests:
         assert request.child_id is not None
         child_record = access.child_record(uow, request.child_id, for_update=True)
         new_record, before = rc.apply_to_child(child_record, request.kind, request.changes)
-        if new_record.child != child_record.child:
-            uow.records.update_child(new_record.child)
-        if new_record.sections != child_record.sections:
-            uow.records.save_child_sections(request.child_id, new_record.sections)
+        access.save_child_record(uow, child_record, new_record)
         return before, request.child_id
 
 
