@@ -52,8 +52,8 @@ class Principal:
 
 
 @attrs.frozen
-class AuthSession:
-    """A login session; only the digest of its token is stored."""
+class AccountToken:
+    """A secret token given to an account until it expires; only its digest (`token_digest`) is stored."""
 
     id: str
     account_id: str
@@ -63,14 +63,14 @@ class AuthSession:
 
 
 @attrs.frozen
-class ResetToken:
+class AuthSession(AccountToken):
+    """A login session."""
+
+
+@attrs.frozen
+class ResetToken(AccountToken):
     """A single-use, expiring link to set a password (forgotten password or first activation)."""
 
-    id: str
-    account_id: str
-    token_digest: str
-    created_at: datetime
-    expires_at: datetime
     used_at: datetime | None = None
 
 
