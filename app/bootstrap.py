@@ -10,6 +10,7 @@ import logging
 import os
 import secrets
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -158,14 +159,27 @@ def abandon_orphan_jobs(settings: Settings) -> int:
 
 
 def create_wsgi_app(settings: Settings | None = None) -> Any:
-    """The Falcon WSGI application, for gunicorn (`famille serve`) or any WSGI server."""
+    """The Falcon WSGI application, for any WSGI server whose workers each build their own app."""
+    app, in_worker = preload_wsgi_app(settings)
+    in_worker()
+    return app
+
+
+def preload_wsgi_app(settings: Settings | None = None) -> tuple[Any, Callable[[], None]]:
+    """The Falcon WSGI application, built once before the server forks its workers, and what each worker
+    does once forked (`famille serve`: gunicorn's `preload_app` and `post_fork`).
+
+    Built and made ready once (rules compiled, holiday data read, objects frozen out of the collector),
+    a worker starts at once and shares those pages with its siblings: none spends seconds of CPU
+    building its own while the others serve (a rush right after a restart waited for it). The
+    parent's connections are closed before the fork, so no two processes share one; each worker
+    then opens its own, and watches the rule files with a thread of its own (threads do not cross
+    a fork).
+    """
     from famille.adapters.http.app import create_app
     from famille.adapters.http.throttle import trusted_networks
 
     wiring = build(settings or Settings.from_environ())
-    # Each gunicorn worker builds its app after the fork, so each watches the rule files itself.
-    if wiring.settings.rules_reload_seconds > 0:
-        wiring.rules.start_watching(wiring.settings.rules_reload_seconds)
     app = create_app(
         wiring.portal,
         rate_limit_storage=wiring.settings.rate_limit_storage,
@@ -176,7 +190,13 @@ def create_wsgi_app(settings: Settings | None = None) -> Any:
         hsts=wiring.settings.https,
     )
     ready_for_requests(wiring)
-    return app
+    wiring.engine.dispose()
+
+    def in_worker() -> None:
+        if wiring.settings.rules_reload_seconds > 0:
+            wiring.rules.start_watching(wiring.settings.rules_reload_seconds)
+
+    return app, in_worker
 
 
 def ready_for_requests(wiring: Wiring) -> None:

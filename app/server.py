@@ -2,31 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
-    """gunicorn with its options given in code; each worker builds its own app after the fork."""
+    """gunicorn with its options given in code; the app is built once, before the fork (`preload_app`),
+    and each worker does what `famille.bootstrap.preload_wsgi_app` says after it (`post_fork`)."""
 
     def __init__(self, options: dict[str, Any], application: str | None = None) -> None:
         self._options = options
         self._application = application
+        self._in_worker: Callable[[], None] = lambda: None
         super().__init__()
 
     def load_config(self) -> None:
         for key, value in self._options.items():
             self.cfg.set(key, value)
+        self.cfg.set("preload_app", True)
+        self.cfg.set("post_fork", lambda _server, _worker: self._in_worker())
 
     def load(self) -> Any:
         if self._application is not None:  # another WSGI application under the same server (benchmarks)
             from gunicorn.util import import_app
 
             return import_app(self._application)
-        from famille.bootstrap import create_wsgi_app
+        from famille.bootstrap import preload_wsgi_app
 
-        return create_wsgi_app()
+        app, self._in_worker = preload_wsgi_app()
+        return app
 
 
 def _without_server_banner() -> None:

@@ -120,17 +120,29 @@ examples:
 """
 
 
+def _until_in_force(base: str, words: str, seconds: float = 20.0) -> None:
+    """Wait until a wrong password for martin (another family) is answered with `words`: the changed
+    login_lockout file is then in force (checked and compiled by the watcher, about a second)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        status, body = _login(base, "martin", "mauvais")
+        if status == 423 and words in body["detail"]:
+            return
+        assert time.monotonic() < deadline, f"les nouvelles règles ne sont pas en vigueur : {status} {body}"
+        time.sleep(0.2)
+
+
 def test_a_running_server_takes_a_changed_rule_file_and_refuses_a_broken_one(
     demo_env: dict[str, str],
 ) -> None:
     lockout = Path(demo_env["FAMILLE_RULES_DIR"]) / "login_lockout.yaml"
     with running_portal(demo_env) as base:
         lockout.write_text(THREE_ATTEMPTS, encoding="utf-8")
-        time.sleep(1.0)
+        _until_in_force(base, "3 tentatives")
         statuses = [_login(base, "ztest", "mauvais")[0] for _ in range(3)]
         assert statuses == [401, 401, 423]
         lockout.write_text(THREE_ATTEMPTS.replace("locked: true", "locked: peut-être"), encoding="utf-8")
-        time.sleep(1.0)
+        time.sleep(2.0)  # a refused version changes nothing to wait for: give the watcher time to refuse it
         status, body = _login(base, "ztest", "Portail2026")
         assert status == 423 and "3 tentatives" in body["detail"], "the broken file must be refused and the previous rules stay in force"
 
