@@ -29,7 +29,7 @@ import falcon.testing  # noqa: E402
 from sqlalchemy import event, func, insert, select  # noqa: E402
 
 from bench.bench_http import _bare_falcon  # noqa: E402
-from bench.load import run  # noqa: E402
+from bench.load import KeepAlive, run  # noqa: E402
 from famille.adapters.http.app import create_app  # noqa: E402
 from famille.adapters.sqlalchemy import tables as t  # noqa: E402
 from famille.adapters.sqlalchemy.migrate import upgrade  # noqa: E402
@@ -236,15 +236,17 @@ def bench_rush(folder: Path, families: int, threads: int, workers: int) -> dict[
         lock = threading.Lock()
         with running_portal(env, workers=workers, threads=POSTGRES_SERVER_THREADS) as base:
             def family_worker(indexes: list[int]) -> None:
+                client = KeepAlive(base)  # one browser's connection, kept open between its requests
                 for n in indexes:
                     for _ in range(2):  # each family clicks twice, as people do when the portal is slow
                         begun = time.perf_counter()
-                        status, _, answer = call("POST", f"{base}/api/v1/children/{made[n][1][0]}/bookings", body,
-                                                 token=tokens[n])
+                        status, answer = client.call("POST", f"/api/v1/children/{made[n][1][0]}/bookings", body,
+                                                     token=tokens[n])
                         with lock:
                             latencies.append((time.perf_counter() - begun) * 1000)
                             if status != 200:
                                 errors.append(f"{status} {str(answer)[:200]}")
+                client.close()
             chunks = [list(range(k, families, threads)) for k in range(threads)]
             pool = [threading.Thread(target=family_worker, args=(chunk,)) for chunk in chunks]
             begun = time.perf_counter()

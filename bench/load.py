@@ -44,6 +44,33 @@ class Result:
 Request = Callable[[int], tuple[str, str, Any, dict[str, str]]]
 
 
+class KeepAlive:
+    """One client's HTTP/1.1 connection, kept open between its requests as a browser keeps it."""
+
+    def __init__(self, base: str) -> None:
+        parts = urlsplit(base)
+        self._connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+
+    def call(self, method: str, path: str, body: Any = None, *, token: str | None = None) -> tuple[int, Any]:
+        """(status, decoded JSON answer); the connection is opened again if the server closed it."""
+        headers = {"Content-Type": "application/json"} | ({"Authorization": f"Bearer {token}"} if token else {})
+        data = None if body is None else json.dumps(body)
+        try:
+            self._connection.request(method, path, body=data, headers=headers)
+            answer = self._connection.getresponse()
+        except (OSError, http.client.HTTPException):
+            self._connection.close()  # reconnects at the next request
+            self._connection.request(method, path, body=data, headers=headers)
+            answer = self._connection.getresponse()
+        raw = answer.read()
+        if answer.getheader("Connection", "").lower() == "close":
+            self._connection.close()
+        return answer.status, (json.loads(raw) if raw else None)
+
+    def close(self) -> None:
+        self._connection.close()
+
+
 def run(name: str, base: str, make_request: Request, *, threads: int = 8, seconds: float = 5.0,
         ok: tuple[int, ...] = (200, 201)) -> Result:
     """Fire requests from `threads` threads for `seconds`; `make_request(i)` gives (method, path, body, headers)."""
