@@ -201,8 +201,12 @@ class FakeBilling:
                       key=lambda p: (p.paid_on, p.recorded_at))
 
     def add_online_payment(self, payment: OnlinePayment) -> bool:
-        if any(p.family_id == payment.family_id and p.status is OnlineStatus.PENDING
-               for p in self.s.online_payments.values()):
+        def pending_of_family(other: OnlinePayment) -> bool:
+            return other.family_id == payment.family_id and other.status is OnlineStatus.PENDING
+
+        # One pending payment per family, as the partial unique index says, whoever else is inserting now.
+        if any(pending_of_family(p) for p in self.s.online_payments.values()) or not self.committed.insert_unless(
+                "online_payments", payment.id, payment, pending_of_family):
             return False
         self.s.online_payments[payment.id] = payment
         return True

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any
@@ -313,7 +313,8 @@ class FakeUnitOfWork:
         with self._lock:
             self._base = _containers(self._shared)
             self._work = copy.deepcopy(self._shared)
-        work, committed = self._work, Committed(self._shared, self._lock)
+        work = self._work
+        committed = self._committed = Committed(self._shared, self._lock)
         self.accounts = _Accounts(work)
         self.login_failures = _LoginFailures(work, committed)
         self.sessions = _Sessions(work)
@@ -329,6 +330,7 @@ class FakeUnitOfWork:
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  traceback: TracebackType | None) -> None:
+        self._committed.undo()  # what was not committed is rolled back
         self._work = None
 
     def commit(self) -> None:
@@ -351,6 +353,7 @@ class FakeUnitOfWork:
 
     def rollback(self) -> None:
         self._active()
+        self._committed.undo()
         self._begin()
 
     def _active(self) -> Store:
@@ -370,11 +373,33 @@ class Committed:
     def __init__(self, store: Store, lock: threading.Lock) -> None:
         self._store = store
         self._lock = lock
+        self._inserted: list[tuple[str, Any, Any]] = []
 
     def get(self, table: str, key: Any) -> Any:
         """The committed row of `table` with this key, or None."""
         with self._lock:
             return getattr(self._store, table).get(key)
+
+    def insert_unless(self, table: str, key: Any, row: Any, clashes: Callable[[Any], bool]) -> bool:
+        """Insert `row` into the shared `table` at once unless a row there `clashes` with it; True when
+        inserted. As a unique index does, this sees the rows other units of work inserted this way and
+        have not committed yet, so two at once cannot both insert; `undo` takes the row back (rollback)."""
+        with self._lock:
+            rows = getattr(self._store, table)
+            if any(clashes(other) for other in rows.values()):
+                return False
+            rows[key] = row
+            self._inserted.append((table, key, row))
+            return True
+
+    def undo(self) -> None:
+        """Take back what `insert_unless` inserted (the unit of work ends without committing)."""
+        with self._lock:
+            for table, key, row in self._inserted:
+                rows = getattr(self._store, table)
+                if rows.get(key) is row:
+                    del rows[key]
+            self._inserted.clear()
 
 
 class FakeUnitOfWorkFactory:
