@@ -170,8 +170,9 @@ def preload_wsgi_app(settings: Settings | None = None) -> tuple[Any, Callable[[]
     does once forked (`famille serve`: gunicorn's `preload_app` and `post_fork`).
 
     Built and made ready once (rules compiled, holiday data read, objects frozen out of the collector),
-    a worker starts at once and shares those pages with its siblings: none spends seconds of CPU
-    building its own while the others serve (a rush right after a restart waited for it). The
+    a worker starts at once and shares those pages with its siblings (about half the memory per
+    worker): none spends seconds of CPU building its own while the others serve, as a worker
+    gunicorn replaces under load did (seen during a rush on a loaded machine). The
     parent's connections are closed before the fork, so no two processes share one; each worker
     then opens its own, and watches the rule files with a thread of its own (threads do not cross
     a fork).
