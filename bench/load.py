@@ -51,21 +51,31 @@ class KeepAlive:
         parts = urlsplit(base)
         self._connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
 
-    def call(self, method: str, path: str, body: Any = None, *, token: str | None = None) -> tuple[int, Any]:
-        """(status, decoded JSON answer); the connection is opened again if the server closed it."""
-        headers = {"Content-Type": "application/json"} | ({"Authorization": f"Bearer {token}"} if token else {})
+    def send(self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
+             ) -> tuple[int, bytes]:
+        """(status, raw answer) of one attempt; on a network error the connection is closed (the next
+        request opens it again) and the error raised."""
         data = None if body is None else json.dumps(body)
         try:
-            self._connection.request(method, path, body=data, headers=headers)
+            self._connection.request(method, path, body=data,
+                                     headers={"Content-Type": "application/json", **(headers or {})})
             answer = self._connection.getresponse()
+            raw = answer.read()
         except (OSError, http.client.HTTPException):
-            self._connection.close()  # reconnects at the next request
-            self._connection.request(method, path, body=data, headers=headers)
-            answer = self._connection.getresponse()
-        raw = answer.read()
+            self._connection.close()
+            raise
         if answer.getheader("Connection", "").lower() == "close":
             self._connection.close()
-        return answer.status, (json.loads(raw) if raw else None)
+        return answer.status, raw
+
+    def call(self, method: str, path: str, body: Any = None, *, token: str | None = None) -> tuple[int, Any]:
+        """(status, decoded JSON answer), asked again once if the server had closed the connection."""
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        try:
+            status, raw = self.send(method, path, body, headers)
+        except (OSError, http.client.HTTPException):
+            status, raw = self.send(method, path, body, headers)
+        return status, (json.loads(raw) if raw else None)
 
     def close(self) -> None:
         self._connection.close()
@@ -74,7 +84,6 @@ class KeepAlive:
 def run(name: str, base: str, make_request: Request, *, threads: int = 8, seconds: float = 5.0,
         ok: tuple[int, ...] = (200, 201)) -> Result:
     """Fire requests from `threads` threads for `seconds`; `make_request(i)` gives (method, path, body, headers)."""
-    parts = urlsplit(base)
     stop = time.monotonic() + seconds
     latencies: list[float] = []
     errors = 0
@@ -83,30 +92,22 @@ def run(name: str, base: str, make_request: Request, *, threads: int = 8, second
 
     def worker(index: int) -> None:
         nonlocal errors, count
-        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        client = KeepAlive(base)
         mine: list[float] = []
         my_errors = 0
         i = index
         while time.monotonic() < stop:
             method, path, body, headers = make_request(i)
             i += threads
-            data = None if body is None else json.dumps(body)
             started = time.perf_counter()
             try:
-                connection.request(method, path, body=data, headers={"Content-Type": "application/json",
-                                                                     **headers})
-                answer = connection.getresponse()
-                answer.read()
-                if answer.status not in ok:
+                status, _ = client.send(method, path, body, headers)
+                if status not in ok:
                     my_errors += 1
-                if answer.getheader("Connection", "").lower() == "close":
-                    connection.close()
             except (OSError, http.client.HTTPException):
                 my_errors += 1
-                connection.close()
-                connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
             mine.append((time.perf_counter() - started) * 1000)
-        connection.close()
+        client.close()
         with lock:
             latencies.extend(mine)
             errors += my_errors
