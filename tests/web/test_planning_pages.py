@@ -12,6 +12,7 @@ from famille.kernel.shared.time import PARIS
 from tests.fakes.rules import NEW_REASON, bookings_wait_for_an_agent, one_more_reason
 from tests.http.test_planning_api import CHILD_A, CHILD_A2, CHILD_B, PlanningWorld
 from tests.web.conftest import PageClient, text_of
+from tests.web.test_records_pages import FORMS, _send
 
 GRID = f"/enfants/{CHILD_A}/planning"
 DAY = f"/enfants/{CHILD_A}/planning/jour"
@@ -418,6 +419,36 @@ def test_the_agent_accepts_and_refuses_pending_requests(world: PlanningWorld) ->
     grid = text_of(family.get(f"{GRID}?mois=2026-12"))
     assert "lundi 7 décembre, RESTAURATION : Réservé" in grid
     assert "mardi 8 décembre, RESTAURATION : Réservation refusée" in grid
+
+
+def _refusal_field(page: str, key: str) -> str:
+    """The refusal reason's field of the card `key`, its key replaced by `KEY`."""
+    found = re.search(rf'<div class="champ[^"]*">\s*<label for="motif-{key}">.*?</div>', page, re.S)
+    assert found, page
+    return found[0].replace(key, "KEY")
+
+
+def test_both_agent_queues_ask_the_refusal_reason_with_the_same_field(world: PlanningWorld,
+                                                                        family: PageClient) -> None:
+    world.rules.use(bookings_wait_for_an_agent("ville-a"))
+    family.get(f"{DAY}?date=2026-12-07&service=RESTAURATION")
+    family.post(DAY, {"date": "2026-12-07", "service": "RESTAURATION", "action": "reserver"})
+    _send(family, *FORMS[0])
+    agent = PageClient(world.app())
+    agent.login("agent.villeneuve")
+    booking = re.findall(r'action="/agent/reservations/(reservation/[^"]+)"', agent.get("/agent/reservations").text)[0]
+    [request] = [r.id for r in world.uow.store.requests.values()]
+
+    bookings = agent.post(f"/agent/reservations/{booking}", {"decision": "refuser", "motif": " "})
+    agent.get("/agent/demandes")
+    requests = agent.post(f"/agent/demandes/{request}", {"decision": "refuser", "motif": " "})
+
+    assert bookings.status_code == requests.status_code == 422
+    field = _refusal_field(bookings.text, booking.replace("/", "-"))
+    assert field == _refusal_field(requests.text, request)
+    assert "Obligatoire pour refuser : la famille le lira." in field
+    assert 'id="erreur-motif-KEY"' in field and "Indiquez le motif du refus : la famille le lira." in field
+    assert 'aria-describedby="aide-motif-KEY erreur-motif-KEY"' in field and 'aria-invalid="true"' in field
 
 
 # --- the private calendar address -----------------------------------------------------------------

@@ -208,13 +208,13 @@ class HeadcountsCsv(_AgentPage):
 
 @attrs.frozen
 class PendingItem:
-    """A request of the queue, with the form's errors if a decision on it was refused."""
+    """A request of the queue, with its refusal form (what was typed, and why it was refused)."""
 
     entry: PendingEntry
     key: str
     kind_label: str
     description: str
-    errors: tuple[str, ...] = ()
+    form: Form
 
 
 class PendingPage(_AgentPage):
@@ -224,9 +224,9 @@ class PendingPage(_AgentPage):
         """The queue, by day."""
         self.show(req, resp)
 
-    def show(self, req: falcon.Request, resp: falcon.Response, *, failed: str | None = None,
-             errors: tuple[str, ...] = (), conflict: str | None = None, status: str = falcon.HTTP_200) -> None:
-        """Draw the queue; `failed` is the key of the request whose decision was refused."""
+    def show(self, req: falcon.Request, resp: falcon.Response, *, failed: tuple[str, Form] | None = None,
+             conflict: str | None = None, status: str = falcon.HTTP_200) -> None:
+        """Draw the queue; `failed` is the key of the request whose decision was refused, and its form."""
         items = []
         for entry in self._agents.pending(req.context.principal):
             record = entry.record
@@ -241,7 +241,8 @@ class PendingPage(_AgentPage):
                 state = entry.absence.state
                 late = "" if state.in_time else " (déclarée hors délai)"
                 description = f"{describe_date(record.day)} — {record.service_code} — motif : {state.reason}{late}"
-            items.append(PendingItem(entry, key, label, description, errors if key == failed else ()))
+            items.append(PendingItem(entry, key, label, description,
+                                     failed[1] if failed and failed[0] == key else Form()))
         self._site.page(req, resp, "agent_reservations.html", status=status, items=items, conflict=conflict,
                         flash=NOTICES.get(req.get_param("resultat") or ""))
 
@@ -259,13 +260,15 @@ class PendingDecision(_AgentPage):
             raise NotFound("Demande introuvable.")
         fields = posted(req)
         accept = fields.get("decision") == "accepter"
-        reason = fields.get("motif") or None
+        reason = fields.get("motif", "")
         decide = self._agents.decide_booking if kind == "reservation" else self._agents.decide_absence
         try:
-            decide(req.context.principal, record_id, accept=accept, reason=reason)
+            decide(req.context.principal, record_id, accept=accept, reason=reason or None)
         except ValidationFailed as refused:
-            self._queue.show(req, resp, failed=f"{kind}/{record_id}", errors=tuple(e.message for e in refused.errors),
-                             status=falcon.HTTP_422)
+            form = Form(values={"motif": reason})
+            for error in refused.errors:
+                form.add("motif", error.message)
+            self._queue.show(req, resp, failed=(f"{kind}/{record_id}", form), status=falcon.HTTP_422)
             return
         except Conflict as done:
             self._queue.show(req, resp, conflict=done.message, status=falcon.HTTP_409)
