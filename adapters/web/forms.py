@@ -120,3 +120,12 @@ class Form:
         return [(None, m) for m in self.general] + [
             (field, message) for field, messages in self.errors.items() for message in messages
         ]
+
+
+def refused_decision(reason: str, refused: ValidationFailed) -> Form:
+    """The refusal form of an agent's decision (`ui.decision`) shown again: the reason typed, and the
+    kernel's errors beside « motif », the one field of that form."""
+    form = Form(values={"motif": reason})
+    for error in refused.errors:
+        form.add("motif", error.message)
+    return form

@@ -19,6 +19,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from famille.kernel.accounts.model import Principal, Role
 from famille.kernel.shared.french_dates import describe_date, describe_instant
+from famille.kernel.shared.refusals import REASON_MAX
 
 STATIC_DIR = Path(__file__).with_name("static")
 CENT = Decimal("0.01")
@@ -111,6 +112,7 @@ class Renderer:
             date_courte=short_date, date_longue=long_date, instant=long_instant, euros=euros
         )
         self.env.globals["static"] = self.static_url
+        self.env.globals["refusal_reason_max"] = REASON_MAX
         self._versions: dict[str, str] = {}
 
     def static_url(self, name: str) -> str:

@@ -29,13 +29,13 @@ from famille.kernel.families.requests import (
     RequestStatus,
 )
 from famille.kernel.shared.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from famille.kernel.shared.refusals import refusal_reason
 from famille.ports.clock import Clock
 from famille.ports.notification import Notice, Notifier, Recipient
 from famille.ports.persistence import UnitOfWork, UnitOfWorkFactory
 from famille.ports.rules import Rules
 
 VALIDATION_POLICY = "request_validation"
-REASON_MAX = 2000
 PHOTO_MAX_BYTES = 2 * 1024 * 1024
 #: Magic numbers: the first bytes decide what a file is, not the Content-Type it came with.
 PHOTO_SIGNATURES = {"image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG\r\n\x1a\n"}
@@ -202,11 +202,7 @@ class Requests:
         Of two agents deciding the same request at once, exactly one wins; the other
         gets `Conflict`. A decided request cannot be decided again.
         """
-        reason = (decision.reason or "").strip()
-        if not decision.accept and not reason:
-            raise ValidationFailed([FieldError("reason", "Indiquez le motif du refus.")])
-        if len(reason) > REASON_MAX:
-            raise ValidationFailed([FieldError("reason", f"Le motif ne doit pas dépasser {REASON_MAX} caractères.")])
+        reason = refusal_reason(decision.accept, decision.reason)
         with self._uow() as uow:
             request = uow.requests.get(request_id)
             if request is None or not principal.is_agent or request.organisation_code != principal.organisation_code:

@@ -39,6 +39,7 @@ from famille.kernel.planning.scope import enrolment_covering, planning_scope
 from famille.kernel.shared.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from famille.kernel.shared.french_dates import describe_date
 from famille.kernel.shared.organisations import Service, StructureKind
+from famille.kernel.shared.refusals import refusal_reason
 from famille.ports.calendar import HolidayCalendar
 from famille.ports.clock import Clock
 from famille.ports.notification import Notice, Notifier, Recipient
@@ -47,7 +48,6 @@ from famille.ports.rules import Rules
 
 #: The pratique alimentaire of a child whose record names none: the normal meal.
 NO_PRATIQUE = "--Aucun--"
-REASON_MAX = 2000
 
 
 @attrs.frozen
@@ -148,7 +148,7 @@ class AgentPlanning:
                        ) -> BookingRecord:
         """Accept or refuse (with a reason) a pending booking; the family is told in its inbox."""
         organisation = _require_agent(principal)
-        reason = _refusal_reason(accept, reason)
+        reason = refusal_reason(accept, reason)
         now = self._clock.now()
         with self._uow() as uow:
             record = _pending(uow.planning.booking(booking_id), organisation, BookingStatus.PENDING, "réservation")
@@ -171,7 +171,7 @@ class AgentPlanning:
         """Accept a pending absence (excused or billed: `Excuses` decides) or refuse it (kept on the cell,
         « Absent facturé »: the day is billed); the family is told in its inbox."""
         organisation = _require_agent(principal)
-        reason = _refusal_reason(accept, reason)
+        reason = refusal_reason(accept, reason)
         now = self._clock.now()
         with self._uow() as uow:
             record = _pending(uow.planning.absence(absence_id), organisation, AbsenceStatus.PENDING, "absence")
@@ -407,15 +407,6 @@ def _pending(record: _Decided | None, organisation: str, pending: BookingStatus 
     if record.state.status is not pending:
         raise Conflict(_ALREADY_DECIDED.format(what))
     return record
-
-
-def _refusal_reason(accept: bool, reason: str | None) -> str | None:
-    reason = (reason or "").strip() or None
-    if not accept and reason is None:
-        raise ValidationFailed([FieldError("reason", "Indiquez le motif du refus : la famille le lira.")])
-    if reason is not None and len(reason) > REASON_MAX:
-        raise ValidationFailed([FieldError("reason", f"Le motif ne doit pas dépasser {REASON_MAX} caractères.")])
-    return reason
 
 
 def _recipients(uow: UnitOfWork, child_id: str) -> list[Recipient]:

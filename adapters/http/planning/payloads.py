@@ -20,6 +20,7 @@ from famille.kernel.planning.service import MAX_CELLS, cells_of_pattern
 from famille.kernel.shared import dates
 from famille.kernel.shared.errors import FieldError, ValidationFailed
 from famille.kernel.shared.french_dates import WEEKDAYS
+from famille.kernel.shared.refusals import REASON_MAX
 
 CODE_MAX = 40
 #: A pattern covers at most this many days (a school year and a little more).
@@ -77,7 +78,7 @@ class DecisionBody:
     """`{"accept": true}` or `{"accept": false, "reason": "..."}`."""
 
     accept: bool
-    reason: text(2000) | None = None
+    reason: text(REASON_MAX) | None = None
 
 
 @attrs.frozen

@@ -12,7 +12,7 @@ from famille.adapters.http.auth import AGENT, FAMILY
 from famille.adapters.http.payloads import ID_MAX, path_id
 from famille.adapters.web.families.account import TABS
 from famille.adapters.web.families.request_tables import DiffLine, Table, diff, items_of, table
-from famille.adapters.web.forms import Form, posted
+from famille.adapters.web.forms import Form, posted, refused_decision
 from famille.adapters.web.rendering import redirect
 from famille.adapters.web.site import Page, Site
 from famille.kernel.families.request_service import QueueEntry
@@ -147,11 +147,7 @@ class AgentDecisionResource:
             self._site.portal.requests.decide(req.context.principal, request_id,
                                               Decision(accept=accept, reason=None if accept else reason))
         except ValidationFailed as refused:
-            form = Form(values={"motif": reason})
-            for error in refused.errors:
-                form.add("motif", "Indiquez le motif du refus : la famille le lira."
-                         if error.field == "reason" and not reason.strip() else error.message)
-            self._queue.show(req, resp, status=falcon.HTTP_422, failed=(request_id, form))
+            self._queue.show(req, resp, status=falcon.HTTP_422, failed=(request_id, refused_decision(reason, refused)))
             return
         except Conflict as conflict:
             self._queue.show(req, resp, status=falcon.HTTP_409, conflict=conflict.message)

@@ -15,7 +15,7 @@ import falcon
 
 from famille.adapters.http.auth import AGENT
 from famille.adapters.http.planning.views import headcounts_csv
-from famille.adapters.web.forms import Form, posted
+from famille.adapters.web.forms import Form, posted, refused_decision
 from famille.adapters.web.planning.forms import address, parse_day, parse_time, query_day, short_text
 from famille.adapters.web.rendering import redirect
 from famille.adapters.web.site import Page, Site
@@ -265,10 +265,8 @@ class PendingDecision(_AgentPage):
         try:
             decide(req.context.principal, record_id, accept=accept, reason=reason or None)
         except ValidationFailed as refused:
-            form = Form(values={"motif": reason})
-            for error in refused.errors:
-                form.add("motif", error.message)
-            self._queue.show(req, resp, failed=(f"{kind}/{record_id}", form), status=falcon.HTTP_422)
+            self._queue.show(req, resp, failed=(f"{kind}/{record_id}", refused_decision(reason, refused)),
+                             status=falcon.HTTP_422)
             return
         except Conflict as done:
             self._queue.show(req, resp, conflict=done.message, status=falcon.HTTP_409)
