@@ -25,6 +25,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import attrs  # noqa: E402
 import falcon.testing  # noqa: E402
 from sqlalchemy import event, func, insert, select  # noqa: E402
 
@@ -56,7 +57,7 @@ POSTGRES_SERVER_THREADS = 4
 
 def _sessions(wiring: Any, account_ids: list[str]) -> list[str]:
     """Bearer tokens for these accounts, stored directly (no argon2: logins are measured elsewhere)."""
-    now = datetime.now(PARIS)
+    now = wiring.settings.clock_start or datetime.now(PARIS)
     tokens = [secrets.token_urlsafe(32) for _ in account_ids]
     with wiring.uow() as uow:
         for account_id, token in zip(account_ids, tokens, strict=True):
@@ -78,24 +79,29 @@ def bench_year(folder: Path) -> tuple[float, int]:
     (`ready_for_requests`: the holiday data read, the objects made so far out of the collector's passes),
     and the family's planning shown once before (Falcon compiles its router, SQLAlchemy its statements
     and cattrs its converters at their first use). The booking itself runs cold: its statements are new.
+
+    The whole school year, whatever today's date: the portal's clock is set to 20 August before the
+    school year of today (bookings open on the 13th), and the request asks from its first day to its
+    last, as a family booking the year before la rentrée does.
     """
     url = f"sqlite:///{folder / 'year.db'}"
     upgrade(url)
-    wiring = build(_settings(url))
+    school_year = SchoolYear.containing(datetime.now(PARIS).date())
+    now = datetime(school_year.start.year, 8, 20, 10, tzinfo=PARIS)
+    wiring = build(attrs.evolve(_settings(url), clock_start=now))
     seed_organisation(wiring.uow, "ville")
     ((_, children),) = seed_families(wiring.uow, "ville", 1, children_each=3)
     (token,) = _sessions(wiring, ["ville-acc-0"])
     ready_for_requests(wiring)  # as each server worker does before its first request (`create_wsgi_app`)
     client = falcon.testing.TestClient(create_app(wiring.portal))
-    today = datetime.now(PARIS).date()
     started = time.perf_counter()
     shown = client.simulate_get(f"/api/v1/children/{children[0]}/planning",
                                 headers={"Authorization": f"Bearer {token}"})
     assert shown.status_code == 200, shown.text
     print(f"Année scolaire : le planning affiché d'abord (premier appel du processus) en "
           f"{(time.perf_counter() - started) * 1000:.0f} ms")
-    body = {"children": children, "services": list(SERVICES), "from": today.isoformat(),
-            "to": SchoolYear.containing(today).end.isoformat()}
+    body = {"children": children, "services": list(SERVICES), "from": school_year.start.isoformat(),
+            "to": school_year.end.isoformat()}
     statements: list[int] = [0]
 
     def count(*_: Any) -> None:

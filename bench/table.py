@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import queue
 import sys
 import tempfile
 from pathlib import Path
@@ -136,7 +137,14 @@ def _in_own_process(key: str, folder: Path, seconds: float) -> Row:
     results: Any = context.Queue()
     worker = context.Process(target=_measure_into, args=(key, folder, seconds, results))
     worker.start()
-    row: Row = results.get()
+    while True:  # a measure that dies (an exception, a crash) says so instead of leaving the table waiting
+        try:
+            row: Row = results.get(timeout=1)
+            break
+        except queue.Empty:
+            if not worker.is_alive():
+                raise SystemExit(f"la mesure « {key} » s'est arrêtée sans résultat (code {worker.exitcode})") \
+                    from None
     worker.join()
     return row
 

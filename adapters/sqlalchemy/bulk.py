@@ -10,14 +10,18 @@ in the caller's transaction; `BackgroundCopy` runs it in a thread while the call
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Insert, Table, insert
+from sqlalchemy import Connection, Dialect, Insert, Table, insert
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine.interfaces import Compiled
 
 CHUNK = 20_000
+#: Parameters one SQLite statement may take (SQLITE_MAX_VARIABLE_NUMBER since SQLite 3.32).
+SQLITE_PARAMETERS = 32_766
 
 
 def bulk_insert(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> int:
@@ -33,7 +37,7 @@ def insert_rows(connection: Connection, table: Table, columns: Sequence[str], ro
     if not rows:
         return 0
     dialect = connection.dialect
-    compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
+    compiled = _compiled_insert(table, tuple(columns), dialect)
     processors = [_memoised(table.c[name].type._cached_bind_processor(dialect)) for name in columns]
     if compiled.positional:
         order = [list(columns).index(key) for key in (compiled.positiontup or [])]
@@ -46,6 +50,41 @@ def insert_rows(connection: Connection, table: Table, columns: Sequence[str], ro
             params = [dict(zip(columns, values, strict=True)) for values in converted]
         connection.exec_driver_sql(compiled.string, params)
     return len(rows)
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled_insert(table: Table, columns: tuple[str, ...], dialect: Dialect) -> Compiled:
+    """`INSERT INTO table (columns)` compiled for the dialect, once per process (a few milliseconds each time)."""
+    return insert(table).compile(dialect=dialect, column_keys=list(columns))
+
+
+def insert_ignore_returning(connection: Connection, table: Table, columns: Sequence[str],
+                            rows: Sequence[Sequence[Any]], conflict: Sequence[str], returning: str) -> list[Any]:
+    """SQLite: insert `rows` (values in the order of `columns`) in multi-row `INSERT … VALUES (…), (…)
+    ON CONFLICT (conflict) DO NOTHING RETURNING returning`, as many rows a statement as the driver's
+    parameters allow; the `returning` column of the rows inserted (a conflicting row returns nothing).
+
+    Each distinct value goes through its column's conversion once, as `insert_rows` does; SQLAlchemy's
+    own multi-row insert converts every value of every row.
+    """
+    if not rows:
+        return []
+    dialect = connection.dialect
+    quote = dialect.identifier_preparer.quote
+    processors = [_memoised(table.c[name].type._cached_bind_processor(dialect)) for name in columns]
+    head = (f"INSERT INTO {dialect.identifier_preparer.format_table(table)} "
+            f"({', '.join(quote(name) for name in columns)}) VALUES ")
+    tail = (f" ON CONFLICT ({', '.join(quote(name) for name in conflict)}) DO NOTHING "
+            f"RETURNING {quote(returning)}")
+    one = "(" + ", ".join("?" * len(columns)) + ")"
+    per_statement = max(1, SQLITE_PARAMETERS // len(columns))
+    found: list[Any] = []
+    for start in range(0, len(rows), per_statement):
+        page = rows[start:start + per_statement]
+        params = tuple(convert(value) for row in page for value, convert in zip(row, processors, strict=True))
+        result = connection.exec_driver_sql(head + ", ".join([one] * len(page)) + tail, params)
+        found += result.scalars()
+    return found
 
 
 def copy_rows(connection: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:

@@ -37,7 +37,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
-from famille.adapters.sqlalchemy.bulk import bulk_insert, insert_ignore, unnest_select
+from famille.adapters.sqlalchemy.bulk import (
+    bulk_insert,
+    insert_ignore,
+    insert_ignore_returning,
+    unnest_select,
+)
 from famille.adapters.sqlalchemy.database import SqlRepository
 from famille.adapters.sqlalchemy.families.translation import weekdays_from_text, weekdays_to_text
 from famille.adapters.sqlalchemy.lean import LeanSelect
@@ -230,9 +235,6 @@ def _organisations_of(children_match: Any, enrolments_match: Any) -> Any:
                organisations.c.code.in_(select(enrolments.c.organisation_code).where(enrolments_match)))
 
 
-#: Rows of one multi-row INSERT (SQLAlchemy still keeps under the driver's limit of parameters):
-#: a request of 10 children × 2,000 cells is one statement.
-_ROWS_PER_INSERT = 20_000
 _ENROLMENTS_OF = (select(enrolments).where(enrolments.c.child_id == bindparam("p_child"))
                   .order_by(enrolments.c.service_code, enrolments.c.start_day))
 
@@ -413,9 +415,9 @@ class SqlPlanningRepository(SqlRepository):
         values = [booking_to_values(b, batch_id) for b in items]
         if self._connection.dialect.name == "postgresql":
             return self._add_bookings_postgresql(values, [event_to_values(e) for e in history])
-        statement = (insert_ignore(self._connection, bookings, CELL_COLUMNS).returning(bookings.c.id)
-                     .execution_options(insertmanyvalues_page_size=_ROWS_PER_INSERT))
-        added = {r.id for r in self._connection.execute(statement, values)}
+        names = list(values[0])
+        added = set(insert_ignore_returning(self._connection, bookings, names,
+                                            [[row[name] for name in names] for row in values], CELL_COLUMNS, "id"))
         cells = {(b.child_id, b.service_code, b.day) for b in items if b.id in added}
         self.add_events([e for e in history if (e.child_id, e.service_code, e.day) in cells])
         return [b.id for b in items if b.id in added]
