@@ -38,18 +38,37 @@ def insert_rows(connection: Connection, table: Table, columns: Sequence[str], ro
         return 0
     dialect = connection.dialect
     compiled = _compiled_insert(table, tuple(columns), dialect)
-    processors = [_memoised(table.c[name].type._cached_bind_processor(dialect)) for name in columns]
-    if compiled.positional:
-        order = [list(columns).index(key) for key in (compiled.positiontup or [])]
+    # only the columns whose type converts its values (dates, instants…) are looked at, value by value
+    converting = _converting(table, columns, dialect)
+    order = ([list(columns).index(key) for key in (compiled.positiontup or [])] if compiled.positional
+             else list(range(len(columns))))
     for start in range(0, len(rows), CHUNK):
-        converted = ([convert(value) for value, convert in zip(row, processors, strict=True)]
-                     for row in rows[start:start + CHUNK])
-        if compiled.positional:
-            params: list[Any] = [tuple(values[i] for i in order) for values in converted]
+        converted: Iterable[Sequence[Any]] = rows[start:start + CHUNK]
+        if converting:
+            converted = (_converted(row, converting) for row in converted)
+        if not compiled.positional:
+            params: list[Any] = [dict(zip(columns, values, strict=True)) for values in converted]
+        elif order != sorted(order):
+            params = [tuple(values[i] for i in order) for values in converted]
         else:
-            params = [dict(zip(columns, values, strict=True)) for values in converted]
+            params = [tuple(values) for values in converted]
         connection.exec_driver_sql(compiled.string, params)
     return len(rows)
+
+
+def _converting(table: Table, columns: Sequence[str], dialect: Dialect) -> list[tuple[int, Callable[[Any], Any]]]:
+    """The positions of the `columns` whose type converts its values (dates, instants…), each with its
+    conversion memoised: the other values go to the driver as they are."""
+    return [(i, _memoised(process)) for i, name in enumerate(columns)
+            if (process := table.c[name].type._cached_bind_processor(dialect)) is not None]
+
+
+def _converted(row: Sequence[Any], converting: Sequence[tuple[int, Callable[[Any], Any]]]) -> list[Any]:
+    """`row` with the values of the converting columns converted."""
+    values = list(row)
+    for i, convert in converting:
+        values[i] = convert(values[i])
+    return values
 
 
 @functools.lru_cache(maxsize=64)
@@ -71,7 +90,7 @@ def insert_ignore_returning(connection: Connection, table: Table, columns: Seque
         return []
     dialect = connection.dialect
     quote = dialect.identifier_preparer.quote
-    processors = [_memoised(table.c[name].type._cached_bind_processor(dialect)) for name in columns]
+    converting = _converting(table, columns, dialect)
     head = (f"INSERT INTO {dialect.identifier_preparer.format_table(table)} "
             f"({', '.join(quote(name) for name in columns)}) VALUES ")
     tail = (f" ON CONFLICT ({', '.join(quote(name) for name in conflict)}) DO NOTHING "
@@ -81,7 +100,7 @@ def insert_ignore_returning(connection: Connection, table: Table, columns: Seque
     found: list[Any] = []
     for start in range(0, len(rows), per_statement):
         page = rows[start:start + per_statement]
-        params = tuple(convert(value) for row in page for value, convert in zip(row, processors, strict=True))
+        params = tuple(value for row in page for value in (_converted(row, converting) if converting else row))
         result = connection.exec_driver_sql(head + ", ".join([one] * len(page)) + tail, params)
         found += result.scalars()
     return found

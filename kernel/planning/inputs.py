@@ -89,6 +89,15 @@ class BookingState:
         at = require_aware(at)
         return cls(BookingStatus.PENDING, by, at, in_time=is_before(at, deadline))
 
+    @classmethod
+    def asked(cls, by: str, at: datetime, in_time: bool, *, accepted: bool) -> BookingState:
+        """A new request from `by` at `at`, `accepted` at once by the same hand (an agent booking, or a rule
+        that asks no validation) or pending; what `requested` then `accepted` give, made in one step."""
+        at = require_aware(at)
+        if accepted:
+            return cls(BookingStatus.ACCEPTED, by, at, in_time, by, at)
+        return cls(BookingStatus.PENDING, by, at, in_time)
+
     def accepted(self, by: str, at: datetime) -> BookingState:
         """The request accepted by the agent `by`."""
         return attrs.evolve(self, status=BookingStatus.ACCEPTED, decided_by=by, decided_at=require_aware(at))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import attrs
 
@@ -39,7 +39,7 @@ from famille.kernel.planning.inputs import (
     Enrolment,
     declare_absence,
 )
-from famille.kernel.planning.month import MonthTemplates
+from famille.kernel.planning.month import MonthTemplate, MonthTemplates
 from famille.kernel.planning.outcomes import CellRefused, CellResult, ChangeReport, Outcome, SkipReason
 from famille.kernel.planning.records import (
     AbsenceRecord,
@@ -58,6 +58,7 @@ from famille.kernel.planning.scope import PlanningScope, planning_scope, scope_o
 from famille.kernel.shared.errors import FieldError, Forbidden, NotFound, ValidationFailed
 from famille.kernel.shared.french_dates import describe_date
 from famille.kernel.shared.organisations import Service, Structure
+from famille.kernel.shared.time import require_aware
 from famille.ports.calendar import HolidayCalendar
 from famille.ports.clock import Clock
 from famille.ports.persistence import UnitOfWork, UnitOfWorkFactory
@@ -250,7 +251,8 @@ class Planning:
             scopes = [scope_of(principal, child, known[child.id].enrolments) for child in children]
             versions = {code: v for cells in known.values() for code, v in cells.setup_versions.items()}
             setups = _Setups(self._setups, uow, first, last, versions)  # loaded once per organisation
-            asked = [self._judge_child(principal, scope, setups, known[scope.child.id].within(scope), wanted, now,
+            moment = _Moment(now, self._horizon)
+            asked = [self._judge_child(principal, scope, setups, known[scope.child.id].within(scope), wanted, moment,
                                        as_agent) for scope in scopes]
             # every child's bookings and their history in one write (the history of the cells added only)
             granted = [item for _, items, _ in asked for item in items]
@@ -271,7 +273,7 @@ class Planning:
         return reports
 
     def _judge_child(self, principal: Principal, scope: PlanningScope, setups: _Setups, known: ChildCells,
-                     wanted: Sequence[Cell], now: datetime, as_agent: bool
+                     wanted: Sequence[Cell], moment: _Moment, as_agent: bool
                      ) -> tuple[dict[Cell, CellResult], list[tuple[BookingRecord, DeadlineRule, Deadline]],
                                 list[PlanningEvent]]:
         """The cells refused with why, the bookings to insert (each in the organisation of the enrolment
@@ -280,14 +282,14 @@ class Planning:
         results: dict[Cell, CellResult] = {}
         granted: list[tuple[BookingRecord, DeadlineRule, Deadline]] = []
         withdrawn: list[PlanningEvent] = []
+        now = moment.now
         for service_code, day in wanted:
             setup = setups.of(scope.organisation_of(service_code, day))
-            judged = self._judge_booking(setup, known, service_code, day, now, as_agent)
+            judged = self._judge_booking(setup, known, service_code, day, moment, as_agent)
             if isinstance(judged, CellResult):
                 results[(service_code, day)] = judged
                 continue
-            rule, deadline, absence = judged
-            in_time = is_before(now, deadline.instant)
+            rule, deadline, absence, in_time = judged
             if absence is not None:
                 results[(service_code, day)] = CellResult(
                     service_code, day, Outcome.BOOKED, "Absence retirée : la réservation de ce jour est rétablie.",
@@ -295,9 +297,8 @@ class Planning:
                 withdrawn.append(_event(absence, EventKind.ABSENCE_WITHDRAWN, now, principal, in_time,
                                         absence.state.reason, rule.rule_id, deadline))
                 continue
-            state = BookingState(BookingStatus.PENDING, principal.account_id, now, in_time=in_time)
-            if as_agent or not rule.needs_validation:
-                state = state.accepted(principal.account_id, now)
+            state = BookingState.asked(principal.account_id, now, in_time,
+                                       accepted=as_agent or not rule.needs_validation)
             granted.append((BookingRecord(str(uuid.uuid4()), setup.organisation.code, scope.child.id, service_code,
                                           day, state, rule.rule_id), rule, deadline))
         return results, granted, withdrawn
@@ -320,23 +321,26 @@ class Planning:
                                        rule_id=rule.rule_id, deadline=cutoff, in_time=record.state.in_time)
 
     def _deadline(self, setup: OrganisationSetup, service_code: str, day: date, action: ActionKind,
-                  reason: str = "AUCUNE") -> tuple[DeadlineRule, Deadline | None]:
+                  reason: str = "AUCUNE", month: MonthTemplate | None = None) -> tuple[DeadlineRule, Deadline | None]:
+        """The rule and deadline of an action on a cell; `month`: the cell's month template, when the caller
+        has it already."""
         rule = setup.deadlines.rule(service_code, day.weekday(), action, reason)
         if rule.spec is None:
             return rule, None
         if reason == NO_REASON and service_code in setup.services:  # computed once with the month
-            known = self._months.month(setup, day).deadlines_of(service_code, day).get(action)
+            known = (month or self._months.month(setup, day)).deadlines_of(service_code, day).get(action)
             if known is not None:
                 return rule, known
         return rule, Deadline(deadline_for(day, rule.spec, setup.calendar(day)), rule.rule_id)
 
     def _open_cell(self, setup: OrganisationSetup, known: ChildCells, service_code: str, day: date
-                   ) -> CellResult | None:
-        """A skip result when the cell takes no child that day (or not this child), else None."""
+                   ) -> CellResult | MonthTemplate:
+        """A skip result when the cell takes no child that day (or not this child), else its month's template."""
         if service_code not in setup.services:
             return CellResult(service_code, day, Outcome.SKIPPED,
                               f"Service inconnu dans votre commune : {service_code}.", SkipReason.UNKNOWN_SERVICE)
-        if not self._months.month(setup, day).opens(service_code, day):  # the month computed once knows
+        month = self._months.month(setup, day)
+        if not month.opens(service_code, day):  # the month computed once knows
             kind = setup.calendar(day).day_kind(day, service_code)
             return CellResult(service_code, day, Outcome.SKIPPED, _kind_message(kind, setup, service_code, day),
                               SkipReason.NOT_OPEN)
@@ -344,15 +348,17 @@ class Planning:
             return CellResult(service_code, day, Outcome.SKIPPED,
                               f"L'enfant n'est pas inscrit à {service_code} le {describe_date(day)}.",
                               SkipReason.NOT_ENROLLED)
-        return None
+        return month
 
     def _judge_booking(self, setup: OrganisationSetup, known: ChildCells, service_code: str, day: date,
-                       now: datetime, as_agent: bool
-                       ) -> CellResult | tuple[DeadlineRule, Deadline, AbsenceRecord | None]:
-        closed = self._open_cell(setup, known, service_code, day)
-        if closed is not None:
-            return closed
-        rule, deadline = self._deadline(setup, service_code, day, ActionKind.RESERVER)
+                       moment: _Moment, as_agent: bool
+                       ) -> CellResult | tuple[DeadlineRule, Deadline, AbsenceRecord | None, bool]:
+        """Why the cell cannot be booked, or its rule, its deadline, the absence the booking withdraws and
+        whether the request is in time."""
+        month = self._open_cell(setup, known, service_code, day)
+        if isinstance(month, CellResult):
+            return month
+        rule, deadline = self._deadline(setup, service_code, day, ActionKind.RESERVER, month=month)
         existing = known.bookings.get((service_code, day))
         absence = known.absences.get((service_code, day))  # the booking under a declared absence stays
         if existing is not None and existing.state.is_booked and absence is None:
@@ -367,16 +373,17 @@ class Planning:
                               SkipReason.CELL_TAKEN, rule.rule_id, deadline)
         if deadline is None:
             return CellResult(service_code, day, Outcome.SKIPPED, rule.message, SkipReason.NOT_BOOKABLE, rule.rule_id)
-        if not as_agent and not self._horizon.allows(now, day):
+        if not as_agent and not moment.allows(day):
             opens = self._horizon.opens_on(SchoolYear.containing(day))
             return CellResult(service_code, day, Outcome.SKIPPED,
                               f"Les réservations pour le {describe_date(day)} ouvrent le {describe_date(opens)}.",
                               SkipReason.BEYOND_HORIZON, rule.rule_id, deadline)
-        if not as_agent and not is_before(now, deadline.instant):
+        in_time = moment.before(deadline)
+        if not as_agent and not in_time:
             return CellResult(service_code, day, Outcome.SKIPPED,
                               _late_message(ActionKind.RESERVER, service_code, day, deadline),
                               SkipReason.DEADLINE_PASSED, rule.rule_id, deadline, in_time=False)
-        return rule, deadline, withdrawn
+        return rule, deadline, withdrawn, in_time
 
     # --- absences ---------------------------------------------------------------------------
 
@@ -467,9 +474,9 @@ class Planning:
     def _judge_absence(self, setup: OrganisationSetup, known: ChildCells, service_code: str, day: date,
                        why: AbsenceReason, now: datetime, as_agent: bool
                        ) -> CellResult | tuple[DeadlineRule, Deadline, BookingRecord]:
-        closed = self._open_cell(setup, known, service_code, day)
-        if closed is not None:
-            return closed
+        month = self._open_cell(setup, known, service_code, day)
+        if isinstance(month, CellResult):
+            return month
         if not why.allowed:
             return CellResult(service_code, day, Outcome.SKIPPED, why.message, SkipReason.REASON_NOT_ALLOWED,
                               why.rule_id)
@@ -478,7 +485,7 @@ class Planning:
             return CellResult(service_code, day, Outcome.SKIPPED,
                               f"Aucune réservation à annuler le {describe_date(day)} ({service_code}).",
                               SkipReason.NOT_BOOKED)
-        rule, deadline = self._deadline(setup, service_code, day, ActionKind.DECLARER_ABSENCE, why.reason)
+        rule, deadline = self._deadline(setup, service_code, day, ActionKind.DECLARER_ABSENCE, why.reason, month)
         if (service_code, day) in known.absences:
             return CellResult(service_code, day, Outcome.ALREADY_ABSENT, "Absence déjà déclarée.",
                               rule_id=rule.rule_id, deadline=deadline)
@@ -507,6 +514,31 @@ class Planning:
                       if scope.includes(e.organisation_code)]
         # Changes of one request share their instant: a request comes before its answer.
         return sorted(events, key=lambda e: (e.at, _EVENT_ORDER[e.kind]))
+
+
+@attrs.define
+class _Moment:
+    """The instant of one request, for every cell it asks: in UTC once (deadlines compare in UTC, as
+    `is_before` does) and the booking horizon's answer once per day, whatever the service or child."""
+
+    now: datetime
+    horizon: BookingHorizon
+    utc: datetime = attrs.field(init=False)
+    _allowed: dict[date, bool] = attrs.field(init=False, factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        self.utc = require_aware(self.now).astimezone(UTC)
+
+    def before(self, deadline: Deadline) -> bool:
+        """Whether the request comes strictly before the deadline (`is_before(now, deadline.instant)`)."""
+        return self.utc < require_aware(deadline.instant).astimezone(UTC)
+
+    def allows(self, day: date) -> bool:
+        """Whether the horizon lets a family book `day` now (`BookingHorizon.allows`)."""
+        allowed = self._allowed.get(day)
+        if allowed is None:
+            allowed = self._allowed[day] = self.horizon.allows(self.now, day)
+        return allowed
 
 
 class _Setups:
@@ -554,18 +586,18 @@ def _check_size(child_ids: Sequence[str], cells: Sequence[Cell]) -> None:
 def _booking_events(record: BookingRecord, principal: Principal, now: datetime, rule: DeadlineRule,
                     deadline: Deadline) -> list[PlanningEvent]:
     """The history of a new booking: asked, and accepted at once unless it waits for an agent."""
-    kinds = [EventKind.BOOKING_REQUESTED]
-    if record.state.status is BookingStatus.ACCEPTED:
-        kinds.append(EventKind.BOOKING_ACCEPTED)
+    kinds = _ASKED_AND_ACCEPTED if record.state.status is BookingStatus.ACCEPTED else _ASKED
     return [_event(record, kind, now, principal, record.state.in_time, None, rule.rule_id, deadline) for kind in kinds]
+
+
+_ASKED = (EventKind.BOOKING_REQUESTED,)
+_ASKED_AND_ACCEPTED = (EventKind.BOOKING_REQUESTED, EventKind.BOOKING_ACCEPTED)
 
 
 def _event(record: BookingRecord | AbsenceRecord, kind: EventKind, now: datetime, principal: Principal,
            in_time: bool, reason: str | None, rule_id: str | None, deadline: Deadline | None) -> PlanningEvent:
-    return PlanningEvent(
-        id=str(uuid.uuid4()), organisation_code=record.organisation_code, child_id=record.child_id,
-        service_code=record.service_code, day=record.day, kind=kind, at=now, by=principal.account_id,
-        by_agent=principal.is_agent, in_time=in_time, reason=reason, rule_id=rule_id,
-        deadline=deadline.instant if deadline else None,
-    )
+    # positional: a school year booked at once makes thousands (PlanningEvent's fields, in their order)
+    return PlanningEvent(str(uuid.uuid4()), record.organisation_code, record.child_id, record.service_code,
+                         record.day, kind, now, principal.account_id, principal.is_agent, in_time, reason, rule_id,
+                         deadline.instant if deadline else None)
 
