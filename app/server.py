@@ -15,14 +15,14 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
     def __init__(self, options: dict[str, Any], application: str | None = None) -> None:
         self._options = options
         self._application = application
-        self._in_worker: Callable[[], None] = lambda: None
+        self._in_worker: Callable[[int], None] = lambda threads: None
         super().__init__()
 
     def load_config(self) -> None:
         for key, value in self._options.items():
             self.cfg.set(key, value)
         self.cfg.set("preload_app", True)
-        self.cfg.set("post_fork", lambda _server, _worker: self._in_worker())
+        self.cfg.set("post_fork", lambda _server, worker: self._in_worker(worker.cfg.threads))
 
     def load(self) -> Any:
         if self._application is not None:  # another WSGI application under the same server (benchmarks)

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import gc
 import threading
-from pathlib import Path
+from datetime import date
 
 import pytest
 
 from famille import bootstrap
-from famille.adapters.sqlalchemy.migrate import upgrade
 from famille.bootstrap import Wiring, build, ready_for_requests
 from famille.config import Settings
 
 
-def test_a_worker_leaves_what_it_made_at_start_out_of_the_collectors_passes(tmp_path: Path) -> None:
-    wiring = build(Settings.from_environ({"FAMILLE_DATABASE_URL": f"sqlite:///{tmp_path / 'famille.db'}"}))
+def test_a_worker_leaves_what_it_made_at_start_out_of_the_collectors_passes(database_url: str) -> None:
+    wiring = build(Settings.from_environ({"FAMILLE_DATABASE_URL": database_url}))
     before = gc.get_freeze_count()
     try:
         ready_for_requests(wiring)
@@ -25,8 +24,8 @@ def test_a_worker_leaves_what_it_made_at_start_out_of_the_collectors_passes(tmp_
         wiring.engine.dispose()
 
 
-def test_the_app_built_before_the_fork_keeps_no_connection_and_each_worker_watches_the_rules(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_the_app_built_before_the_fork_keeps_no_connection_and_each_worker_opens_its_own_and_watches_the_rules(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     made: list[Wiring] = []
 
@@ -35,9 +34,7 @@ def test_the_app_built_before_the_fork_keeps_no_connection_and_each_worker_watch
         return made[-1]
 
     monkeypatch.setattr(bootstrap, "build", build_and_keep)
-    settings = Settings.from_environ({"FAMILLE_DATABASE_URL": f"sqlite:///{tmp_path / 'famille.db'}",
-                                      "FAMILLE_RULES_RELOAD_SECONDS": "5"})
-    upgrade(settings.database_url)
+    settings = Settings.from_environ({"FAMILLE_DATABASE_URL": database_url, "FAMILLE_RULES_RELOAD_SECONDS": "5"})
     watching = {thread.name for thread in threading.enumerate()}
     _, in_worker = bootstrap.preload_wsgi_app(settings)
     wiring = made[0]
@@ -46,9 +43,28 @@ def test_the_app_built_before_the_fork_keeps_no_connection_and_each_worker_watch
         # connection is closed before the fork, so no two workers inherit and share it.
         assert wiring.engine.pool.checkedin() == 0
         assert "famille-rules-watch" not in {thread.name for thread in threading.enumerate()} - watching
-        in_worker()  # in each worker, after the fork: its own watcher thread
+        in_worker(3)  # in each worker, after the fork: its own watcher thread, a connection per thread
         assert "famille-rules-watch" in {thread.name for thread in threading.enumerate()} - watching
+        assert wiring.engine.pool.checkedin() == (0 if wiring.engine.dialect.name == "sqlite" else 3)
     finally:
         wiring.rules.stop_watching()
+        gc.unfreeze()
+        wiring.engine.dispose()
+
+
+def test_the_reads_of_every_request_are_compiled_before_the_first_one(database_url: str) -> None:
+    wiring = build(Settings.from_environ({"FAMILLE_DATABASE_URL": database_url}))
+    cache = wiring.engine._compiled_cache
+    try:
+        ready_for_requests(wiring)
+        compiled = len(cache)
+        with wiring.uow(read_only=True) as uow:  # what a booking reads, for a child that exists or not
+            uow.families.caller_with_child("autre", "enfant")
+            uow.planning.cells_of(["enfant", "autre"], date(2026, 12, 7), date(2027, 1, 8))
+            uow.planning.grid_of("enfant", date(2026, 12, 1), date(2026, 12, 31))
+            uow.organisations.with_services(["ville"])
+            uow.planning.closures_of(["ville"], date(2026, 9, 1), date(2027, 8, 31))
+        assert len(cache) == compiled  # nothing left to compile
+    finally:
         gc.unfreeze()
         wiring.engine.dispose()
