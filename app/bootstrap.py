@@ -207,13 +207,16 @@ def preload_wsgi_app(settings: Settings | None = None) -> tuple[Any, Callable[[i
 def ready_for_requests(wiring: Wiring) -> None:
     """What a worker does once before its first request, so that no request pays for it.
 
-    The holiday data are read now; then every object made so far (modules, tables, rules, holiday
-    data: a quarter of a million) is moved out of the garbage collector's passes (`gc.freeze`),
+    The holiday data are read now, the SQL of the reads of nearly every request compiled (`warm_reads`),
+    and the months of this school year (and of the next once its bookings are open) computed for every
+    organisation (`Planning.prepare`); then every object made so far (modules, tables, rules, holiday
+    data, months: a quarter of a million) is moved out of the garbage collector's passes (`gc.freeze`),
     which otherwise walk them all on each full collection, in the middle of a request (about a
     third of a second when a school year is booked).
     """
     wiring.calendar.load()
     warm_reads(wiring.uow)
+    wiring.portal.planning.prepare()
     gc.collect()
     gc.freeze()
 

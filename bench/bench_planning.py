@@ -76,9 +76,10 @@ def bench_year(folder: Path) -> tuple[float, int]:
     """A school year for 3 children × 4 services in one HTTP request, in-process on a SQLite file.
 
     The process is warmed as a server worker is when a family books: made ready at start
-    (`ready_for_requests`: the holiday data read, the objects made so far out of the collector's passes),
-    and the family's planning shown once before (Falcon compiles its router, SQLAlchemy its statements
-    and cattrs its converters at their first use). The booking itself runs cold: its statements are new.
+    (`ready_for_requests`: the holiday data read, the SQL of the common reads compiled, the months of
+    the school years open to bookings computed, the objects made so far out of the collector's passes),
+    and the family's planning shown once before (Falcon compiles its router and cattrs its converters at
+    their first use). The booking itself runs cold: its insert statements are new.
 
     The whole school year, whatever today's date: the portal's clock is set to 20 August before the
     school year of today (bookings open on the 13th), and the request asks from its first day to its

@@ -226,6 +226,7 @@ class MonthTemplates:
 
     def __init__(self, size: int = SIZE) -> None:
         self._items: RecentlyUsed[Hashable, MonthTemplate] = RecentlyUsed(size)
+        self.size = size
         self.built = 0
 
     def month(self, setup: OrganisationSetup, month: date) -> MonthTemplate:

@@ -153,6 +153,30 @@ class Planning:
         self._months = MonthTemplates()  # what a month is for every child, computed once per version
         self._setups = OrganisationSetups(calendar, rules)  # the organisations' setups, read again when they change
 
+    def prepare(self) -> int:
+        """Compute now, for every organisation, the months of the school year of today and, once its bookings
+        have opened, of the next one: what the first requests would otherwise compute (a few milliseconds a
+        month) while families wait, at the start of a rush above all. They are kept as any request's, and
+        computed again only when what they come from changes. Returns how many months (at most half of
+        what the process keeps)."""
+        today = self._clock.now().date()
+        years = [SchoolYear.containing(today)]
+        following = SchoolYear.starting(years[0].start.year + 1)
+        if self._horizon.opens_on(following) <= today:
+            years.append(following)
+        with self._uow(read_only=True) as uow:
+            codes = [organisation.code for organisation in uow.organisations.list()]
+            setups = [(year, setup) for year in years
+                      for setup in self._setups.load_many(uow, codes, year.start, year.end, {})]
+        made = 0
+        for year, setup in setups:
+            for first in _months_of(year):
+                if made >= self._months.size // 2:
+                    return made
+                self._months.month(setup, first)
+                made += 1
+        return made
+
     # --- the grid ---------------------------------------------------------------------------
 
     def month(
@@ -514,6 +538,12 @@ class Planning:
                       if scope.includes(e.organisation_code)]
         # Changes of one request share their instant: a request comes before its answer.
         return sorted(events, key=lambda e: (e.at, _EVENT_ORDER[e.kind]))
+
+
+def _months_of(year: SchoolYear) -> list[date]:
+    """The first day of each month of `year`."""
+    return [date(year.start.year + (month < year.start.month), month, 1)
+            for month in (*range(year.start.month, 13), *range(1, year.start.month))]
 
 
 @attrs.define

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from famille.kernel.planning.cells import CellStatus
 from famille.kernel.planning.context import OrganisationSetup, OrganisationSetups
 from famille.kernel.planning.grid import ActionKind, PlanningFacts, month_grid
+from famille.kernel.planning.month import MonthTemplates
 from famille.kernel.planning.service import ChildPlanning
+from famille.kernel.shared.time import PARIS
 from tests.unit.world import World
 
 from .conftest import AGENT_A, DUPONT, DURAND, HOLIDAYS
@@ -106,3 +108,26 @@ def test_a_full_memory_of_setups_forgets_the_least_recently_used_one_only(world:
     assert setups.loaded == 3
     load("org-b", this_year)
     assert setups.loaded == 4
+
+
+def test_the_months_prepared_at_start_serve_the_first_grids_and_bookings_of_every_organisation(world: World) -> None:
+    months = world.portal.planning._months
+    assert world.portal.planning.prepare() == 2 * 12  # two organisations, the school year of 7 December
+    assert months.built == 24
+    _grid(world)
+    _grid(world, DURAND, "child-tom")
+    world.portal.planning.book(DUPONT, "child-lea", [("RESTAURATION", date(2027, 3, 1))])
+    assert months.built == 24  # nothing computed again
+
+
+def test_from_the_opening_of_next_years_bookings_its_months_are_prepared_too(world: World) -> None:
+    world.clock.set(datetime(2027, 8, 12, 9, tzinfo=PARIS))
+    assert world.portal.planning.prepare() == 2 * 12
+    world.clock.set(datetime(2027, 8, 13, 9, tzinfo=PARIS))  # bookings for 2027-2028 open on 13 August
+    world.portal.planning.prepare()
+    assert world.portal.planning._months.built == 2 * 24
+
+
+def test_no_more_months_are_prepared_than_half_of_what_the_process_keeps(world: World) -> None:
+    world.portal.planning._months = MonthTemplates(size=30)
+    assert world.portal.planning.prepare() == 15
