@@ -76,11 +76,14 @@ def year_row(folder: Path) -> Row:
     for n in range(YEAR_RUNS):
         (folder / f"annee-{n}").mkdir()
         runs.append(_in_own_process("year-once", folder / f"annee-{n}", 0))
-    ms = statistics.median(ms for ms, _ in runs)
-    statements = max(statements for _, statements in runs)
-    print(f"Année scolaire : {', '.join(f'{ms:.0f}' for ms, _ in runs)} ms en {YEAR_RUNS} essais, médiane {ms:.0f} ms")
-    return ("année scolaire, 3 enfants × 4 services, une requête", f"{ms:,.0f} ms, {statements} SQL",
-            f"médiane de {YEAR_RUNS}", "—", "< 150 ms, ≤ 10 SQL", _met(ms < 150 and statements <= 10))
+    ms = statistics.median(ms for ms, _, _ in runs)
+    loop = statistics.median(loop for _, _, loop in runs)
+    statements = max(statements for _, statements, _ in runs)
+    print(f"Année scolaire : {', '.join(f'{ms:.0f} ms (boucle {loop:.0f})' for ms, _, loop in runs)} "
+          f"en {YEAR_RUNS} essais, médiane {ms:.0f} ms")
+    return ("année scolaire, 3 enfants × 4 services, une requête", f"{ms:,.0f} ms, {statements} SQL (médiane de "
+            f"{YEAR_RUNS})", f"boucle Python fixe : {loop:.0f} ms", "—", "< 150 ms, ≤ 10 SQL",
+            _met(ms < 150 and statements <= 10))
 
 
 def rush_row(folder: Path) -> Row:
