@@ -49,9 +49,9 @@ class Deadline:
     instant: datetime
     rule_id: str | None
 
-    @property
+    @functools.cached_property
     def description(self) -> str:
-        """« jeudi 4 décembre 2025 à 23h59 »."""
+        """« jeudi 4 décembre 2025 à 23h59 » (written once: a month's deadlines are shared by every request)."""
         return describe_deadline(self.instant)
 
 
