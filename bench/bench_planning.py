@@ -267,6 +267,7 @@ def bench_rush(folder: Path, families: int, threads: int, workers: int) -> dict[
                 client.close()
             chunks = [list(range(k, families, threads)) for k in range(threads)]
             pool = [threading.Thread(target=family_worker, args=(chunk,)) for chunk in chunks]
+            reference = _python_loop_ms()  # the machine's speed just now, the server waiting
             begun = time.perf_counter()
             for thread in pool:
                 thread.start()
@@ -293,7 +294,7 @@ def bench_rush(folder: Path, families: int, threads: int, workers: int) -> dict[
         for line in errors[:3]:
             print("   erreur :", line)
     return {"p99": p(0.99), "p50": p(0.5), "errors": len(errors), "lost": max(0, expected_cells - stored),
-            "doubled": doubled}
+            "doubled": doubled, "loop": reference}
 
 
 def bench_headcount(folder: Path, sizes: list[int]) -> dict[int, float]:
