@@ -352,7 +352,8 @@ class Planning:
         if rule.spec is None:
             return rule, None
         if reason == NO_REASON and service_code in setup.services:  # computed once with the month
-            known = (month or self._months.month(setup, day)).deadlines_of(service_code, day).get(action)
+            template = month if month is not None else self._months.month(setup, day)
+            known = template.deadlines_of(service_code, day).get(action)
             if known is not None:
                 return rule, known
         return rule, Deadline(deadline_for(day, rule.spec, setup.calendar(day)), rule.rule_id)
