@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 def _serve(args: argparse.Namespace) -> int:
     from famille.adapters.cli.rules import startup_problems
+    from famille.adapters.sqlalchemy.migrate import behind
     from famille.bootstrap import abandon_orphan_jobs, organisation_codes
     from famille.config import Settings
     from famille.rules import default_rules_dir
@@ -24,6 +25,13 @@ def _serve(args: argparse.Namespace) -> int:
             print(f"ERREUR {problem}", file=sys.stderr)
         print(f"Le portail ne démarre pas : {len(problems)} problème(s) dans les règles de {rules_dir} "
               "(famille rules check --rules …).", file=sys.stderr)
+        return 1
+    # A database `famille migrate` has not brought up stops the start with a French message, not a traceback.
+    lag = behind(settings.database_url)
+    if lag is not None:
+        found = f"à la révision {lag[0]}" if lag[0] else "vide"
+        print(f"ERREUR la base de données {_redact(settings.database_url)} est {found}, ce portail attend la "
+              f"révision {lag[1]} : lancez d'abord « famille migrate ».", file=sys.stderr)
         return 1
     # SQLite: the jobs run in the portal's processes; those an earlier portal left are failed, and say so.
     abandoned = abandon_orphan_jobs(settings)

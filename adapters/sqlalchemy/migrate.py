@@ -73,3 +73,13 @@ def current_revision(url: str) -> str | None:
             return MigrationContext.configure(connection).get_current_revision()
     finally:
         engine.dispose()
+
+
+def behind(url: str) -> tuple[str | None, str] | None:
+    """`(its revision, this release's newest)` when the database at `url` is not at this release's newest
+    migration (None before any), else None: the portal serves only a database `famille migrate` brought up."""
+    newest = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+    assert newest is not None
+    current = current_revision(url)
+    return None if current == newest else (current, newest)
+

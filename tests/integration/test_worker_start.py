@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import gc
+import os
+import subprocess
+import sys
 import threading
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from famille import bootstrap
+from famille.adapters.sqlalchemy.migrate import upgrade
 from famille.bootstrap import Wiring, build, ready_for_requests
 from famille.config import Settings
+from tests.support.server import free_port
 
 
 def test_a_worker_leaves_what_it_made_at_start_out_of_the_collectors_passes(database_url: str) -> None:
@@ -68,3 +74,19 @@ def test_the_reads_of_every_request_are_compiled_before_the_first_one(database_u
     finally:
         gc.unfreeze()
         wiring.engine.dispose()
+
+
+def test_a_database_never_migrated_stops_the_start_with_a_french_message(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'jamais-migree.db'}"
+    started = subprocess.run([sys.executable, "-m", "famille", "serve", "--port", str(free_port())],
+                             env={**os.environ, "FAMILLE_DATABASE_URL": url}, capture_output=True, text=True,
+                             timeout=60)
+    assert started.returncode == 1
+    assert "est vide, ce portail attend la révision" in started.stderr
+    assert "lancez d'abord « famille migrate »" in started.stderr
+    assert "Traceback" not in started.stderr
+    upgrade(url, "0016")
+    behind = subprocess.run([sys.executable, "-m", "famille", "serve", "--port", str(free_port())],
+                            env={**os.environ, "FAMILLE_DATABASE_URL": url}, capture_output=True, text=True,
+                            timeout=60)
+    assert behind.returncode == 1 and "est à la révision 0016, ce portail attend la révision" in behind.stderr
