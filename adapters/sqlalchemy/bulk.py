@@ -40,15 +40,17 @@ def insert_rows(connection: Connection, table: Table, columns: Sequence[str], ro
     compiled = _compiled_insert(table, tuple(columns), dialect)
     # only the columns whose type converts its values (dates, instants…) are looked at, value by value
     converting = _converting(table, columns, dialect)
-    order = ([list(columns).index(key) for key in (compiled.positiontup or [])] if compiled.positional
-             else list(range(len(columns))))
+    # the statement's placeholders in another order than `columns` (None: the same order)
+    order = [list(columns).index(key) for key in (compiled.positiontup or [])] if compiled.positional else None
+    if order == list(range(len(columns))):
+        order = None
     for start in range(0, len(rows), CHUNK):
         converted: Iterable[Sequence[Any]] = rows[start:start + CHUNK]
         if converting:
             converted = (_converted(row, converting) for row in converted)
         if not compiled.positional:
             params: list[Any] = [dict(zip(columns, values, strict=True)) for values in converted]
-        elif order != sorted(order):
+        elif order is not None:
             params = [tuple(values[i] for i in order) for values in converted]
         else:
             params = [tuple(values) for values in converted]

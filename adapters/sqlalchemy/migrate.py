@@ -82,4 +82,3 @@ def behind(url: str) -> tuple[str | None, str] | None:
     assert newest is not None
     current = current_revision(url)
     return None if current == newest else (current, newest)
-
