@@ -38,13 +38,11 @@ from famille.kernel.families.model import Adult, Child, Civilite, Family, Sexe
 from famille.kernel.families.records import CafInfo, FamilySections
 from famille.kernel.planning.context import OrganisationSetup
 from famille.kernel.planning.inputs import (
-    AbsenceState,
-    AbsenceStatus,
     Attendance,
     AttendanceStatus,
     BookingState,
-    BookingStatus,
     Enrolment,
+    declare_absence,
 )
 from famille.kernel.planning.records import AbsenceRecord, AttendanceRecord, BookingRecord
 
@@ -159,7 +157,7 @@ class _Rows:
 
     def _month(self, rng: random.Random, login: str, child: Child, ids: Iterator[str]) -> None:
         requested_at = self.now - timedelta(days=45)
-        booked = BookingState(BookingStatus.ACCEPTED, login, requested_at, True)
+        booked = BookingState.asked(login, requested_at, True, accepted=True)  # a rule with no validation
         batch = _id(f"batch:{child.id}")
         for service in SERVICES:
             self.tables[t.enrolments].append(enrolment_to_values(
@@ -175,8 +173,9 @@ class _Rows:
                 if draw < 0.04:
                     declared = datetime.combine(day - timedelta(days=rng.choice((0, 3))), time(8, 0),
                                                 tzinfo=self.now.tzinfo)
-                    state = AbsenceState(AbsenceStatus.ACCEPTED, rng.choice(REASONS), declared.date() < day,
-                                         False, False, login, declared)
+                    midnight = datetime.combine(day, time(0, 0), tzinfo=self.now.tzinfo)  # in time: before the day
+                    state = declare_absence(now=declared, deadline=midnight, reason=rng.choice(REASONS),
+                                            by=login).accepted()
                     self.tables[t.absences].append(absence_to_values(AbsenceRecord(
                         next(ids), DEMO_ORGANISATION, child.id, service, day, state)))
                     presence = Attendance(AttendanceStatus.ABSENT)

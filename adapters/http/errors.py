@@ -118,16 +118,14 @@ def field_errors_json(errors: tuple[FieldError, ...]) -> list[dict[str, Any]]:
     return [{"field": e.field, "message": e.message, "rule_id": e.rule_id} for e in errors]
 
 
-def _domain_mapping(error: DomainError) -> tuple[str, str]:
-    for cls in type(error).__mro__:
-        if cls in DOMAIN_STATUSES:
-            return DOMAIN_STATUSES[cls]
-    return DOMAIN_STATUSES[DomainError]  # pragma: no cover - DomainError is in every MRO
+def domain_mapping(error: DomainError) -> tuple[str, str]:
+    """The HTTP status and problem type slug of a kernel refusal (API and pages alike)."""
+    return next(DOMAIN_STATUSES[cls] for cls in type(error).__mro__ if cls in DOMAIN_STATUSES)
 
 
 def handle_domain_error(req: falcon.Request, resp: falcon.Response, error: DomainError, params: Any) -> None:
     """Render a kernel refusal: status from `DOMAIN_STATUSES`, the kernel's French title and message."""
-    status, slug = _domain_mapping(error)
+    status, slug = domain_mapping(error)
     if falcon.http_status_to_code(status) >= 500:  # not a refusal: a fault the operators must see
         log.error("%s sur %s %s : %s", error.title, req.method, req.path, error.message)
     extra: dict[str, Any] = {}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from functools import cache
-from types import TracebackType
 from typing import Any, get_type_hints
 
 from sqlalchemy import Connection, Engine, RootTransaction
@@ -69,13 +68,9 @@ class SqlUnitOfWork:
         self._transaction = connection.begin()
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        """Roll back whatever was not committed and give the connection back to the pool."""
+    def __exit__(self, *exc_info: object) -> None:
+        """Roll back whatever was not committed and give the connection back to the pool (whether the block
+        raised or not: what was committed is kept, the rest is not)."""
         connection, transaction = self._connection, self._transaction
         self._connection = self._transaction = None
         if connection is None:

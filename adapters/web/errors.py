@@ -16,32 +16,14 @@ import falcon
 from famille.adapters.http import errors as api_errors
 from famille.adapters.web.security import CsrfRefused, session_cookie
 from famille.adapters.web.site import Site, login_address
-from famille.kernel.billing.online import PaymentServiceUnavailable
-from famille.kernel.calendar.loading import CalendarUnavailable
 from famille.kernel.shared.errors import (
-    AccountLocked,
-    Conflict,
     DomainError,
-    Forbidden,
-    NotFound,
     Unauthenticated,
-    ValidationFailed,
 )
 from famille.ports.rules import RulesUnavailable
 
 log = logging.getLogger("famille.web")
 
-#: Domain refusals that reach the generic handler (pages catch the ones they expect themselves).
-DOMAIN_STATUSES: tuple[tuple[type[DomainError], str], ...] = (
-    (CalendarUnavailable, falcon.HTTP_503),
-    (Forbidden, falcon.HTTP_403),
-    (NotFound, falcon.HTTP_404),
-    (Conflict, falcon.HTTP_409),
-    (AccountLocked, falcon.HTTP_423),
-    (PaymentServiceUnavailable, falcon.HTTP_503),
-    (ValidationFailed, falcon.HTTP_422),  # a wrong value in the address (a month, a day)
-    (DomainError, falcon.HTTP_400),
-)
 PAGE_TITLES = {
     403: "Accès refusé",
     404: "Page introuvable",
@@ -63,12 +45,14 @@ def install(app: falcon.App, site: Site, is_page: Callable[[falcon.Request], boo
         elif isinstance(error, Unauthenticated):
             _to_login(req, resp, site)
         else:
-            status = next(status for cls, status in DOMAIN_STATUSES if isinstance(error, cls))
+            status, _ = api_errors.domain_mapping(error)  # pages catch the refusals they expect themselves
             if falcon.http_status_to_code(status) >= 500:
                 log.error("%s sur la page %s %s : %s", error.title, req.method, req.path, error.message)
             site.page(req, resp, "erreur.html", status=status, title=error.title, detail=error.message)
 
-    def on_http_error(req: falcon.Request, resp: falcon.Response, error: falcon.HTTPError, params: Any) -> None:
+    def on_http_error(
+        req: falcon.Request, resp: falcon.Response, error: falcon.HTTPError, params: Any
+    ) -> None:
         if not is_page(req):
             api_errors.handle_http_error(req, resp, error, params)
             return
@@ -92,8 +76,9 @@ def install(app: falcon.App, site: Site, is_page: Callable[[falcon.Request], boo
         _, title, detail = api_errors.HTTP_PROBLEMS[500]
         site.page(req, resp, "erreur.html", status=falcon.HTTP_500, title=title, detail=detail)
 
-    def on_rules_unavailable(req: falcon.Request, resp: falcon.Response, error: RulesUnavailable,
-                             params: Any) -> None:
+    def on_rules_unavailable(
+        req: falcon.Request, resp: falcon.Response, error: RulesUnavailable, params: Any
+    ) -> None:
         if not is_page(req):
             api_errors.handle_rules_unavailable(req, resp, error, params)
             return

@@ -95,7 +95,8 @@ class BilledChild:
 
 
 # The rows are named tuples: a month holds about a million of them, made straight from the
-# database's rows (`BookingRow._make(row)`), each a small tuple rather than an object.
+# database's rows (`BookingRow._make(row)`), each a small tuple rather than an object. A row
+# has every column of what it was loaded from, None where the table holds none: no default.
 
 
 class BookingRow(NamedTuple):
@@ -117,7 +118,7 @@ class AbsenceRow(NamedTuple):
     in_time: bool
     reason: str | None
     document: bool
-    status: str = "accepted"
+    status: str
 
 
 class EventRow(NamedTuple):
@@ -128,8 +129,8 @@ class EventRow(NamedTuple):
     day: date
     kind: str
     in_time: bool
-    reason: str | None = None
-    deadline: datetime | None = None
+    reason: str | None
+    deadline: datetime | None
 
 
 class AttendanceRow(NamedTuple):
@@ -139,8 +140,8 @@ class AttendanceRow(NamedTuple):
     service_code: str
     day: date
     status: str
-    arrival: str | None = None
-    departure: str | None = None
+    arrival: str | None
+    departure: str | None
 
 
 @attrs.frozen

@@ -112,7 +112,7 @@ def invoice_line(day: date, status: AbsenceStatus | None, in_time: bool, reason:
         children=(BilledChild(CHILD, "Léa DUPONT", date(2018, 3, 1), (PayerLink("fam-dupont"),)),),
         bookings=(BookingRow(CHILD, SERVICE, day, not late),) if booked else (),
         absences=(AbsenceRow(CHILD, SERVICE, day, in_time, reason, document, STORED[status]),) if status else (),
-        attendance=(AttendanceRow(CHILD, SERVICE, day, pointage),) if pointage != "none" else ())
+        attendance=(AttendanceRow(CHILD, SERVICE, day, pointage, None, None),) if pointage != "none" else ())
     (read,) = service_days(rows, lambda _: CALENDAR)
     ((_, line),) = DayPricer(RULES, ORG, {}).lines(read, 1)
     return line

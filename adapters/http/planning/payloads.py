@@ -113,12 +113,11 @@ class EnrolmentBody:
 
 
 @attrs.frozen
-class AttendanceBody:
-    """`{"child", "service", "date", "status": present|absent, "arrival", "departure"}`."""
+class AttendanceBody(CellBody):
+    """`{"child", "service", "date", "status": present|absent, "arrival", "departure"}`: the pointage of a cell
+    of one child."""
 
     child: Identifier
-    service: Code
-    date: date
     status: str
     arrival: time | None = None
     departure: time | None = None

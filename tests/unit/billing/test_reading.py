@@ -50,8 +50,8 @@ def test_an_absence_is_read_from_the_absences_with_its_status_never_from_the_his
     days = _read(bookings=(BookingRow("lea", "RESTAURATION", date(2026, 12, 7), True),),
                  absences=(AbsenceRow("lea", "RESTAURATION", date(2026, 12, 7), True, "AUTRES", False, "pending"),
                            AbsenceRow("lea", "RESTAURATION", date(2026, 12, 9), True, "AUTRES", False, "refused"),
-                           AbsenceRow("lea", "RESTAURATION", date(2026, 12, 10), True, "AUTRES", False)),
-                 events=(EventRow("lea", "RESTAURATION", date(2026, 12, 8), "reservation-annulee", True, "AUTRES"),))
+                           AbsenceRow("lea", "RESTAURATION", date(2026, 12, 10), True, "AUTRES", False, "accepted")),
+                 events=(EventRow("lea", "RESTAURATION", date(2026, 12, 8), "reservation-annulee", True, "AUTRES", None),))
     pending, refused, accepted = (days[("lea", "RESTAURATION", n)] for n in (7, 9, 10))
     assert pending.booked and pending.absence is AbsenceTiming.IN_TIME and pending.pending and not pending.refused
     assert refused.booked and refused.refused and not refused.pending
@@ -61,7 +61,7 @@ def test_an_absence_is_read_from_the_absences_with_its_status_never_from_the_his
 
 def test_a_late_absence_keeps_its_reason_document_and_the_deadline_it_was_judged_against() -> None:
     days = _read(bookings=(BookingRow("lea", "RESTAURATION", date(2026, 12, 8), True),),
-                 absences=(AbsenceRow("lea", "RESTAURATION", date(2026, 12, 8), False, "RAISON MEDICALE", True),),
+                 absences=(AbsenceRow("lea", "RESTAURATION", date(2026, 12, 8), False, "RAISON MEDICALE", True, "accepted"),),
                  events=(EventRow("lea", "RESTAURATION", date(2026, 12, 8), "absence-declaree", False,
                                   "RAISON MEDICALE", DEADLINE),))
     day = days[("lea", "RESTAURATION", 8)]
@@ -72,7 +72,7 @@ def test_a_late_absence_keeps_its_reason_document_and_the_deadline_it_was_judged
 def test_the_pointage_reads_present_absent_or_a_missing_time_never_guessed() -> None:
     days = _read(attendance=(AttendanceRow("tom", "GARDERIE SOIR", date(2026, 12, 1), "present", "16:30", None),
                              AttendanceRow("tom", "GARDERIE SOIR", date(2026, 12, 8), "present", "16:30", "18:00"),
-                             AttendanceRow("tom", "RESTAURATION", date(2026, 12, 8), "absent")),
+                             AttendanceRow("tom", "RESTAURATION", date(2026, 12, 8), "absent", None, None)),
                  bookings=(BookingRow("tom", "RESTAURATION", date(2026, 12, 8), False),))
     assert days[("tom", "GARDERIE SOIR", 1)].attendance is AttendanceMark.MISSING
     assert days[("tom", "GARDERIE SOIR", 8)].attendance is AttendanceMark.PRESENT
