@@ -124,8 +124,10 @@ class PlanningRepository(Protocol):
         """The booking with this id, or None."""
         ...
 
-    def update_booking(self, booking: BookingRecord, *, expected_status: str) -> bool:
-        """Replace the state of a booking still in `expected_status` (a conditional write); True if done."""
+    def decide_booking(self, booking: BookingRecord) -> bool:
+        """Write an agent's decision on a booking still pending, in one conditional write (`... WHERE status =
+        'pending'`): True only for the one caller whose write changed it (of two agents deciding at once, the
+        second gets False)."""
         ...
 
     def pending_bookings(self, organisation_code: str) -> Sequence[BookingRecord]:
@@ -144,8 +146,8 @@ class PlanningRepository(Protocol):
         """The absence with this id, or None."""
         ...
 
-    def update_absence(self, absence: AbsenceRecord, *, expected_status: str) -> bool:
-        """Replace the state of an absence still in `expected_status`; True if done."""
+    def decide_absence(self, absence: AbsenceRecord) -> bool:
+        """Write an agent's decision on an absence still pending, as `decide_booking`; True only if done."""
         ...
 
     def delete_absence(self, absence_id: str) -> None:

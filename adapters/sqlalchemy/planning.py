@@ -88,15 +88,12 @@ from famille.ports.planning_persistence import ChildrenCells, GridCells
 Cell = tuple[str, date]
 Values = dict[str, Any]
 
-BOOKING_STATUS = {BookingStatus.PENDING: "pending", BookingStatus.ACCEPTED: "accepted",
-                  BookingStatus.REFUSED: "refused"}
-ABSENCE_STATUS = {AbsenceStatus.PENDING: "pending", AbsenceStatus.ACCEPTED: "accepted",
-                  AbsenceStatus.REFUSED: "refused"}
-ATTENDANCE_STATUS = {AttendanceStatus.PRESENT: "present", AttendanceStatus.ABSENT: "absent",
-                     AttendanceStatus.NONE: "none"}
-_BOOKING_FROM = {v: k for k, v in BOOKING_STATUS.items()}
-_ABSENCE_FROM = {v: k for k, v in ABSENCE_STATUS.items()}
-_ATTENDANCE_FROM = {v: k for k, v in ATTENDANCE_STATUS.items()}
+# The statuses as their columns hold them: their codes (`pending`, `present`...), declared with the enums.
+_BOOKING_FROM = BookingStatus.by_code()
+_ABSENCE_FROM = AbsenceStatus.by_code()
+_ATTENDANCE_FROM = AttendanceStatus.by_code()
+#: A booking that holds a place (`BookingState.is_booked`), as its column holds it.
+HELD = (BookingStatus.PENDING.code, BookingStatus.ACCEPTED.code)
 CELL_COLUMNS = ("child_id", "service_code", "day")
 
 
@@ -138,7 +135,7 @@ def _entry(row: Row[Any]) -> tuple[str, str, str, str, date]:
 def booking_to_values(record: BookingRecord, batch_id: str) -> Values:
     """The row of a booking."""
     state = record.state
-    return {**_entry_values(record), "status": BOOKING_STATUS[state.status],
+    return {**_entry_values(record), "status": state.status.code,
             "requested_by": state.requested_by, "requested_at": state.requested_at, "in_time": state.in_time,
             "decided_by": state.decided_by, "decided_at": state.decided_at,
             "refusal_reason": state.refusal_reason, "rule_id": record.rule_id, "batch_id": batch_id}
@@ -154,7 +151,7 @@ def booking_from_row(row: Row[Any]) -> BookingRecord:
 def absence_to_values(record: AbsenceRecord) -> Values:
     """The row of an absence."""
     state = record.state
-    return {**_entry_values(record), "status": ABSENCE_STATUS[state.status],
+    return {**_entry_values(record), "status": state.status.code,
             "reason": state.reason or "", "in_time": state.in_time, "note": record.note,
             "document": record.document, "declared_by": state.declared_by, "declared_at": state.declared_at,
             "decided_by": record.decided_by, "decided_at": record.decided_at, "rule_id": record.rule_id}
@@ -180,7 +177,7 @@ def enrolment_to_values(enrolment: Enrolment) -> Values:
 def attendance_to_values(record: AttendanceRecord) -> Values:
     """The row of a pointage."""
     return {"child_id": record.child_id, "service_code": record.service_code, "day": record.day,
-            "organisation_code": record.organisation_code, "status": ATTENDANCE_STATUS[record.attendance.status],
+            "organisation_code": record.organisation_code, "status": record.attendance.status.code,
             "arrival": _hhmm(record.attendance.arrival), "departure": _hhmm(record.attendance.departure),
             "recorded_by": record.recorded_by, "recorded_at": record.recorded_at}
 
@@ -317,7 +314,7 @@ _BOOKED_NOT_ABSENT = (
     bookings.outerjoin(absences, and_(absences.c.child_id == bookings.c.child_id,
                                       absences.c.service_code == bookings.c.service_code,
                                       absences.c.day == bookings.c.day)),
-    and_(bookings.c.status.in_(["pending", "accepted"]), absences.c.id.is_(None)),
+    and_(bookings.c.status.in_(HELD), absences.c.id.is_(None)),
 )
 _EXPECTED = (
     select(bookings.c.child_id, bookings.c.service_code, child_records.c.pratique)
@@ -492,18 +489,18 @@ class SqlPlanningRepository(SqlRepository):
         row = self._connection.execute(select(bookings).where(bookings.c.id == booking_id)).first()
         return booking_from_row(row) if row else None
 
-    def update_booking(self, booking: BookingRecord, *, expected_status: str) -> bool:
-        """Conditional write: only a booking still in `expected_status` changes."""
+    def decide_booking(self, booking: BookingRecord) -> bool:
+        """Conditional write: only a booking still pending changes."""
         values = booking_to_values(booking, "")
         del values["batch_id"], values["id"]
         result = self._connection.execute(
-            update(bookings).where(bookings.c.id == booking.id, bookings.c.status == expected_status).values(values))
+            update(bookings).where(bookings.c.id == booking.id, bookings.c.status == BookingStatus.PENDING.code).values(values))
         return bool(result.rowcount)
 
     def pending_bookings(self, organisation_code: str) -> Sequence[BookingRecord]:
         """The organisation's bookings waiting for an agent."""
         rows = self._connection.execute(select(bookings).where(
-            bookings.c.organisation_code == organisation_code, bookings.c.status == "pending")
+            bookings.c.organisation_code == organisation_code, bookings.c.status == BookingStatus.PENDING.code)
             .order_by(bookings.c.day, bookings.c.id))
         return [booking_from_row(r) for r in rows]
 
@@ -526,12 +523,12 @@ class SqlPlanningRepository(SqlRepository):
         row = self._connection.execute(select(absences).where(absences.c.id == absence_id)).first()
         return absence_from_row(row) if row else None
 
-    def update_absence(self, absence: AbsenceRecord, *, expected_status: str) -> bool:
-        """Conditional write: only an absence still in `expected_status` changes."""
+    def decide_absence(self, absence: AbsenceRecord) -> bool:
+        """Conditional write: only an absence still pending changes."""
         values = absence_to_values(absence)
         del values["id"]
         result = self._connection.execute(
-            update(absences).where(absences.c.id == absence.id, absences.c.status == expected_status).values(values))
+            update(absences).where(absences.c.id == absence.id, absences.c.status == AbsenceStatus.PENDING.code).values(values))
         return bool(result.rowcount)
 
     def delete_absence(self, absence_id: str) -> None:
@@ -541,7 +538,7 @@ class SqlPlanningRepository(SqlRepository):
     def pending_absences(self, organisation_code: str) -> Sequence[AbsenceRecord]:
         """The organisation's absences waiting for an agent."""
         rows = self._connection.execute(select(absences).where(
-            absences.c.organisation_code == organisation_code, absences.c.status == "pending")
+            absences.c.organisation_code == organisation_code, absences.c.status == AbsenceStatus.PENDING.code)
             .order_by(absences.c.day, absences.c.id))
         return [absence_from_row(r) for r in rows]
 

@@ -28,21 +28,24 @@ from famille.kernel.billing.days import (
     ServiceDay,
 )
 from famille.kernel.calendar.model import OrganisationCalendar
+from famille.kernel.planning.inputs import AbsenceStatus, AttendanceStatus
 from famille.kernel.planning.records import EventKind
 
 #: The history events billing reads (as stored: the kinds' values).
 ABSENCE_DECLARED = EventKind.ABSENCE_DECLARED.value
-#: An absence's status as stored: waiting for an agent, or refused by one.
-PENDING, REFUSED = "pending", "refused"
+#: An absence's status as stored (its code): waiting for an agent, or refused by one.
+PENDING, REFUSED = AbsenceStatus.PENDING.code, AbsenceStatus.REFUSED.code
+#: A pointage as stored (its code).
+PRESENT, ABSENT = AttendanceStatus.PRESENT.code, AttendanceStatus.ABSENT.code
 
 Key = tuple[str, str, date]
 
 
 def attendance_mark(status: str, arrival: str | None, departure: str | None) -> AttendanceMark:
     """The pointage as billing sees it: present with one time missing is MISSING (to check, never guessed)."""
-    if status == "present":
+    if status == PRESENT:
         return AttendanceMark.MISSING if (arrival is None) != (departure is None) else AttendanceMark.PRESENT
-    if status == "absent":
+    if status == ABSENT:
         return AttendanceMark.ABSENT
     return AttendanceMark.NONE
 

@@ -155,7 +155,7 @@ class AgentPlanning:
             state = (record.state.accepted(principal.account_id, now) if accept
                      else record.state.refused(principal.account_id, now, reason or ""))
             decided = attrs.evolve(record, state=state)
-            if not uow.planning.update_booking(decided, expected_status="pending"):
+            if not uow.planning.decide_booking(decided):
                 raise Conflict(_ALREADY_DECIDED.format("réservation"))
             kind = EventKind.BOOKING_ACCEPTED if accept else EventKind.BOOKING_REFUSED
             uow.planning.add_events([_event(decided, kind, now, principal, record.state.in_time, reason)])
@@ -177,7 +177,7 @@ class AgentPlanning:
             record = _pending(uow.planning.absence(absence_id), organisation, AbsenceStatus.PENDING, "absence")
             state = record.state.accepted() if accept else record.state.refused()
             decided = attrs.evolve(record, state=state, decided_by=principal.account_id, decided_at=now)
-            if not uow.planning.update_absence(decided, expected_status="pending"):
+            if not uow.planning.decide_absence(decided):
                 raise Conflict(_ALREADY_DECIDED.format("absence"))
             kind = EventKind.ABSENCE_ACCEPTED if accept else EventKind.ABSENCE_REFUSED
             uow.planning.add_events([_event(record, kind, now, principal, record.state.in_time,

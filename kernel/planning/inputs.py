@@ -6,12 +6,12 @@ pure functions of `famille.kernel.planning.cells` read them.
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime, time
 
 import attrs
 
 from famille.kernel.calendar.deadlines import is_before
+from famille.kernel.shared.codes import Coded
 from famille.kernel.shared.time import require_aware
 
 
@@ -53,7 +53,7 @@ class Enrolment:
         return self.service_code == service_code and self.start <= day and (self.end is None or day <= self.end)
 
 
-class BookingStatus(enum.Enum):
+class BookingStatus(Coded):
     """Where a booking request stands."""
 
     NONE = "aucune"
@@ -114,7 +114,7 @@ class BookingState:
         return self.status in (BookingStatus.PENDING, BookingStatus.ACCEPTED)
 
 
-class AbsenceStatus(enum.Enum):
+class AbsenceStatus(Coded):
     """Where a declared absence stands: waiting for an agent, accepted, or refused (kept on the cell: billed)."""
 
     NONE = "aucune"
@@ -160,12 +160,16 @@ class AbsenceState:
         return self.status in (AbsenceStatus.ACCEPTED, AbsenceStatus.REFUSED)
 
 
-class AttendanceStatus(enum.Enum):
+class AttendanceStatus(Coded):
     """What the staff recorded (pointage)."""
 
     NONE = "non pointé"
     PRESENT = "présent"
     ABSENT = "absent"
+
+
+#: What an agent records, by its code (`present`, `absent`): the pointage the API and the page's form send.
+RECORDABLE = {status.code: status for status in (AttendanceStatus.PRESENT, AttendanceStatus.ABSENT)}
 
 
 @attrs.frozen

@@ -293,17 +293,15 @@ def test_a_booking_changes_only_from_the_status_expected_and_pending_ones_are_li
     with uow_factory() as uow:
         assert uow.planning.pending_bookings(ORG) == [sooner, later]
         assert uow.planning.pending_bookings(OTHER) == []
-        assert uow.planning.update_booking(accepted, expected_status="accepted") is False
-        assert uow.planning.update_booking(accepted, expected_status="pending") is True
-        assert uow.planning.update_booking(accepted, expected_status="pending") is False
+        assert uow.planning.decide_booking(accepted) is True
+        assert uow.planning.decide_booking(accepted) is False  # decided once
         uow.commit()
     with uow_factory() as late, uow_factory() as first:
         refused = attrs.evolve(sooner, state=sooner.state.refused("agent", NOW, "Complet"))
         assert late.planning.booking(sooner.id) == sooner
-        assert first.planning.update_booking(refused, expected_status="pending") is True
+        assert first.planning.decide_booking(refused) is True
         first.commit()
-        assert late.planning.update_booking(attrs.evolve(sooner, state=sooner.state.accepted("agent-2", NOW)),
-                                            expected_status="pending") is False
+        assert late.planning.decide_booking(attrs.evolve(sooner, state=sooner.state.accepted("agent-2", NOW))) is False
     with uow_factory() as uow:
         assert uow.planning.booking(later.id) == accepted
         assert uow.planning.booking(sooner.id) == refused
@@ -326,8 +324,8 @@ def test_absences_are_inserted_or_ignored_decided_once_and_deleted(uow_factory: 
         pending = uow.planning.pending_absences(ORG)
         assert [a.day for a in pending] == [MONDAY, MONDAY, first.day]
         assert pending[2] == first and second in pending[:2]
-        assert uow.planning.update_absence(decided, expected_status="accepted") is False
-        assert uow.planning.update_absence(decided, expected_status="pending") is True
+        assert uow.planning.decide_absence(decided) is True
+        assert uow.planning.decide_absence(decided) is False  # decided once
         uow.planning.delete_absence(second.id)
         uow.commit()
     with uow_factory() as uow:
@@ -345,13 +343,12 @@ def test_a_refused_absence_stays_on_its_cell_and_excused_is_never_stored(uow_fac
     refused = attrs.evolve(waiting, state=waiting.state.refused(), decided_by="agent", decided_at=NOW)
     with uow_factory() as uow:
         assert uow.planning.absence(waiting.id) == waiting  # `excused` is decided when read, never kept
-        assert uow.planning.update_absence(refused, expected_status="pending") is True
+        assert uow.planning.decide_absence(refused) is True
         uow.commit()
     with uow_factory() as uow:
         assert uow.planning.absences_of(lea, MONDAY, MONDAY) == {("RESTAURATION", MONDAY): refused}
         assert uow.planning.pending_absences(ORG) == []
-        assert uow.planning.update_absence(attrs.evolve(refused, state=waiting.state.accepted()),
-                                           expected_status="pending") is False
+        assert uow.planning.decide_absence(attrs.evolve(refused, state=waiting.state.accepted())) is False
 
 
 def test_attendance_is_replaced_per_cell_and_read_by_child_and_by_day(uow_factory: UnitOfWorkFactory) -> None:

@@ -22,9 +22,6 @@ from famille.kernel.planning.records import (
 from famille.ports.planning_persistence import ChildrenCells, GridCells
 
 Cell = tuple[str, date]
-_STATUS = {"pending": (BookingStatus.PENDING, AbsenceStatus.PENDING),
-           "accepted": (BookingStatus.ACCEPTED, AbsenceStatus.ACCEPTED),
-           "refused": (BookingStatus.REFUSED, AbsenceStatus.REFUSED)}
 
 
 class FakePlanning:
@@ -123,10 +120,9 @@ class FakePlanning:
     def booking(self, booking_id: str) -> BookingRecord | None:
         return next((b for b in self.s.bookings.values() if b.id == booking_id), None)
 
-    def update_booking(self, booking: BookingRecord, *, expected_status: str) -> bool:
+    def decide_booking(self, booking: BookingRecord) -> bool:
         key = (booking.child_id, booking.service_code, booking.day)
-        expected = _STATUS[expected_status][0]
-        if not all(row is not None and row.id == booking.id and row.state.status is expected
+        if not all(row is not None and row.id == booking.id and row.state.status is BookingStatus.PENDING
                    for row in (self.s.bookings.get(key), self.committed.get("bookings", key))):
             return False
         self.s.bookings[key] = booking
@@ -152,10 +148,9 @@ class FakePlanning:
     def absence(self, absence_id: str) -> AbsenceRecord | None:
         return next((a for a in self.s.absences.values() if a.id == absence_id), None)
 
-    def update_absence(self, absence: AbsenceRecord, *, expected_status: str) -> bool:
+    def decide_absence(self, absence: AbsenceRecord) -> bool:
         key = (absence.child_id, absence.service_code, absence.day)
-        expected = _STATUS[expected_status][1]
-        if not all(row is not None and row.id == absence.id and row.state.status is expected
+        if not all(row is not None and row.id == absence.id and row.state.status is AbsenceStatus.PENDING
                    for row in (self.s.absences.get(key), self.committed.get("absences", key))):
             return False
         self.s.absences[key] = _as_stored(absence)

@@ -16,6 +16,7 @@ import falcon
 
 from famille.adapters.http.payloads import ID_MAX, key, load, load_sent, text
 from famille.kernel.planning.contract import Contract
+from famille.kernel.planning.inputs import RECORDABLE, AttendanceStatus
 from famille.kernel.planning.service import MAX_CELLS, cells_of_pattern
 from famille.kernel.shared import dates
 from famille.kernel.shared.errors import FieldError, ValidationFailed
@@ -228,12 +229,12 @@ def enrolment_body(req: falcon.Request) -> tuple[EnrolmentBody, Contract | None]
     return body, Contract(days, body.contract.arrival, body.contract.departure)
 
 
-def attendance_body(req: falcon.Request) -> tuple[str, str, date, str, time | None, time | None]:
+def attendance_body(req: falcon.Request) -> tuple[str, str, date, AttendanceStatus, time | None, time | None]:
     """`{"child", "service", "date", "status": present|absent, "arrival", "departure"}`."""
     body = load(req, AttendanceBody)
-    if body.status not in ("present", "absent"):
+    if body.status not in RECORDABLE:
         raise ValidationFailed([FieldError("status", "Champ « status » : « present » ou « absent ».")])
-    return body.child, body.service, body.date, body.status, body.arrival, body.departure
+    return body.child, body.service, body.date, RECORDABLE[body.status], body.arrival, body.departure
 
 
 def query_day(req: falcon.Request, name: str = "date", *, required: bool = True) -> date | None:

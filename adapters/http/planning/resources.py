@@ -41,7 +41,6 @@ from famille.adapters.http.planning.views import (
 from famille.adapters.http.routes import Route
 from famille.adapters.http.views import created
 from famille.kernel.planning.agent import AgentPlanning
-from famille.kernel.planning.inputs import AttendanceStatus
 from famille.kernel.planning.service import Planning
 from famille.kernel.shared.errors import FieldError, ValidationFailed
 from famille.ports.http import Application
@@ -223,7 +222,7 @@ class AttendanceResource(Route[AgentPlanning]):
         child, service, day, status, arrival, departure = attendance_body(req)
         self._use_case.record_attendance(
             req.context.principal, path_id(child, "Enfant"), service, day,
-            AttendanceStatus.PRESENT if status == "present" else AttendanceStatus.ABSENT, arrival, departure)
+            status, arrival, departure)
         lines = self._use_case.roll_call(req.context.principal, day, service)
         resp.media = roll_call_view(day, [line for line in lines if line.child_id == child])
 

@@ -13,17 +13,12 @@ from famille.adapters.http.views import json_text
 from famille.kernel.planning.agent import Headcount, PendingEntry, RollCall
 from famille.kernel.planning.cells import CellStatus
 from famille.kernel.planning.grid import Cell, CellAction, Deadline, PlanningRow
-from famille.kernel.planning.inputs import AbsenceStatus, AttendanceStatus, BookingStatus, Enrolment
+from famille.kernel.planning.inputs import AttendanceStatus, Enrolment
 from famille.kernel.planning.outcomes import CellResult, ChangeReport
 from famille.kernel.planning.records import AbsenceRecord, BookingRecord, DeclaredClosure, PlanningEvent
 from famille.kernel.planning.service import ChildPlanning
 from famille.kernel.shared.french_dates import WEEKDAYS, day_header, describe_date, month_title
 from famille.kernel.shared.recent import RecentlyUsed
-
-BOOKING_STATUS = {BookingStatus.PENDING: "pending", BookingStatus.ACCEPTED: "accepted",
-                  BookingStatus.REFUSED: "refused", BookingStatus.NONE: "none"}
-ABSENCE_STATUS = {AbsenceStatus.PENDING: "pending", AbsenceStatus.ACCEPTED: "accepted",
-                  AbsenceStatus.REFUSED: "refused", AbsenceStatus.NONE: "none"}
 
 
 def status_view(status: CellStatus) -> dict[str, str]:
@@ -212,7 +207,7 @@ def booking_view(record: BookingRecord) -> dict[str, Any]:
     """A stored booking."""
     state = record.state
     return {"id": record.id, "child": record.child_id, "service": record.service_code,
-            "date": record.day.isoformat(), "status": BOOKING_STATUS[state.status],
+            "date": record.day.isoformat(), "status": state.status.code,
             "in_time": state.in_time, "requested_by": state.requested_by,
             "requested_at": state.requested_at.isoformat() if state.requested_at else None,
             "decided_by": state.decided_by, "decided_at": state.decided_at.isoformat() if state.decided_at else None,
@@ -223,7 +218,7 @@ def absence_view(record: AbsenceRecord) -> dict[str, Any]:
     """A stored absence (`excused` as `Excuses.judged` decided it for a decided absence)."""
     state = record.state
     return {"id": record.id, "child": record.child_id, "service": record.service_code,
-            "date": record.day.isoformat(), "status": ABSENCE_STATUS[state.status],
+            "date": record.day.isoformat(), "status": state.status.code,
             "reason": state.reason, "in_time": state.in_time, "excused": state.excused, "note": record.note,
             "document": record.document, "declared_by": state.declared_by,
             "declared_at": state.declared_at.isoformat() if state.declared_at else None, "rule_id": record.rule_id}
@@ -291,7 +286,6 @@ def roll_call_view(day: date, lines: list[RollCall]) -> dict[str, Any]:
     return {"date": day.isoformat(), "children": [
         {"child": line.child_id, "nom": line.nom, "prenom": line.prenom, "service": line.service_code,
          "expected": line.expected,
-         "status": {AttendanceStatus.PRESENT: "present", AttendanceStatus.ABSENT: "absent"}.get(
-             line.attendance.status),
+         "status": None if line.attendance.status is AttendanceStatus.NONE else line.attendance.status.code,
          "arrival": hhmm(line.attendance.arrival), "departure": hhmm(line.attendance.departure)}
         for line in lines]}

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import Engine, bindparam, distinct, func, select
 
+from famille.adapters.sqlalchemy.planning import HELD
 from famille.adapters.sqlalchemy.tables import (
     absences,
     attendance,
@@ -115,7 +116,7 @@ class SqlServiceDays:
             # rows straight into the kernel's named tuples, the columns in their order
             held = tuple(map(BookingRow._make, c.execute(
                 select(bookings.c.child_id, bookings.c.service_code, bookings.c.day, bookings.c.in_time)
-                .where(in_month(bookings), bookings.c.status.in_(["pending", "accepted"])), ids)))
+                .where(in_month(bookings), bookings.c.status.in_(HELD)), ids)))
             declared = tuple(AbsenceRow(*r[:5], bool(r[5]), r[6]) for r in c.execute(
                 select(absences.c.child_id, absences.c.service_code, absences.c.day, absences.c.in_time,
                        absences.c.reason, absences.c.document, absences.c.status).where(in_month(absences)),

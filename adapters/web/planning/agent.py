@@ -20,7 +20,7 @@ from famille.adapters.web.planning.forms import address, parse_day, parse_time, 
 from famille.adapters.web.rendering import redirect
 from famille.adapters.web.site import Page, Site
 from famille.kernel.planning.agent import PendingEntry, RollCall
-from famille.kernel.planning.inputs import AttendanceStatus
+from famille.kernel.planning.inputs import RECORDABLE, AttendanceStatus
 from famille.kernel.shared.errors import Conflict, NotFound, ValidationFailed
 from famille.kernel.shared.french_dates import describe_date
 
@@ -68,8 +68,8 @@ class RollLine:
     @property
     def status(self) -> str:
         """present, absent or blank."""
-        return {AttendanceStatus.PRESENT: "present", AttendanceStatus.ABSENT: "absent"}.get(
-            self.line.attendance.status, "")
+        status = self.line.attendance.status
+        return "" if status is AttendanceStatus.NONE else status.code
 
 
 class AttendancePage(_AgentPage):
@@ -106,9 +106,9 @@ class AttendancePage(_AgentPage):
         errors: dict[int, list[str]] = {}
         principal = req.context.principal
         for n in range(count):
-            status = fields.get(f"statut-{n}", "")
+            status = RECORDABLE.get(fields.get(f"statut-{n}", ""))
             child, code = short_text(fields.get(f"enfant-{n}"), 100), short_text(fields.get(f"service-{n}"))
-            if status not in ("present", "absent") or child is None or code is None:
+            if status is None or child is None or code is None:
                 continue
             try:
                 arrival = parse_time(fields.get(f"arrivee-{n}"))
@@ -119,7 +119,7 @@ class AttendancePage(_AgentPage):
             try:
                 self._agents.record_attendance(
                     principal, child, code, day,
-                    AttendanceStatus.PRESENT if status == "present" else AttendanceStatus.ABSENT, arrival, departure)
+                    status, arrival, departure)
             except ValidationFailed as refused:
                 errors[n] = [e.message for e in refused.errors]
             except NotFound as missing:
