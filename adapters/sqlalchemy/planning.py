@@ -493,8 +493,8 @@ class SqlPlanningRepository(SqlRepository):
         """Conditional write: only a booking still pending changes."""
         values = booking_to_values(booking, "")
         del values["batch_id"], values["id"]
-        result = self._connection.execute(
-            update(bookings).where(bookings.c.id == booking.id, bookings.c.status == BookingStatus.PENDING.code).values(values))
+        result = self._connection.execute(update(bookings).where(
+            bookings.c.id == booking.id, bookings.c.status == BookingStatus.PENDING.code).values(values))
         return bool(result.rowcount)
 
     def pending_bookings(self, organisation_code: str) -> Sequence[BookingRecord]:
@@ -527,8 +527,8 @@ class SqlPlanningRepository(SqlRepository):
         """Conditional write: only an absence still pending changes."""
         values = absence_to_values(absence)
         del values["id"]
-        result = self._connection.execute(
-            update(absences).where(absences.c.id == absence.id, absences.c.status == AbsenceStatus.PENDING.code).values(values))
+        result = self._connection.execute(update(absences).where(
+            absences.c.id == absence.id, absences.c.status == AbsenceStatus.PENDING.code).values(values))
         return bool(result.rowcount)
 
     def delete_absence(self, absence_id: str) -> None:

@@ -16,10 +16,7 @@ import falcon
 from famille.adapters.http import errors as api_errors
 from famille.adapters.web.security import CsrfRefused, session_cookie
 from famille.adapters.web.site import Site, login_address
-from famille.kernel.shared.errors import (
-    DomainError,
-    Unauthenticated,
-)
+from famille.kernel.shared.errors import DomainError, Unauthenticated
 from famille.ports.rules import RulesUnavailable
 
 log = logging.getLogger("famille.web")
@@ -50,9 +47,7 @@ def install(app: falcon.App, site: Site, is_page: Callable[[falcon.Request], boo
                 log.error("%s sur la page %s %s : %s", error.title, req.method, req.path, error.message)
             site.page(req, resp, "erreur.html", status=status, title=error.title, detail=error.message)
 
-    def on_http_error(
-        req: falcon.Request, resp: falcon.Response, error: falcon.HTTPError, params: Any
-    ) -> None:
+    def on_http_error(req: falcon.Request, resp: falcon.Response, error: falcon.HTTPError, params: Any) -> None:
         if not is_page(req):
             api_errors.handle_http_error(req, resp, error, params)
             return
@@ -76,9 +71,8 @@ def install(app: falcon.App, site: Site, is_page: Callable[[falcon.Request], boo
         _, title, detail = api_errors.HTTP_PROBLEMS[500]
         site.page(req, resp, "erreur.html", status=falcon.HTTP_500, title=title, detail=detail)
 
-    def on_rules_unavailable(
-        req: falcon.Request, resp: falcon.Response, error: RulesUnavailable, params: Any
-    ) -> None:
+    def on_rules_unavailable(req: falcon.Request, resp: falcon.Response, error: RulesUnavailable,
+                             params: Any) -> None:
         if not is_page(req):
             api_errors.handle_rules_unavailable(req, resp, error, params)
             return

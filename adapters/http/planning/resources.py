@@ -221,8 +221,7 @@ class AttendanceResource(Route[AgentPlanning]):
         """Record present (with arrival and departure) or absent."""
         child, service, day, status, arrival, departure = attendance_body(req)
         self._use_case.record_attendance(
-            req.context.principal, path_id(child, "Enfant"), service, day,
-            status, arrival, departure)
+            req.context.principal, path_id(child, "Enfant"), service, day, status, arrival, departure)
         lines = self._use_case.roll_call(req.context.principal, day, service)
         resp.media = roll_call_view(day, [line for line in lines if line.child_id == child])
 

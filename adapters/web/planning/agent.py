@@ -117,9 +117,7 @@ class AttendancePage(_AgentPage):
                 errors[n] = ["Heure invalide : écrivez-la HH:MM, par exemple 07:45."]
                 continue
             try:
-                self._agents.record_attendance(
-                    principal, child, code, day,
-                    status, arrival, departure)
+                self._agents.record_attendance(principal, child, code, day, status, arrival, departure)
             except ValidationFailed as refused:
                 errors[n] = [e.message for e in refused.errors]
             except NotFound as missing:
