@@ -10,7 +10,7 @@ from typing import Any
 
 import falcon.testing
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 
 from famille.adapters.http.app import load_openapi
 from tests.http.conftest import bearer, login
@@ -50,11 +50,18 @@ def test_every_operation_answers_as_documented(label: str, mode: GenerationMode,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
     @given(case=operation.as_strategy(mode))
     def check(case: Any) -> None:
+        # An empty list or object in the query is sent as no parameter at all: the request is valid,
+        # not the negative case schemathesis takes it for (`?kind=photo` for `status: []`).
+        assume(mode is GenerationMode.POSITIVE or not _vanishes_in_query(case))
         # Business refusals of well-formed bodies (wrong current password, unknown reset
         # token: 422/400) are right answers, not the "valid data rejected" this check assumes.
         case.call_and_validate(headers=bearer(token), excluded_checks=[checks.positive_data_acceptance])
 
     check()
+
+
+def _vanishes_in_query(case: Any) -> bool:
+    return any(value in ([], {}) for value in (case.query or {}).values())
 
 
 #: What a longer schemathesis run found, pinned: each case must answer as the document says.
