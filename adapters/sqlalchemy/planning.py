@@ -65,6 +65,7 @@ from famille.adapters.sqlalchemy.tables import (
 from famille.kernel.calendar.model import Closure
 from famille.kernel.planning.calendar_feed import CalendarFeed
 from famille.kernel.planning.inputs import (
+    HOLDING,
     AbsenceState,
     AbsenceStatus,
     Attendance,
@@ -92,8 +93,8 @@ Values = dict[str, Any]
 _BOOKING_FROM = BookingStatus.by_code()
 _ABSENCE_FROM = AbsenceStatus.by_code()
 _ATTENDANCE_FROM = AttendanceStatus.by_code()
-#: A booking that holds a place (`BookingState.is_booked`), as its column holds it.
-HELD = (BookingStatus.PENDING.code, BookingStatus.ACCEPTED.code)
+#: A booking that holds a place (`HOLDING`, what `BookingState.is_booked` reads), as its column holds it.
+HELD = tuple(status.code for status in HOLDING)
 CELL_COLUMNS = ("child_id", "service_code", "day")
 
 

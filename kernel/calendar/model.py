@@ -72,6 +72,11 @@ class SchoolYear:
         """Whether `day` belongs to this school year."""
         return self.start <= day <= self.end
 
+    def month_starts(self) -> list[date]:
+        """The first day of each of its months, in order (September to August)."""
+        return [date(self.start.year + (month < self.start.month), month, 1)
+                for month in (*range(self.start.month, 13), *range(1, self.start.month))]
+
 
 @attrs.frozen
 class Closure:

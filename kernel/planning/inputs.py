@@ -62,6 +62,10 @@ class BookingStatus(Coded):
     REFUSED = "refusée"
 
 
+#: The statuses of a booking that holds a place (`BookingState.is_booked`): asked and not refused, or accepted.
+HOLDING = (BookingStatus.PENDING, BookingStatus.ACCEPTED)
+
+
 @attrs.frozen
 class BookingState:
     """The booking of one day: who asked and when, who decided and when, why it was refused.
@@ -111,7 +115,7 @@ class BookingState:
     @property
     def is_booked(self) -> bool:
         """A place is held: accepted, or asked and not refused."""
-        return self.status in (BookingStatus.PENDING, BookingStatus.ACCEPTED)
+        return self.status in HOLDING
 
 
 class AbsenceStatus(Coded):

@@ -170,7 +170,7 @@ class Planning:
                       for setup in self._setups.load_many(uow, codes, year.start, year.end, {})]
         made = 0
         for year, setup in setups:
-            for first in _months_of(year):
+            for first in year.month_starts():
                 if made >= self._months.size // 2:
                     return made
                 self._months.month(setup, first)
@@ -539,12 +539,6 @@ class Planning:
                       if scope.includes(e.organisation_code)]
         # Changes of one request share their instant: a request comes before its answer.
         return sorted(events, key=lambda e: (e.at, _EVENT_ORDER[e.kind]))
-
-
-def _months_of(year: SchoolYear) -> list[date]:
-    """The first day of each month of `year`."""
-    return [date(year.start.year + (month < year.start.month), month, 1)
-            for month in (*range(year.start.month, 13), *range(1, year.start.month))]
 
 
 @attrs.define
